@@ -1,0 +1,89 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/index.ts';
+import { isAppError } from '../shared/errors.ts';
+import { migrateCommand } from './migrate.ts';
+import { seedCommand } from './seed.ts';
+import { serveCommand } from './serve.ts';
+
+export const HELP = `탐나 (Tamna) — 지역 인터넷신문 발행 플랫폼
+
+Usage: tamna <command> [options]
+
+Commands:
+  serve [--demo-if-empty]   Start the web server (migrates the database first).
+                            --demo-if-empty fills an empty database with demo content.
+  migrate                   Bring the database schema up to date.
+  seed --demo               Fill an empty database with the demo newspaper.
+  help, --help              Show this help.
+
+Environment:
+  HOST              address to listen on (default 127.0.0.1)
+  PORT              port to listen on (default 3000)
+  DATABASE_URL      postgres://user@host:5432/db, or sqlite:./file (default: SQLite under the data directory)
+  TAMNA_DATA_DIR    data directory for the SQLite file and media (default ./data)
+  TAMNA_SITE_URL    public absolute URL of the site, for canonical links (default http://HOST:PORT)
+  TAMNA_LOG_LEVEL   fatal|error|warn|info|debug|trace|silent (default info)
+`;
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: Record<string, string | undefined>;
+}
+
+const defaultIo: CliIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  env: process.env,
+};
+
+class UsageError extends Error {}
+
+const commands = {
+  serve: { options: { 'demo-if-empty': { type: 'boolean' } } },
+  migrate: { options: {} },
+  seed: { options: { demo: { type: 'boolean' } } },
+} as const;
+
+type CommandName = keyof typeof commands;
+
+/** Runs one command; returns the process exit code. Errors become one clear line. */
+export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.out(HELP);
+    return name === undefined ? 2 : 0;
+  }
+  try {
+    if (!(name in commands)) throw new UsageError(`unknown command "${name}"`);
+    const command = name as CommandName;
+    let values: Record<string, unknown>;
+    try {
+      ({ values } = parseArgs({ args: rest, options: commands[command].options, strict: true, allowPositionals: false }));
+    } catch (error) {
+      throw new UsageError((error as Error).message.replace(/\. To specify.*$/s, ''));
+    }
+    const config = loadConfig(io.env);
+    switch (command) {
+      case 'serve':
+        return await serveCommand(config, { demoIfEmpty: values['demo-if-empty'] === true }, io);
+      case 'migrate':
+        return await migrateCommand(config, io);
+      case 'seed':
+        if (values.demo !== true) throw new UsageError('seed needs --demo (the only seed data there is)');
+        return await seedCommand(config, io);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`tamna: ${error.message}. Run "tamna --help" for usage.`);
+      return 2;
+    }
+    if (isAppError(error)) {
+      io.err(`tamna: ${error.message}`);
+      return 1;
+    }
+    io.err(`tamna: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof Error && error.stack) io.err(error.stack);
+    return 1;
+  }
+}

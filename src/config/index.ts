@@ -1,0 +1,127 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from '../shared/errors.ts';
+
+export interface PublisherDetails {
+  /** 제호 — the paper's registered title. */
+  name: string;
+  /** 등록번호, e.g. 제주 아00000. */
+  registrationNumber: string;
+  registrationDate: string;
+  publisher: string;
+  editor: string;
+  youthProtectionOfficer: string;
+  address: string;
+  phone: string;
+  email: string;
+  copyrightHolder: string;
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  siteUrl: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  pageCache: { maxEntries: number; maxAgeSeconds: number };
+  publisher: PublisherDetails;
+}
+
+const portSchema = z.coerce
+  .number({ message: 'must be a number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const envSchema = z.object({
+  HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
+  PORT: portSchema.default(3000),
+  TAMNA_DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data'),
+  DATABASE_URL: z.string().trim().optional(),
+  TAMNA_SITE_URL: z
+    .string()
+    .trim()
+    .url('must be an absolute URL such as https://news.example.kr')
+    .refine((v) => /^https?:\/\//.test(v), 'must start with http:// or https://')
+    .optional(),
+  TAMNA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TAMNA_PAGE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(5000),
+  TAMNA_PAGE_CACHE_MAX_AGE: z.coerce.number().int().min(1).max(86_400).default(300),
+  TAMNA_PUBLISHER_NAME: z.string().default('탐나일보'),
+  TAMNA_PUBLISHER_REGISTRATION: z.string().default('제주 아00000'),
+  TAMNA_PUBLISHER_REGISTRATION_DATE: z.string().default('2026.01.05'),
+  TAMNA_PUBLISHER: z.string().default('고한결'),
+  TAMNA_EDITOR: z.string().default('문서윤'),
+  TAMNA_YOUTH_OFFICER: z.string().default('강다온'),
+  TAMNA_ADDRESS: z.string().default('제주특별자치도 제주시 탐나로 1, 3층'),
+  TAMNA_PHONE: z.string().default('064-000-0000'),
+  TAMNA_EMAIL: z.string().default('news@tamnailbo.example'),
+});
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads and validates configuration. Every problem becomes one AppError('CONFIG') whose
+ * message names the variable, what is wrong and how to fix it.
+ */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  // Empty strings in the environment mean "not set", as most shells and .env files intend.
+  const cleaned: Env = {};
+  for (const [key, value] of Object.entries(env)) if (value !== '') cleaned[key] = value;
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    const got = cleaned[name];
+    throw new AppError(
+      'CONFIG',
+      `${name}${got === undefined ? '' : `=${JSON.stringify(got)}`} ${issue?.message ?? 'is invalid'}.`,
+    );
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(cwd, e.TAMNA_DATA_DIR);
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    dataDir,
+    database: parseDatabaseUrl(e.DATABASE_URL, dataDir, cwd),
+    siteUrl: (e.TAMNA_SITE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
+    logLevel: e.TAMNA_LOG_LEVEL,
+    pageCache: { maxEntries: e.TAMNA_PAGE_CACHE_ENTRIES, maxAgeSeconds: e.TAMNA_PAGE_CACHE_MAX_AGE },
+    publisher: {
+      name: e.TAMNA_PUBLISHER_NAME,
+      registrationNumber: e.TAMNA_PUBLISHER_REGISTRATION,
+      registrationDate: e.TAMNA_PUBLISHER_REGISTRATION_DATE,
+      publisher: e.TAMNA_PUBLISHER,
+      editor: e.TAMNA_EDITOR,
+      youthProtectionOfficer: e.TAMNA_YOUTH_OFFICER,
+      address: e.TAMNA_ADDRESS,
+      phone: e.TAMNA_PHONE,
+      email: e.TAMNA_EMAIL,
+      copyrightHolder: e.TAMNA_PUBLISHER_NAME,
+    },
+  };
+}
+
+function parseDatabaseUrl(url: string | undefined, dataDir: string, cwd: string): Config['database'] {
+  if (url === undefined) return { kind: 'sqlite', file: path.join(dataDir, 'tamna.sqlite') };
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    try {
+      new URL(url);
+    } catch {
+      throw new AppError('CONFIG', `DATABASE_URL is not a valid PostgreSQL URL; use postgres://user@host:5432/dbname.`);
+    }
+    return { kind: 'postgres', url };
+  }
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (file === ':memory:') return { kind: 'sqlite', file };
+    if (file === '') throw new AppError('CONFIG', 'DATABASE_URL=sqlite: needs a file path, e.g. sqlite:./data/tamna.sqlite.');
+    return { kind: 'sqlite', file: path.resolve(cwd, file) };
+  }
+  throw new AppError(
+    'CONFIG',
+    `DATABASE_URL=${JSON.stringify(url)} is not supported; use postgres://user@host:5432/dbname or sqlite:./path/file.sqlite (or leave it unset for the default SQLite file).`,
+  );
+}

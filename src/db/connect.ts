@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config/index.ts';
+import { AppError } from '../shared/errors.ts';
+import type { DialectName } from './dialect.ts';
+import type { Database } from './schema.ts';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** Human-readable location for logs, without credentials. */
+  describe: string;
+  close(): Promise<void>;
+}
+
+// pg returns int8 as strings to avoid precision loss; our bigints are epoch milliseconds
+// and serial ids, all far below 2^53, so numbers are exact and what the code expects.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+
+export async function connectDatabase(config: Config['database']): Promise<DatabaseHandle> {
+  return config.kind === 'sqlite' ? connectSqlite(config.file) : connectPostgres(config.url);
+}
+
+function connectSqlite(file: string): DatabaseHandle {
+  if (file !== ':memory:') {
+    const dir = path.dirname(file);
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.accessSync(dir, fs.constants.W_OK);
+    } catch {
+      throw new AppError(
+        'CONFIG',
+        `Cannot write to the data directory ${dir}; create it with write permission or set TAMNA_DATA_DIR to a writable folder.`,
+      );
+    }
+  }
+  let sqlite: SqliteDatabase.Database;
+  try {
+    sqlite = new SqliteDatabase(file);
+    // WAL lets readers continue while a writer commits; NORMAL sync is durable across
+    // application crashes and is what WAL is designed for.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+  } catch (error) {
+    throw new AppError('CONFIG', `Cannot open the SQLite database ${file}: ${(error as Error).message}.`, undefined, {
+      cause: error,
+    });
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    dialect: 'sqlite',
+    describe: `sqlite:${file}`,
+    close: () => db.destroy(),
+  };
+}
+
+async function connectPostgres(url: string): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  // An idle client that loses its connection emits 'error' on the pool; without a listener
+  // that would crash the process instead of letting the next query reconnect.
+  pool.on('error', () => {});
+  const safe = redact(url);
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw new AppError(
+      'CONFIG',
+      `Cannot connect to PostgreSQL at ${safe}: ${(error as Error).message}. Check that the server is running and DATABASE_URL is right.`,
+      undefined,
+      { cause: error },
+    );
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', describe: safe, close: () => db.destroy() };
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}

@@ -1,0 +1,27 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { AppError } from '../shared/errors.ts';
+import type { DatabaseHandle } from './connect.ts';
+import type { DialectName } from './dialect.ts';
+import { initial } from './migrations/0001_initial.ts';
+
+// Listed in code rather than read from a folder so the set is fixed at build time and
+// identical on every app server.
+const migrations = (dialect: DialectName): Record<string, Migration> => ({
+  '0001_initial': initial(dialect),
+});
+
+export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(handle.dialect) };
+  const migrator = new Migrator({ db: handle.db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error !== undefined || failed !== undefined) {
+    throw new AppError(
+      'UNAVAILABLE',
+      `Migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`,
+      undefined,
+      { cause: error },
+    );
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

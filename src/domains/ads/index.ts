@@ -1,0 +1,1 @@
+export { createBannerStore, bannerSlots, type Banner, type BannerSlot, type BannerStore, type BannerInput } from './banners.ts';

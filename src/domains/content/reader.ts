@@ -1,0 +1,233 @@
+import type { Kysely, SelectQueryBuilder } from 'kysely';
+import type { Database } from '../../db/index.ts';
+import { parseVariants, renditionKey } from '../media/index.ts';
+import type { ArticleDetail, ArticleTeaser, Byline, PhotoRef, Section, SectionRef } from './types.ts';
+
+/**
+ * Reader-side queries. Every query here shows only what a reader may see: published and
+ * with a publish time that has come. Listings ride the (section_id,) status, published_at,
+ * id indexes.
+ */
+export interface ReaderDeps {
+  db: Kysely<Database>;
+  mediaUrl: (key: string) => string;
+}
+
+type TeaserRow = {
+  id: number;
+  title: string;
+  summary: string;
+  section_id: number;
+  published_at: number | null;
+  is_breaking: number;
+  is_photo_story: number;
+  photo_id: number | null;
+  storage_key: string | null;
+  width: number | null;
+  height: number | null;
+  alt: string | null;
+  caption: string | null;
+  credit: string | null;
+  variants: string | null;
+};
+
+export function createReader(deps: ReaderDeps) {
+  const { db, mediaUrl } = deps;
+
+  function teaserQuery(now: number) {
+    return db
+      .selectFrom('articles as a')
+      .leftJoin('photos as p', 'p.id', 'a.featured_photo_id')
+      .select([
+        'a.id',
+        'a.title',
+        'a.summary',
+        'a.section_id',
+        'a.published_at',
+        'a.is_breaking',
+        'a.is_photo_story',
+        'p.id as photo_id',
+        'p.storage_key',
+        'p.width',
+        'p.height',
+        'p.alt',
+        'p.caption',
+        'p.credit',
+        'p.variants',
+      ])
+      .where('a.status', '=', 'published')
+      .where('a.published_at', '<=', now);
+  }
+
+  function newestFirst<O>(q: SelectQueryBuilder<Database & { a: Database['articles'] }, 'a', O>) {
+    return q.orderBy('a.published_at', 'desc').orderBy('a.id', 'desc');
+  }
+
+  function photoRef(row: {
+    photo_id: number | null;
+    storage_key: string | null;
+    width: number | null;
+    height: number | null;
+    alt: string | null;
+    caption: string | null;
+    credit: string | null;
+    variants: string | null;
+  }): PhotoRef | null {
+    if (row.photo_id === null || row.storage_key === null) return null;
+    const key = row.storage_key;
+    return {
+      id: row.photo_id,
+      src: mediaUrl(key),
+      width: row.width ?? 0,
+      height: row.height ?? 0,
+      alt: row.alt ?? '',
+      caption: row.caption ?? '',
+      credit: row.credit ?? '',
+      sources: parseVariants(row.variants ?? '').map((width) => ({ src: mediaUrl(renditionKey(key, width)), width })),
+    };
+  }
+
+  function toTeaser(row: TeaserRow, sections: Map<number, SectionRef>): ArticleTeaser | null {
+    const section = sections.get(row.section_id);
+    if (section === undefined) return null;
+    return {
+      id: row.id,
+      title: row.title,
+      summary: row.summary,
+      section,
+      publishedAt: row.published_at ?? 0,
+      isBreaking: row.is_breaking === 1,
+      isPhotoStory: row.is_photo_story === 1,
+      photo: photoRef(row),
+    };
+  }
+
+  function toTeasers(rows: TeaserRow[], sections: Map<number, SectionRef>): ArticleTeaser[] {
+    const out: ArticleTeaser[] = [];
+    for (const row of rows) {
+      const t = toTeaser(row, sections);
+      if (t !== null) out.push(t);
+    }
+    return out;
+  }
+
+  return {
+    async allSections(): Promise<Section[]> {
+      const rows = await db
+        .selectFrom('sections')
+        .select(['id', 'slug', 'name', 'layout', 'parent_id', 'position', 'hidden'])
+        .orderBy('position')
+        .orderBy('id')
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        slug: r.slug,
+        name: r.name,
+        layout: r.layout,
+        parentId: r.parent_id,
+        position: r.position,
+        hidden: r.hidden === 1,
+      }));
+    },
+
+    async latest(
+      now: number,
+      sections: Map<number, SectionRef>,
+      options: { limit: number; sectionIds?: number[]; photoStory?: boolean; excludeIds?: number[]; offset?: number },
+    ): Promise<ArticleTeaser[]> {
+      let q = teaserQuery(now);
+      if (options.sectionIds !== undefined) {
+        if (options.sectionIds.length === 0) return [];
+        q =
+          options.sectionIds.length === 1
+            ? q.where('a.section_id', '=', options.sectionIds[0] as number)
+            : q.where('a.section_id', 'in', options.sectionIds);
+      }
+      if (options.photoStory !== undefined) q = q.where('a.is_photo_story', '=', options.photoStory ? 1 : 0);
+      if (options.excludeIds !== undefined && options.excludeIds.length > 0) q = q.where('a.id', 'not in', options.excludeIds);
+      let ordered = newestFirst(q).limit(options.limit);
+      if (options.offset !== undefined && options.offset > 0) ordered = ordered.offset(options.offset);
+      return toTeasers(await ordered.execute(), sections);
+    },
+
+    async countPublished(now: number, sectionIds: number[]): Promise<number> {
+      if (sectionIds.length === 0) return 0;
+      const row = await db
+        .selectFrom('articles')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('section_id', 'in', sectionIds)
+        .where('status', '=', 'published')
+        .where('published_at', '<=', now)
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+
+    async article(now: number, id: number, sections: Map<number, SectionRef>): Promise<Omit<ArticleDetail, 'sectionPath'> | null> {
+      const row = await teaserQuery(now)
+        .select(['a.subtitle', 'a.body_html', 'a.updated_at'])
+        .where('a.id', '=', id)
+        .executeTakeFirst();
+      if (row === undefined) return null;
+      const teaser = toTeaser(row, sections);
+      if (teaser === null) return null;
+      const [bylines, tags, photos] = await Promise.all([
+        db
+          .selectFrom('article_authors as aa')
+          .innerJoin('authors as au', 'au.id', 'aa.author_id')
+          .select(['au.name', 'au.email'])
+          .where('aa.article_id', '=', id)
+          .orderBy('aa.position')
+          .execute(),
+        db
+          .selectFrom('article_tags as at')
+          .innerJoin('tags as t', 't.id', 'at.tag_id')
+          .select('t.name')
+          .where('at.article_id', '=', id)
+          .orderBy('t.name')
+          .execute(),
+        db
+          .selectFrom('article_photos as ap')
+          .innerJoin('photos as p', 'p.id', 'ap.photo_id')
+          .select([
+            'p.id as photo_id',
+            'p.storage_key',
+            'p.width',
+            'p.height',
+            'p.alt',
+            'p.caption',
+            'p.credit',
+            'p.variants',
+          ])
+          .where('ap.article_id', '=', id)
+          .orderBy('ap.position')
+          .execute(),
+      ]);
+      return {
+        ...teaser,
+        subtitleLines: row.subtitle
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l !== ''),
+        bodyHtml: row.body_html,
+        updatedAt: row.updated_at,
+        bylines: bylines satisfies Byline[],
+        tags: tags.map((t) => t.name),
+        photos: photos.map(photoRef).filter((p): p is PhotoRef => p !== null),
+      };
+    },
+
+    /** The earliest publish time still in the future: when cached pages must change. */
+    async nextScheduledPublication(now: number): Promise<number | null> {
+      const row = await db
+        .selectFrom('articles')
+        .select((eb) => eb.fn.min('published_at').as('next'))
+        .where('status', '=', 'published')
+        .where('published_at', '>', now)
+        .executeTakeFirst();
+      const next = row?.next;
+      return next === null || next === undefined ? null : Number(next);
+    },
+  };
+}
+
+export type Reader = ReturnType<typeof createReader>;

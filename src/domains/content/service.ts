@@ -1,0 +1,149 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/index.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { createReader } from './reader.ts';
+import type { ArticleDetail, ArticleTeaser, FrontPage, Section, SectionBox, SectionListing, SectionRef } from './types.ts';
+
+export interface ContentServiceDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  mediaUrl: (key: string) => string;
+}
+
+export interface FrontPageOptions {
+  topStories?: number;
+  perSection?: number;
+  photoStories?: number;
+}
+
+const MAX_PAGE = 1000;
+
+export function createContentService(deps: ContentServiceDeps) {
+  const reader = createReader(deps);
+
+  async function sectionMap(): Promise<{ all: Section[]; byId: Map<number, SectionRef> }> {
+    const all = await reader.allSections();
+    return { all, byId: new Map(all.map((s) => [s.id, s])) };
+  }
+
+  /** A section and its visible descendants: a parent section lists its children's articles too. */
+  function withDescendants(all: Section[], root: Section): number[] {
+    const ids = [root.id];
+    for (let i = 0; i < ids.length; i++) {
+      for (const s of all) if (s.parentId === ids[i] && !s.hidden) ids.push(s.id);
+    }
+    return ids;
+  }
+
+  function pathOf(all: Section[], section: SectionRef): SectionRef[] {
+    const path: SectionRef[] = [section];
+    let parentId = section.parentId;
+    while (parentId !== null && path.length < 5) {
+      const parent = all.find((s) => s.id === parentId);
+      if (parent === undefined) break;
+      path.unshift(parent);
+      parentId = parent.parentId;
+    }
+    return path;
+  }
+
+  const navigable = (all: Section[]): Section[] => all.filter((s) => !s.hidden && s.parentId === null);
+
+  return {
+    /** Top-level, visible sections in desk order: the site navigation. */
+    async navigation(): Promise<SectionRef[]> {
+      return navigable(await reader.allSections());
+    },
+
+    async frontPage(options: FrontPageOptions = {}): Promise<FrontPage> {
+      const now = deps.clock.now();
+      const { all, byId } = await sectionMap();
+      const visibleIds = all.filter((s) => !s.hidden).map((s) => s.id);
+      const [lead, photoStories] = await Promise.all([
+        reader.latest(now, byId, { limit: 1 + (options.topStories ?? 6) + 4, sectionIds: visibleIds, photoStory: false }),
+        reader.latest(now, byId, { limit: options.photoStories ?? 8, sectionIds: visibleIds, photoStory: true }),
+      ]);
+      // The headline is the newest story with a photo; breaking news is flagged separately
+      // so the desk's breaking flag shows without displacing the lead picture.
+      const headline = lead.find((a) => a.photo !== null) ?? lead[0] ?? null;
+      const topStories = lead.filter((a) => a !== headline).slice(0, options.topStories ?? 6);
+      const shown = new Set<number>([...(headline ? [headline.id] : []), ...topStories.map((a) => a.id)]);
+      const breaking = lead.filter((a) => a.isBreaking).slice(0, 2);
+      const boxes: SectionBox[] = await Promise.all(
+        navigable(all)
+          .filter((s) => s.layout === 'list')
+          .map(async (section) => {
+            const sectionIds = withDescendants(all, section);
+            const articles = await reader.latest(now, byId, { limit: options.perSection ?? 5, sectionIds, excludeIds: [...shown] });
+            return { section, sectionIds, articles };
+          }),
+      );
+      return { headline, topStories, breaking, sectionBoxes: boxes.filter((b) => b.articles.length > 0), photoStories };
+    },
+
+    /** A published article, or null when it does not exist or readers may not see it yet. */
+    async article(id: number): Promise<ArticleDetail | null> {
+      const now = deps.clock.now();
+      const { all, byId } = await sectionMap();
+      const found = await reader.article(now, id, byId);
+      if (found === null) return null;
+      return { ...found, sectionPath: pathOf(all, found.section) };
+    },
+
+    /** Latest articles of a section (with its sub-sections), optionally leaving one out. */
+    async latestInSection(sectionSlug: string, limit: number, excludeId?: number): Promise<SectionBox | null> {
+      const now = deps.clock.now();
+      const { all, byId } = await sectionMap();
+      const section = all.find((s) => s.slug === sectionSlug && !s.hidden);
+      if (section === undefined) return null;
+      const sectionIds = withDescendants(all, section);
+      const articles = await reader.latest(now, byId, {
+        limit,
+        sectionIds,
+        excludeIds: excludeId === undefined ? [] : [excludeId],
+      });
+      return { section, sectionIds, articles };
+    },
+
+    async latestPhotoStories(limit: number): Promise<ArticleTeaser[]> {
+      const now = deps.clock.now();
+      const { all, byId } = await sectionMap();
+      return reader.latest(now, byId, { limit, photoStory: true, sectionIds: all.filter((s) => !s.hidden).map((s) => s.id) });
+    },
+
+    /** The first photo-layout section, the target of the 와이드포토 box's 더보기 link. */
+    async photoSection(): Promise<SectionRef | null> {
+      return (await reader.allSections()).find((s) => s.layout === 'photo' && !s.hidden) ?? null;
+    },
+
+    /**
+     * One page of a section. Returns null for an unknown or hidden section; a page past
+     * the end returns an empty listing with the real page count, so the caller can 404.
+     */
+    async sectionPage(slug: string, page: number, perPage: number): Promise<SectionListing | null> {
+      const now = deps.clock.now();
+      const { all, byId } = await sectionMap();
+      const section = all.find((s) => s.slug === slug && !s.hidden);
+      if (section === undefined) return null;
+      const ids = withDescendants(all, section);
+      const total = await reader.countPublished(now, ids);
+      const pageCount = Math.max(1, Math.min(MAX_PAGE, Math.ceil(total / perPage)));
+      const articles =
+        page > pageCount ? [] : await reader.latest(now, byId, { limit: perPage, offset: (page - 1) * perPage, sectionIds: ids });
+      return {
+        section,
+        sectionPath: pathOf(all, section),
+        children: all.filter((s) => s.parentId === section.id && !s.hidden),
+        sectionIds: ids,
+        articles,
+        page,
+        pageCount,
+        total,
+      };
+    },
+
+    nextScheduledPublication: () => reader.nextScheduledPublication(deps.clock.now()),
+  };
+}
+
+export type ContentService = ReturnType<typeof createContentService>;

@@ -1,0 +1,79 @@
+/** Plain data handed to the HTTP layer and views. Times are epoch milliseconds. */
+
+export interface SectionRef {
+  id: number;
+  slug: string;
+  name: string;
+  layout: 'list' | 'photo';
+  parentId: number | null;
+}
+
+export interface Section extends SectionRef {
+  position: number;
+  hidden: boolean;
+}
+
+export interface PhotoRef {
+  id: number;
+  src: string;
+  width: number;
+  height: number;
+  alt: string;
+  caption: string;
+  credit: string;
+  /** WebP renditions, narrowest first. */
+  sources: { src: string; width: number }[];
+}
+
+export interface Byline {
+  name: string;
+  email: string;
+}
+
+export interface ArticleTeaser {
+  id: number;
+  title: string;
+  summary: string;
+  section: SectionRef;
+  publishedAt: number;
+  isBreaking: boolean;
+  isPhotoStory: boolean;
+  photo: PhotoRef | null;
+}
+
+export interface ArticleDetail extends ArticleTeaser {
+  subtitleLines: string[];
+  bodyHtml: string;
+  updatedAt: number;
+  bylines: Byline[];
+  tags: string[];
+  photos: PhotoRef[];
+  /** Ancestors first, the article's own section last. */
+  sectionPath: SectionRef[];
+}
+
+export interface SectionBox {
+  section: SectionRef;
+  /** The section and its sub-sections: what the box lists, for cache tags. */
+  sectionIds: number[];
+  articles: ArticleTeaser[];
+}
+
+export interface FrontPage {
+  headline: ArticleTeaser | null;
+  topStories: ArticleTeaser[];
+  breaking: ArticleTeaser[];
+  sectionBoxes: SectionBox[];
+  photoStories: ArticleTeaser[];
+}
+
+export interface SectionListing {
+  section: Section;
+  sectionPath: SectionRef[];
+  children: SectionRef[];
+  sectionIds: number[];
+  articles: ArticleTeaser[];
+  page: number;
+  pageCount: number;
+  total: number;
+}

@@ -1,0 +1,248 @@
+import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
+import type { ArticleStatus, Database } from '../../db/index.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { invalidInput, notFound } from '../../shared/errors.ts';
+import { cutText, htmlToText } from '../../shared/text.ts';
+import { cleanBodyHtml } from './body-html.ts';
+
+export interface WriterDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  /** Called after a commit with the cache tags the change affects. */
+  onChange?: (tags: string[]) => void | Promise<void>;
+}
+
+const SUMMARY_LENGTH = 160;
+
+const sectionInput = z.object({
+  slug: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9-]{0,79}$/, '섹션 주소는 영문 소문자, 숫자, 하이픈만 쓸 수 있습니다.'),
+  name: z.string().trim().min(1, '섹션 이름을 입력하세요.').max(80),
+  parentId: z.number().int().positive().nullable().default(null),
+  position: z.number().int().default(0),
+  hidden: z.boolean().default(false),
+  layout: z.enum(['list', 'photo']).default('list'),
+});
+
+const authorInput = z.object({
+  name: z.string().trim().min(1, '기자 이름을 입력하세요.').max(80),
+  email: z.string().trim().toLowerCase().email('올바른 이메일 주소가 아닙니다.'),
+});
+
+const photoInput = z.object({
+  storageKey: z.string().min(1),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  mime: z.string().min(1),
+  caption: z.string().trim().max(2000).default(''),
+  credit: z.string().trim().max(120).default(''),
+  alt: z.string().trim().max(300).default(''),
+  variants: z.array(z.number().int().positive()).default([]),
+});
+
+const articleInput = z.object({
+  sectionId: z.number().int().positive(),
+  title: z.string().trim().min(1, '제목을 입력하세요.').max(300, '제목은 300자 이내로 입력하세요.'),
+  subtitle: z.string().max(2000).default(''),
+  bodyHtml: z.string().max(2_000_000).default(''),
+  status: z.enum(['draft', 'submitted', 'published', 'unpublished', 'trashed']).default('draft'),
+  isBreaking: z.boolean().default(false),
+  isPhotoStory: z.boolean().default(false),
+  featuredPhotoId: z.number().int().positive().nullable().default(null),
+  photoIds: z.array(z.number().int().positive()).default([]),
+  authorIds: z.array(z.number().int().positive()).default([]),
+  tags: z.array(z.string().trim().min(1).max(60)).default([]),
+  publishedAt: z.number().int().nullable().default(null),
+  updatedAt: z.number().int().optional(),
+});
+
+export type SectionInput = z.input<typeof sectionInput>;
+export type AuthorInput = z.input<typeof authorInput>;
+export type PhotoInput = z.input<typeof photoInput>;
+export type ArticleInput = z.input<typeof articleInput>;
+
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw invalidInput(issue?.message ?? '입력값이 올바르지 않습니다.', { field: issue?.path.join('.') });
+  }
+  return result.data;
+}
+
+/**
+ * Cache tags a change to an article touches: the article, every listing of its section,
+ * the front page, and the photo-story boxes when it is (or was) a photo story.
+ */
+export function articleTags(articleId: number, sectionId: number, isPhotoStory: boolean): string[] {
+  const tags = [`article:${articleId}`, `section:${sectionId}`, 'front'];
+  if (isPhotoStory) tags.push('photo-stories');
+  return tags;
+}
+
+export function createWriter(deps: WriterDeps) {
+  const { db, clock } = deps;
+  const notify = async (tags: string[]) => {
+    if (deps.onChange) await deps.onChange(tags);
+  };
+
+  async function upsertTags(trx: Transaction<Database>, names: string[]): Promise<number[]> {
+    const unique = [...new Set(names.map((n) => n.trim()).filter((n) => n !== ''))];
+    const ids: number[] = [];
+    for (const name of unique) {
+      await trx.insertInto('tags').values({ name }).onConflict((oc) => oc.column('name').doNothing()).execute();
+      const row = await trx.selectFrom('tags').select('id').where('name', '=', name).executeTakeFirstOrThrow();
+      ids.push(row.id);
+    }
+    return ids;
+  }
+
+  return {
+    async createSection(input: SectionInput): Promise<number> {
+      const s = parse(sectionInput, input);
+      const row = await db
+        .insertInto('sections')
+        .values({
+          slug: s.slug,
+          name: s.name,
+          parent_id: s.parentId,
+          position: s.position,
+          hidden: s.hidden ? 1 : 0,
+          layout: s.layout,
+          created_at: clock.now(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      // Navigation is on every page.
+      await notify(['*']);
+      return row.id;
+    },
+
+    async createAuthor(input: AuthorInput): Promise<number> {
+      const a = parse(authorInput, input);
+      const row = await db
+        .insertInto('authors')
+        .values({ name: a.name, email: a.email, created_at: clock.now() })
+        .onConflict((oc) => oc.column('email').doUpdateSet({ name: a.name }))
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
+    },
+
+    async createPhoto(input: PhotoInput): Promise<number> {
+      const p = parse(photoInput, input);
+      const row = await db
+        .insertInto('photos')
+        .values({
+          storage_key: p.storageKey,
+          width: p.width,
+          height: p.height,
+          mime: p.mime,
+          caption: p.caption,
+          credit: p.credit,
+          alt: p.alt,
+          variants: p.variants.join(','),
+          created_at: clock.now(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
+    },
+
+    /** Creates an article with its bylines, photos and tags in one transaction. */
+    async createArticle(input: ArticleInput): Promise<number> {
+      const a = parse(articleInput, input);
+      const now = clock.now();
+      const body = cleanBodyHtml(a.bodyHtml);
+      if (a.status === 'published' && a.publishedAt === null) a.publishedAt = now;
+      const id = await db.transaction().execute(async (trx) => {
+        const section = await trx.selectFrom('sections').select('id').where('id', '=', a.sectionId).executeTakeFirst();
+        if (section === undefined) throw notFound(`섹션 ${a.sectionId}을(를) 찾을 수 없습니다.`);
+        const row = await trx
+          .insertInto('articles')
+          .values({
+            section_id: a.sectionId,
+            title: a.title,
+            subtitle: a.subtitle.replace(/\r\n?/g, '\n').trim(),
+            body_html: body,
+            summary: cutText(htmlToText(body), SUMMARY_LENGTH),
+            status: a.status satisfies ArticleStatus,
+            is_breaking: a.isBreaking ? 1 : 0,
+            is_photo_story: a.isPhotoStory ? 1 : 0,
+            featured_photo_id: a.featuredPhotoId ?? a.photoIds[0] ?? null,
+            published_at: a.publishedAt,
+            updated_at: a.updatedAt ?? a.publishedAt ?? now,
+            created_at: now,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        const articleId = row.id;
+        if (a.authorIds.length > 0) {
+          await trx
+            .insertInto('article_authors')
+            .values([...new Set(a.authorIds)].map((authorId, position) => ({ article_id: articleId, author_id: authorId, position })))
+            .execute();
+        }
+        if (a.photoIds.length > 0) {
+          await trx
+            .insertInto('article_photos')
+            .values([...new Set(a.photoIds)].map((photoId, position) => ({ article_id: articleId, photo_id: photoId, position })))
+            .execute();
+        }
+        const tagIds = await upsertTags(trx, a.tags);
+        if (tagIds.length > 0) {
+          await trx.insertInto('article_tags').values(tagIds.map((tagId) => ({ article_id: articleId, tag_id: tagId }))).execute();
+        }
+        return articleId;
+      });
+      await notify(articleTags(id, a.sectionId, a.isPhotoStory));
+      return id;
+    },
+
+    /** Changes an article's status (and publish time); used by the desk and by tests. */
+    async setStatus(articleId: number, status: ArticleStatus, publishedAt?: number | null): Promise<void> {
+      const now = clock.now();
+      const existing = await db
+        .selectFrom('articles')
+        .select(['section_id', 'published_at', 'is_photo_story'])
+        .where('id', '=', articleId)
+        .executeTakeFirst();
+      if (existing === undefined) throw notFound(`기사 ${articleId}을(를) 찾을 수 없습니다.`);
+      const nextPublishedAt = publishedAt !== undefined ? publishedAt : (existing.published_at ?? (status === 'published' ? now : null));
+      await db
+        .updateTable('articles')
+        .set({ status, published_at: nextPublishedAt, updated_at: now })
+        .where('id', '=', articleId)
+        .execute();
+      await notify(articleTags(articleId, existing.section_id, existing.is_photo_story === 1));
+    },
+
+    /** Updates title, subtitle and body; the URL (the article number) never changes. */
+    async updateArticleText(articleId: number, input: { title?: string; subtitle?: string; bodyHtml?: string }): Promise<void> {
+      const existing = await db
+        .selectFrom('articles')
+        .select(['section_id', 'is_photo_story'])
+        .where('id', '=', articleId)
+        .executeTakeFirst();
+      if (existing === undefined) throw notFound(`기사 ${articleId}을(를) 찾을 수 없습니다.`);
+      const patch = parse(articleInput.pick({ title: true, subtitle: true, bodyHtml: true }).partial(), input);
+      const body = patch.bodyHtml === undefined ? undefined : cleanBodyHtml(patch.bodyHtml);
+      await db
+        .updateTable('articles')
+        .set({
+          ...(patch.title !== undefined ? { title: patch.title } : {}),
+          ...(patch.subtitle !== undefined ? { subtitle: patch.subtitle.replace(/\r\n?/g, '\n').trim() } : {}),
+          ...(body !== undefined ? { body_html: body, summary: cutText(htmlToText(body), SUMMARY_LENGTH) } : {}),
+          updated_at: clock.now(),
+        })
+        .where('id', '=', articleId)
+        .execute();
+      await notify(articleTags(articleId, existing.section_id, existing.is_photo_story === 1));
+    },
+  };
+}
+
+export type Writer = ReturnType<typeof createWriter>;

@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
+
+/**
+ * Rendered pages kept in memory, with the bytes already compressed, so a warm hit costs
+ * about what serving a static file from memory does. Entries carry tags (article:12,
+ * section:3, front) and are dropped when any of their tags is invalidated.
+ */
+export interface CachedPage {
+  status: number;
+  body: Buffer;
+  gzip: Buffer | null;
+  brotli: Buffer | null;
+  etag: string;
+  contentType: string;
+  tags: readonly string[];
+  storedAt: number;
+  expiresAt: number;
+}
+
+export interface PageCacheOptions {
+  maxEntries: number;
+  /** Bodies smaller than this are not worth compressing. */
+  compressMinBytes?: number;
+}
+
+export function strongEtag(body: Buffer): string {
+  return `"${createHash('sha1').update(body).digest('base64url')}"`;
+}
+
+export class PageCache {
+  private readonly entries = new Map<string, CachedPage>();
+  private readonly byTag = new Map<string, Set<string>>();
+  private readonly compressMinBytes: number;
+  /** Bumped on every invalidation: a render that started before it must not be stored. */
+  private generation = 0;
+  stats = { hits: 0, misses: 0, stores: 0, invalidations: 0 };
+
+  constructor(private readonly options: PageCacheOptions) {
+    this.compressMinBytes = options.compressMinBytes ?? 1024;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get currentGeneration(): number {
+    return this.generation;
+  }
+
+  get(key: string, now: number): CachedPage | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) {
+      this.stats.misses++;
+      return undefined;
+    }
+    if (entry.expiresAt <= now) {
+      this.delete(key);
+      this.stats.misses++;
+      return undefined;
+    }
+    // Map keeps insertion order; re-inserting marks the entry most recently used.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    this.stats.hits++;
+    return entry;
+  }
+
+  /**
+   * Stores a rendered page unless an invalidation happened since `generation` was read
+   * (the page may have been rendered from data that is already out of date).
+   */
+  set(
+    key: string,
+    page: { status: number; body: string | Buffer; contentType: string; tags: readonly string[]; expiresAt: number },
+    now: number,
+    generation: number,
+  ): CachedPage {
+    const body = typeof page.body === 'string' ? Buffer.from(page.body) : page.body;
+    const compress = body.length >= this.compressMinBytes;
+    const entry: CachedPage = {
+      status: page.status,
+      body,
+      gzip: compress ? gzipSync(body, { level: 6 }) : null,
+      brotli: compress
+        ? brotliCompressSync(body, {
+            params: {
+              [zlibConstants.BROTLI_PARAM_QUALITY]: 5,
+              [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length,
+            },
+          })
+        : null,
+      etag: strongEtag(body),
+      contentType: page.contentType,
+      tags: page.tags,
+      storedAt: now,
+      expiresAt: page.expiresAt,
+    };
+    if (this.options.maxEntries <= 0 || generation !== this.generation) return entry;
+    this.delete(key);
+    this.entries.set(key, entry);
+    for (const tag of entry.tags) {
+      let keys = this.byTag.get(tag);
+      if (keys === undefined) this.byTag.set(tag, (keys = new Set()));
+      keys.add(key);
+    }
+    this.stats.stores++;
+    while (this.entries.size > this.options.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.delete(oldest);
+    }
+    return entry;
+  }
+
+  invalidate(tags: readonly string[]): number {
+    this.generation++;
+    this.stats.invalidations++;
+    let dropped = 0;
+    for (const tag of tags) {
+      if (tag === '*') {
+        dropped += this.entries.size;
+        this.clear();
+        return dropped;
+      }
+      const keys = this.byTag.get(tag);
+      if (keys === undefined) continue;
+      for (const key of [...keys]) if (this.delete(key)) dropped++;
+    }
+    return dropped;
+  }
+
+  clear(): void {
+    this.generation++;
+    this.entries.clear();
+    this.byTag.clear();
+  }
+
+  private delete(key: string): boolean {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return false;
+    this.entries.delete(key);
+    for (const tag of entry.tags) {
+      const keys = this.byTag.get(tag);
+      if (keys === undefined) continue;
+      keys.delete(key);
+      if (keys.size === 0) this.byTag.delete(tag);
+    }
+    return true;
+  }
+}

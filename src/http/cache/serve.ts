@@ -1,0 +1,98 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CachedPage, PageCache } from './page-cache.ts';
+import { strongEtag } from './page-cache.ts';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+
+/** CDN policy for HTML: browsers revalidate every time, shared caches keep it briefly. */
+const SHARED_MAX_AGE = 60;
+const STALE_WHILE_REVALIDATE = 600;
+
+export type DeviceClass = 'mobile' | 'desktop';
+
+const MOBILE_UA = /Mobi|Android|iPhone|iPod|Opera Mini|IEMobile/i;
+
+export function deviceClass(userAgent: string | undefined): DeviceClass {
+  return userAgent !== undefined && MOBILE_UA.test(userAgent) ? 'mobile' : 'desktop';
+}
+
+type Encoding = 'br' | 'gzip' | null;
+
+/** Picks brotli, then gzip, honouring an explicit q=0 refusal. */
+export function pickEncoding(acceptEncoding: string | undefined): Encoding {
+  if (acceptEncoding === undefined || acceptEncoding === '') return null;
+  let br = false;
+  let gzip = false;
+  for (const part of acceptEncoding.split(',')) {
+    const [name = '', ...params] = part.trim().toLowerCase().split(';');
+    const refused = params.some((p) => /^\s*q=0(\.0*)?\s*$/.test(p));
+    if (refused) continue;
+    if (name === 'br') br = true;
+    else if (name === 'gzip' || name === 'x-gzip' || name === '*') gzip = true;
+  }
+  return br ? 'br' : gzip ? 'gzip' : null;
+}
+
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  for (const candidate of header.split(',')) {
+    const c = candidate.trim();
+    if (c === etag || c === `W/${etag}`) return true;
+  }
+  return false;
+}
+
+export interface SendOptions {
+  /** Extra response headers shared by every page (security headers). */
+  headers: Readonly<Record<string, string>>;
+  now: number;
+  /** Responses that must not be kept by shared caches (errors on bad input). */
+  cacheable?: boolean;
+}
+
+/** Writes a cached (or freshly built) page with ETag/304, compression and cache headers. */
+export function sendPage(request: FastifyRequest, reply: FastifyReply, page: CachedPage, options: SendOptions): FastifyReply {
+  reply.headers(options.headers);
+  reply.header('content-type', page.contentType);
+  reply.header('vary', 'Accept-Encoding');
+  reply.header('etag', page.etag);
+  if (options.cacheable === false) {
+    reply.header('cache-control', 'no-store');
+  } else {
+    const ttl = Math.max(0, Math.min(SHARED_MAX_AGE, Math.floor((page.expiresAt - options.now) / 1000)));
+    reply.header('cache-control', `public, max-age=0, s-maxage=${ttl}, stale-while-revalidate=${STALE_WHILE_REVALIDATE}`);
+  }
+  if (page.status === 200 && etagMatches(request.headers['if-none-match'], page.etag)) {
+    return reply.code(304).send();
+  }
+  reply.code(page.status);
+  const encoding = pickEncoding(request.headers['accept-encoding']);
+  if (encoding === 'br' && page.brotli !== null) {
+    reply.header('content-encoding', 'br');
+    return reply.send(page.brotli);
+  }
+  if (encoding === 'gzip' && page.gzip !== null) {
+    reply.header('content-encoding', 'gzip');
+    return reply.send(page.gzip);
+  }
+  return reply.send(page.body);
+}
+
+/** A page that is not stored in the cache (e.g. an error page), compressed the same way. */
+export function buildUncachedPage(status: number, html: string, now: number): CachedPage {
+  const body = Buffer.from(html);
+  const big = body.length >= 1024;
+  return {
+    status,
+    body,
+    gzip: big ? gzipSync(body) : null,
+    brotli: big ? brotliCompressSync(body) : null,
+    etag: strongEtag(body),
+    contentType: 'text/html; charset=utf-8',
+    tags: [],
+    storedAt: now,
+    expiresAt: now + 30_000,
+  };
+}
+
+export type { PageCache };

@@ -1,0 +1,93 @@
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import { isAppError } from '../shared/errors.ts';
+import { statusForCode } from './errors.ts';
+import { createSiteRoutes, type SiteDeps, type SiteRoutes } from './site/routes.ts';
+
+export interface HttpDeps extends SiteDeps {
+  logger: FastifyBaseLogger;
+  /** Local directory served under /media/, when media live on local disk. */
+  mediaRoot: string | null;
+  healthCheck: () => Promise<void>;
+}
+
+export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
+  // Set once the site routes exist; Fastify needs the handler at construction time.
+  let site: SiteRoutes | null = null;
+  const app = Fastify({
+    // Malformed URL encoding and bad content types never reach a route: answer them with
+    // the same Korean 400 page instead of Fastify's JSON.
+    frameworkErrors: (_error, request, rawReply) => {
+      const reply = rawReply as FastifyReply;
+      const plain = () => reply.code(400).header('content-type', 'text/plain; charset=utf-8').send('잘못된 요청입니다.');
+      if (site === null) return plain();
+      const routes = site;
+      void routes
+        .chrome()
+        .then((chrome) => routes.sendError(request, reply, 400, chrome))
+        .catch(plain);
+    },
+    loggerInstance: deps.logger,
+    // Per-request log lines cost more than serving a cached page; errors are still logged.
+    disableRequestLogging: true,
+    trustProxy: true,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    return503OnClosing: true,
+  });
+
+  const siteRoutes = createSiteRoutes(deps);
+  site = siteRoutes;
+  await siteRoutes.register(app);
+
+  if (deps.mediaRoot !== null) {
+    await app.register(fastifyStatic, {
+      root: deps.mediaRoot,
+      prefix: '/media/',
+      decorateReply: false,
+      index: false,
+      dotfiles: 'deny',
+      immutable: true,
+      maxAge: '365d',
+      cacheControl: true,
+    });
+  }
+
+  app.get('/healthz', async (_request, reply) => {
+    try {
+      await deps.healthCheck();
+      return reply.header('cache-control', 'no-store').send({ status: 'ok' });
+    } catch (error) {
+      deps.logger.error({ err: error }, 'health check failed');
+      return reply.code(503).header('cache-control', 'no-store').send({ status: 'unavailable' });
+    }
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const chrome = await siteRoutes.chrome();
+    return siteRoutes.sendError(request, reply, 404, chrome);
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    let status = 500;
+    let detail: string | undefined;
+    if (isAppError(error)) {
+      status = statusForCode[error.code];
+      if (status < 500) detail = error.message;
+    } else if (typeof (error as { statusCode?: unknown }).statusCode === 'number') {
+      // Fastify's own client errors: malformed URL encoding, oversized bodies and the like.
+      const code = (error as { statusCode: number }).statusCode;
+      if (code >= 400 && code < 500) status = code === 404 ? 404 : 400;
+    }
+    if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
+    try {
+      const chrome = await siteRoutes.chrome();
+      return siteRoutes.sendError(request, reply, status, chrome, detail);
+    } catch {
+      // The database itself may be what failed; answer without the page chrome.
+      return reply.code(status).header('content-type', 'text/plain; charset=utf-8').send('일시적인 오류가 발생했습니다.');
+    }
+  });
+
+  return app;
+}

@@ -1,0 +1,220 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { BannerStore } from '../../domains/ads/index.ts';
+import type { ContentService } from '../../domains/content/index.ts';
+import type { WeatherStore } from '../../domains/weather/index.ts';
+import type { PublisherDetails } from '../../config/index.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { parsePositiveInt } from '../../shared/ids.ts';
+import { nextKstMidnight } from '../../shared/kst.ts';
+import type { ChromeView } from '../../views/model.ts';
+import { renderArticlePage } from '../../views/pages/ArticlePage.tsx';
+import { renderErrorPage } from '../../views/pages/ErrorPage.tsx';
+import { renderFrontPage } from '../../views/pages/FrontPage.tsx';
+import { renderSectionPage } from '../../views/pages/SectionPage.tsx';
+import { articlePath } from '../../views/urls.ts';
+import type { PageCache } from '../cache/page-cache.ts';
+import { buildUncachedPage, deviceClass, sendPage, pickEncoding } from '../cache/serve.ts';
+import type { Asset } from './assets.ts';
+import { siteSecurityHeaders } from './headers.ts';
+
+export interface SiteDeps {
+  content: ContentService;
+  weather: WeatherStore;
+  banners: BannerStore;
+  clock: Clock;
+  cache: PageCache;
+  publisher: PublisherDetails;
+  siteUrl: string;
+  stylesheet: Asset;
+  /** Sections shown as title + summary boxes (사건/사고/판결 style). */
+  teaserSections: readonly string[];
+  pageCacheMaxAgeMs: number;
+  perPage: number;
+}
+
+const HTML = 'text/html; charset=utf-8';
+
+export class PageStatus extends Error {
+  constructor(
+    readonly status: 400 | 404,
+    readonly detail?: string,
+  ) {
+    super(`page status ${status}`);
+  }
+}
+
+export function createSiteRoutes(deps: SiteDeps) {
+  const { content, weather, banners, clock, cache } = deps;
+
+  async function chrome(): Promise<ChromeView> {
+    const [nav, ticker, running] = await Promise.all([content.navigation(), weather.ticker(), banners.running()]);
+    return {
+      siteUrl: deps.siteUrl,
+      publisher: deps.publisher,
+      nav,
+      now: clock.now(),
+      ticker,
+      banners: running,
+      stylesheet: deps.stylesheet.path,
+    };
+  }
+
+  /** When a page rendered now must be thrown away even if no one invalidates it. */
+  async function expiry(now: number): Promise<number> {
+    const [scheduled, bannerChange] = await Promise.all([content.nextScheduledPublication(), banners.nextChange()]);
+    let at = Math.min(now + deps.pageCacheMaxAgeMs, nextKstMidnight(now));
+    if (scheduled !== null) at = Math.min(at, scheduled);
+    if (bannerChange !== null) at = Math.min(at, bannerChange);
+    return at;
+  }
+
+  /**
+   * Serves a page from the cache, rendering and storing it on a miss. `render` throws
+   * PageStatus for 400/404, which is rendered as an error page but not cached.
+   */
+  async function page(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    key: string,
+    render: (chrome: ChromeView) => Promise<{ html: string; tags: string[] }>,
+  ): Promise<FastifyReply> {
+    const now = clock.now();
+    const cacheKey = `${deviceClass(request.headers['user-agent'])}|${key}`;
+    const hit = cache.get(cacheKey, now);
+    if (hit !== undefined) return sendPage(request, reply, hit, { headers: siteSecurityHeaders, now });
+    const generation = cache.currentGeneration;
+    const view = await chrome();
+    let rendered: { html: string; tags: string[] };
+    try {
+      rendered = await render(view);
+    } catch (error) {
+      if (error instanceof PageStatus) return sendError(request, reply, error.status, view, error.detail);
+      throw error;
+    }
+    const entry = cache.set(
+      cacheKey,
+      { status: 200, body: rendered.html, contentType: HTML, tags: [...new Set(rendered.tags)], expiresAt: await expiry(now) },
+      now,
+      generation,
+    );
+    return sendPage(request, reply, entry, { headers: siteSecurityHeaders, now });
+  }
+
+  function sendError(request: FastifyRequest, reply: FastifyReply, status: number, view: ChromeView, detail?: string) {
+    const html = renderErrorPage({ chrome: view, status, path: request.url.split('?')[0] ?? '/', detail });
+    const now = clock.now();
+    return sendPage(request, reply, buildUncachedPage(status, html, now), {
+      headers: siteSecurityHeaders,
+      now,
+      cacheable: status !== 400 && status < 500,
+    });
+  }
+
+  async function photoBox() {
+    const [stories, section] = await Promise.all([content.latestPhotoStories(8), content.photoSection()]);
+    return { stories, section };
+  }
+
+  return {
+    chrome,
+    sendError,
+
+    async register(app: FastifyInstance): Promise<void> {
+      app.get('/', (request, reply) =>
+        page(request, reply, '/', async (view) => {
+          const [front, photoSection] = await Promise.all([content.frontPage(), content.photoSection()]);
+          const html = renderFrontPage({
+            chrome: view,
+            ...front,
+            photoSection,
+            teaserBoxSlugs: [...deps.teaserSections],
+            description: `${deps.publisher.name} - 지역의 오늘을 빠르고 정확하게 전합니다.`,
+          });
+          return { html, tags: ['front', 'photo-stories'] };
+        }),
+      );
+
+      const articleHandler = (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
+        const id = parsePositiveInt(request.params.id);
+        if (id === null) return chrome().then((view) => sendError(request, reply, 404, view));
+        return page(request, reply, articlePath(id), async (view) => {
+          const article = await content.article(id);
+          if (article === null) throw new PageStatus(404);
+          const home = article.sectionPath[0] ?? article.section;
+          const teaserSlug = deps.teaserSections.find((s) => s !== home.slug) ?? deps.teaserSections[0];
+          const [photos, teaserBox, sameSection] = await Promise.all([
+            photoBox(),
+            teaserSlug === undefined ? null : content.latestInSection(teaserSlug, 4, id),
+            content.latestInSection(home.slug, 6, id),
+          ]);
+          const html = renderArticlePage({
+            chrome: view,
+            article,
+            photoStories: photos.stories,
+            photoSection: photos.section,
+            teaserBox: teaserBox && teaserBox.section.slug !== home.slug ? teaserBox : null,
+            sameSection,
+          });
+          // Boxes of other articles are part of this page: a change in their sections must refresh it.
+          const boxSections = [...(teaserBox?.sectionIds ?? []), ...(sameSection?.sectionIds ?? [])];
+          return { html, tags: [`article:${id}`, 'photo-stories', ...boxSections.map((s) => `section:${s}`)] };
+        });
+      };
+      app.get('/news/:id', articleHandler);
+      app.get('/news/:id/:slug', articleHandler);
+
+      // The URL scheme of the hosted CMSs many Korean papers move from; old links keep working.
+      app.get('/news/articleView.html', (request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply) => {
+        const id = parsePositiveInt(request.query.idxno);
+        if (id === null) return chrome().then((view) => sendError(request, reply, 404, view));
+        return reply.redirect(articlePath(id), 301);
+      });
+
+      app.get(
+        '/section/:slug',
+        (request: FastifyRequest<{ Params: { slug: string }; Querystring: Record<string, string | string[] | undefined> }>, reply) => {
+          const slug = request.params.slug;
+          const rawPage = request.query.page;
+          let pageNumber = 1;
+          if (rawPage !== undefined) {
+            const parsed = typeof rawPage === 'string' ? parsePositiveInt(rawPage, 100_000) : null;
+            if (parsed === null) {
+              return chrome().then((view) => sendError(request, reply, 400, view, '페이지 번호는 1 이상의 숫자여야 합니다.'));
+            }
+            pageNumber = parsed;
+          }
+          if (!/^[a-z0-9][a-z0-9-]{0,79}$/.test(slug)) return chrome().then((view) => sendError(request, reply, 404, view));
+          return page(request, reply, `/section/${slug}?page=${pageNumber}`, async (view) => {
+            const listing = await content.sectionPage(slug, pageNumber, deps.perPage);
+            if (listing === null) throw new PageStatus(404);
+            if (pageNumber > listing.pageCount) throw new PageStatus(404, `이 섹션은 ${listing.pageCount}쪽까지 있습니다.`);
+            const html = renderSectionPage({ chrome: view, ...listing });
+            return { html, tags: listing.sectionIds.map((s) => `section:${s}`) };
+          });
+        },
+      );
+
+      const css = deps.stylesheet;
+      app.get(css.path, (request, reply) => {
+        reply.header('content-type', css.contentType);
+        reply.header('cache-control', 'public, max-age=31536000, immutable');
+        reply.header('etag', css.etag);
+        reply.header('vary', 'Accept-Encoding');
+        if (request.headers['if-none-match'] === css.etag) return reply.code(304).send();
+        const encoding = pickEncoding(request.headers['accept-encoding']);
+        if (encoding === 'br') return reply.header('content-encoding', 'br').send(css.brotli);
+        if (encoding === 'gzip') return reply.header('content-encoding', 'gzip').send(css.gzip);
+        return reply.send(css.body);
+      });
+
+      app.get('/robots.txt', (_request, reply) =>
+        reply
+          .header('content-type', 'text/plain; charset=utf-8')
+          .header('cache-control', 'public, max-age=3600')
+          .send('User-agent: *\nAllow: /\n'),
+      );
+    },
+  };
+}
+
+export type SiteRoutes = ReturnType<typeof createSiteRoutes>;

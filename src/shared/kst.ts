@@ -1,0 +1,60 @@
+/**
+ * Korea Standard Time has been UTC+9 without daylight saving since 1988, so a fixed
+ * offset is exact and far cheaper than Intl on the render path.
+ */
+const KST_OFFSET_MS = 9 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const WEEKDAYS = ['일', '월', '화', '수', '목', '금', '토'] as const;
+
+export interface KstParts {
+  year: number;
+  month: number; // 1-12
+  day: number;
+  hour: number;
+  minute: number;
+  weekday: (typeof WEEKDAYS)[number];
+}
+
+export function kstParts(ms: number): KstParts {
+  const d = new Date(ms + KST_OFFSET_MS);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    weekday: WEEKDAYS[d.getUTCDay()] ?? '일',
+  };
+}
+
+const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/** `2025.12.09 (화)` — the masthead date. */
+export function formatKstDateWithWeekday(ms: number): string {
+  const p = kstParts(ms);
+  return `${p.year}.${two(p.month)}.${two(p.day)} (${p.weekday})`;
+}
+
+/** `2025.12.09 14:05` — article input/update times. */
+export function formatKstDateTime(ms: number): string {
+  const p = kstParts(ms);
+  return `${p.year}.${two(p.month)}.${two(p.day)} ${two(p.hour)}:${two(p.minute)}`;
+}
+
+/** `2025.12.09` — list dates. */
+export function formatKstDate(ms: number): string {
+  const p = kstParts(ms);
+  return `${p.year}.${two(p.month)}.${two(p.day)}`;
+}
+
+/** ISO 8601 with the +09:00 offset, for `<time datetime>` and OpenGraph. */
+export function toKstIso(ms: number): string {
+  const p = kstParts(ms);
+  const seconds = two(new Date(ms).getUTCSeconds());
+  return `${p.year}-${two(p.month)}-${two(p.day)}T${two(p.hour)}:${two(p.minute)}:${seconds}+09:00`;
+}
+
+/** The instant the next KST calendar day begins. */
+export function nextKstMidnight(ms: number): number {
+  return Math.floor((ms + KST_OFFSET_MS) / DAY_MS + 1) * DAY_MS - KST_OFFSET_MS;
+}

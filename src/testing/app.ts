@@ -1,0 +1,32 @@
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import pino from 'pino';
+import { createApp, type App } from '../app.ts';
+import { loadConfig } from '../config/index.ts';
+import type { DialectName } from '../db/index.ts';
+import { ManualClock } from '../shared/clock.ts';
+import { freshDatabase } from './databases.ts';
+
+export interface TestApp extends App {
+  clock: ManualClock;
+}
+
+/** 2025-12-09 14:00 KST: the reference page's date. */
+export const REFERENCE_NOW = Date.UTC(2025, 11, 9, 5, 0, 0);
+
+export async function createTestApp(options: { dialect?: DialectName; now?: number; env?: Record<string, string> } = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tamna-test-'));
+  const config = loadConfig({ TAMNA_DATA_DIR: dataDir, TAMNA_SITE_URL: 'https://news.example.kr', ...options.env });
+  const clock = new ManualClock(options.now ?? REFERENCE_NOW);
+  const database = await freshDatabase(options.dialect ?? 'sqlite');
+  const app = await createApp(config, { clock, database, logger: pino({ level: 'silent' }) });
+  return {
+    ...app,
+    clock,
+    async close() {
+      await app.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { kstParts } from '../../shared/kst.ts';
+import type { TickerView } from '../model.ts';
+import { WeatherIcon, WeatherIconSprite } from './WeatherIcon.tsx';
+
+const formatTemp = (t: number | null): string => (t === null ? '-' : `${t.toFixed(1)}℃`);
+
+function Places({ ticker }: { ticker: TickerView }) {
+  return <>{ticker.places.map((p) => (
+    <li>
+      <WeatherIcon sky={p.sky} />
+      <span class="wx-sky">{p.sky}</span> <span class="wx-place">{p.name}</span>{' '}
+      <span class="wx-temp">{formatTemp(p.temperature)}</span>
+    </li>
+  ))}</>;
+}
+
+/**
+ * The weather ticker. Screen readers get the first list; the second copy exists only so
+ * the CSS marquee loops seamlessly, and is hidden from assistive technology.
+ */
+export function Ticker({ ticker }: { ticker: TickerView | null }) {
+  if (ticker === null) return null;
+  const t = kstParts(ticker.observedAt);
+  return (
+    <section class="ticker" aria-label="전국 날씨">
+      <WeatherIconSprite skies={ticker.places.map((p) => p.sky)} />
+      <div class="ticker-viewport">
+        <div class="ticker-track">
+          <ul class="ticker-list">
+            <Places ticker={ticker} />
+          </ul>
+          <ul class="ticker-list" aria-hidden="true">
+            <Places ticker={ticker} />
+          </ul>
+        </div>
+      </div>
+      <p class="ticker-source">
+        {ticker.isSample ? <strong class="ticker-sample" title="실제 관측값이 아닌 예시 자료입니다">예시</strong> : null}
+        <span class="ticker-time">
+          {t.month}월 {t.day}일 {t.hour}시 기준
+        </span>{' '}
+        <a href="https://www.weather.go.kr/" rel="noopener noreferrer">
+          기상청 제공
+        </a>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,46 @@
+import type { Child } from '../jsx/jsx-runtime.ts';
+import { toKstIso } from '../../shared/kst.ts';
+import { Footer } from '../components/Footer.tsx';
+import { Masthead } from '../components/Masthead.tsx';
+import type { ChromeView, PageMeta } from '../model.ts';
+
+function absolute(siteUrl: string, pathOrUrl: string): string {
+  return /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : siteUrl + pathOrUrl;
+}
+
+export function SiteLayout({ chrome, meta, isFront = false, children }: { chrome: ChromeView; meta: PageMeta; isFront?: boolean; children?: Child }) {
+  const canonical = absolute(chrome.siteUrl, meta.path);
+  const fullTitle = isFront ? meta.title : `${meta.title} - ${chrome.publisher.name}`;
+  return (
+    <html lang="ko">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{fullTitle}</title>
+        <meta name="description" content={meta.description} />
+        {meta.robots ? <meta name="robots" content={meta.robots} /> : null}
+        <link rel="canonical" href={canonical} />
+        <meta property="og:site_name" content={chrome.publisher.name} />
+        <meta property="og:locale" content="ko_KR" />
+        <meta property="og:type" content={meta.type} />
+        <meta property="og:title" content={meta.title} />
+        <meta property="og:description" content={meta.description} />
+        <meta property="og:url" content={canonical} />
+        {meta.image ? <meta property="og:image" content={absolute(chrome.siteUrl, meta.image)} /> : null}
+        <meta name="twitter:card" content={meta.image ? 'summary_large_image' : 'summary'} />
+        {meta.publishedAt !== undefined ? <meta property="article:published_time" content={toKstIso(meta.publishedAt)} /> : null}
+        {meta.updatedAt !== undefined ? <meta property="article:modified_time" content={toKstIso(meta.updatedAt)} /> : null}
+        {meta.section ? <meta property="article:section" content={meta.section} /> : null}
+        <meta name="theme-color" content="#0b4f8a" />
+        <link rel="stylesheet" href={chrome.stylesheet} />
+      </head>
+      <body>
+        <Masthead chrome={chrome} isFront={isFront} />
+        <main id="main" class="wrap">
+          {children}
+        </main>
+        <Footer chrome={chrome} />
+      </body>
+    </html>
+  );
+}

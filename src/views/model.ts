@@ -1,0 +1,100 @@
+/**
+ * The plain data views render. Domain objects are structurally compatible with these, so
+ * views never import a domain.
+ */
+export interface SectionView {
+  slug: string;
+  name: string;
+  layout: 'list' | 'photo';
+}
+
+export interface PhotoView {
+  src: string;
+  width: number;
+  height: number;
+  alt: string;
+  caption: string;
+  credit: string;
+  sources: { src: string; width: number }[];
+}
+
+export interface TeaserView {
+  id: number;
+  title: string;
+  summary: string;
+  section: SectionView;
+  publishedAt: number;
+  isBreaking: boolean;
+  photo: PhotoView | null;
+}
+
+export interface ArticleView extends TeaserView {
+  subtitleLines: string[];
+  bodyHtml: string;
+  updatedAt: number;
+  bylines: { name: string; email: string }[];
+  tags: string[];
+  photos: PhotoView[];
+  sectionPath: SectionView[];
+}
+
+export interface BoxView {
+  section: SectionView;
+  articles: TeaserView[];
+}
+
+export interface BannerView {
+  id: number;
+  title: string;
+  imageSrc: string;
+  width: number;
+  height: number;
+  href: string;
+  isSample: boolean;
+}
+
+export type BannerSlotName = 'header-top' | 'masthead-side' | 'rail-1' | 'rail-2' | 'article-inline' | 'above-footer';
+
+export interface TickerView {
+  places: { name: string; sky: string; temperature: number | null }[];
+  observedAt: number;
+  isSample: boolean;
+}
+
+export interface PublisherView {
+  name: string;
+  registrationNumber: string;
+  registrationDate: string;
+  publisher: string;
+  editor: string;
+  youthProtectionOfficer: string;
+  address: string;
+  phone: string;
+  email: string;
+  copyrightHolder: string;
+}
+
+/** Everything around the content: masthead, navigation, ticker, banners, footer. */
+export interface ChromeView {
+  siteUrl: string;
+  publisher: PublisherView;
+  nav: SectionView[];
+  now: number;
+  ticker: TickerView | null;
+  banners: Partial<Record<BannerSlotName, BannerView>>;
+  stylesheet: string;
+  currentSection?: string;
+}
+
+export interface PageMeta {
+  title: string;
+  description: string;
+  /** Path of the canonical URL, e.g. /news/12. */
+  path: string;
+  type: 'website' | 'article';
+  image?: string | undefined;
+  publishedAt?: number;
+  updatedAt?: number;
+  section?: string;
+  robots?: string;
+}

@@ -1,0 +1,149 @@
+import { raw, renderDocument } from '../jsx/jsx-runtime.ts';
+import { formatKstDateTime } from '../../shared/kst.ts';
+import { BannerSlot } from '../components/Banner.tsx';
+import { SectionBox, TeaserBox, WidePhotoBox } from '../components/Boxes.tsx';
+import { Photo } from '../components/Photo.tsx';
+import { TimeTag } from '../components/Teasers.tsx';
+import { SiteLayout } from '../layouts/SiteLayout.tsx';
+import type { ArticleView, BoxView, ChromeView, PhotoView, SectionView, TeaserView } from '../model.ts';
+import { articlePath, sectionPath } from '../urls.ts';
+
+export interface ArticlePageProps {
+  chrome: ChromeView;
+  article: ArticleView;
+  photoStories: TeaserView[];
+  photoSection: SectionView | null;
+  /** The 사건/사고/판결-style teaser box; null when the site has no such section. */
+  teaserBox: BoxView | null;
+  sameSection: BoxView | null;
+}
+
+function Figure({ photo, eager }: { photo: PhotoView; eager: boolean }) {
+  return (
+    <figure class="photo">
+      <Photo photo={photo} sizes="(min-width: 1024px) 680px, 100vw" eager={eager} />
+      {photo.caption || photo.credit ? (
+        <figcaption>
+          {photo.caption}
+          {photo.credit ? <span class="credit"> {photo.credit}</span> : null}
+        </figcaption>
+      ) : null}
+    </figure>
+  );
+}
+
+/**
+ * The body is already-cleaned HTML. Photos attached to the article but not placed in the
+ * body by the editor are shown above the first paragraph, in their order.
+ */
+function Body({ article }: { article: ArticleView }) {
+  const placed = (p: PhotoView) => article.bodyHtml.includes(p.src);
+  const loose = article.photos.filter((p) => !placed(p));
+  return (
+    <div class="article-body">
+      {loose.slice(0, 1).map((p) => (
+        <Figure photo={p} eager />
+      ))}
+      {raw(article.bodyHtml)}
+      {loose.slice(1).map((p) => (
+        <Figure photo={p} eager={false} />
+      ))}
+    </div>
+  );
+}
+
+export function renderArticlePage(props: ArticlePageProps): string {
+  const { chrome, article } = props;
+  const updated = article.updatedAt > article.publishedAt + 60_000;
+  const home = article.sectionPath[0];
+  return renderDocument(
+    <SiteLayout
+      chrome={{ ...chrome, currentSection: home?.slug }}
+      meta={{
+        title: article.title,
+        description: article.subtitleLines.join(' ') || article.summary,
+        path: articlePath(article.id),
+        type: 'article',
+        image: article.photo?.src,
+        publishedAt: article.publishedAt,
+        updatedAt: article.updatedAt,
+        section: article.section.name,
+      }}
+    >
+      <div class="article-layout">
+        <article class="article">
+          <header class="article-head">
+            <nav class="breadcrumb" aria-label="섹션 경로">
+              <ol>
+                <li>
+                  <a href="/">홈</a>
+                </li>
+                {article.sectionPath.map((s) => (
+                  <li>
+                    <a href={sectionPath(s.slug)}>{s.name}</a>
+                  </li>
+                ))}
+              </ol>
+            </nav>
+            <h1 class="article-title">
+              {article.isBreaking ? <span class="flag-breaking">속보</span> : null}
+              {article.title}
+            </h1>
+            {article.subtitleLines.length > 0 ? (
+              <div class="article-lede">
+                {article.subtitleLines.map((line) => (
+                  <p>{line}</p>
+                ))}
+              </div>
+            ) : null}
+            <div class="article-info">
+              <p class="byline">
+                {article.bylines.map((b, i) => (
+                  <>
+                    {i > 0 ? ', ' : null}
+                    <span class="reporter">{b.name} 기자</span>
+                  </>
+                ))}
+              </p>
+              <ul class="article-times">
+                <li>
+                  입력 <TimeTag ms={article.publishedAt} text={formatKstDateTime(article.publishedAt)} />
+                </li>
+                {updated ? (
+                  <li>
+                    수정 <TimeTag ms={article.updatedAt} text={formatKstDateTime(article.updatedAt)} />
+                  </li>
+                ) : null}
+              </ul>
+            </div>
+          </header>
+          <Body article={article} />
+          <footer class="article-foot">
+            <ul class="reporter-cards">
+              {article.bylines.map((b) => (
+                <li>
+                  <strong>{b.name} 기자</strong> <a href={`mailto:${b.email}`}>{b.email}</a>
+                </li>
+              ))}
+            </ul>
+            {article.tags.length > 0 ? (
+              <ul class="tags" aria-label="태그">
+                {article.tags.map((t) => (
+                  <li>#{t}</li>
+                ))}
+              </ul>
+            ) : null}
+          </footer>
+          <BannerSlot chrome={chrome} slot="article-inline" />
+        </article>
+        <aside class="article-rail" aria-label="관련 기사">
+          <BannerSlot chrome={chrome} slot="rail-1" />
+          {props.sameSection && props.sameSection.articles.length > 0 ? <SectionBox box={props.sameSection} /> : null}
+          {props.teaserBox && props.teaserBox.articles.length > 0 ? <TeaserBox box={props.teaserBox} /> : null}
+          <BannerSlot chrome={chrome} slot="rail-2" />
+        </aside>
+      </div>
+      <WidePhotoBox stories={props.photoStories} section={props.photoSection} />
+    </SiteLayout>,
+  );
+}

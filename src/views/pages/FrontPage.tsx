@@ -1,0 +1,83 @@
+import { renderDocument } from '../jsx/jsx-runtime.ts';
+import { BannerSlot } from '../components/Banner.tsx';
+import { SectionBox, TeaserBox, WidePhotoBox } from '../components/Boxes.tsx';
+import { Photo } from '../components/Photo.tsx';
+import { TeaserRow, TitleLink } from '../components/Teasers.tsx';
+import { SiteLayout } from '../layouts/SiteLayout.tsx';
+import type { BoxView, ChromeView, SectionView, TeaserView } from '../model.ts';
+import { articlePath } from '../urls.ts';
+
+export interface FrontPageProps {
+  chrome: ChromeView;
+  headline: TeaserView | null;
+  topStories: TeaserView[];
+  breaking: TeaserView[];
+  sectionBoxes: BoxView[];
+  /** Boxes shown as title + summary (사건/사고/판결 style), by section slug. */
+  teaserBoxSlugs: string[];
+  photoStories: TeaserView[];
+  photoSection: SectionView | null;
+  description: string;
+}
+
+export function renderFrontPage(props: FrontPageProps): string {
+  const { chrome, headline, topStories, breaking } = props;
+  const [firstTop, secondTop, ...restTop] = topStories;
+  return renderDocument(
+    <SiteLayout
+      chrome={chrome}
+      isFront
+      meta={{ title: chrome.publisher.name, description: props.description, path: '/', type: 'website', image: headline?.photo?.src }}
+    >
+      {breaking.length > 0 ? (
+        <section class="breaking-bar" aria-label="속보">
+          <strong>속보</strong>
+          <ul>
+            {breaking.map((a) => (
+              <li>
+                <a href={articlePath(a.id)}>{a.title}</a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      <div class="front-top">
+        {headline ? (
+          <article class="headline">
+            {headline.photo ? (
+              <a class="thumb" href={articlePath(headline.id)} tabindex="-1" aria-hidden="true">
+                <Photo photo={headline.photo} sizes="(min-width: 1024px) 640px, 100vw" eager />
+              </a>
+            ) : null}
+            <h2 class="headline-title">
+              <TitleLink article={headline} />
+            </h2>
+            <p class="headline-summary">{headline.summary}</p>
+          </article>
+        ) : (
+          <p class="empty">아직 게재된 기사가 없습니다.</p>
+        )}
+        <section class="top-stories" aria-label="주요 기사">
+          {[firstTop, secondTop].map((a) => (a ? <TeaserRow article={a} showSection /> : null))}
+          <ul class="top-list">
+            {restTop.map((a) => (
+              <li>
+                <TitleLink article={a} />
+              </li>
+            ))}
+          </ul>
+        </section>
+        <div class="rail">
+          <BannerSlot chrome={chrome} slot="rail-1" />
+        </div>
+      </div>
+      <WidePhotoBox stories={props.photoStories} section={props.photoSection} />
+      <div class="box-grid">
+        {props.sectionBoxes.map((box) =>
+          props.teaserBoxSlugs.includes(box.section.slug) ? <TeaserBox box={box} /> : <SectionBox box={box} />,
+        )}
+      </div>
+      <BannerSlot chrome={chrome} slot="rail-2" />
+    </SiteLayout>,
+  );
+}

@@ -1,0 +1,109 @@
+import { renderDocument } from '../jsx/jsx-runtime.ts';
+import { BannerSlot } from '../components/Banner.tsx';
+import { Photo } from '../components/Photo.tsx';
+import { TeaserRow, TimeTag } from '../components/Teasers.tsx';
+import { SiteLayout } from '../layouts/SiteLayout.tsx';
+import type { ChromeView, SectionView, TeaserView } from '../model.ts';
+import { articlePath, sectionPath } from '../urls.ts';
+
+export interface SectionPageProps {
+  chrome: ChromeView;
+  section: SectionView;
+  sectionPath: SectionView[];
+  children: SectionView[];
+  articles: TeaserView[];
+  page: number;
+  pageCount: number;
+  total: number;
+}
+
+/** Page numbers around the current one, like a Korean news site's list pager. */
+export function pageWindow(page: number, pageCount: number, width = 10): number[] {
+  const start = Math.floor((page - 1) / width) * width + 1;
+  const end = Math.min(pageCount, start + width - 1);
+  const pages: number[] = [];
+  for (let p = start; p <= end; p++) pages.push(p);
+  return pages;
+}
+
+function Pager({ slug, page, pageCount }: { slug: string; page: number; pageCount: number }) {
+  if (pageCount <= 1) return null;
+  const pages = pageWindow(page, pageCount);
+  const first = pages[0] ?? 1;
+  const last = pages[pages.length - 1] ?? pageCount;
+  return (
+    <nav class="pager" aria-label="페이지">
+      {first > 1 ? (
+        <a href={sectionPath(slug, first - 1)} rel="prev">
+          이전
+        </a>
+      ) : null}
+      {pages.map((p) =>
+        p === page ? (
+          <strong aria-current="page">{p}</strong>
+        ) : (
+          <a href={sectionPath(slug, p)}>{p}</a>
+        ),
+      )}
+      {last < pageCount ? (
+        <a href={sectionPath(slug, last + 1)} rel="next">
+          다음
+        </a>
+      ) : null}
+    </nav>
+  );
+}
+
+export function renderSectionPage(props: SectionPageProps): string {
+  const { chrome, section } = props;
+  const top = props.sectionPath[0] ?? section;
+  return renderDocument(
+    <SiteLayout
+      chrome={{ ...chrome, currentSection: top.slug }}
+      meta={{
+        title: props.page > 1 ? `${section.name} (${props.page}쪽)` : section.name,
+        description: `${chrome.publisher.name} ${section.name} 섹션의 최신 기사 ${props.total}건`,
+        path: sectionPath(section.slug, props.page),
+        type: 'website',
+        image: props.articles[0]?.photo?.src,
+      }}
+    >
+      <header class="section-head">
+        <h1>{section.name}</h1>
+        {props.children.length > 0 ? (
+          <ul class="subsections">
+            {props.children.map((c) => (
+              <li>
+                <a href={sectionPath(c.slug)}>{c.name}</a>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <p class="section-count">전체 {props.total.toLocaleString('ko-KR')}건</p>
+      </header>
+      {props.articles.length === 0 ? (
+        <p class="empty">이 섹션에는 아직 기사가 없습니다.</p>
+      ) : section.layout === 'photo' ? (
+        <ul class="photo-grid">
+          {props.articles.map((a) => (
+            <li>
+              <a href={articlePath(a.id)}>
+                {a.photo ? <Photo photo={a.photo} sizes="(min-width: 1024px) 300px, (min-width: 640px) 45vw, 100vw" /> : null}
+                <span class="photo-grid-title">{a.title}</span>
+              </a>
+              <TimeTag ms={a.publishedAt} />
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <div class="section-list">
+          {props.articles.map((a) => (
+            <TeaserRow article={a} />
+          ))}
+        </div>
+      )}
+      <Pager slug={section.slug} page={props.page} pageCount={props.pageCount} />
+      <BannerSlot chrome={chrome} slot="above-footer" />
+    </SiteLayout>,
+  );
+}
