@@ -20,7 +20,13 @@ export async function createTestApp(options: { dialect?: DialectName; now?: numb
   const config = loadConfig({ TAMNA_DATA_DIR: dataDir, TAMNA_SITE_URL: 'https://news.example.kr', ...options.env });
   const clock = new ManualClock(options.now ?? REFERENCE_NOW);
   const database = await freshDatabase(options.dialect ?? 'sqlite');
-  const app = await createApp(config, { clock, database, logger: pino({ level: 'silent' }) });
+  let app: Awaited<ReturnType<typeof createApp>>;
+  try {
+    app = await createApp(config, { clock, database, logger: pino({ level: 'silent' }) });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   return {
     ...app,
     clock,

@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import type { ColumnDefinitionBuilder, Kysely, Migration } from 'kysely';
 import type { DialectName } from '../dialect.ts';
 
 // Migrations receive Kysely<unknown>: the schema they build must not depend on today's
@@ -8,12 +8,15 @@ export const initial = (dialect: DialectName): Migration => ({ up: (db) => up(db
 async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   const isPostgres = dialect === 'postgres';
   const id = isPostgres ? ('bigserial' as const) : ('integer' as const);
+  // SQLite's INTEGER PRIMARY KEY AUTOINCREMENT never reuses a deleted row's id (article
+  // numbers are public URLs); bigserial gives the same guarantee on PostgreSQL.
+  const pk = (c: ColumnDefinitionBuilder) => (isPostgres ? c.primaryKey() : c.primaryKey().autoIncrement());
   const time = isPostgres ? ('bigint' as const) : ('integer' as const);
   const ref = isPostgres ? ('bigint' as const) : ('integer' as const);
 
   await db.schema
     .createTable('sections')
-    .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', id, pk)
     .addColumn('slug', 'varchar(80)', (c) => c.notNull().unique())
     .addColumn('name', 'varchar(80)', (c) => c.notNull())
     .addColumn('parent_id', ref, (c) => c.references('sections.id').onDelete('set null'))
@@ -25,7 +28,7 @@ async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
 
   await db.schema
     .createTable('authors')
-    .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', id, pk)
     .addColumn('name', 'varchar(80)', (c) => c.notNull())
     .addColumn('email', 'varchar(254)', (c) => c.notNull().unique())
     .addColumn('created_at', time, (c) => c.notNull())
@@ -33,7 +36,7 @@ async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
 
   await db.schema
     .createTable('photos')
-    .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', id, pk)
     .addColumn('storage_key', 'varchar(255)', (c) => c.notNull().unique())
     .addColumn('width', 'integer', (c) => c.notNull())
     .addColumn('height', 'integer', (c) => c.notNull())
@@ -48,7 +51,7 @@ async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
 
   await db.schema
     .createTable('articles')
-    .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', id, pk)
     .addColumn('section_id', ref, (c) => c.notNull().references('sections.id'))
     .addColumn('title', 'varchar(300)', (c) => c.notNull())
     .addColumn('subtitle', 'text', (c) => c.notNull().defaultTo(''))
@@ -99,7 +102,7 @@ async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
 
   await db.schema
     .createTable('tags')
-    .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', id, pk)
     .addColumn('name', 'varchar(60)', (c) => c.notNull().unique())
     .execute();
 
@@ -113,7 +116,7 @@ async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
 
   await db.schema
     .createTable('banners')
-    .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', id, pk)
     .addColumn('slot', 'varchar(40)', (c) => c.notNull())
     .addColumn('title', 'varchar(200)', (c) => c.notNull())
     .addColumn('image_key', 'varchar(255)', (c) => c.notNull())

@@ -1,15 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, REFERENCE_NOW, type TestApp } from '../../testing/app.ts';
+import { testDialects } from '../../testing/databases.ts';
 import { seedFixture, type Fixture } from '../../testing/fixtures.ts';
 
 const HOUR = 60 * 60 * 1000;
 
-describe('public site', () => {
+describe.each(testDialects)('public site on %s', (dialect) => {
   let app: TestApp;
   let fx: Fixture;
 
   beforeEach(async () => {
-    app = await createTestApp();
+    app = await createTestApp({ dialect });
     fx = await seedFixture(app);
     await app.services.weather.storeSample();
   });
