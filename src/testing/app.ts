@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import pino from 'pino';
 import { createApp, type App } from '../app.ts';
 import { loadConfig } from '../config/index.ts';
@@ -33,6 +33,7 @@ export async function createTestApp(options: { dialect?: DialectName; now?: numb
     async close() {
       await app.close();
       await database.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,849 @@
+/**
+ * `npm run bench`: is a warm cached page close to a static file, is an uncached render
+ * cheap, and does the app stay small, on a 20,000-article site?
+ *
+ *   1. Builds (or reuses) the benchmark database: bench/generate.ts.
+ *   2. Starts the app in a child process, fetches the front page and an article once
+ *      (which fills the page cache) and saves those exact bytes to disk.
+ *   3. Starts two node:http baselines in child processes of their own over those files:
+ *      a static file server (fs.stat + read stream; the pass/fail baseline) and an
+ *      in-memory Buffer server (a stricter reference, for information).
+ *   4. Runs wrk against each server in turn, never concurrently: a short warm-up, then
+ *      `rounds` alternating rounds; the best round of each counts (noise only ever
+ *      lowers throughput).
+ *   5. Reads the app's resident memory, then fills the page cache with many article
+ *      pages and reads it again (information: what a full cache would cost).
+ *   6. Times uncached renders in-process with app.http.inject and the page cache off.
+ *
+ * Flags: --duration=8 (seconds per measured wrk run), --quick (2 s runs, one round),
+ * --rounds=2, --connections=64, --threads=2, --regenerate (rebuild the database),
+ * --help.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { createApp } from '../src/app.ts';
+import { loadConfig } from '../src/config/index.ts';
+import { ensureBenchDatabase } from './generate.ts';
+import type { AppStatsMessage } from './serve-app.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '..');
+
+const TARGET_WARM_RATIO = 0.7;
+const TARGET_ARTICLE_MEDIAN_MS = 5;
+const TARGET_FRONT_MEDIAN_MS = 15;
+const TARGET_RSS_MB = 250;
+const RENDER_SAMPLES = 300;
+const RENDER_WARMUP = 50;
+
+// ---------------------------------------------------------------------------------------
+// Options
+
+interface Options {
+  duration: number;
+  rounds: number;
+  warmup: number;
+  connections: number;
+  threads: number;
+  fillPages: number;
+  regenerate: boolean;
+  quick: boolean;
+}
+
+const usage = `Usage: npm run bench -- [--quick] [--duration=8] [--rounds=2] [--connections=64] [--threads=2] [--regenerate]
+
+  --quick          2 s wrk runs, one round, smaller cache fill (a smoke test)
+  --duration=N     seconds per measured wrk run (default 8)
+  --rounds=N       alternating measured rounds per server (default 2; best round counts)
+  --connections=N  wrk connections (default 64)
+  --threads=N      wrk threads (default 2)
+  --regenerate     rebuild the cached benchmark database`;
+
+function parseOptions(argv: string[]): Options {
+  const quick = argv.includes('--quick');
+  const options: Options = {
+    duration: quick ? 2 : 8,
+    rounds: quick ? 1 : 2,
+    warmup: quick ? 1 : 2,
+    connections: 64,
+    threads: 2,
+    fillPages: quick ? 500 : 2000,
+    regenerate: false,
+    quick,
+  };
+  for (const arg of argv) {
+    const [name, value] = arg.split('=', 2) as [string, string | undefined];
+    const int = (min: number, max: number): number => {
+      const n = Number(value);
+      if (value === undefined || !Number.isInteger(n) || n < min || n > max) {
+        throw new UsageError(
+          `${name} needs a whole number from ${min} to ${max}, e.g. ${name}=${min}`,
+        );
+      }
+      return n;
+    };
+    if (name === '--quick') continue;
+    else if (name === '--duration') options.duration = int(1, 120);
+    else if (name === '--rounds') options.rounds = int(1, 10);
+    else if (name === '--connections') options.connections = int(1, 10_000);
+    else if (name === '--threads') options.threads = int(1, 64);
+    else if (name === '--regenerate') options.regenerate = true;
+    else if (name === '--help' || name === '-h') throw new UsageError(null);
+    else throw new UsageError(`unknown option ${arg}`);
+  }
+  if (options.threads > options.connections) options.threads = options.connections;
+  return options;
+}
+
+class UsageError extends Error {
+  constructor(readonly problem: string | null) {
+    super(problem ?? 'usage');
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Child processes: tracked so every exit path (error, SIGINT) stops them.
+
+const children = new Set<ChildProcess>();
+const cleanups: Array<() => void> = [];
+
+function killAll(): void {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  children.clear();
+  for (const cleanup of cleanups.splice(0)) {
+    try {
+      cleanup();
+    } catch {
+      // Best effort on the way out.
+    }
+  }
+}
+
+process.on('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    process.stderr.write(`\nbench: ${signal} received, stopping servers.\n`);
+    killAll();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
+
+interface Server {
+  name: string;
+  child: ChildProcess;
+  port: number;
+  pid: number;
+  /** The end of what the child wrote to stdout/stderr, shown when it fails. */
+  output: () => string;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address !== null
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/**
+ * Starts a server in its own Node process through bin/tamna-bench.js, which registers tsx
+ * exactly as bin/tamna.js does, and waits until it is ready: an IPC 'ready' message, or
+ * GET /healthz answering 200.
+ */
+async function startServer(
+  name: string,
+  role: 'app' | 'static',
+  args: string[],
+  env: Record<string, string>,
+  port: number,
+  readiness: 'ipc' | 'healthz',
+): Promise<Server> {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'tamna-bench.js'), ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env, TAMNA_BENCH_CHILD: role },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  children.add(child);
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.length > 20_000) output = output.slice(-20_000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${name} could not be started`);
+
+  await new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      child.off('error', onError);
+      child.off('message', onMessage);
+      if (error) reject(error);
+      else resolve();
+    };
+    const timer = setTimeout(
+      () => finish(new Error(`${name} did not become ready within 60 s.\n${output}`)),
+      60_000,
+    );
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+      finish(
+        new Error(`${name} exited during start (${signal ?? `exit code ${code}`}).\n${output}`),
+      );
+    const onError = (error: Error) => finish(error);
+    const onMessage = (message: unknown) => {
+      if ((message as { type?: unknown }).type === 'ready') finish();
+    };
+    child.on('exit', onExit);
+    child.on('error', onError);
+    if (readiness === 'ipc') {
+      child.on('message', onMessage);
+    } else {
+      const poll = () => {
+        if (settled) return;
+        get(port, '/healthz').then(
+          (res) => (res.status === 200 ? finish() : setTimeout(poll, 100)),
+          () => setTimeout(poll, 100),
+        );
+      };
+      poll();
+    }
+  });
+  return { name, child, port, pid, output: () => output };
+}
+
+async function stopServer(server: Server): Promise<void> {
+  const { child } = server;
+  if (child.exitCode !== null || child.signalCode !== null) {
+    children.delete(child);
+    return;
+  }
+  await new Promise<void>((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+  children.delete(child);
+}
+
+function assertAlive(server: Server): void {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) {
+    throw new Error(`${server.name} has exited.\n${server.output()}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// HTTP helpers
+
+interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** A plain GET with no Accept-Encoding, exactly what wrk sends: identity bytes. */
+function get(port: number, urlPath: string): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+      res.on('error', reject);
+    });
+    req.setTimeout(30_000, () => req.destroy(new Error(`GET ${urlPath} timed out`)));
+    req.on('error', reject);
+  });
+}
+
+async function get200(server: Server, urlPath: string): Promise<Buffer> {
+  const res = await get(server.port, urlPath);
+  if (res.status !== 200) throw new Error(`${server.name}: GET ${urlPath} answered ${res.status}`);
+  return res.body;
+}
+
+function appStats(server: Server): Promise<AppStatsMessage> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error('the app did not answer the stats request')),
+      5000,
+    );
+    const onMessage = (message: unknown) => {
+      if ((message as { type?: unknown }).type !== 'stats') return;
+      clearTimeout(timer);
+      server.child.off('message', onMessage);
+      resolve(message as AppStatsMessage);
+    };
+    server.child.on('message', onMessage);
+    server.child.send({ type: 'stats' });
+  });
+}
+
+interface Memory {
+  rssMb: number;
+  peakMb: number;
+}
+
+/** VmRSS / VmHWM of a process, from /proc. */
+function processMemory(pid: number): Memory | null {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) =>
+      Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? NaN);
+    const rss = kb('VmRSS');
+    const peak = kb('VmHWM');
+    if (!Number.isFinite(rss)) return null;
+    return { rssMb: rss / 1024, peakMb: peak / 1024 };
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// wrk
+
+interface WrkResult {
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  bytesPerResponse: number;
+  errors: number;
+  non2xx: number;
+}
+
+function checkWrk(): string | null {
+  const result = spawnSync('wrk', ['--version'], { encoding: 'utf8' });
+  if (result.error !== undefined) return null;
+  // wrk --version prints its banner and exits 1.
+  return (result.stdout + result.stderr).split('\n')[0]?.trim() || 'wrk';
+}
+
+function parseDuration(text: string): number {
+  const m = /^([\d.]+)(us|ms|s|m)$/.exec(text.trim());
+  if (m === null) return NaN;
+  const value = Number(m[1]);
+  const unit = m[2];
+  return unit === 'us'
+    ? value / 1000
+    : unit === 'ms'
+      ? value
+      : unit === 's'
+        ? value * 1000
+        : value * 60_000;
+}
+
+function parseSize(text: string): number {
+  const m = /^([\d.]+)([KMGT]?B)$/.exec(text.trim());
+  if (m === null) return NaN;
+  const scale: Record<string, number> = {
+    B: 1,
+    KB: 1024,
+    MB: 1024 ** 2,
+    GB: 1024 ** 3,
+    TB: 1024 ** 4,
+  };
+  return Number(m[1]) * (scale[m[2] ?? 'B'] ?? 1);
+}
+
+export function parseWrk(output: string): WrkResult {
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(output);
+  const p50 = /^\s+50%\s+(\S+)/m.exec(output);
+  const p99 = /^\s+99%\s+(\S+)/m.exec(output);
+  const total = /(\d+) requests in [\d.]+\w+, ([\d.]+[KMGT]?B) read/.exec(output);
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(
+    output,
+  );
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(output);
+  if (rps === null || p99 === null || p50 === null || total === null)
+    throw new Error(`cannot parse wrk output:\n${output}`);
+  const requests = Number(total[1]);
+  return {
+    requestsPerSec: Number(rps[1]),
+    p50Ms: parseDuration(p50[1] ?? ''),
+    p99Ms: parseDuration(p99[1] ?? ''),
+    requests,
+    bytesPerResponse: requests > 0 ? parseSize(total[2] ?? '') / requests : 0,
+    errors: socket === null ? 0 : socket.slice(1).reduce((sum, n) => sum + Number(n), 0),
+    non2xx: non2xx === null ? 0 : Number(non2xx[1]),
+  };
+}
+
+async function wrk(url: string, seconds: number, options: Options): Promise<WrkResult> {
+  const args = [
+    `-t${options.threads}`,
+    `-c${options.connections}`,
+    `-d${seconds}s`,
+    '--latency',
+    url,
+  ];
+  const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 15) * 1000);
+    child.once('error', reject);
+    child.once('exit', (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
+  });
+  children.delete(child);
+  if (code !== 0) throw new Error(`wrk ${args.join(' ')} failed (exit ${code}):\n${out}`);
+  const result = parseWrk(out);
+  // A server answering errors fast is not fast: refuse the measurement.
+  if (result.non2xx > 0 || result.errors > result.requests * 0.001) {
+    throw new Error(
+      `wrk ${url}: ${result.non2xx} non-2xx responses and ${result.errors} socket errors in ${result.requests} requests:\n${out}`,
+    );
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------
+// Uncached render timing, in-process
+
+interface Timing {
+  medianMs: number;
+  p99Ms: number;
+  meanMs: number;
+  samples: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
+  return sorted[index] ?? NaN;
+}
+
+function summarize(samples: number[]): Timing {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    medianMs: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    meanMs: samples.reduce((s, x) => s + x, 0) / samples.length,
+    samples: samples.length,
+  };
+}
+
+/** Evenly spread, distinct article ids, skipping those used elsewhere. */
+function spreadIds(first: number, last: number, count: number, offset: number): number[] {
+  const step = (last - first + 1) / count;
+  return Array.from(
+    { length: count },
+    (_, i) => first + (Math.floor(i * step + offset) % (last - first + 1)),
+  );
+}
+
+async function measureRenders(
+  dbFile: string,
+  dataDir: string,
+  firstId: number,
+  lastId: number,
+): Promise<{ front: Timing; article: Timing }> {
+  // TAMNA_PAGE_CACHE_ENTRIES=0: every request misses and nothing is stored, but the miss
+  // path still compresses and hashes the page exactly as a real miss does.
+  const config = loadConfig({
+    DATABASE_URL: `sqlite:${dbFile}`,
+    TAMNA_DATA_DIR: dataDir,
+    TAMNA_LOG_LEVEL: 'warn',
+    TAMNA_PAGE_CACHE_ENTRIES: '0',
+  });
+  const app = await createApp(config, { logger: pino({ level: 'warn' }) });
+  try {
+    await app.http.ready();
+    const time = async (url: string): Promise<number> => {
+      const started = performance.now();
+      const res = await app.http.inject({ method: 'GET', url });
+      const elapsed = performance.now() - started;
+      if (res.statusCode !== 200) throw new Error(`uncached GET ${url} answered ${res.statusCode}`);
+      // better-sqlite3 is synchronous, so back-to-back injects would never leave this
+      // macrotask: let the event loop turn (timers, setImmediate, GC) between requests,
+      // as it does between requests arriving over the network.
+      await new Promise((resolve) => setImmediate(resolve));
+      return elapsed;
+    };
+    const warmIds = spreadIds(firstId, lastId, RENDER_WARMUP, 7);
+    for (let i = 0; i < RENDER_WARMUP; i++) {
+      await time('/');
+      await time(`/news/${warmIds[i]}`);
+    }
+    if (app.cache.size !== 0)
+      throw new Error('the page cache stored pages during the uncached measurement');
+    const front: number[] = [];
+    const article: number[] = [];
+    const ids = spreadIds(firstId, lastId, RENDER_SAMPLES, 3);
+    // Interleaved, so drift (GC, the OS) hits both alike.
+    for (let i = 0; i < RENDER_SAMPLES; i++) {
+      front.push(await time('/'));
+      article.push(await time(`/news/${ids[i]}`));
+    }
+    return { front: summarize(front), article: summarize(article) };
+  } finally {
+    await app.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Output
+
+const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
+const fmtMs = (n: number) => `${n < 10 ? n.toFixed(2) : n.toFixed(1)} ms`;
+const fmtKb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+
+function log(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+// ---------------------------------------------------------------------------------------
+
+async function main(argv: string[]): Promise<number> {
+  let options: Options;
+  try {
+    options = parseOptions(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    if (error.problem === null) {
+      process.stdout.write(`${usage}\n`);
+      return 0;
+    }
+    process.stderr.write(`bench: ${error.problem}\n\n${usage}\n`);
+    return 2;
+  }
+
+  const wrkVersion = checkWrk();
+  if (wrkVersion === null) {
+    process.stderr.write(
+      'bench: wrk is not installed. Install it with `apt-get install wrk` (Debian/Ubuntu) and run again.\n',
+    );
+    return 1;
+  }
+  const started = performance.now();
+  log(`Tamna benchmark — node ${process.version}, ${os.cpus().length} CPUs, ${wrkVersion}`);
+
+  const database = await ensureBenchDatabase({
+    regenerate: options.regenerate,
+    log: (line) => log(`  ${line}`),
+  });
+  const dbSize = fs.statSync(database.file).size;
+  log(
+    `database: ${database.articles.toLocaleString('en-US')} published articles, ${(dbSize / 1024 ** 2).toFixed(0)} MB` +
+      ` (${database.reused ? 'cached' : `generated in ${database.seconds.toFixed(1)} s`}: ${path.relative(repoRoot, database.file)})`,
+  );
+
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tamna-bench-'));
+  cleanups.push(() => fs.rmSync(runDir, { recursive: true, force: true }));
+  const dataDir = path.join(runDir, 'data');
+  const staticDir = path.join(runDir, 'static');
+  fs.mkdirSync(path.join(dataDir, 'media'), { recursive: true });
+  fs.mkdirSync(staticDir);
+
+  // A recent article (as most traffic is), not the very newest.
+  const articleId = database.lastArticleId - 10;
+  const appPort = await freePort();
+  const app = await startServer(
+    'app',
+    'app',
+    ['serve'],
+    {
+      DATABASE_URL: `sqlite:${database.file}`,
+      TAMNA_DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      PORT: String(appPort),
+      TAMNA_LOG_LEVEL: 'warn',
+      TAMNA_SITE_URL: 'https://news.tamna.example',
+    },
+    appPort,
+    'healthz',
+  );
+
+  const pages = [
+    { key: 'front', label: 'front page', appPath: '/', file: 'front.html' },
+    { key: 'article', label: 'article page', appPath: `/news/${articleId}`, file: 'article.html' },
+  ] as const;
+
+  // The first request renders and caches; the second must be the same bytes from cache.
+  const sizes = new Map<string, number>();
+  for (const page of pages) {
+    const first = await get200(app, page.appPath);
+    const second = await get200(app, page.appPath);
+    if (!first.equals(second))
+      throw new Error(
+        `${page.appPath} changed between two requests; the cached page is not stable`,
+      );
+    fs.writeFileSync(path.join(staticDir, page.file), first);
+    sizes.set(page.key, first.length);
+  }
+  const primed = await appStats(app);
+  if (primed.cache.hits < pages.length)
+    throw new Error(
+      `the app did not serve from its page cache (stats ${JSON.stringify(primed.cache)})`,
+    );
+
+  const filePort = await freePort();
+  const fileServer = await startServer(
+    'static file server',
+    'static',
+    [staticDir, 'file', String(filePort)],
+    {},
+    filePort,
+    'ipc',
+  );
+  const memPort = await freePort();
+  const memServer = await startServer(
+    'in-memory server',
+    'static',
+    [staticDir, 'memory', String(memPort)],
+    {},
+    memPort,
+    'ipc',
+  );
+  for (const server of [fileServer, memServer]) {
+    for (const page of pages) {
+      const body = await get200(server, `/${page.file}`);
+      if (!body.equals(fs.readFileSync(path.join(staticDir, page.file))))
+        throw new Error(`${server.name} serves different bytes for ${page.file}`);
+    }
+  }
+
+  log(
+    `pages: front ${fmtKb(sizes.get('front') ?? 0)}, article /news/${articleId} ${fmtKb(sizes.get('article') ?? 0)} (identity encoding, as wrk sends no Accept-Encoding)`,
+  );
+  log(
+    `wrk: -t${options.threads} -c${options.connections}, ${options.warmup} s warm-up + ${options.rounds} × ${options.duration} s per server and page, servers measured one at a time`,
+  );
+  log();
+
+  const targets = [
+    { key: 'app', server: app, path: (p: (typeof pages)[number]) => p.appPath },
+    { key: 'file', server: fileServer, path: (p: (typeof pages)[number]) => `/${p.file}` },
+    { key: 'memory', server: memServer, path: (p: (typeof pages)[number]) => `/${p.file}` },
+  ] as const;
+  type TargetKey = (typeof targets)[number]['key'];
+  const best = new Map<string, WrkResult>();
+  const all = new Map<string, number[]>();
+  const beforeWrk = await appStats(app);
+  let appRequests = 0;
+
+  for (const page of pages) {
+    for (const target of targets) {
+      assertAlive(target.server);
+      const warm = await wrk(
+        `http://127.0.0.1:${target.server.port}${target.path(page)}`,
+        options.warmup,
+        options,
+      );
+      if (target.key === 'app') appRequests += warm.requests;
+    }
+    for (let round = 0; round < options.rounds; round++) {
+      // Alternate the order each round so neither side always runs first.
+      const order = round % 2 === 0 ? targets : [...targets].reverse();
+      for (const target of order) {
+        assertAlive(target.server);
+        const result = await wrk(
+          `http://127.0.0.1:${target.server.port}${target.path(page)}`,
+          options.duration,
+          options,
+        );
+        const id = `${page.key}/${target.key}`;
+        all.set(id, [...(all.get(id) ?? []), result.requestsPerSec]);
+        const previous = best.get(id);
+        if (previous === undefined || result.requestsPerSec > previous.requestsPerSec)
+          best.set(id, result);
+        if (target.key === 'app') appRequests += result.requests;
+        process.stdout.write(
+          `  ${page.label.padEnd(12)} ${target.key.padEnd(6)} round ${round + 1}: ${fmtInt(result.requestsPerSec).padStart(7)} req/s, p99 ${fmtMs(result.p99Ms)}\n`,
+        );
+      }
+    }
+  }
+
+  const afterWrk = await appStats(app);
+  const memory = processMemory(app.pid);
+  const rssMb = memory?.rssMb ?? afterWrk.memory.rss / 1024 ** 2;
+  const wrkHits = afterWrk.cache.hits - beforeWrk.cache.hits;
+  const wrkMisses = afterWrk.cache.misses - beforeWrk.cache.misses;
+  // Every request wrk sent the app must have been a page-cache hit, or this did not
+  // measure the warm path. (The server may count a few more hits than wrk completed:
+  // requests in flight when a run ends.)
+  if (wrkMisses !== 0 || wrkHits < appRequests) {
+    throw new Error(
+      `the app missed its page cache during the wrk runs: ${wrkHits} hits, ${wrkMisses} misses for ${appRequests} requests`,
+    );
+  }
+
+  // Information: what the page cache costs when it holds many pages.
+  const fillIds = spreadIds(database.firstArticleId, database.lastArticleId, options.fillPages, 5);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < fillIds.length) {
+        const id = fillIds[next++];
+        await get200(app, `/news/${id}`);
+      }
+    }),
+  );
+  const filled = await appStats(app);
+  const filledMemory = processMemory(app.pid);
+  const filledRssMb = filledMemory?.rssMb ?? filled.memory.rss / 1024 ** 2;
+
+  for (const server of [app, fileServer, memServer]) await stopServer(server);
+
+  log();
+  log('measuring uncached renders in-process (page cache off)...');
+  const renders = await measureRenders(
+    database.file,
+    dataDir,
+    database.firstArticleId,
+    database.lastArticleId,
+  );
+
+  // -------------------------------------------------------------------------------------
+  const failures: string[] = [];
+  const result = (page: string, key: TargetKey) => {
+    const r = best.get(`${page}/${key}`);
+    if (r === undefined) throw new Error(`missing wrk result ${page}/${key}`);
+    return r;
+  };
+  log();
+  log('Warm pages (page cache) vs the same bytes from a static file server — best of rounds');
+  for (const page of pages) {
+    const a = result(page.key, 'app');
+    const f = result(page.key, 'file');
+    const m = result(page.key, 'memory');
+    const ratio = a.requestsPerSec / f.requestsPerSec;
+    const ok = ratio >= TARGET_WARM_RATIO;
+    if (!ok)
+      failures.push(
+        `${page.label} warm at ${ratio.toFixed(2)} of the static file server (target ≥ ${TARGET_WARM_RATIO.toFixed(2)})`,
+      );
+    log(
+      `  ${`${page.label} warm`.padEnd(18)} ${fmtInt(a.requestsPerSec).padStart(7)} req/s   static file ${fmtInt(f.requestsPerSec).padStart(7)} req/s   ratio ${ratio.toFixed(2)} (target ≥ ${TARGET_WARM_RATIO.toFixed(2)})  ${verdict(ok)}`,
+    );
+    log(
+      `  ${''.padEnd(18)} p99 ${fmtMs(a.p99Ms).padStart(8)}       p99 ${fmtMs(f.p99Ms).padStart(8)}        ` +
+        `(${fmtInt(a.bytesPerResponse)} vs ${fmtInt(f.bytesPerResponse)} bytes/response incl. headers)`,
+    );
+    log(
+      `  ${''.padEnd(18)} in-memory Buffer reference ${fmtInt(m.requestsPerSec)} req/s, p99 ${fmtMs(m.p99Ms)}: app at ${(a.requestsPerSec / m.requestsPerSec).toFixed(2)} of it (information only)`,
+    );
+  }
+  const spread = [...all.entries()]
+    .filter(([, values]) => values.length > 1)
+    .map(
+      ([id, values]) =>
+        `${id} ${((100 * (Math.max(...values) - Math.min(...values))) / Math.max(...values)).toFixed(0)}%`,
+    );
+  if (spread.length > 0) log(`  round-to-round spread: ${spread.join(', ')}`);
+  log(
+    `  app page cache during wrk: ${fmtInt(wrkHits)} hits, ${wrkMisses} misses (wrk completed ${fmtInt(appRequests)} requests): all warm`,
+  );
+  log(
+    '  (pass/fail compares with the static file server: fs.stat + read stream per request, like serve-static/sirv)',
+  );
+
+  log();
+  log(
+    `Uncached render, in-process inject, page cache off (${RENDER_SAMPLES} samples after ${RENDER_WARMUP} warm-up each)`,
+  );
+  const renderRows = [
+    {
+      label: 'front page',
+      t: renders.front,
+      target: TARGET_FRONT_MEDIAN_MS,
+      note: 'same page each time',
+    },
+    {
+      label: 'article page',
+      t: renders.article,
+      target: TARGET_ARTICLE_MEDIAN_MS,
+      note: `${RENDER_SAMPLES} different articles`,
+    },
+  ];
+  for (const row of renderRows) {
+    const ok = row.t.medianMs <= row.target;
+    if (!ok)
+      failures.push(
+        `${row.label} uncached median ${fmtMs(row.t.medianMs)} (target ≤ ${row.target} ms)`,
+      );
+    log(
+      `  ${row.label.padEnd(18)} median ${fmtMs(row.t.medianMs).padStart(8)}   p99 ${fmtMs(row.t.p99Ms).padStart(8)}   mean ${fmtMs(row.t.meanMs).padStart(8)}   (target median ≤ ${row.target} ms)  ${verdict(ok)}   ${row.note}`,
+    );
+  }
+
+  log();
+  log('Memory (app process)');
+  const rssOk = rssMb <= TARGET_RSS_MB;
+  if (!rssOk)
+    failures.push(
+      `app resident memory ${rssMb.toFixed(0)} MB after the wrk runs (target ≤ ${TARGET_RSS_MB} MB)`,
+    );
+  log(
+    `  RSS after wrk runs  ${rssMb.toFixed(0).padStart(5)} MB   (peak ${memory === null ? '?' : memory.peakMb.toFixed(0)} MB; heap ${(afterWrk.memory.heapUsed / 1024 ** 2).toFixed(0)} MB; ${afterWrk.cache.size} cached pages)   (target ≤ ${TARGET_RSS_MB} MB)  ${verdict(rssOk)}`,
+  );
+  const addedPages = filled.cache.size - afterWrk.cache.size;
+  // Page-cache bytes live in Buffers (off the JS heap): their growth is what the cache holds.
+  const bufferKbPerPage =
+    addedPages > 0
+      ? (filled.memory.arrayBuffers - afterWrk.memory.arrayBuffers) / 1024 / addedPages
+      : NaN;
+  const maxEntries = loadConfig({}).pageCache.maxEntries;
+  log(
+    `  RSS with ${filled.cache.size} cached pages ${filledRssMb.toFixed(0).padStart(5)} MB   (peak ${filledMemory === null ? '?' : filledMemory.peakMb.toFixed(0)} MB; heap ${(filled.memory.heapUsed / 1024 ** 2).toFixed(0)} MB, buffers ${(filled.memory.arrayBuffers / 1024 ** 2).toFixed(0)} MB)   information only`,
+  );
+  if (Number.isFinite(bufferKbPerPage)) {
+    const projected = rssMb + (bufferKbPerPage * maxEntries) / 1024;
+    log(
+      `  page cache holds ≈ ${bufferKbPerPage.toFixed(0)} KB of buffers per article page (body + gzip + brotli); a full cache of ${maxEntries.toLocaleString('en-US')} pages (TAMNA_PAGE_CACHE_ENTRIES) ≈ ${projected.toFixed(0)} MB RSS${projected > TARGET_RSS_MB ? `  — over the ${TARGET_RSS_MB} MB target (information only)` : ''}`,
+    );
+  }
+
+  log();
+  const seconds = (performance.now() - started) / 1000;
+  if (failures.length === 0) {
+    log(`PASS — all targets met (${seconds.toFixed(0)} s)`);
+    return 0;
+  }
+  log(
+    `FAIL — ${failures.length} target${failures.length === 1 ? '' : 's'} missed (${seconds.toFixed(0)} s):`,
+  );
+  for (const f of failures) log(`  - ${f}`);
+  return 1;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(
+    `bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exitCode = 1;
+} finally {
+  killAll();
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// `npm run bench`: runs bench/run.ts through tsx's loader with the repo tsconfig, exactly
+// as bin/tamna.js runs the app. The benchmark's server processes start through this file
+// too (TAMNA_BENCH_CHILD=app|static), so they load code the way production does.
+import { fileURLToPath } from 'node:url';
+import { register } from 'tsx/esm/api';
+
+register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
+const child = process.env.TAMNA_BENCH_CHILD;
+if (child === 'app') await import('../bench/serve-app.ts');
+else if (child === 'static') await import('../bench/static-server.ts');
+else await import('../bench/run.ts');

@@ -1,0 +1,70 @@
+import { gunzipSync, brotliDecompressSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { PageCache } from './page-cache.ts';
+import { pickEncoding } from './serve.ts';
+
+const page = (body: string, tags: string[], expiresAt = 1_000_000) => ({ status: 200, body, contentType: 'text/html', tags, expiresAt });
+
+describe('PageCache', () => {
+  it('stores precompressed bodies with a strong ETag', () => {
+    const cache = new PageCache({ maxEntries: 10 });
+    const body = '<p>안녕하세요</p>'.repeat(200);
+    const entry = cache.set('/', page(body, ['front']), 0, cache.currentGeneration);
+    expect(gunzipSync(entry.gzip as Buffer).toString()).toBe(body);
+    expect(brotliDecompressSync(entry.brotli as Buffer).toString()).toBe(body);
+    expect(entry.etag).toMatch(/^"[\w-]+"$/);
+    expect(cache.get('/', 1)).toBe(entry);
+  });
+
+  it('drops entries by tag and leaves others', () => {
+    const cache = new PageCache({ maxEntries: 10 });
+    cache.set('/news/1', page('a', ['article:1', 'section:2']), 0, cache.currentGeneration);
+    cache.set('/news/2', page('b', ['article:2', 'section:3']), 0, cache.currentGeneration);
+    cache.set('/', page('c', ['front']), 0, cache.currentGeneration);
+    expect(cache.invalidate(['section:2', 'front'])).toBe(2);
+    expect(cache.get('/news/1', 1)).toBeUndefined();
+    expect(cache.get('/', 1)).toBeUndefined();
+    expect(cache.get('/news/2', 1)).toBeDefined();
+    expect(cache.invalidate(['*'])).toBe(1);
+    expect(cache.size).toBe(0);
+  });
+
+  it('expires entries at their expiry time', () => {
+    const cache = new PageCache({ maxEntries: 10 });
+    cache.set('/', page('a', [], 100), 0, cache.currentGeneration);
+    expect(cache.get('/', 99)).toBeDefined();
+    expect(cache.get('/', 100)).toBeUndefined();
+  });
+
+  it('evicts the least recently used entry beyond its size', () => {
+    const cache = new PageCache({ maxEntries: 2 });
+    cache.set('a', page('a', []), 0, cache.currentGeneration);
+    cache.set('b', page('b', []), 0, cache.currentGeneration);
+    cache.get('a', 1);
+    cache.set('c', page('c', []), 0, cache.currentGeneration);
+    expect(cache.get('b', 1)).toBeUndefined();
+    expect(cache.get('a', 1)).toBeDefined();
+  });
+
+  it('does not store a page rendered before an invalidation (no stale resurrection)', () => {
+    const cache = new PageCache({ maxEntries: 10 });
+    const generation = cache.currentGeneration;
+    cache.invalidate(['article:1']); // a write lands while the page was rendering
+    cache.set('/news/1', page('old', ['article:1']), 0, generation);
+    expect(cache.get('/news/1', 1)).toBeUndefined();
+  });
+});
+
+describe('pickEncoding', () => {
+  it.each([
+    ['gzip, deflate, br', 'br'],
+    ['gzip', 'gzip'],
+    ['br;q=0, gzip', 'gzip'],
+    ['identity', null],
+    ['', null],
+    [undefined, null],
+    ['*', 'gzip'],
+  ])('%s -> %s', (header, expected) => {
+    expect(pickEncoding(header)).toBe(expected);
+  });
+});

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { formatKstDate, formatKstDateTime, formatKstDateWithWeekday, nextKstMidnight, toKstIso } from './kst.ts';
+
+describe('KST dates', () => {
+  it('formats the masthead date with the Korean weekday', () => {
+    expect(formatKstDateWithWeekday(Date.UTC(2025, 11, 9, 5, 0))).toBe('2025.12.09 (화)');
+  });
+
+  it('moves to the next day at 15:00 UTC, which is midnight in Korea', () => {
+    expect(formatKstDateWithWeekday(Date.UTC(2025, 11, 9, 14, 59, 59))).toBe('2025.12.09 (화)');
+    expect(formatKstDateWithWeekday(Date.UTC(2025, 11, 9, 15, 0, 0))).toBe('2025.12.10 (수)');
+    expect(formatKstDateWithWeekday(Date.UTC(2025, 11, 31, 15, 0, 0))).toBe('2026.01.01 (목)');
+  });
+
+  it('formats input and update times', () => {
+    expect(formatKstDateTime(Date.UTC(2025, 11, 9, 0, 5))).toBe('2025.12.09 09:05');
+    expect(formatKstDate(Date.UTC(2025, 0, 1, 16, 0))).toBe('2025.01.02');
+    expect(toKstIso(Date.UTC(2025, 11, 9, 15, 30, 7))).toBe('2025-12-10T00:30:07+09:00');
+  });
+
+  it('finds the next KST midnight', () => {
+    expect(nextKstMidnight(Date.UTC(2025, 11, 9, 5, 0))).toBe(Date.UTC(2025, 11, 9, 15, 0));
+    expect(nextKstMidnight(Date.UTC(2025, 11, 9, 15, 0))).toBe(Date.UTC(2025, 11, 10, 15, 0));
+  });
+});
