@@ -5,7 +5,12 @@ import { sql } from 'kysely';
 import type { Config } from './config/index.ts';
 import { connectDatabase, migrateToLatest, type DatabaseHandle } from './db/index.ts';
 import { createBannerStore, type BannerStore } from './domains/ads/index.ts';
-import { createContentService, createWriter, type ContentService, type Writer } from './domains/content/index.ts';
+import {
+  createContentService,
+  createWriter,
+  type ContentService,
+  type Writer,
+} from './domains/content/index.ts';
 import { createLocalMediaStorage, type MediaStorage } from './domains/media/index.ts';
 import { createWeatherStore, type WeatherStore } from './domains/weather/index.ts';
 import { PageCache } from './http/cache/page-cache.ts';
@@ -44,6 +49,7 @@ export interface App {
 }
 
 const stylesheetFile = new URL('./views/assets/site.css', import.meta.url);
+const iconFile = new URL('./views/assets/favicon.svg', import.meta.url);
 
 /** The composition root: config -> database -> services -> HTTP. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -59,7 +65,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
   const { db } = database;
 
-  const cache = new PageCache({ maxEntries: config.pageCache.maxEntries });
+  const cache = new PageCache({
+    maxEntries: config.pageCache.maxEntries,
+    maxBytes: config.pageCache.maxBytes,
+  });
   const bus = createLocalInvalidationBus();
   const unsubscribe = bus.subscribe((tags) => {
     cache.invalidate(tags);
@@ -83,6 +92,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     publisher: config.publisher,
     siteUrl: config.siteUrl,
     stylesheet: loadAsset(stylesheetFile, 'site', 'css', 'text/css; charset=utf-8'),
+    icon: loadAsset(iconFile, 'icon', 'svg', 'image/svg+xml'),
     teaserSections: ['incidents'],
     pageCacheMaxAgeMs: config.pageCache.maxAgeSeconds * 1000,
     perPage: 20,

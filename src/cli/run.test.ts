@@ -9,7 +9,11 @@ import { runCli, type CliIo } from './run.ts';
 function capture(env: Record<string, string> = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l), env: { TAMNA_LOG_LEVEL: 'silent', ...env } };
+  const io: CliIo = {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    env: { TAMNA_LOG_LEVEL: 'silent', ...env },
+  };
   return { io, out, err };
 }
 
@@ -22,7 +26,10 @@ describe('tamna CLI', () => {
 
   it.each([
     [['publish'], /^tamna: unknown command "publish"\. Run "tamna --help" for usage\.$/],
-    [['serve', '--port', '3000'], /^tamna: Unknown option '--port'\. Run "tamna --help" for usage\.$/],
+    [
+      ['serve', '--port', '3000'],
+      /^tamna: Unknown option '--port'\. Run "tamna --help" for usage\.$/,
+    ],
     [['seed'], /^tamna: seed needs --demo/],
   ])('refuses bad arguments %j with one line and exit code 2', async (argv, message) => {
     const c = capture();
@@ -41,7 +48,9 @@ describe('tamna CLI', () => {
     const c = capture({ DATABASE_URL: 'postgres://tamna:secret@127.0.0.1:1/news' });
     expect(await runCli(['migrate'], c.io)).toBe(1);
     expect(c.err).toHaveLength(1);
-    expect(c.err[0]).toMatch(/^tamna: Cannot connect to PostgreSQL at postgres:\/\/tamna:\*\*\*@127\.0\.0\.1:1\/news: .*Check that the server is running/);
+    expect(c.err[0]).toMatch(
+      /^tamna: Cannot connect to PostgreSQL at postgres:\/\/tamna:\*\*\*@127\.0\.0\.1:1\/news: .*Check that the server is running/,
+    );
     expect(c.err[0]).not.toContain('secret');
   });
 
@@ -51,7 +60,9 @@ describe('tamna CLI', () => {
     const c = capture({ TAMNA_DATA_DIR: path.join(file, 'data') });
     expect(await runCli(['migrate'], c.io)).toBe(1);
     expect(c.err).toHaveLength(1);
-    expect(c.err[0]).toMatch(/^tamna: Cannot write to the data directory .*a-file\/data; .*TAMNA_DATA_DIR/);
+    expect(c.err[0]).toMatch(
+      /^tamna: Cannot write to the data directory .*a-file\/data; .*TAMNA_DATA_DIR/,
+    );
   });
 
   it('migrates a new SQLite database, then reports it up to date', async () => {
@@ -66,10 +77,12 @@ describe('tamna CLI', () => {
 
   it('runs as the installed bin with a clear message and non-zero exit', async () => {
     const bin = path.resolve(import.meta.dirname, '../../bin/tamna.js');
-    const result = await promisify(execFile)(process.execPath, [bin, 'nonsense'], { env: { ...process.env } }).catch(
-      (e: { code: number; stderr: string }) => e,
-    );
+    const result = await promisify(execFile)(process.execPath, [bin, 'nonsense'], {
+      env: { ...process.env },
+    }).catch((e: { code: number; stderr: string }) => e);
     expect('code' in result ? result.code : 0).toBe(2);
-    expect(result.stderr.trim()).toBe('tamna: unknown command "nonsense". Run "tamna --help" for usage.');
+    expect(result.stderr.trim()).toBe(
+      'tamna: unknown command "nonsense". Run "tamna --help" for usage.',
+    );
   });
 });

@@ -59,7 +59,12 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     const command = name as CommandName;
     let values: Record<string, unknown>;
     try {
-      ({ values } = parseArgs({ args: rest, options: commands[command].options, strict: true, allowPositionals: false }));
+      ({ values } = parseArgs({
+        args: rest,
+        options: commands[command].options,
+        strict: true,
+        allowPositionals: false,
+      }));
     } catch (error) {
       throw new UsageError((error as Error).message.replace(/\. To specify.*$/s, ''));
     }
@@ -70,7 +75,8 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       case 'migrate':
         return await migrateCommand(config, io);
       case 'seed':
-        if (values.demo !== true) throw new UsageError('seed needs --demo (the only seed data there is)');
+        if (values.demo !== true)
+          throw new UsageError('seed needs --demo (the only seed data there is)');
         return await seedCommand(config, io);
     }
   } catch (error) {

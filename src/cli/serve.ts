@@ -1,33 +1,52 @@
 import { createApp } from '../app.ts';
 import type { Config } from '../config/index.ts';
 import { AppError } from '../shared/errors.ts';
-import { isDatabaseEmpty, seedDemo } from './demo/seed-demo.ts';
+import { isDatabaseEmpty } from './demo/is-empty.ts';
 import type { CliIo } from './run.ts';
 
-export async function serveCommand(config: Config, options: { demoIfEmpty: boolean }, io: CliIo): Promise<number> {
+export async function serveCommand(
+  config: Config,
+  options: { demoIfEmpty: boolean },
+  io: CliIo,
+): Promise<number> {
   const app = await createApp(config);
   try {
     if (options.demoIfEmpty && (await isDatabaseEmpty(app.database.db))) {
+      // Loaded only when needed: the demo's image generation pulls in sharp (~25 MB resident).
+      const { seedDemo } = await import('./demo/seed-demo.ts');
       io.out('Empty database: adding the demo newspaper (sections, articles, photos)...');
       const summary = await seedDemo(app);
-      io.out(`Demo content added: ${summary.sections} sections, ${summary.articles} articles, ${summary.photos} photos.`);
+      io.out(
+        `Demo content added: ${summary.sections} sections, ${summary.articles} articles, ${summary.photos} photos.`,
+      );
     }
     await app.http.listen({ host: config.host, port: config.port });
   } catch (error) {
     await app.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
-      throw new AppError('CONFIG', `Port ${config.port} on ${config.host} is already in use; stop the other server or set PORT to a free port.`);
+      throw new AppError(
+        'CONFIG',
+        `Port ${config.port} on ${config.host} is already in use; stop the other server or set PORT to a free port.`,
+      );
     }
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
-      throw new AppError('CONFIG', `Cannot listen on HOST=${config.host}; use an address of this machine, e.g. 127.0.0.1 or 0.0.0.0.`);
+      throw new AppError(
+        'CONFIG',
+        `Cannot listen on HOST=${config.host}; use an address of this machine, e.g. 127.0.0.1 or 0.0.0.0.`,
+      );
     }
     if (code === 'EACCES') {
-      throw new AppError('CONFIG', `Not allowed to listen on port ${config.port}; use a port above 1023 or run with the needed permission.`);
+      throw new AppError(
+        'CONFIG',
+        `Not allowed to listen on port ${config.port}; use a port above 1023 or run with the needed permission.`,
+      );
     }
     throw error;
   }
-  io.out(`Tamna is serving ${config.siteUrl} (listening on http://${config.host}:${config.port}, database ${app.database.describe}).`);
+  io.out(
+    `Tamna is serving ${config.siteUrl} (listening on http://${config.host}:${config.port}, database ${app.database.describe}).`,
+  );
 
   // Graceful shutdown: stop accepting, let requests in flight finish, close the database.
   return new Promise<number>((resolve) => {

@@ -7,12 +7,18 @@ describe('loadConfig', () => {
     const c = loadConfig({}, '/srv/tamna');
     expect(c.host).toBe('127.0.0.1');
     expect(c.port).toBe(3000);
-    expect(c.database).toEqual({ kind: 'sqlite', file: path.join('/srv/tamna/data', 'tamna.sqlite') });
+    expect(c.database).toEqual({
+      kind: 'sqlite',
+      file: path.join('/srv/tamna/data', 'tamna.sqlite'),
+    });
     expect(c.siteUrl).toBe('http://127.0.0.1:3000');
   });
 
   it('accepts PostgreSQL URLs and a site URL', () => {
-    const c = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/news', TAMNA_SITE_URL: 'https://news.example.kr/' });
+    const c = loadConfig({
+      DATABASE_URL: 'postgres://u@db:5432/news',
+      TAMNA_SITE_URL: 'https://news.example.kr/',
+    });
     expect(c.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/news' });
     expect(c.siteUrl).toBe('https://news.example.kr');
   });
@@ -20,8 +26,14 @@ describe('loadConfig', () => {
   it.each([
     [{ PORT: 'abc' }, /^PORT="abc" must be a number\.$/],
     [{ PORT: '70000' }, /PORT="70000" must be between 1 and 65535/],
-    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL="mysql:\/\/x" is not supported; use postgres:\/\//],
-    [{ TAMNA_SITE_URL: 'news.example.kr' }, /TAMNA_SITE_URL="news.example.kr" must be an absolute URL/],
+    [
+      { DATABASE_URL: 'mysql://x' },
+      /DATABASE_URL="mysql:\/\/x" is not supported; use postgres:\/\//,
+    ],
+    [
+      { TAMNA_SITE_URL: 'news.example.kr' },
+      /TAMNA_SITE_URL="news.example.kr" must be an absolute URL/,
+    ],
     [{ TAMNA_LOG_LEVEL: 'loud' }, /TAMNA_LOG_LEVEL="loud"/],
   ])('explains bad configuration %j in one line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);

@@ -24,7 +24,7 @@ export interface Config {
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
   siteUrl: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  pageCache: { maxEntries: number; maxAgeSeconds: number };
+  pageCache: { maxEntries: number; maxBytes: number; maxAgeSeconds: number };
   publisher: PublisherDetails;
 }
 
@@ -45,8 +45,11 @@ const envSchema = z.object({
     .url('must be an absolute URL such as https://news.example.kr')
     .refine((v) => /^https?:\/\//.test(v), 'must start with http:// or https://')
     .optional(),
-  TAMNA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TAMNA_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
   TAMNA_PAGE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(5000),
+  TAMNA_PAGE_CACHE_MB: z.coerce.number().int().min(1).max(16_384).default(96),
   TAMNA_PAGE_CACHE_MAX_AGE: z.coerce.number().int().min(1).max(86_400).default(300),
   TAMNA_PUBLISHER_NAME: z.string().default('탐나일보'),
   TAMNA_PUBLISHER_REGISTRATION: z.string().default('제주 아00000'),
@@ -88,7 +91,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     database: parseDatabaseUrl(e.DATABASE_URL, dataDir, cwd),
     siteUrl: (e.TAMNA_SITE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
     logLevel: e.TAMNA_LOG_LEVEL,
-    pageCache: { maxEntries: e.TAMNA_PAGE_CACHE_ENTRIES, maxAgeSeconds: e.TAMNA_PAGE_CACHE_MAX_AGE },
+    pageCache: {
+      maxEntries: e.TAMNA_PAGE_CACHE_ENTRIES,
+      maxBytes: e.TAMNA_PAGE_CACHE_MB * 1024 * 1024,
+      maxAgeSeconds: e.TAMNA_PAGE_CACHE_MAX_AGE,
+    },
     publisher: {
       name: e.TAMNA_PUBLISHER_NAME,
       registrationNumber: e.TAMNA_PUBLISHER_REGISTRATION,
@@ -104,20 +111,31 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   };
 }
 
-function parseDatabaseUrl(url: string | undefined, dataDir: string, cwd: string): Config['database'] {
+function parseDatabaseUrl(
+  url: string | undefined,
+  dataDir: string,
+  cwd: string,
+): Config['database'] {
   if (url === undefined) return { kind: 'sqlite', file: path.join(dataDir, 'tamna.sqlite') };
   if (/^postgres(ql)?:\/\//.test(url)) {
     try {
       new URL(url);
     } catch {
-      throw new AppError('CONFIG', `DATABASE_URL is not a valid PostgreSQL URL; use postgres://user@host:5432/dbname.`);
+      throw new AppError(
+        'CONFIG',
+        `DATABASE_URL is not a valid PostgreSQL URL; use postgres://user@host:5432/dbname.`,
+      );
     }
     return { kind: 'postgres', url };
   }
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length).replace(/^\/\//, '');
     if (file === ':memory:') return { kind: 'sqlite', file };
-    if (file === '') throw new AppError('CONFIG', 'DATABASE_URL=sqlite: needs a file path, e.g. sqlite:./data/tamna.sqlite.');
+    if (file === '')
+      throw new AppError(
+        'CONFIG',
+        'DATABASE_URL=sqlite: needs a file path, e.g. sqlite:./data/tamna.sqlite.',
+      );
     return { kind: 'sqlite', file: path.resolve(cwd, file) };
   }
   throw new AppError(

@@ -47,9 +47,14 @@ function connectSqlite(file: string): DatabaseHandle {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
   } catch (error) {
-    throw new AppError('CONFIG', `Cannot open the SQLite database ${file}: ${(error as Error).message}.`, undefined, {
-      cause: error,
-    });
+    throw new AppError(
+      'CONFIG',
+      `Cannot open the SQLite database ${file}: ${(error as Error).message}.`,
+      undefined,
+      {
+        cause: error,
+      },
+    );
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {

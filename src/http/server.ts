@@ -1,5 +1,10 @@
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+} from 'fastify';
 import { isAppError } from '../shared/errors.ts';
 import { statusForCode } from './errors.ts';
 import { createSiteRoutes, type SiteDeps, type SiteRoutes } from './site/routes.ts';
@@ -19,7 +24,11 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     // the same Korean 400 page instead of Fastify's JSON.
     frameworkErrors: (_error, request, rawReply) => {
       const reply = rawReply as FastifyReply;
-      const plain = () => reply.code(400).header('content-type', 'text/plain; charset=utf-8').send('잘못된 요청입니다.');
+      const plain = () =>
+        reply
+          .code(400)
+          .header('content-type', 'text/plain; charset=utf-8')
+          .send('잘못된 요청입니다.');
       if (site === null) return plain();
       const routes = site;
       void routes
@@ -28,8 +37,9 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
         .catch(plain);
     },
     loggerInstance: deps.logger,
-    // Per-request log lines cost more than serving a cached page; errors are still logged.
-    disableRequestLogging: true,
+    // Per-request log lines cost more than serving a cached page; the error handler logs
+    // failures itself.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: true,
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
@@ -85,7 +95,10 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
       return siteRoutes.sendError(request, reply, status, chrome, detail);
     } catch {
       // The database itself may be what failed; answer without the page chrome.
-      return reply.code(status).header('content-type', 'text/plain; charset=utf-8').send('일시적인 오류가 발생했습니다.');
+      return reply
+        .code(status)
+        .header('content-type', 'text/plain; charset=utf-8')
+        .send('일시적인 오류가 발생했습니다.');
     }
   });
 

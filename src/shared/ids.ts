@@ -2,7 +2,10 @@
  * Parses a public numeric id from a URL segment. Anything that is not a plain positive
  * integer within the safe range is `null`, so malformed ids become 404s, never 500s.
  */
-export function parsePositiveInt(value: string | undefined, max = Number.MAX_SAFE_INTEGER): number | null {
+export function parsePositiveInt(
+  value: string | undefined,
+  max = Number.MAX_SAFE_INTEGER,
+): number | null {
   if (value === undefined || !/^[1-9][0-9]{0,15}$/.test(value)) return null;
   const n = Number(value);
   return Number.isSafeInteger(n) && n <= max ? n : null;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatKstDate, formatKstDateTime, formatKstDateWithWeekday, nextKstMidnight, toKstIso } from './kst.ts';
+import {
+  formatKstDate,
+  formatKstDateTime,
+  formatKstDateWithWeekday,
+  nextKstMidnight,
+  toKstIso,
+} from './kst.ts';
 
 describe('KST dates', () => {
   it('formats the masthead date with the Korean weekday', () => {

@@ -19,14 +19,18 @@ describe('cutText', () => {
   });
 
   it('prefers to end at a space near the limit and collapses whitespace', () => {
-    expect(cutText('제주도의회 임시회\n개회   예산안 심사 착수', 14)).toBe('제주도의회 임시회 개회…');
+    expect(cutText('제주도의회 임시회\n개회   예산안 심사 착수', 14)).toBe(
+      '제주도의회 임시회 개회…',
+    );
   });
 });
 
 describe('htmlToText', () => {
   it('drops tags and figures, decodes entities', () => {
-    expect(htmlToText('<p>첫 &amp; 문단</p><figure><img src="a"><figcaption>캡션</figcaption></figure><p>둘째&nbsp;문단</p>')).toBe(
-      '첫 & 문단 둘째 문단',
-    );
+    expect(
+      htmlToText(
+        '<p>첫 &amp; 문단</p><figure><img src="a"><figcaption>캡션</figcaption></figure><p>둘째&nbsp;문단</p>',
+      ),
+    ).toBe('첫 & 문단 둘째 문단');
   });
 });

@@ -15,9 +15,15 @@ export interface TestApp extends App {
 /** 2025-12-09 14:00 KST: the reference page's date. */
 export const REFERENCE_NOW = Date.UTC(2025, 11, 9, 5, 0, 0);
 
-export async function createTestApp(options: { dialect?: DialectName; now?: number; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { dialect?: DialectName; now?: number; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tamna-test-'));
-  const config = loadConfig({ TAMNA_DATA_DIR: dataDir, TAMNA_SITE_URL: 'https://news.example.kr', ...options.env });
+  const config = loadConfig({
+    TAMNA_DATA_DIR: dataDir,
+    TAMNA_SITE_URL: 'https://news.example.kr',
+    ...options.env,
+  });
   const clock = new ManualClock(options.now ?? REFERENCE_NOW);
   const database = await freshDatabase(options.dialect ?? 'sqlite');
   let app: Awaited<ReturnType<typeof createApp>>;

@@ -6,7 +6,8 @@ import { connectDatabase, type DatabaseHandle, type DialectName } from '../db/in
  * The PostgreSQL the storage suite runs against. In CI it must be there: a missing
  * server fails the run instead of silently skipping half the suite.
  */
-export const postgresUrl = process.env.TAMNA_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const postgresUrl =
+  process.env.TAMNA_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export const testDialects: DialectName[] = ['sqlite', 'postgres'];
 

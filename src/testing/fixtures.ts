@@ -14,15 +14,37 @@ export interface Fixture {
  * A small newsroom for HTTP and storage tests: a few sections (one child, one hidden,
  * one photo section) and articles spread over them, without image files.
  */
-export async function seedFixture(app: App, options: { articlesPerSection?: number } = {}): Promise<Fixture> {
+export async function seedFixture(
+  app: App,
+  options: { articlesPerSection?: number } = {},
+): Promise<Fixture> {
   const { writer } = app.services;
   const now = app.clock.now();
   const politics = await writer.createSection({ slug: 'politics', name: '정치', position: 1 });
   const society = await writer.createSection({ slug: 'society', name: '사회', position: 2 });
-  const jejuCity = await writer.createSection({ slug: 'jeju-city', name: '제주시', position: 3, parentId: society });
-  const incidents = await writer.createSection({ slug: 'incidents', name: '사건/사고/판결', position: 4 });
-  const photo = await writer.createSection({ slug: 'photo', name: '와이드포토', position: 5, layout: 'photo' });
-  const hidden = await writer.createSection({ slug: 'archive', name: '보관', position: 6, hidden: true });
+  const jejuCity = await writer.createSection({
+    slug: 'jeju-city',
+    name: '제주시',
+    position: 3,
+    parentId: society,
+  });
+  const incidents = await writer.createSection({
+    slug: 'incidents',
+    name: '사건/사고/판결',
+    position: 4,
+  });
+  const photo = await writer.createSection({
+    slug: 'photo',
+    name: '와이드포토',
+    position: 5,
+    layout: 'photo',
+  });
+  const hidden = await writer.createSection({
+    slug: 'archive',
+    name: '보관',
+    position: 6,
+    hidden: true,
+  });
   const authorId = await writer.createAuthor({ name: '김탐나', email: 'kim@tamnailbo.example' });
   const photoId = await writer.createPhoto({
     storageKey: 'fixture/photo.jpg',
@@ -62,6 +84,17 @@ export async function seedFixture(app: App, options: { articlesPerSection?: numb
       );
     }
   }
-  await writer.createArticle({ sectionId: hidden, title: '숨긴 섹션 기사', status: 'published', publishedAt: now - HOUR, authorIds: [authorId] });
-  return { sections: { politics, society, jejuCity, incidents, photo, hidden }, authorId, photoId, published };
+  await writer.createArticle({
+    sectionId: hidden,
+    title: '숨긴 섹션 기사',
+    status: 'published',
+    publishedAt: now - HOUR,
+    authorIds: [authorId],
+  });
+  return {
+    sections: { politics, society, jejuCity, incidents, photo, hidden },
+    authorId,
+    photoId,
+    published,
+  };
 }

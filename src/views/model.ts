@@ -53,7 +53,8 @@ export interface BannerView {
   isSample: boolean;
 }
 
-export type BannerSlotName = 'header-top' | 'masthead-side' | 'rail-1' | 'rail-2' | 'article-inline' | 'above-footer';
+export type BannerSlotName =
+  'header-top' | 'masthead-side' | 'rail-1' | 'rail-2' | 'article-inline' | 'above-footer';
 
 export interface TickerView {
   places: { name: string; sky: string; temperature: number | null }[];
@@ -83,6 +84,7 @@ export interface ChromeView {
   ticker: TickerView | null;
   banners: Partial<Record<BannerSlotName, BannerView>>;
   stylesheet: string;
+  icon: string;
   currentSection?: string;
 }
 

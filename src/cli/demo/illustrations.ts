@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 
-export type Motif = 'sea' | 'mountain' | 'city' | 'field' | 'harbor' | 'festival' | 'road' | 'night';
+export type Motif =
+  'sea' | 'mountain' | 'city' | 'field' | 'harbor' | 'festival' | 'road' | 'night';
 
 export const ILLUSTRATION_WIDTH = 1200;
 export const ILLUSTRATION_HEIGHT = 675;
@@ -92,7 +93,11 @@ export interface RenderedIllustration {
   webp: Map<number, Buffer>;
 }
 
-export async function renderIllustration(motif: Motif, hue: number, seed: number): Promise<RenderedIllustration> {
+export async function renderIllustration(
+  motif: Motif,
+  hue: number,
+  seed: number,
+): Promise<RenderedIllustration> {
   const svg = Buffer.from(illustrationSvg(motif, hue, seed));
   const base = sharp(svg);
   const jpeg = await base.clone().jpeg({ quality: 78, mozjpeg: true }).toBuffer();
@@ -107,10 +112,17 @@ export async function renderIllustration(motif: Motif, hue: number, seed: number
  * A house-advertisement banner as SVG: drawn by the reader's browser with the page's own
  * Korean fonts, so it stays sharp and needs no font on the server.
  */
-export function bannerSvg(text: string, sub: string, width: number, height: number, hue: number): string {
+export function bannerSvg(
+  text: string,
+  sub: string,
+  width: number,
+  height: number,
+  hue: number,
+): string {
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  const big = Math.round(Math.min(height * 0.3, (width / Math.max(6, text.length)) * 1.1));
-  const small = Math.round(big * 0.6);
+  // Hangul glyphs are about 1em wide: size each line so that it fits the banner's width.
+  const big = Math.round(Math.min(height * 0.3, (width * 0.85) / Math.max(6, text.length)));
+  const small = Math.round(Math.min(big * 0.6, (width * 0.85) / Math.max(6, sub.length)));
   const font = "'Apple SD Gothic Neo','Noto Sans KR','Noto Sans CJK KR','Malgun Gothic',sans-serif";
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">
 <rect width="100%" height="100%" fill="${hsl(hue, 55, 30)}"/>

@@ -1,20 +1,24 @@
-import type { Kysely } from 'kysely';
 import type { App } from '../../app.ts';
-import type { Database } from '../../db/index.ts';
 import { demoArticles, demoAuthors, demoSections, type DemoArticle } from './content.ts';
-import { ILLUSTRATION_HEIGHT, ILLUSTRATION_WIDTH, RENDITION_WIDTHS, bannerSvg, renderIllustration } from './illustrations.ts';
+import {
+  ILLUSTRATION_HEIGHT,
+  ILLUSTRATION_WIDTH,
+  RENDITION_WIDTHS,
+  bannerSvg,
+  renderIllustration,
+} from './illustrations.ts';
 
 const HOUR = 60 * 60 * 1000;
 
-export async function isDatabaseEmpty(db: Kysely<Database>): Promise<boolean> {
-  const row = await db.selectFrom('sections').select('id').limit(1).executeTakeFirst();
-  return row === undefined;
-}
-
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Runs tasks with a bounded number in flight (image encoding is CPU-bound). */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -38,26 +42,43 @@ export interface SeedSummary {
  * for the project, generated illustrations, sample weather (labelled 예시) and house
  * banners (labelled 광고 예시).
  */
-export async function seedDemo(app: App, options: { articles?: readonly DemoArticle[] } = {}): Promise<SeedSummary> {
-  const { writer, media, weather, banners } = app.services;
+export async function seedDemo(
+  app: App,
+  options: { articles?: readonly DemoArticle[] } = {},
+): Promise<SeedSummary> {
+  const { writer, media, weather } = app.services;
   const now = app.clock.now();
   const articles = options.articles ?? demoArticles;
 
   const sectionIds = new Map<string, number>();
   for (const [position, s] of demoSections.entries()) {
     const parentId = s.parentSlug === undefined ? null : (sectionIds.get(s.parentSlug) ?? null);
-    sectionIds.set(s.slug, await writer.createSection({ slug: s.slug, name: s.name, layout: s.layout, parentId, position, hidden: s.hidden ?? false }));
+    sectionIds.set(
+      s.slug,
+      await writer.createSection({
+        slug: s.slug,
+        name: s.name,
+        layout: s.layout,
+        parentId,
+        position,
+        hidden: s.hidden ?? false,
+      }),
+    );
   }
   const authorIds = new Map<string, number>();
-  for (const a of demoAuthors) authorIds.set(a.key, await writer.createAuthor({ name: a.name, email: a.email }));
+  for (const a of demoAuthors)
+    authorIds.set(a.key, await writer.createAuthor({ name: a.name, email: a.email }));
 
   // Encode every picture first (in parallel), then write rows in publish order.
-  const photoJobs = articles.flatMap((article, ai) => article.photos.map((photo, pi) => ({ article: ai, photo, seed: ai * 10 + pi + 1 })));
+  const photoJobs = articles.flatMap((article, ai) =>
+    article.photos.map((photo, pi) => ({ article: ai, photo, seed: ai * 10 + pi + 1 })),
+  );
   const photoIds = await mapLimit(photoJobs, 4, async (job) => {
     const key = `demo/${String(job.seed).padStart(4, '0')}.jpg`;
     const rendered = await renderIllustration(job.photo.motif, job.photo.hue, job.seed);
     await media.put(key, rendered.jpeg);
-    for (const [width, bytes] of rendered.webp) await media.put(key.replace(/\.jpg$/, `-${width}.webp`), bytes);
+    for (const [width, bytes] of rendered.webp)
+      await media.put(key.replace(/\.jpg$/, `-${width}.webp`), bytes);
     return writer.createPhoto({
       storageKey: key,
       width: ILLUSTRATION_WIDTH,
@@ -70,13 +91,16 @@ export async function seedDemo(app: App, options: { articles?: readonly DemoArti
     });
   });
   const photosOf = new Map<number, number[]>();
-  photoJobs.forEach((job, i) => photosOf.set(job.article, [...(photosOf.get(job.article) ?? []), photoIds[i] as number]));
+  photoJobs.forEach((job, i) =>
+    photosOf.set(job.article, [...(photosOf.get(job.article) ?? []), photoIds[i] as number]),
+  );
 
   // Oldest first, so article numbers rise with publish time as on a real site.
   const order = articles.map((a, i) => ({ a, i })).sort((x, y) => y.a.hoursAgo - x.a.hoursAgo);
   for (const { a, i } of order) {
     const sectionId = sectionIds.get(a.section);
-    if (sectionId === undefined) throw new Error(`demo article "${a.title}" names unknown section ${a.section}`);
+    if (sectionId === undefined)
+      throw new Error(`demo article "${a.title}" names unknown section ${a.section}`);
     const publishedAt = Math.round(now - a.hoursAgo * HOUR);
     const ids = photosOf.get(i) ?? [];
     // The second photo sits in the body after the second paragraph, as an editor places it.
@@ -96,10 +120,15 @@ export async function seedDemo(app: App, options: { articles?: readonly DemoArti
       isBreaking: a.breaking ?? false,
       isPhotoStory: a.photoStory ?? false,
       photoIds: ids,
-      authorIds: a.authors.map((k) => authorIds.get(k)).filter((id): id is number => id !== undefined),
+      authorIds: a.authors
+        .map((k) => authorIds.get(k))
+        .filter((id): id is number => id !== undefined),
       tags: a.tags,
       publishedAt,
-      updatedAt: a.updatedHoursAfter === undefined ? publishedAt : Math.round(publishedAt + a.updatedHoursAfter * HOUR),
+      updatedAt:
+        a.updatedHoursAfter === undefined
+          ? publishedAt
+          : Math.round(publishedAt + a.updatedHoursAfter * HOUR),
     });
   }
 
@@ -112,12 +141,60 @@ async function seedHouseBanners(app: App, now: number): Promise<void> {
   const { media, banners } = app.services;
   const year = 365 * 24 * HOUR;
   const houseAds = [
-    { slot: 'header-top', text: '탐나일보 디지털 구독', sub: '지역 뉴스를 매일 아침 메일로 받아보세요', w: 970, h: 90, hue: 205, href: '/section/society' },
-    { slot: 'masthead-side', text: '독자 제보', sub: '064-000-0000 · 24시간 접수', w: 300, h: 90, hue: 350, href: '/section/incidents' },
-    { slot: 'rail-1', text: '제주의 사계절', sub: '와이드포토로 만나는 섬의 풍경', w: 300, h: 250, hue: 160, href: '/section/photo' },
-    { slot: 'rail-2', text: '오피니언 기고 모집', sub: '독자의 목소리를 기다립니다', w: 300, h: 250, hue: 30, href: '/section/opinion' },
-    { slot: 'article-inline', text: '지역 교육 소식 한눈에', sub: '교육 섹션 바로 가기', w: 728, h: 90, hue: 260, href: '/section/education' },
-    { slot: 'above-footer', text: '탐나일보와 함께하는 지역 문화', sub: '문화 섹션에서 공연·전시 소식을 확인하세요', w: 970, h: 90, hue: 120, href: '/section/culture' },
+    {
+      slot: 'header-top',
+      text: '탐나일보 디지털 구독',
+      sub: '지역 뉴스를 매일 아침 메일로 받아보세요',
+      w: 970,
+      h: 90,
+      hue: 205,
+      href: '/section/society',
+    },
+    {
+      slot: 'masthead-side',
+      text: '독자 제보',
+      sub: '064-000-0000 · 24시간 접수',
+      w: 300,
+      h: 90,
+      hue: 350,
+      href: '/section/incidents',
+    },
+    {
+      slot: 'rail-1',
+      text: '제주의 사계절',
+      sub: '와이드포토로 만나는 섬의 풍경',
+      w: 300,
+      h: 250,
+      hue: 160,
+      href: '/section/photo',
+    },
+    {
+      slot: 'rail-2',
+      text: '오피니언 기고 모집',
+      sub: '독자의 목소리를 기다립니다',
+      w: 300,
+      h: 250,
+      hue: 30,
+      href: '/section/opinion',
+    },
+    {
+      slot: 'article-inline',
+      text: '지역 교육 소식 한눈에',
+      sub: '교육 섹션 바로 가기',
+      w: 728,
+      h: 90,
+      hue: 260,
+      href: '/section/education',
+    },
+    {
+      slot: 'above-footer',
+      text: '탐나일보와 함께하는 지역 문화',
+      sub: '문화 섹션에서 공연·전시 소식을 확인하세요',
+      w: 970,
+      h: 90,
+      hue: 120,
+      href: '/section/culture',
+    },
   ] as const;
   for (const ad of houseAds) {
     const key = `demo/banner-${ad.slot}.svg`;

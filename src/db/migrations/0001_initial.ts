@@ -10,7 +10,8 @@ async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   const id = isPostgres ? ('bigserial' as const) : ('integer' as const);
   // SQLite's INTEGER PRIMARY KEY AUTOINCREMENT never reuses a deleted row's id (article
   // numbers are public URLs); bigserial gives the same guarantee on PostgreSQL.
-  const pk = (c: ColumnDefinitionBuilder) => (isPostgres ? c.primaryKey() : c.primaryKey().autoIncrement());
+  const pk = (c: ColumnDefinitionBuilder) =>
+    isPostgres ? c.primaryKey() : c.primaryKey().autoIncrement();
   const time = isPostgres ? ('bigint' as const) : ('integer' as const);
   const ref = isPostgres ? ('bigint' as const) : ('integer' as const);
 
@@ -112,7 +113,11 @@ async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
     .addColumn('tag_id', ref, (c) => c.notNull().references('tags.id'))
     .addPrimaryKeyConstraint('article_tags_pk', ['article_id', 'tag_id'])
     .execute();
-  await db.schema.createIndex('article_tags_tag_idx').on('article_tags').columns(['tag_id', 'article_id']).execute();
+  await db.schema
+    .createIndex('article_tags_tag_idx')
+    .on('article_tags')
+    .columns(['tag_id', 'article_id'])
+    .execute();
 
   await db.schema
     .createTable('banners')
@@ -129,7 +134,11 @@ async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
     .addColumn('is_sample', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', time, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('banners_slot_idx').on('banners').columns(['slot', 'ends_at']).execute();
+  await db.schema
+    .createIndex('banners_slot_idx')
+    .on('banners')
+    .columns(['slot', 'ends_at'])
+    .execute();
 
   await db.schema
     .createTable('weather_observations')

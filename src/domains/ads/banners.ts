@@ -4,7 +4,14 @@ import type { Clock } from '../../shared/clock.ts';
 import { invalidInput } from '../../shared/errors.ts';
 
 /** Places on the page where a banner can run. */
-export const bannerSlots = ['header-top', 'masthead-side', 'rail-1', 'rail-2', 'article-inline', 'above-footer'] as const;
+export const bannerSlots = [
+  'header-top',
+  'masthead-side',
+  'rail-1',
+  'rail-2',
+  'article-inline',
+  'above-footer',
+] as const;
 export type BannerSlot = (typeof bannerSlots)[number];
 
 export interface Banner {
@@ -48,7 +55,17 @@ export function createBannerStore(deps: BannerStoreDeps) {
       const now = clock.now();
       const rows = await db
         .selectFrom('banners')
-        .select(['id', 'slot', 'title', 'image_key', 'width', 'height', 'link_url', 'is_sample', 'weight'])
+        .select([
+          'id',
+          'slot',
+          'title',
+          'image_key',
+          'width',
+          'height',
+          'link_url',
+          'is_sample',
+          'weight',
+        ])
         .where('starts_at', '<=', now)
         .where('ends_at', '>', now)
         .orderBy('weight', 'desc')
@@ -82,14 +99,19 @@ export function createBannerStore(deps: BannerStoreDeps) {
           eb.fn.min('ends_at').filterWhere('ends_at', '>', now).as('nextEnd'),
         ])
         .executeTakeFirst();
-      const times = [row?.nextStart, row?.nextEnd].filter((t): t is number => typeof t === 'number' || typeof t === 'string').map(Number);
+      const times = [row?.nextStart, row?.nextEnd]
+        .filter((t): t is number => typeof t === 'number' || typeof t === 'string')
+        .map(Number);
       return times.length === 0 ? null : Math.min(...times);
     },
 
     async create(input: BannerInput): Promise<number> {
-      if (!bannerSlots.includes(input.slot)) throw invalidInput(`알 수 없는 배너 위치입니다: ${input.slot}`);
-      if (!(input.endsAt > input.startsAt)) throw invalidInput('배너 종료 시각은 시작 시각보다 늦어야 합니다.');
-      if (!/^(https?:\/\/|\/(?!\/))/.test(input.linkUrl)) throw invalidInput('배너 링크는 http(s) 주소나 사이트 안의 경로여야 합니다.');
+      if (!bannerSlots.includes(input.slot))
+        throw invalidInput(`알 수 없는 배너 위치입니다: ${input.slot}`);
+      if (!(input.endsAt > input.startsAt))
+        throw invalidInput('배너 종료 시각은 시작 시각보다 늦어야 합니다.');
+      if (!/^(https?:\/\/|\/(?!\/))/.test(input.linkUrl))
+        throw invalidInput('배너 링크는 http(s) 주소나 사이트 안의 경로여야 합니다.');
       const row = await db
         .insertInto('banners')
         .values({

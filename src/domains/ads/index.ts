@@ -1,1 +1,8 @@
-export { createBannerStore, bannerSlots, type Banner, type BannerSlot, type BannerStore, type BannerInput } from './banners.ts';
+export {
+  createBannerStore,
+  bannerSlots,
+  type Banner,
+  type BannerSlot,
+  type BannerStore,
+  type BannerInput,
+} from './banners.ts';

@@ -6,9 +6,39 @@ import sanitizeHtml from 'sanitize-html';
  */
 const options: sanitizeHtml.IOptions = {
   allowedTags: [
-    'p', 'br', 'h2', 'h3', 'h4', 'strong', 'b', 'em', 'i', 'u', 's', 'sub', 'sup', 'mark',
-    'blockquote', 'ul', 'ol', 'li', 'a', 'figure', 'figcaption', 'img', 'picture', 'source',
-    'table', 'thead', 'tbody', 'tr', 'th', 'td', 'caption', 'hr', 'span',
+    'p',
+    'br',
+    'h2',
+    'h3',
+    'h4',
+    'strong',
+    'b',
+    'em',
+    'i',
+    'u',
+    's',
+    'sub',
+    'sup',
+    'mark',
+    'blockquote',
+    'ul',
+    'ol',
+    'li',
+    'a',
+    'figure',
+    'figcaption',
+    'img',
+    'picture',
+    'source',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+    'caption',
+    'hr',
+    'span',
   ],
   allowedAttributes: {
     a: ['href', 'title', 'rel', 'target'],
@@ -28,7 +58,8 @@ const options: sanitizeHtml.IOptions = {
     // Links leaving the site must not hand the opener or a referrer-based ranking to others.
     a: (tagName, attribs) => {
       const out: Record<string, string> = { ...attribs };
-      if (out.target === '_blank' || /^https?:/i.test(out.href ?? '')) out.rel = 'noopener noreferrer';
+      if (out.target === '_blank' || /^https?:/i.test(out.href ?? ''))
+        out.rel = 'noopener noreferrer';
       if (out.target !== undefined && out.target !== '_blank') delete out.target;
       return { tagName, attribs: out };
     },

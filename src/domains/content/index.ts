@@ -1,4 +1,12 @@
 export { createContentService, type ContentService, type FrontPageOptions } from './service.ts';
-export { createWriter, articleTags, type Writer, type ArticleInput, type SectionInput, type AuthorInput, type PhotoInput } from './writer.ts';
+export {
+  createWriter,
+  articleTags,
+  type Writer,
+  type ArticleInput,
+  type SectionInput,
+  type AuthorInput,
+  type PhotoInput,
+} from './writer.ts';
 export { cleanBodyHtml } from './body-html.ts';
 export type * from './types.ts';

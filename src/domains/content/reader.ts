@@ -1,7 +1,14 @@
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { parseVariants, renditionKey } from '../media/index.ts';
-import type { ArticleDetail, ArticleTeaser, Byline, PhotoRef, Section, SectionRef } from './types.ts';
+import type {
+  ArticleDetail,
+  ArticleTeaser,
+  Byline,
+  PhotoRef,
+  Section,
+  SectionRef,
+} from './types.ts';
 
 /**
  * Reader-side queries. Every query here shows only what a reader may see: published and
@@ -83,7 +90,10 @@ export function createReader(deps: ReaderDeps) {
       alt: row.alt ?? '',
       caption: row.caption ?? '',
       credit: row.credit ?? '',
-      sources: parseVariants(row.variants ?? '').map((width) => ({ src: mediaUrl(renditionKey(key, width)), width })),
+      sources: parseVariants(row.variants ?? '').map((width) => ({
+        src: mediaUrl(renditionKey(key, width)),
+        width,
+      })),
     };
   }
 
@@ -133,7 +143,13 @@ export function createReader(deps: ReaderDeps) {
     async latest(
       now: number,
       sections: Map<number, SectionRef>,
-      options: { limit: number; sectionIds?: number[]; photoStory?: boolean; excludeIds?: number[]; offset?: number },
+      options: {
+        limit: number;
+        sectionIds?: number[];
+        photoStory?: boolean;
+        excludeIds?: number[];
+        offset?: number;
+      },
     ): Promise<ArticleTeaser[]> {
       let q = teaserQuery(now);
       if (options.sectionIds !== undefined) {
@@ -143,10 +159,13 @@ export function createReader(deps: ReaderDeps) {
             ? q.where('a.section_id', '=', options.sectionIds[0] as number)
             : q.where('a.section_id', 'in', options.sectionIds);
       }
-      if (options.photoStory !== undefined) q = q.where('a.is_photo_story', '=', options.photoStory ? 1 : 0);
-      if (options.excludeIds !== undefined && options.excludeIds.length > 0) q = q.where('a.id', 'not in', options.excludeIds);
+      if (options.photoStory !== undefined)
+        q = q.where('a.is_photo_story', '=', options.photoStory ? 1 : 0);
+      if (options.excludeIds !== undefined && options.excludeIds.length > 0)
+        q = q.where('a.id', 'not in', options.excludeIds);
       let ordered = newestFirst(q).limit(options.limit);
-      if (options.offset !== undefined && options.offset > 0) ordered = ordered.offset(options.offset);
+      if (options.offset !== undefined && options.offset > 0)
+        ordered = ordered.offset(options.offset);
       return toTeasers(await ordered.execute(), sections);
     },
 
@@ -162,7 +181,11 @@ export function createReader(deps: ReaderDeps) {
       return Number(row?.n ?? 0);
     },
 
-    async article(now: number, id: number, sections: Map<number, SectionRef>): Promise<Omit<ArticleDetail, 'sectionPath'> | null> {
+    async article(
+      now: number,
+      id: number,
+      sections: Map<number, SectionRef>,
+    ): Promise<Omit<ArticleDetail, 'sectionPath'> | null> {
       const row = await teaserQuery(now)
         .select(['a.subtitle', 'a.body_html', 'a.updated_at'])
         .where('a.id', '=', id)

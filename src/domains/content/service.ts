@@ -2,7 +2,15 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { createReader } from './reader.ts';
-import type { ArticleDetail, ArticleTeaser, FrontPage, Section, SectionBox, SectionListing, SectionRef } from './types.ts';
+import type {
+  ArticleDetail,
+  ArticleTeaser,
+  FrontPage,
+  Section,
+  SectionBox,
+  SectionListing,
+  SectionRef,
+} from './types.ts';
 
 export interface ContentServiceDeps {
   db: Kysely<Database>;
@@ -47,7 +55,8 @@ export function createContentService(deps: ContentServiceDeps) {
     return path;
   }
 
-  const navigable = (all: Section[]): Section[] => all.filter((s) => !s.hidden && s.parentId === null);
+  const navigable = (all: Section[]): Section[] =>
+    all.filter((s) => !s.hidden && s.parentId === null);
 
   return {
     /** Top-level, visible sections in desk order: the site navigation. */
@@ -60,25 +69,46 @@ export function createContentService(deps: ContentServiceDeps) {
       const { all, byId } = await sectionMap();
       const visibleIds = all.filter((s) => !s.hidden).map((s) => s.id);
       const [lead, photoStories] = await Promise.all([
-        reader.latest(now, byId, { limit: 1 + (options.topStories ?? 6) + 4, sectionIds: visibleIds, photoStory: false }),
-        reader.latest(now, byId, { limit: options.photoStories ?? 8, sectionIds: visibleIds, photoStory: true }),
+        reader.latest(now, byId, {
+          limit: 1 + (options.topStories ?? 6) + 4,
+          sectionIds: visibleIds,
+          photoStory: false,
+        }),
+        reader.latest(now, byId, {
+          limit: options.photoStories ?? 8,
+          sectionIds: visibleIds,
+          photoStory: true,
+        }),
       ]);
       // The headline is the newest story with a photo; breaking news is flagged separately
       // so the desk's breaking flag shows without displacing the lead picture.
       const headline = lead.find((a) => a.photo !== null) ?? lead[0] ?? null;
       const topStories = lead.filter((a) => a !== headline).slice(0, options.topStories ?? 6);
-      const shown = new Set<number>([...(headline ? [headline.id] : []), ...topStories.map((a) => a.id)]);
+      const shown = new Set<number>([
+        ...(headline ? [headline.id] : []),
+        ...topStories.map((a) => a.id),
+      ]);
       const breaking = lead.filter((a) => a.isBreaking).slice(0, 2);
       const boxes: SectionBox[] = await Promise.all(
         navigable(all)
           .filter((s) => s.layout === 'list')
           .map(async (section) => {
             const sectionIds = withDescendants(all, section);
-            const articles = await reader.latest(now, byId, { limit: options.perSection ?? 5, sectionIds, excludeIds: [...shown] });
+            const articles = await reader.latest(now, byId, {
+              limit: options.perSection ?? 5,
+              sectionIds,
+              excludeIds: [...shown],
+            });
             return { section, sectionIds, articles };
           }),
       );
-      return { headline, topStories, breaking, sectionBoxes: boxes.filter((b) => b.articles.length > 0), photoStories };
+      return {
+        headline,
+        topStories,
+        breaking,
+        sectionBoxes: boxes.filter((b) => b.articles.length > 0),
+        photoStories,
+      };
     },
 
     /** A published article, or null when it does not exist or readers may not see it yet. */
@@ -91,7 +121,11 @@ export function createContentService(deps: ContentServiceDeps) {
     },
 
     /** Latest articles of a section (with its sub-sections), optionally leaving one out. */
-    async latestInSection(sectionSlug: string, limit: number, excludeId?: number): Promise<SectionBox | null> {
+    async latestInSection(
+      sectionSlug: string,
+      limit: number,
+      excludeId?: number,
+    ): Promise<SectionBox | null> {
       const now = deps.clock.now();
       const { all, byId } = await sectionMap();
       const section = all.find((s) => s.slug === sectionSlug && !s.hidden);
@@ -108,7 +142,11 @@ export function createContentService(deps: ContentServiceDeps) {
     async latestPhotoStories(limit: number): Promise<ArticleTeaser[]> {
       const now = deps.clock.now();
       const { all, byId } = await sectionMap();
-      return reader.latest(now, byId, { limit, photoStory: true, sectionIds: all.filter((s) => !s.hidden).map((s) => s.id) });
+      return reader.latest(now, byId, {
+        limit,
+        photoStory: true,
+        sectionIds: all.filter((s) => !s.hidden).map((s) => s.id),
+      });
     },
 
     /** The first photo-layout section, the target of the 와이드포토 box's 더보기 link. */
@@ -129,7 +167,13 @@ export function createContentService(deps: ContentServiceDeps) {
       const total = await reader.countPublished(now, ids);
       const pageCount = Math.max(1, Math.min(MAX_PAGE, Math.ceil(total / perPage)));
       const articles =
-        page > pageCount ? [] : await reader.latest(now, byId, { limit: perPage, offset: (page - 1) * perPage, sectionIds: ids });
+        page > pageCount
+          ? []
+          : await reader.latest(now, byId, {
+              limit: perPage,
+              offset: (page - 1) * perPage,
+              sectionIds: ids,
+            });
       return {
         section,
         sectionPath: pathOf(all, section),

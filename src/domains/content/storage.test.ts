@@ -28,17 +28,37 @@ describe.each(testDialects)('content storage on %s', (dialect) => {
     const page = await app.services.content.sectionPage('society', 1, 5);
     expect(page?.total).toBe(8);
     expect(page?.pageCount).toBe(2);
-    expect(page?.articles.map((a) => a.title)).toEqual(['제주시 기사 4', '제주시 기사 3', '제주시 기사 2', '제주시 기사 1', '사회 기사 4']);
+    expect(page?.articles.map((a) => a.title)).toEqual([
+      '제주시 기사 4',
+      '제주시 기사 3',
+      '제주시 기사 2',
+      '제주시 기사 1',
+      '사회 기사 4',
+    ]);
     const second = await app.services.content.sectionPage('society', 2, 5);
-    expect(second?.articles.map((a) => a.title)).toEqual(['사회 기사 3', '사회 기사 2', '사회 기사 1']);
+    expect(second?.articles.map((a) => a.title)).toEqual([
+      '사회 기사 3',
+      '사회 기사 2',
+      '사회 기사 1',
+    ]);
     expect(page?.children.map((c) => c.slug)).toEqual(['jeju-city']);
   });
 
   it('orders by publish time with the id as tie-breaker', async () => {
     const { writer, content } = app.services;
     const at = REFERENCE_NOW - HOUR / 2;
-    const a = await writer.createArticle({ sectionId: fx.sections.politics, title: '동시 A', status: 'published', publishedAt: at });
-    const b = await writer.createArticle({ sectionId: fx.sections.politics, title: '동시 B', status: 'published', publishedAt: at });
+    const a = await writer.createArticle({
+      sectionId: fx.sections.politics,
+      title: '동시 A',
+      status: 'published',
+      publishedAt: at,
+    });
+    const b = await writer.createArticle({
+      sectionId: fx.sections.politics,
+      title: '동시 B',
+      status: 'published',
+      publishedAt: at,
+    });
     const box = await content.latestInSection('politics', 2);
     expect(box?.articles.map((x) => x.id)).toEqual([b, a]);
   });
@@ -65,12 +85,20 @@ describe.each(testDialects)('content storage on %s', (dialect) => {
       status: 'published',
       publishedAt: REFERENCE_NOW + HOUR,
     });
-    const draft = await writer.createArticle({ sectionId: fx.sections.politics, title: '초고', status: 'draft' });
+    const draft = await writer.createArticle({
+      sectionId: fx.sections.politics,
+      title: '초고',
+      status: 'draft',
+    });
     expect(await content.article(future)).toBeNull();
     expect(await content.article(draft)).toBeNull();
     expect(await content.nextScheduledPublication()).toBe(REFERENCE_NOW + HOUR);
     const front = await content.frontPage();
-    const ids = [front.headline, ...front.topStories, ...front.sectionBoxes.flatMap((b) => b.articles)].map((a) => a?.id);
+    const ids = [
+      front.headline,
+      ...front.topStories,
+      ...front.sectionBoxes.flatMap((b) => b.articles),
+    ].map((a) => a?.id);
     expect(ids).not.toContain(future);
     expect(ids).not.toContain(draft);
     await writer.setStatus(future, 'unpublished');
@@ -84,24 +112,42 @@ describe.each(testDialects)('content storage on %s', (dialect) => {
     expect(front.photoStories.every((a) => a.isPhotoStory)).toBe(true);
     expect(front.photoStories.length).toBe(4);
     const top = new Set([front.headline?.id, ...front.topStories.map((a) => a.id)]);
-    for (const box of front.sectionBoxes) for (const a of box.articles) expect(top.has(a.id)).toBe(false);
+    for (const box of front.sectionBoxes)
+      for (const a of box.articles) expect(top.has(a.id)).toBe(false);
     expect(front.sectionBoxes.map((b) => b.section.slug)).not.toContain('photo');
     expect(front.sectionBoxes.map((b) => b.section.slug)).not.toContain('archive');
   });
 
   it('rolls back an article whose insert fails half-way', async () => {
-    const before = await app.database.db.selectFrom('articles').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    const before = await app.database.db
+      .selectFrom('articles')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst();
     await expect(
-      app.services.writer.createArticle({ sectionId: fx.sections.politics, title: '실패', status: 'published', authorIds: [987654] }),
+      app.services.writer.createArticle({
+        sectionId: fx.sections.politics,
+        title: '실패',
+        status: 'published',
+        authorIds: [987654],
+      }),
     ).rejects.toThrow();
-    const after = await app.database.db.selectFrom('articles').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    const after = await app.database.db
+      .selectFrom('articles')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst();
     expect(Number(after?.n)).toBe(Number(before?.n));
   });
 
   it('rejects invalid input with a clear Korean message', async () => {
-    await expect(app.services.writer.createArticle({ sectionId: fx.sections.politics, title: '   ' })).rejects.toThrow('제목을 입력하세요.');
-    await expect(app.services.writer.createSection({ slug: 'Bad Slug', name: '잘못' })).rejects.toThrow(/섹션 주소/);
-    await expect(app.services.writer.createArticle({ sectionId: 999999, title: '섹션 없음' })).rejects.toThrow(/섹션/);
+    await expect(
+      app.services.writer.createArticle({ sectionId: fx.sections.politics, title: '   ' }),
+    ).rejects.toThrow('제목을 입력하세요.');
+    await expect(
+      app.services.writer.createSection({ slug: 'Bad Slug', name: '잘못' }),
+    ).rejects.toThrow(/섹션 주소/);
+    await expect(
+      app.services.writer.createArticle({ sectionId: 999999, title: '섹션 없음' }),
+    ).rejects.toThrow(/섹션/);
   });
 
   it('uses an index for every reader listing', async () => {
@@ -127,9 +173,14 @@ describe.each(testDialects)('content storage on %s', (dialect) => {
       expect(plans.join('\n')).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);
     } else {
       await sql`set enable_seqscan = off`.execute(db);
-      const plan = await db.executeQuery<{ 'QUERY PLAN': string }>({ ...listing, sql: `explain ${listing.sql}` });
+      const plan = await db.executeQuery<{ 'QUERY PLAN': string }>({
+        ...listing,
+        sql: `explain ${listing.sql}`,
+      });
       await sql`set enable_seqscan = on`.execute(db);
-      expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/articles_section_published_idx/);
+      expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(
+        /articles_section_published_idx/,
+      );
     }
   });
 });

@@ -68,7 +68,9 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const result = schema.safeParse(input);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw invalidInput(issue?.message ?? '입력값이 올바르지 않습니다.', { field: issue?.path.join('.') });
+    throw invalidInput(issue?.message ?? '입력값이 올바르지 않습니다.', {
+      field: issue?.path.join('.'),
+    });
   }
   return result.data;
 }
@@ -93,8 +95,16 @@ export function createWriter(deps: WriterDeps) {
     const unique = [...new Set(names.map((n) => n.trim()).filter((n) => n !== ''))];
     const ids: number[] = [];
     for (const name of unique) {
-      await trx.insertInto('tags').values({ name }).onConflict((oc) => oc.column('name').doNothing()).execute();
-      const row = await trx.selectFrom('tags').select('id').where('name', '=', name).executeTakeFirstOrThrow();
+      await trx
+        .insertInto('tags')
+        .values({ name })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .execute();
+      const row = await trx
+        .selectFrom('tags')
+        .select('id')
+        .where('name', '=', name)
+        .executeTakeFirstOrThrow();
       ids.push(row.id);
     }
     return ids;
@@ -159,7 +169,11 @@ export function createWriter(deps: WriterDeps) {
       const body = cleanBodyHtml(a.bodyHtml);
       if (a.status === 'published' && a.publishedAt === null) a.publishedAt = now;
       const id = await db.transaction().execute(async (trx) => {
-        const section = await trx.selectFrom('sections').select('id').where('id', '=', a.sectionId).executeTakeFirst();
+        const section = await trx
+          .selectFrom('sections')
+          .select('id')
+          .where('id', '=', a.sectionId)
+          .executeTakeFirst();
         if (section === undefined) throw notFound(`섹션 ${a.sectionId}을(를) 찾을 수 없습니다.`);
         const row = await trx
           .insertInto('articles')
@@ -183,18 +197,33 @@ export function createWriter(deps: WriterDeps) {
         if (a.authorIds.length > 0) {
           await trx
             .insertInto('article_authors')
-            .values([...new Set(a.authorIds)].map((authorId, position) => ({ article_id: articleId, author_id: authorId, position })))
+            .values(
+              [...new Set(a.authorIds)].map((authorId, position) => ({
+                article_id: articleId,
+                author_id: authorId,
+                position,
+              })),
+            )
             .execute();
         }
         if (a.photoIds.length > 0) {
           await trx
             .insertInto('article_photos')
-            .values([...new Set(a.photoIds)].map((photoId, position) => ({ article_id: articleId, photo_id: photoId, position })))
+            .values(
+              [...new Set(a.photoIds)].map((photoId, position) => ({
+                article_id: articleId,
+                photo_id: photoId,
+                position,
+              })),
+            )
             .execute();
         }
         const tagIds = await upsertTags(trx, a.tags);
         if (tagIds.length > 0) {
-          await trx.insertInto('article_tags').values(tagIds.map((tagId) => ({ article_id: articleId, tag_id: tagId }))).execute();
+          await trx
+            .insertInto('article_tags')
+            .values(tagIds.map((tagId) => ({ article_id: articleId, tag_id: tagId })))
+            .execute();
         }
         return articleId;
       });
@@ -203,7 +232,11 @@ export function createWriter(deps: WriterDeps) {
     },
 
     /** Changes an article's status (and publish time); used by the desk and by tests. */
-    async setStatus(articleId: number, status: ArticleStatus, publishedAt?: number | null): Promise<void> {
+    async setStatus(
+      articleId: number,
+      status: ArticleStatus,
+      publishedAt?: number | null,
+    ): Promise<void> {
       const now = clock.now();
       const existing = await db
         .selectFrom('articles')
@@ -211,7 +244,10 @@ export function createWriter(deps: WriterDeps) {
         .where('id', '=', articleId)
         .executeTakeFirst();
       if (existing === undefined) throw notFound(`기사 ${articleId}을(를) 찾을 수 없습니다.`);
-      const nextPublishedAt = publishedAt !== undefined ? publishedAt : (existing.published_at ?? (status === 'published' ? now : null));
+      const nextPublishedAt =
+        publishedAt !== undefined
+          ? publishedAt
+          : (existing.published_at ?? (status === 'published' ? now : null));
       await db
         .updateTable('articles')
         .set({ status, published_at: nextPublishedAt, updated_at: now })
@@ -221,21 +257,31 @@ export function createWriter(deps: WriterDeps) {
     },
 
     /** Updates title, subtitle and body; the URL (the article number) never changes. */
-    async updateArticleText(articleId: number, input: { title?: string; subtitle?: string; bodyHtml?: string }): Promise<void> {
+    async updateArticleText(
+      articleId: number,
+      input: { title?: string; subtitle?: string; bodyHtml?: string },
+    ): Promise<void> {
       const existing = await db
         .selectFrom('articles')
         .select(['section_id', 'is_photo_story'])
         .where('id', '=', articleId)
         .executeTakeFirst();
       if (existing === undefined) throw notFound(`기사 ${articleId}을(를) 찾을 수 없습니다.`);
-      const patch = parse(articleInput.pick({ title: true, subtitle: true, bodyHtml: true }).partial(), input);
+      const patch = parse(
+        articleInput.pick({ title: true, subtitle: true, bodyHtml: true }).partial(),
+        input,
+      );
       const body = patch.bodyHtml === undefined ? undefined : cleanBodyHtml(patch.bodyHtml);
       await db
         .updateTable('articles')
         .set({
           ...(patch.title !== undefined ? { title: patch.title } : {}),
-          ...(patch.subtitle !== undefined ? { subtitle: patch.subtitle.replace(/\r\n?/g, '\n').trim() } : {}),
-          ...(body !== undefined ? { body_html: body, summary: cutText(htmlToText(body), SUMMARY_LENGTH) } : {}),
+          ...(patch.subtitle !== undefined
+            ? { subtitle: patch.subtitle.replace(/\r\n?/g, '\n').trim() }
+            : {}),
+          ...(body !== undefined
+            ? { body_html: body, summary: cutText(htmlToText(body), SUMMARY_LENGTH) }
+            : {}),
           updated_at: clock.now(),
         })
         .where('id', '=', articleId)

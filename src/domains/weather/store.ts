@@ -42,10 +42,16 @@ export function createWeatherStore(deps: WeatherStoreDeps) {
         .orderBy('position')
         .execute();
       const isSample = rows.length > 0 && rows.every((r) => r.source === 'sample');
-      const current = isSample ? rows : rows.filter((r) => r.source !== 'sample' && now - r.observed_at <= STALE_AFTER_MS);
+      const current = isSample
+        ? rows
+        : rows.filter((r) => r.source !== 'sample' && now - r.observed_at <= STALE_AFTER_MS);
       if (current.length === 0) return null;
       return {
-        places: current.map((r) => ({ name: r.place_name, sky: r.sky, temperature: r.temperature })),
+        places: current.map((r) => ({
+          name: r.place_name,
+          sky: r.sky,
+          temperature: r.temperature,
+        })),
         observedAt: Math.min(...current.map((r) => r.observed_at)),
         isSample,
       };
@@ -59,10 +65,22 @@ export function createWeatherStore(deps: WeatherStoreDeps) {
       const now = clock.now();
       const observedAt = now - (now % (60 * 60 * 1000));
       const sample: Array<[string, number]> = [
-        ['구름많음', -0.4], ['맑음', 3.1], ['맑음', 2.4], ['구름조금', 1.8],
-        ['맑음', 4.6], ['구름조금', 6.2], ['흐림', 5.0], ['맑음', 8.3],
-        ['비', 4.1], ['구름조금', 9.8], ['구름많음', 0.7], ['맑음', -1.9],
-        ['흐림', 0.2], ['구름많음', 6.5], ['맑음', 5.4], ['구름조금', 8.9],
+        ['구름많음', -0.4],
+        ['맑음', 3.1],
+        ['맑음', 2.4],
+        ['구름조금', 1.8],
+        ['맑음', 4.6],
+        ['구름조금', 6.2],
+        ['흐림', 5.0],
+        ['맑음', 8.3],
+        ['비', 4.1],
+        ['구름조금', 9.8],
+        ['구름많음', 0.7],
+        ['맑음', -1.9],
+        ['흐림', 0.2],
+        ['구름많음', 6.5],
+        ['맑음', 5.4],
+        ['구름조금', 8.9],
       ];
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('weather_observations').where('source', '=', 'sample').execute();

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { PageCache } from './page-cache.ts';
 import { pickEncoding } from './serve.ts';
 
-const page = (body: string, tags: string[], expiresAt = 1_000_000) => ({ status: 200, body, contentType: 'text/html', tags, expiresAt });
+const page = (body: string, tags: string[], expiresAt = 1_000_000) => ({
+  status: 200,
+  body,
+  contentType: 'text/html',
+  tags,
+  expiresAt,
+});
 
 describe('PageCache', () => {
   it('stores precompressed bodies with a strong ETag', () => {
@@ -52,6 +58,31 @@ describe('PageCache', () => {
     cache.invalidate(['article:1']); // a write lands while the page was rendering
     cache.set('/news/1', page('old', ['article:1']), 0, generation);
     expect(cache.get('/news/1', 1)).toBeUndefined();
+  });
+});
+
+describe('PageCache memory', () => {
+  it('evicts least recently used pages to stay within its byte budget', () => {
+    const cache = new PageCache({ maxEntries: 100, maxBytes: 3000, compressMinBytes: 10_000 });
+    for (const n of [1, 2, 3]) {
+      cache.set(`/news/${n}`, page('가'.repeat(300), []), 0, cache.currentGeneration); // 900 B
+    }
+    cache.get('/news/1', 1); // now the most recently used
+    cache.set('/news/4', page('나'.repeat(300), []), 0, cache.currentGeneration);
+    expect(cache.byteSize).toBeLessThanOrEqual(3000);
+    expect(cache.get('/news/2', 1)).toBeUndefined();
+    expect(cache.get('/news/1', 1)).toBeDefined();
+    expect(cache.get('/news/4', 1)).toBeDefined();
+    cache.invalidate(['*']);
+    expect(cache.byteSize).toBe(0);
+  });
+
+  it('keeps each buffer in its own exactly sized block', () => {
+    const cache = new PageCache({ maxEntries: 10 });
+    const entry = cache.set('/', page('<p>탐나</p>'.repeat(500), []), 0, cache.currentGeneration);
+    for (const buf of [entry.body, entry.gzip, entry.brotli]) {
+      expect(buf?.buffer.byteLength).toBe(buf?.length);
+    }
   });
 });
 

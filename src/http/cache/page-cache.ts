@@ -20,6 +20,8 @@ export interface CachedPage {
 
 export interface PageCacheOptions {
   maxEntries: number;
+  /** Budget for body + compressed variants; least recently used pages go first. */
+  maxBytes?: number;
   /** Bodies smaller than this are not worth compressing. */
   compressMinBytes?: number;
 }
@@ -28,8 +30,24 @@ export function strongEtag(body: Buffer): string {
   return `"${createHash('sha1').update(body).digest('base64url')}"`;
 }
 
+/**
+ * zlib's sync output and Buffer.from may be views into larger slabs; a cache that keeps
+ * thousands of them would pin the slack too, so each kept buffer gets its own exact block.
+ */
+function ownBytes(buf: Buffer): Buffer {
+  if (buf.byteOffset === 0 && buf.buffer.byteLength === buf.length) return buf;
+  const copy = Buffer.allocUnsafeSlow(buf.length);
+  buf.copy(copy);
+  return copy;
+}
+
+function entryBytes(entry: CachedPage): number {
+  return entry.body.length + (entry.gzip?.length ?? 0) + (entry.brotli?.length ?? 0);
+}
+
 export class PageCache {
   private readonly entries = new Map<string, CachedPage>();
+  private bytes = 0;
   private readonly byTag = new Map<string, Set<string>>();
   private readonly compressMinBytes: number;
   /** Bumped on every invalidation: a render that started before it must not be stored. */
@@ -42,6 +60,11 @@ export class PageCache {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Bytes held by cached bodies and their compressed variants. */
+  get byteSize(): number {
+    return this.bytes;
   }
 
   get currentGeneration(): number {
@@ -72,23 +95,31 @@ export class PageCache {
    */
   set(
     key: string,
-    page: { status: number; body: string | Buffer; contentType: string; tags: readonly string[]; expiresAt: number },
+    page: {
+      status: number;
+      body: string | Buffer;
+      contentType: string;
+      tags: readonly string[];
+      expiresAt: number;
+    },
     now: number,
     generation: number,
   ): CachedPage {
-    const body = typeof page.body === 'string' ? Buffer.from(page.body) : page.body;
+    const body = ownBytes(typeof page.body === 'string' ? Buffer.from(page.body) : page.body);
     const compress = body.length >= this.compressMinBytes;
     const entry: CachedPage = {
       status: page.status,
       body,
-      gzip: compress ? gzipSync(body, { level: 6 }) : null,
+      gzip: compress ? ownBytes(gzipSync(body, { level: 6 })) : null,
       brotli: compress
-        ? brotliCompressSync(body, {
-            params: {
-              [zlibConstants.BROTLI_PARAM_QUALITY]: 5,
-              [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length,
-            },
-          })
+        ? ownBytes(
+            brotliCompressSync(body, {
+              params: {
+                [zlibConstants.BROTLI_PARAM_QUALITY]: 5,
+                [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length,
+              },
+            }),
+          )
         : null,
       etag: strongEtag(body),
       contentType: page.contentType,
@@ -99,13 +130,15 @@ export class PageCache {
     if (this.options.maxEntries <= 0 || generation !== this.generation) return entry;
     this.delete(key);
     this.entries.set(key, entry);
+    this.bytes += entryBytes(entry);
     for (const tag of entry.tags) {
       let keys = this.byTag.get(tag);
       if (keys === undefined) this.byTag.set(tag, (keys = new Set()));
       keys.add(key);
     }
     this.stats.stores++;
-    while (this.entries.size > this.options.maxEntries) {
+    const maxBytes = this.options.maxBytes ?? Number.POSITIVE_INFINITY;
+    while (this.entries.size > this.options.maxEntries || this.bytes > maxBytes) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;
       this.delete(oldest);
@@ -134,12 +167,14 @@ export class PageCache {
     this.generation++;
     this.entries.clear();
     this.byTag.clear();
+    this.bytes = 0;
   }
 
   private delete(key: string): boolean {
     const entry = this.entries.get(key);
     if (entry === undefined) return false;
     this.entries.delete(key);
+    this.bytes -= entryBytes(entry);
     for (const tag of entry.tags) {
       const keys = this.byTag.get(tag);
       if (keys === undefined) continue;

@@ -51,7 +51,12 @@ export interface SendOptions {
 }
 
 /** Writes a cached (or freshly built) page with ETag/304, compression and cache headers. */
-export function sendPage(request: FastifyRequest, reply: FastifyReply, page: CachedPage, options: SendOptions): FastifyReply {
+export function sendPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  page: CachedPage,
+  options: SendOptions,
+): FastifyReply {
   reply.headers(options.headers);
   reply.header('content-type', page.contentType);
   reply.header('vary', 'Accept-Encoding');
@@ -59,8 +64,14 @@ export function sendPage(request: FastifyRequest, reply: FastifyReply, page: Cac
   if (options.cacheable === false) {
     reply.header('cache-control', 'no-store');
   } else {
-    const ttl = Math.max(0, Math.min(SHARED_MAX_AGE, Math.floor((page.expiresAt - options.now) / 1000)));
-    reply.header('cache-control', `public, max-age=0, s-maxage=${ttl}, stale-while-revalidate=${STALE_WHILE_REVALIDATE}`);
+    const ttl = Math.max(
+      0,
+      Math.min(SHARED_MAX_AGE, Math.floor((page.expiresAt - options.now) / 1000)),
+    );
+    reply.header(
+      'cache-control',
+      `public, max-age=0, s-maxage=${ttl}, stale-while-revalidate=${STALE_WHILE_REVALIDATE}`,
+    );
   }
   if (page.status === 200 && etagMatches(request.headers['if-none-match'], page.etag)) {
     return reply.code(304).send();

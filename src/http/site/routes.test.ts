@@ -18,7 +18,8 @@ describe.each(testDialects)('public site on %s', (dialect) => {
     await app.close();
   });
 
-  const get = (url: string, headers: Record<string, string> = {}) => app.http.inject({ method: 'GET', url, headers });
+  const get = (url: string, headers: Record<string, string> = {}) =>
+    app.http.inject({ method: 'GET', url, headers });
 
   it('renders the front page with masthead date, ticker, section boxes and footer', async () => {
     const res = await get('/');
@@ -28,7 +29,9 @@ describe.each(testDialects)('public site on %s', (dialect) => {
     expect(html).toContain('2025.12.09 (화)');
     expect(html).toContain('기상청 제공');
     expect(html).toContain('예시');
-    expect(html).toMatch(/<span class="wx-sky">맑음<\/span> <span class="wx-place">서울<\/span> <span class="wx-temp">2\.4℃<\/span>/);
+    expect(html).toMatch(
+      /<span class="wx-sky">맑음<\/span> <span class="wx-place">서울<\/span> <span class="wx-temp">2\.4℃<\/span>/,
+    );
     expect(html).toContain('와이드포토');
     expect(html).toContain('더보기');
     expect(html).toContain('href="/section/politics"');
@@ -60,9 +63,13 @@ describe.each(testDialects)('public site on %s', (dialect) => {
     expect(html).toContain('<p>정치 부제 첫 줄</p><p>정치 부제 둘째 줄</p>');
     expect(html).toContain('김탐나 기자');
     expect(html).toContain('kim@tamnailbo.example');
-    expect(html).toMatch(/입력 <time datetime="2025-12-0\dT\d\d:00:00\+09:00">2025\.12\.0\d \d\d:00<\/time>/);
+    expect(html).toMatch(
+      /입력 <time datetime="2025-12-0\dT\d\d:00:00\+09:00">2025\.12\.0\d \d\d:00<\/time>/,
+    );
     expect(html).toContain('정치 기사 1의 첫 문단입니다.');
-    expect(html).toContain('<figcaption>제주항 전경<span class="credit"> 사진=탐나일보</span></figcaption>');
+    expect(html).toContain(
+      '<figcaption>제주항 전경<span class="credit"> 사진=탐나일보</span></figcaption>',
+    );
     expect(html).toContain('사건/사고/판결');
     expect(html).toContain(`<link rel="canonical" href="https://news.example.kr/news/${id}">`);
     expect(html).toContain('<meta property="og:type" content="article">');
@@ -84,7 +91,11 @@ describe.each(testDialects)('public site on %s', (dialect) => {
 
   it('never shows unpublished, draft or future-scheduled articles', async () => {
     const { writer } = app.services;
-    const draft = await writer.createArticle({ sectionId: fx.sections.politics, title: '초고 기사 비공개', status: 'draft' });
+    const draft = await writer.createArticle({
+      sectionId: fx.sections.politics,
+      title: '초고 기사 비공개',
+      status: 'draft',
+    });
     const future = await writer.createArticle({
       sectionId: fx.sections.politics,
       title: '예약 기사 비공개',
@@ -128,7 +139,9 @@ describe.each(testDialects)('public site on %s', (dialect) => {
       expect(html).not.toContain('style="');
     }
     const html = (await get(`/news/${id}`)).body;
-    expect(html).toContain('&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt; 제목 &amp; &quot;따옴표&quot;');
+    expect(html).toContain(
+      '&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt; 제목 &amp; &quot;따옴표&quot;',
+    );
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 
@@ -149,7 +162,9 @@ describe.each(testDialects)('public site on %s', (dialect) => {
     const second = await get('/section/society?page=2');
     expect(second.statusCode).toBe(200);
     expect(second.body).toContain('<strong aria-current="page">2</strong>');
-    expect(second.body).toContain('<link rel="canonical" href="https://news.example.kr/section/society?page=2">');
+    expect(second.body).toContain(
+      '<link rel="canonical" href="https://news.example.kr/section/society?page=2">',
+    );
     expect((await get('/section/society?page=3')).statusCode).toBe(404);
 
     const photo = await get('/section/photo');
@@ -182,7 +197,9 @@ describe.each(testDialects)('public site on %s', (dialect) => {
     const first = await get('/');
     const etag = first.headers.etag as string;
     expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
-    expect(first.headers['cache-control']).toMatch(/public, max-age=0, s-maxage=\d+, stale-while-revalidate=\d+/);
+    expect(first.headers['cache-control']).toMatch(
+      /public, max-age=0, s-maxage=\d+, stale-while-revalidate=\d+/,
+    );
     expect(first.headers.vary).toBe('Accept-Encoding');
     expect((await get('/', { 'if-none-match': etag })).statusCode).toBe(304);
     const br = await get('/', { 'accept-encoding': 'gzip, deflate, br' });
@@ -205,12 +222,27 @@ describe.each(testDialects)('public site on %s', (dialect) => {
   });
 
   it('serves the stylesheet under a hashed, immutable URL', async () => {
-    const href = /<link rel="stylesheet" href="([^"]+)">/.exec((await get('/')).body)?.[1] as string;
+    const href = /<link rel="stylesheet" href="([^"]+)">/.exec(
+      (await get('/')).body,
+    )?.[1] as string;
     expect(href).toMatch(/^\/assets\/site\.[0-9a-f]{12}\.css$/);
     const css = await get(href);
     expect(css.statusCode).toBe(200);
     expect(css.headers['cache-control']).toContain('immutable');
     expect(css.body).toContain('word-break: keep-all');
+  });
+
+  it('serves the site icon linked from every page and at /favicon.ico', async () => {
+    const href = /<link rel="icon" type="image\/svg\+xml" href="([^"]+)">/.exec(
+      (await get('/')).body,
+    )?.[1] as string;
+    expect(href).toMatch(/^\/assets\/icon\.[0-9a-f]{12}\.svg$/);
+    for (const url of [href, '/favicon.ico']) {
+      const icon = await get(url);
+      expect(icon.statusCode).toBe(200);
+      expect(icon.headers['content-type']).toBe('image/svg+xml');
+      expect(icon.body).toContain('<svg');
+    }
   });
 
   it('reports health', async () => {

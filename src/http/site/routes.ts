@@ -26,6 +26,7 @@ export interface SiteDeps {
   publisher: PublisherDetails;
   siteUrl: string;
   stylesheet: Asset;
+  icon: Asset;
   /** Sections shown as title + summary boxes (사건/사고/판결 style). */
   teaserSections: readonly string[];
   pageCacheMaxAgeMs: number;
@@ -47,7 +48,11 @@ export function createSiteRoutes(deps: SiteDeps) {
   const { content, weather, banners, clock, cache } = deps;
 
   async function chrome(): Promise<ChromeView> {
-    const [nav, ticker, running] = await Promise.all([content.navigation(), weather.ticker(), banners.running()]);
+    const [nav, ticker, running] = await Promise.all([
+      content.navigation(),
+      weather.ticker(),
+      banners.running(),
+    ]);
     return {
       siteUrl: deps.siteUrl,
       publisher: deps.publisher,
@@ -56,12 +61,16 @@ export function createSiteRoutes(deps: SiteDeps) {
       ticker,
       banners: running,
       stylesheet: deps.stylesheet.path,
+      icon: deps.icon.path,
     };
   }
 
   /** When a page rendered now must be thrown away even if no one invalidates it. */
   async function expiry(now: number): Promise<number> {
-    const [scheduled, bannerChange] = await Promise.all([content.nextScheduledPublication(), banners.nextChange()]);
+    const [scheduled, bannerChange] = await Promise.all([
+      content.nextScheduledPublication(),
+      banners.nextChange(),
+    ]);
     let at = Math.min(now + deps.pageCacheMaxAgeMs, nextKstMidnight(now));
     if (scheduled !== null) at = Math.min(at, scheduled);
     if (bannerChange !== null) at = Math.min(at, bannerChange);
@@ -81,27 +90,46 @@ export function createSiteRoutes(deps: SiteDeps) {
     const now = clock.now();
     const cacheKey = `${deviceClass(request.headers['user-agent'])}|${key}`;
     const hit = cache.get(cacheKey, now);
-    if (hit !== undefined) return sendPage(request, reply, hit, { headers: siteSecurityHeaders, now });
+    if (hit !== undefined)
+      return sendPage(request, reply, hit, { headers: siteSecurityHeaders, now });
     const generation = cache.currentGeneration;
     const view = await chrome();
     let rendered: { html: string; tags: string[] };
     try {
       rendered = await render(view);
     } catch (error) {
-      if (error instanceof PageStatus) return sendError(request, reply, error.status, view, error.detail);
+      if (error instanceof PageStatus)
+        return sendError(request, reply, error.status, view, error.detail);
       throw error;
     }
     const entry = cache.set(
       cacheKey,
-      { status: 200, body: rendered.html, contentType: HTML, tags: [...new Set(rendered.tags)], expiresAt: await expiry(now) },
+      {
+        status: 200,
+        body: rendered.html,
+        contentType: HTML,
+        tags: [...new Set(rendered.tags)],
+        expiresAt: await expiry(now),
+      },
       now,
       generation,
     );
     return sendPage(request, reply, entry, { headers: siteSecurityHeaders, now });
   }
 
-  function sendError(request: FastifyRequest, reply: FastifyReply, status: number, view: ChromeView, detail?: string) {
-    const html = renderErrorPage({ chrome: view, status, path: request.url.split('?')[0] ?? '/', detail });
+  function sendError(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    view: ChromeView,
+    detail?: string,
+  ) {
+    const html = renderErrorPage({
+      chrome: view,
+      status,
+      path: request.url.split('?')[0] ?? '/',
+      detail,
+    });
     const now = clock.now();
     return sendPage(request, reply, buildUncachedPage(status, html, now), {
       headers: siteSecurityHeaders,
@@ -111,7 +139,10 @@ export function createSiteRoutes(deps: SiteDeps) {
   }
 
   async function photoBox() {
-    const [stories, section] = await Promise.all([content.latestPhotoStories(8), content.photoSection()]);
+    const [stories, section] = await Promise.all([
+      content.latestPhotoStories(8),
+      content.photoSection(),
+    ]);
     return { stories, section };
   }
 
@@ -122,7 +153,10 @@ export function createSiteRoutes(deps: SiteDeps) {
     async register(app: FastifyInstance): Promise<void> {
       app.get('/', (request, reply) =>
         page(request, reply, '/', async (view) => {
-          const [front, photoSection] = await Promise.all([content.frontPage(), content.photoSection()]);
+          const [front, photoSection] = await Promise.all([
+            content.frontPage(),
+            content.photoSection(),
+          ]);
           const html = renderFrontPage({
             chrome: view,
             ...front,
@@ -134,14 +168,18 @@ export function createSiteRoutes(deps: SiteDeps) {
         }),
       );
 
-      const articleHandler = (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
+      const articleHandler = (
+        request: FastifyRequest<{ Params: { id: string } }>,
+        reply: FastifyReply,
+      ) => {
         const id = parsePositiveInt(request.params.id);
         if (id === null) return chrome().then((view) => sendError(request, reply, 404, view));
         return page(request, reply, articlePath(id), async (view) => {
           const article = await content.article(id);
           if (article === null) throw new PageStatus(404);
           const home = article.sectionPath[0] ?? article.section;
-          const teaserSlug = deps.teaserSections.find((s) => s !== home.slug) ?? deps.teaserSections[0];
+          const teaserSlug =
+            deps.teaserSections.find((s) => s !== home.slug) ?? deps.teaserSections[0];
           const [photos, teaserBox, sameSection] = await Promise.all([
             photoBox(),
             teaserSlug === undefined ? null : content.latestInSection(teaserSlug, 4, id),
@@ -156,56 +194,87 @@ export function createSiteRoutes(deps: SiteDeps) {
             sameSection,
           });
           // Boxes of other articles are part of this page: a change in their sections must refresh it.
-          const boxSections = [...(teaserBox?.sectionIds ?? []), ...(sameSection?.sectionIds ?? [])];
-          return { html, tags: [`article:${id}`, 'photo-stories', ...boxSections.map((s) => `section:${s}`)] };
+          const boxSections = [
+            ...(teaserBox?.sectionIds ?? []),
+            ...(sameSection?.sectionIds ?? []),
+          ];
+          return {
+            html,
+            tags: [`article:${id}`, 'photo-stories', ...boxSections.map((s) => `section:${s}`)],
+          };
         });
       };
       app.get('/news/:id', articleHandler);
       app.get('/news/:id/:slug', articleHandler);
 
       // The URL scheme of the hosted CMSs many Korean papers move from; old links keep working.
-      app.get('/news/articleView.html', (request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply) => {
-        const id = parsePositiveInt(request.query.idxno);
-        if (id === null) return chrome().then((view) => sendError(request, reply, 404, view));
-        return reply.redirect(articlePath(id), 301);
-      });
+      app.get(
+        '/news/articleView.html',
+        (request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply) => {
+          const id = parsePositiveInt(request.query.idxno);
+          if (id === null) return chrome().then((view) => sendError(request, reply, 404, view));
+          return reply.redirect(articlePath(id), 301);
+        },
+      );
 
       app.get(
         '/section/:slug',
-        (request: FastifyRequest<{ Params: { slug: string }; Querystring: Record<string, string | string[] | undefined> }>, reply) => {
+        (
+          request: FastifyRequest<{
+            Params: { slug: string };
+            Querystring: Record<string, string | string[] | undefined>;
+          }>,
+          reply,
+        ) => {
           const slug = request.params.slug;
           const rawPage = request.query.page;
           let pageNumber = 1;
           if (rawPage !== undefined) {
             const parsed = typeof rawPage === 'string' ? parsePositiveInt(rawPage, 100_000) : null;
             if (parsed === null) {
-              return chrome().then((view) => sendError(request, reply, 400, view, '페이지 번호는 1 이상의 숫자여야 합니다.'));
+              return chrome().then((view) =>
+                sendError(request, reply, 400, view, '페이지 번호는 1 이상의 숫자여야 합니다.'),
+              );
             }
             pageNumber = parsed;
           }
-          if (!/^[a-z0-9][a-z0-9-]{0,79}$/.test(slug)) return chrome().then((view) => sendError(request, reply, 404, view));
+          if (!/^[a-z0-9][a-z0-9-]{0,79}$/.test(slug))
+            return chrome().then((view) => sendError(request, reply, 404, view));
           return page(request, reply, `/section/${slug}?page=${pageNumber}`, async (view) => {
             const listing = await content.sectionPage(slug, pageNumber, deps.perPage);
             if (listing === null) throw new PageStatus(404);
-            if (pageNumber > listing.pageCount) throw new PageStatus(404, `이 섹션은 ${listing.pageCount}쪽까지 있습니다.`);
+            if (pageNumber > listing.pageCount)
+              throw new PageStatus(404, `이 섹션은 ${listing.pageCount}쪽까지 있습니다.`);
             const html = renderSectionPage({ chrome: view, ...listing });
             return { html, tags: listing.sectionIds.map((s) => `section:${s}`) };
           });
         },
       );
 
-      const css = deps.stylesheet;
-      app.get(css.path, (request, reply) => {
-        reply.header('content-type', css.contentType);
-        reply.header('cache-control', 'public, max-age=31536000, immutable');
-        reply.header('etag', css.etag);
+      const sendAsset = (
+        asset: Asset,
+        cacheControl: string,
+        request: FastifyRequest,
+        reply: FastifyReply,
+      ) => {
+        reply.header('content-type', asset.contentType);
+        reply.header('cache-control', cacheControl);
+        reply.header('etag', asset.etag);
         reply.header('vary', 'Accept-Encoding');
-        if (request.headers['if-none-match'] === css.etag) return reply.code(304).send();
+        if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
         const encoding = pickEncoding(request.headers['accept-encoding']);
-        if (encoding === 'br') return reply.header('content-encoding', 'br').send(css.brotli);
-        if (encoding === 'gzip') return reply.header('content-encoding', 'gzip').send(css.gzip);
-        return reply.send(css.body);
-      });
+        if (encoding === 'br') return reply.header('content-encoding', 'br').send(asset.brotli);
+        if (encoding === 'gzip') return reply.header('content-encoding', 'gzip').send(asset.gzip);
+        return reply.send(asset.body);
+      };
+      const IMMUTABLE = 'public, max-age=31536000, immutable';
+      for (const asset of [deps.stylesheet, deps.icon]) {
+        app.get(asset.path, (request, reply) => sendAsset(asset, IMMUTABLE, request, reply));
+      }
+      // Feed readers and old browsers ask for /favicon.ico whatever the page links to.
+      app.get('/favicon.ico', (request, reply) =>
+        sendAsset(deps.icon, 'public, max-age=86400', request, reply),
+      );
 
       app.get('/robots.txt', (_request, reply) =>
         reply

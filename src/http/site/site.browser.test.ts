@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -42,10 +44,13 @@ describe('public site in Chromium', () => {
   async function visit(page: Page, url: string): Promise<void> {
     const problems: string[] = [];
     page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+      if (m.type() === 'error' || m.type() === 'warning')
+        problems.push(`console ${m.type()}: ${m.text()}`);
     });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+    page.on('requestfailed', (r) =>
+      problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`),
+    );
     page.on('response', (r) => {
       if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
     });
@@ -79,7 +84,9 @@ describe('public site in Chromium', () => {
     expect(overflow.wide, `elements wider than the viewport on ${url}`).toEqual([]);
     expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.width);
     const broken = await page.evaluate(() =>
-      [...document.images].filter((img) => img.complete && img.naturalWidth === 0).map((img) => img.currentSrc || img.src),
+      [...document.images]
+        .filter((img) => img.complete && img.naturalWidth === 0)
+        .map((img) => img.currentSrc || img.src),
     );
     expect(broken, `broken images on ${url}`).toEqual([]);
     expect(problems).toEqual([]);
@@ -89,14 +96,19 @@ describe('public site in Chromium', () => {
     it(`front page at ${vp.width}px`, async () => {
       const page = await browser.newPage({ viewport: { width: vp.width, height: vp.height } });
       await visit(page, '/');
-      await expect(page.locator('.today').textContent()).resolves.toMatch(/^\d{4}\.\d{2}\.\d{2} \([일월화수목금토]\)$/);
+      await expect(page.locator('.today').textContent()).resolves.toMatch(
+        /^\d{4}\.\d{2}\.\d{2} \([일월화수목금토]\)$/,
+      );
       expect(await page.locator('.ticker-list').first().locator('li').count()).toBe(16);
       await expect(page.locator('.ticker-source').textContent()).resolves.toContain('기상청 제공');
       expect(await page.locator('.section-box, .teaser-box').count()).toBeGreaterThanOrEqual(6);
       expect(await page.locator('.wide-photo-grid li').count()).toBeGreaterThanOrEqual(5);
       const fontFamily = await page.locator('body').evaluate((b) => getComputedStyle(b).wordBreak);
       expect(fontFamily).toBe('keep-all');
-      await page.screenshot({ path: path.join(SCREENSHOTS, `front-${vp.name}.png`), fullPage: true });
+      await page.screenshot({
+        path: path.join(SCREENSHOTS, `front-${vp.name}.png`),
+        fullPage: true,
+      });
       await page.close();
     });
 
@@ -104,10 +116,17 @@ describe('public site in Chromium', () => {
       const page = await browser.newPage({ viewport: { width: vp.width, height: vp.height } });
       await visit(page, `/news/${articleId}`);
       await expect(page.locator('h1.article-title').textContent()).resolves.not.toBe('');
-      await expect(page.locator('.article-times').textContent()).resolves.toMatch(/입력 \d{4}\.\d{2}\.\d{2} \d{2}:\d{2}/);
+      await expect(page.locator('.article-times').textContent()).resolves.toMatch(
+        /입력 \d{4}\.\d{2}\.\d{2} \d{2}:\d{2}/,
+      );
       expect(await page.locator('.article-body figure img').count()).toBeGreaterThanOrEqual(1);
-      await expect(page.locator('.site-footer').textContent()).resolves.toContain('청소년보호책임자');
-      await page.screenshot({ path: path.join(SCREENSHOTS, `article-${vp.name}.png`), fullPage: true });
+      await expect(page.locator('.site-footer').textContent()).resolves.toContain(
+        '청소년보호책임자',
+      );
+      await page.screenshot({
+        path: path.join(SCREENSHOTS, `article-${vp.name}.png`),
+        fullPage: true,
+      });
       await page.close();
     });
 
@@ -115,7 +134,10 @@ describe('public site in Chromium', () => {
       const page = await browser.newPage({ viewport: { width: vp.width, height: vp.height } });
       await visit(page, '/section/photo');
       expect(await page.locator('.photo-grid li').count()).toBeGreaterThanOrEqual(6);
-      await page.screenshot({ path: path.join(SCREENSHOTS, `photo-section-${vp.name}.png`), fullPage: true });
+      await page.screenshot({
+        path: path.join(SCREENSHOTS, `photo-section-${vp.name}.png`),
+        fullPage: true,
+      });
       const res = await page.goto(`${base}/news/99999999`);
       expect(res?.status()).toBe(404);
       await page.screenshot({ path: path.join(SCREENSHOTS, `not-found-${vp.name}.png`) });
@@ -124,7 +146,10 @@ describe('public site in Chromium', () => {
   }
 
   it('reads fully without JavaScript', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+    const context = await browser.newContext({
+      javaScriptEnabled: false,
+      viewport: { width: 390, height: 844 },
+    });
     const page = await context.newPage();
     await page.goto(`${base}/news/${articleId}`);
     expect((await page.locator('.article-body').innerText()).length).toBeGreaterThan(200);

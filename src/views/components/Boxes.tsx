@@ -27,7 +27,10 @@ export function SectionBox({ box }: { box: BoxView }) {
         <article class="box-lead">
           {first.photo ? (
             <a class="thumb" href={articlePath(first.id)} tabindex="-1" aria-hidden="true">
-              <Photo photo={first.photo} sizes="(min-width: 1024px) 300px, (min-width: 640px) 45vw, 90vw" />
+              <Photo
+                photo={first.photo}
+                sizes="(min-width: 1024px) 300px, (min-width: 640px) 45vw, 90vw"
+              />
             </a>
           ) : null}
           <h3>
@@ -68,7 +71,15 @@ export function TeaserBox({ box }: { box: BoxView }) {
 }
 
 /** 와이드포토: the photo-story gallery, one wide lead and a strip of thumbnails. */
-export function WidePhotoBox({ stories, section, title = '와이드포토' }: { stories: TeaserView[]; section: SectionView | null; title?: string }) {
+export function WidePhotoBox({
+  stories,
+  section,
+  title = '와이드포토',
+}: {
+  stories: TeaserView[];
+  section: SectionView | null;
+  title?: string;
+}) {
   if (stories.length === 0) return null;
   return (
     <section class="box wide-photo" aria-label={title}>
@@ -80,7 +91,9 @@ export function WidePhotoBox({ stories, section, title = '와이드포토' }: { 
               {a.photo ? (
                 <Photo
                   photo={a.photo}
-                  sizes={i === 0 ? '(min-width: 1024px) 640px, 100vw' : '(min-width: 1024px) 200px, 45vw'}
+                  sizes={
+                    i === 0 ? '(min-width: 1024px) 640px, 100vw' : '(min-width: 1024px) 200px, 45vw'
+                  }
                 />
               ) : null}
               <span class="wide-photo-title">{a.title}</span>

@@ -50,7 +50,8 @@ export function Footer({ chrome }: { chrome: ChromeView }) {
           </div>
         </dl>
         <p class="copyright">
-          {p.name}의 모든 콘텐츠(영상, 기사, 사진)는 저작권법의 보호를 받은바, 무단 전재와 복사, 배포 등을 금합니다.
+          {p.name}의 모든 콘텐츠(영상, 기사, 사진)는 저작권법의 보호를 받은바, 무단 전재와 복사,
+          배포 등을 금합니다.
           <br />
           Copyright © {year} {p.copyrightHolder}. All rights reserved.
         </p>

@@ -14,7 +14,9 @@ export function Masthead({ chrome, isFront }: { chrome: ChromeView; isFront: boo
       <BannerSlot chrome={chrome} slot="header-top" />
       <div class="masthead wrap">
         <p class="today">
-          <time datetime={toKstIso(chrome.now).slice(0, 10)}>{formatKstDateWithWeekday(chrome.now)}</time>
+          <time datetime={toKstIso(chrome.now).slice(0, 10)}>
+            {formatKstDateWithWeekday(chrome.now)}
+          </time>
         </p>
         <Title class="logo">
           <a href="/" aria-label={`${chrome.publisher.name} 홈`}>
@@ -32,7 +34,10 @@ export function Masthead({ chrome, isFront }: { chrome: ChromeView; isFront: boo
           </li>
           {chrome.nav.map((s) => (
             <li>
-              <a href={sectionPath(s.slug)} aria-current={chrome.currentSection === s.slug ? 'page' : undefined}>
+              <a
+                href={sectionPath(s.slug)}
+                aria-current={chrome.currentSection === s.slug ? 'page' : undefined}
+              >
                 {s.name}
               </a>
             </li>

@@ -26,7 +26,11 @@ export function Photo({ photo, sizes, eager, class: className }: PhotoProps) {
   if (photo.sources.length === 0) return img;
   return (
     <picture>
-      <source type="image/webp" srcset={photo.sources.map((s) => `${s.src} ${s.width}w`).join(', ')} sizes={sizes} />
+      <source
+        type="image/webp"
+        srcset={photo.sources.map((s) => `${s.src} ${s.width}w`).join(', ')}
+        sizes={sizes}
+      />
       {img}
     </picture>
   );

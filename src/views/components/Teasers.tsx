@@ -18,7 +18,13 @@ export function TitleLink({ article }: { article: TeaserView }) {
 }
 
 /** A list row with a thumbnail, title, summary and date (section pages, top stories). */
-export function TeaserRow({ article, showSection }: { article: TeaserView; showSection?: boolean }) {
+export function TeaserRow({
+  article,
+  showSection,
+}: {
+  article: TeaserView;
+  showSection?: boolean;
+}) {
   return (
     <article class="teaser-row">
       {article.photo ? (

@@ -5,13 +5,17 @@ import { WeatherIcon, WeatherIconSprite } from './WeatherIcon.tsx';
 const formatTemp = (t: number | null): string => (t === null ? '-' : `${t.toFixed(1)}℃`);
 
 function Places({ ticker }: { ticker: TickerView }) {
-  return <>{ticker.places.map((p) => (
-    <li>
-      <WeatherIcon sky={p.sky} />
-      <span class="wx-sky">{p.sky}</span> <span class="wx-place">{p.name}</span>{' '}
-      <span class="wx-temp">{formatTemp(p.temperature)}</span>
-    </li>
-  ))}</>;
+  return (
+    <>
+      {ticker.places.map((p) => (
+        <li>
+          <WeatherIcon sky={p.sky} />
+          <span class="wx-sky">{p.sky}</span> <span class="wx-place">{p.name}</span>{' '}
+          <span class="wx-temp">{formatTemp(p.temperature)}</span>
+        </li>
+      ))}
+    </>
+  );
 }
 
 /**
@@ -35,7 +39,11 @@ export function Ticker({ ticker }: { ticker: TickerView | null }) {
         </div>
       </div>
       <p class="ticker-source">
-        {ticker.isSample ? <strong class="ticker-sample" title="실제 관측값이 아닌 예시 자료입니다">예시</strong> : null}
+        {ticker.isSample ? (
+          <strong class="ticker-sample" title="실제 관측값이 아닌 예시 자료입니다">
+            예시
+          </strong>
+        ) : null}
         <span class="ticker-time">
           {t.month}월 {t.day}일 {t.hour}시 기준
         </span>{' '}

@@ -1,12 +1,16 @@
 import { raw } from '../jsx/jsx-runtime.ts';
 
 // Small inline SVGs (no requests, scale with text). Keyed by the sky label the ticker shows.
-const SUN = '<circle cx="12" cy="12" r="4.5" fill="#f5a623"/><g stroke="#f5a623" stroke-width="1.8" stroke-linecap="round"><path d="M12 2.5v2.2M12 19.3v2.2M2.5 12h2.2M19.3 12h2.2M5.3 5.3l1.6 1.6M17.1 17.1l1.6 1.6M5.3 18.7l1.6-1.6M17.1 6.9l1.6-1.6"/></g>';
+const SUN =
+  '<circle cx="12" cy="12" r="4.5" fill="#f5a623"/><g stroke="#f5a623" stroke-width="1.8" stroke-linecap="round"><path d="M12 2.5v2.2M12 19.3v2.2M2.5 12h2.2M19.3 12h2.2M5.3 5.3l1.6 1.6M17.1 17.1l1.6 1.6M5.3 18.7l1.6-1.6M17.1 6.9l1.6-1.6"/></g>';
 const CLOUD = (x: number, y: number, fill: string) =>
   `<path transform="translate(${x} ${y})" d="M7 17h10.5a3.5 3.5 0 0 0 .3-7 5 5 0 0 0-9.6 1.3A3 3 0 0 0 7 17z" fill="${fill}" stroke="#5b6b7a" stroke-width="1"/>`;
-const DROPS = '<g stroke="#2f7fd1" stroke-width="1.6" stroke-linecap="round"><path d="M9 19.5l-1 2.5M13 19.5l-1 2.5M17 19.5l-1 2.5"/></g>';
-const FLAKES = '<g fill="#6aa9e9"><circle cx="9" cy="20.5" r="1.2"/><circle cx="13" cy="22" r="1.2"/><circle cx="17" cy="20.5" r="1.2"/></g>';
-const FOG = '<g stroke="#8896a4" stroke-width="1.6" stroke-linecap="round"><path d="M4 9h16M3 13h18M5 17h14"/></g>';
+const DROPS =
+  '<g stroke="#2f7fd1" stroke-width="1.6" stroke-linecap="round"><path d="M9 19.5l-1 2.5M13 19.5l-1 2.5M17 19.5l-1 2.5"/></g>';
+const FLAKES =
+  '<g fill="#6aa9e9"><circle cx="9" cy="20.5" r="1.2"/><circle cx="13" cy="22" r="1.2"/><circle cx="17" cy="20.5" r="1.2"/></g>';
+const FOG =
+  '<g stroke="#8896a4" stroke-width="1.6" stroke-linecap="round"><path d="M4 9h16M3 13h18M5 17h14"/></g>';
 
 const ICONS: Record<string, string> = {
   맑음: SUN,
@@ -21,15 +25,22 @@ const ICONS: Record<string, string> = {
 };
 
 const KNOWN = Object.keys(ICONS);
-const symbolId = (sky: string): string => `wx-${Math.max(0, KNOWN.indexOf(sky in ICONS ? sky : '구름많음'))}`;
+const symbolId = (sky: string): string =>
+  `wx-${Math.max(0, KNOWN.indexOf(sky in ICONS ? sky : '구름많음'))}`;
 
 /** One hidden sprite per page with the icons the ticker uses; each place then references it. */
 export function WeatherIconSprite({ skies }: { skies: string[] }) {
   const used = [...new Set(skies.map((s) => (s in ICONS ? s : '구름많음')))];
-  const symbols = used.map((sky) => `<symbol id="${symbolId(sky)}" viewBox="0 0 24 24">${ICONS[sky] ?? ''}</symbol>`).join('');
-  return raw(`<svg class="wx-sprite" width="0" height="0" aria-hidden="true" focusable="false">${symbols}</svg>`);
+  const symbols = used
+    .map((sky) => `<symbol id="${symbolId(sky)}" viewBox="0 0 24 24">${ICONS[sky] ?? ''}</symbol>`)
+    .join('');
+  return raw(
+    `<svg class="wx-sprite" width="0" height="0" aria-hidden="true" focusable="false">${symbols}</svg>`,
+  );
 }
 
 export function WeatherIcon({ sky }: { sky: string }) {
-  return raw(`<svg class="wx-icon" width="20" height="20" aria-hidden="true" focusable="false"><use href="#${symbolId(sky)}"/></svg>`);
+  return raw(
+    `<svg class="wx-icon" width="20" height="20" aria-hidden="true" focusable="false"><use href="#${symbolId(sky)}"/></svg>`,
+  );
 }

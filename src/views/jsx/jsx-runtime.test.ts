@@ -4,15 +4,21 @@ import { Fragment, escapeHtml, jsx, raw } from './jsx-runtime.ts';
 describe('jsx runtime', () => {
   it('escapes text and attribute values', () => {
     const html = jsx('a', { href: '/x?a=1&b="2"', children: '<script>alert(1)</script>' }).value;
-    expect(html).toBe('<a href="/x?a=1&amp;b=&quot;2&quot;">&lt;script&gt;alert(1)&lt;/script&gt;</a>');
+    expect(html).toBe(
+      '<a href="/x?a=1&amp;b=&quot;2&quot;">&lt;script&gt;alert(1)&lt;/script&gt;</a>',
+    );
   });
 
   it('passes raw HTML through and renders void elements without a closing tag', () => {
-    expect(jsx('p', { children: [raw('<b>굵게</b>'), jsx('br', {})] }).value).toBe('<p><b>굵게</b><br></p>');
+    expect(jsx('p', { children: [raw('<b>굵게</b>'), jsx('br', {})] }).value).toBe(
+      '<p><b>굵게</b><br></p>',
+    );
   });
 
   it('omits false and nullish attributes and renders true as a bare attribute', () => {
-    expect(jsx('input', { hidden: true, disabled: false, value: null }).value).toBe('<input hidden>');
+    expect(jsx('input', { hidden: true, disabled: false, value: null }).value).toBe(
+      '<input hidden>',
+    );
   });
 
   it('flattens nested children and fragments', () => {

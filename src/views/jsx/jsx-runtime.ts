@@ -15,7 +15,13 @@ type AttrValue = string | number | boolean | null | undefined;
 export type Attributes = { children?: Child } & Record<string, AttrValue | Child>;
 type Component<P> = (props: P) => Html;
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 const NEEDS_ESCAPE = /[&<>"']/;
 const ESCAPE_ALL = /[&<>"']/g;
 
@@ -28,7 +34,21 @@ export function raw(html: string): Html {
   return new Html(html);
 }
 
-const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
+const VOID = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'source',
+  'track',
+  'wbr',
+]);
 const VALID_NAME = /^[a-zA-Z][a-zA-Z0-9:-]*$/;
 
 function renderChild(child: Child): string {

@@ -8,7 +8,17 @@ function absolute(siteUrl: string, pathOrUrl: string): string {
   return /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : siteUrl + pathOrUrl;
 }
 
-export function SiteLayout({ chrome, meta, isFront = false, children }: { chrome: ChromeView; meta: PageMeta; isFront?: boolean; children?: Child }) {
+export function SiteLayout({
+  chrome,
+  meta,
+  isFront = false,
+  children,
+}: {
+  chrome: ChromeView;
+  meta: PageMeta;
+  isFront?: boolean;
+  children?: Child;
+}) {
   const canonical = absolute(chrome.siteUrl, meta.path);
   const fullTitle = isFront ? meta.title : `${meta.title} - ${chrome.publisher.name}`;
   return (
@@ -26,12 +36,19 @@ export function SiteLayout({ chrome, meta, isFront = false, children }: { chrome
         <meta property="og:title" content={meta.title} />
         <meta property="og:description" content={meta.description} />
         <meta property="og:url" content={canonical} />
-        {meta.image ? <meta property="og:image" content={absolute(chrome.siteUrl, meta.image)} /> : null}
+        {meta.image ? (
+          <meta property="og:image" content={absolute(chrome.siteUrl, meta.image)} />
+        ) : null}
         <meta name="twitter:card" content={meta.image ? 'summary_large_image' : 'summary'} />
-        {meta.publishedAt !== undefined ? <meta property="article:published_time" content={toKstIso(meta.publishedAt)} /> : null}
-        {meta.updatedAt !== undefined ? <meta property="article:modified_time" content={toKstIso(meta.updatedAt)} /> : null}
+        {meta.publishedAt !== undefined ? (
+          <meta property="article:published_time" content={toKstIso(meta.publishedAt)} />
+        ) : null}
+        {meta.updatedAt !== undefined ? (
+          <meta property="article:modified_time" content={toKstIso(meta.updatedAt)} />
+        ) : null}
         {meta.section ? <meta property="article:section" content={meta.section} /> : null}
         <meta name="theme-color" content="#0b4f8a" />
+        <link rel="icon" type="image/svg+xml" href={chrome.icon} />
         <link rel="stylesheet" href={chrome.stylesheet} />
       </head>
       <body>

@@ -5,7 +5,14 @@ import { SectionBox, TeaserBox, WidePhotoBox } from '../components/Boxes.tsx';
 import { Photo } from '../components/Photo.tsx';
 import { TimeTag } from '../components/Teasers.tsx';
 import { SiteLayout } from '../layouts/SiteLayout.tsx';
-import type { ArticleView, BoxView, ChromeView, PhotoView, SectionView, TeaserView } from '../model.ts';
+import type {
+  ArticleView,
+  BoxView,
+  ChromeView,
+  PhotoView,
+  SectionView,
+  TeaserView,
+} from '../model.ts';
 import { articlePath, sectionPath } from '../urls.ts';
 
 export interface ArticlePageProps {
@@ -107,11 +114,13 @@ export function renderArticlePage(props: ArticlePageProps): string {
               </p>
               <ul class="article-times">
                 <li>
-                  입력 <TimeTag ms={article.publishedAt} text={formatKstDateTime(article.publishedAt)} />
+                  입력{' '}
+                  <TimeTag ms={article.publishedAt} text={formatKstDateTime(article.publishedAt)} />
                 </li>
                 {updated ? (
                   <li>
-                    수정 <TimeTag ms={article.updatedAt} text={formatKstDateTime(article.updatedAt)} />
+                    수정{' '}
+                    <TimeTag ms={article.updatedAt} text={formatKstDateTime(article.updatedAt)} />
                   </li>
                 ) : null}
               </ul>
@@ -138,8 +147,12 @@ export function renderArticlePage(props: ArticlePageProps): string {
         </article>
         <aside class="article-rail" aria-label="관련 기사">
           <BannerSlot chrome={chrome} slot="rail-1" />
-          {props.sameSection && props.sameSection.articles.length > 0 ? <SectionBox box={props.sameSection} /> : null}
-          {props.teaserBox && props.teaserBox.articles.length > 0 ? <TeaserBox box={props.teaserBox} /> : null}
+          {props.sameSection && props.sameSection.articles.length > 0 ? (
+            <SectionBox box={props.sameSection} />
+          ) : null}
+          {props.teaserBox && props.teaserBox.articles.length > 0 ? (
+            <TeaserBox box={props.teaserBox} />
+          ) : null}
           <BannerSlot chrome={chrome} slot="rail-2" />
         </aside>
       </div>

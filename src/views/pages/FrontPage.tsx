@@ -27,7 +27,13 @@ export function renderFrontPage(props: FrontPageProps): string {
     <SiteLayout
       chrome={chrome}
       isFront
-      meta={{ title: chrome.publisher.name, description: props.description, path: '/', type: 'website', image: headline?.photo?.src }}
+      meta={{
+        title: chrome.publisher.name,
+        description: props.description,
+        path: '/',
+        type: 'website',
+        image: headline?.photo?.src,
+      }}
     >
       {breaking.length > 0 ? (
         <section class="breaking-bar" aria-label="속보">
@@ -74,7 +80,11 @@ export function renderFrontPage(props: FrontPageProps): string {
       <WidePhotoBox stories={props.photoStories} section={props.photoSection} />
       <div class="box-grid">
         {props.sectionBoxes.map((box) =>
-          props.teaserBoxSlugs.includes(box.section.slug) ? <TeaserBox box={box} /> : <SectionBox box={box} />,
+          props.teaserBoxSlugs.includes(box.section.slug) ? (
+            <TeaserBox box={box} />
+          ) : (
+            <SectionBox box={box} />
+          ),
         )}
       </div>
       <BannerSlot chrome={chrome} slot="rail-2" />

@@ -88,7 +88,12 @@ export function renderSectionPage(props: SectionPageProps): string {
           {props.articles.map((a) => (
             <li>
               <a href={articlePath(a.id)}>
-                {a.photo ? <Photo photo={a.photo} sizes="(min-width: 1024px) 300px, (min-width: 640px) 45vw, 100vw" /> : null}
+                {a.photo ? (
+                  <Photo
+                    photo={a.photo}
+                    sizes="(min-width: 1024px) 300px, (min-width: 640px) 45vw, 100vw"
+                  />
+                ) : null}
                 <span class="photo-grid-title">{a.title}</span>
               </a>
               <TimeTag ms={a.publishedAt} />
