@@ -13,7 +13,14 @@ import { PageCache } from '../src/http/cache/page-cache.ts';
 
 export interface AppStatsMessage {
   type: 'stats';
-  cache: { hits: number; misses: number; stores: number; invalidations: number; size: number };
+  cache: {
+    hits: number;
+    misses: number;
+    stores: number;
+    invalidations: number;
+    size: number;
+    bytes: number;
+  };
   memory: NodeJS.MemoryUsage;
 }
 
@@ -31,13 +38,14 @@ process.on('message', (message: unknown) => {
     (message as { type?: unknown }).type !== 'stats'
   )
     return;
-  const cache = { hits: 0, misses: 0, stores: 0, invalidations: 0, size: 0 };
+  const cache = { hits: 0, misses: 0, stores: 0, invalidations: 0, size: 0, bytes: 0 };
   for (const c of caches) {
     cache.hits += c.stats.hits;
     cache.misses += c.stats.misses;
     cache.stores += c.stats.stores;
     cache.invalidations += c.stats.invalidations;
     cache.size += c.size;
+    cache.bytes += c.byteSize;
   }
   const reply: AppStatsMessage = { type: 'stats', cache, memory: process.memoryUsage() };
   process.send?.(reply);

@@ -70,9 +70,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     maxBytes: config.pageCache.maxBytes,
   });
   const bus = createLocalInvalidationBus();
-  const unsubscribe = bus.subscribe((tags) => {
-    cache.invalidate(tags);
-  });
 
   const media = createLocalMediaStorage(path.join(config.dataDir, 'media'));
   const mediaUrl = (key: string) => media.url(key);
@@ -83,6 +80,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     banners: createBannerStore({ db, clock, mediaUrl }),
     media,
   };
+  const unsubscribe = bus.subscribe((tags) => {
+    if (tags.includes('*')) services.content.forgetSections();
+    cache.invalidate(tags);
+  });
 
   const http = await buildHttpServer({
     ...services,

@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDatabase as SqliteDatabaseLike,
+} from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config/index.ts';
 import { AppError } from '../shared/errors.ts';
@@ -56,12 +61,40 @@ function connectSqlite(file: string): DatabaseHandle {
       },
     );
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+  });
   return {
     db,
     dialect: 'sqlite',
     describe: `sqlite:${file}`,
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * Kysely prepares every query anew; on a page built from a dozen small queries, SQLite's
+ * parse and plan step cost about as much as running them. Queries are built from a fixed
+ * set of shapes with bound parameters, so keeping prepared statements by SQL text is safe
+ * and bounded. A statement still being iterated (a stream) is busy and not reused.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database, limit = 500): SqliteDatabaseLike {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      const cached = statements.get(sql);
+      if (cached !== undefined && !cached.busy) return cached;
+      const statement = sqlite.prepare(sql);
+      if (cached === undefined) {
+        statements.set(sql, statement);
+        if (statements.size > limit) {
+          const oldest = statements.keys().next().value;
+          if (oldest !== undefined) statements.delete(oldest);
+        }
+      }
+      return statement;
+    },
   };
 }
 

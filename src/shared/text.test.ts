@@ -25,6 +25,24 @@ describe('cutText', () => {
   });
 });
 
+describe('cutText fast path', () => {
+  const bySegmenter = (text: string, max: number) => {
+    const segmenter = new Intl.Segmenter('ko', { granularity: 'grapheme' });
+    return [...segmenter.segment(text)].slice(0, max).map((s) => s.segment);
+  };
+
+  it('cuts ordinary news text exactly where the grapheme segmenter would', () => {
+    const text =
+      '서귀포항 남쪽 약 48㎞ 해상서 ‘화재’… 선원 9명 구조→치료 중 · 道 “원인 조사” (1,142억 원) ①번 ■ ＡＢ';
+    for (let max = 1; max < text.length; max++) {
+      const cut = cutText(text, max, '');
+      const expected = bySegmenter(text, max).join('');
+      // cutText may step back to a space and trims trailing punctuation; it never goes past.
+      expect(expected.startsWith(cut)).toBe(true);
+    }
+  });
+});
+
 describe('htmlToText', () => {
   it('drops tags and figures, decodes entities', () => {
     expect(

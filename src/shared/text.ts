@@ -1,6 +1,16 @@
 const segmenter = new Intl.Segmenter('ko', { granularity: 'grapheme' });
 
 /**
+ * Characters that are each a whole grapheme on their own: ASCII, Latin-1 and spacing
+ * modifiers (combining marks start at U+0300), general punctuation without the zero-width
+ * joiners, arrows, enclosed numbers, shapes, CJK punctuation, compatibility jamo, CJK
+ * units (㎞), Hanja and precomposed Hangul syllables, full-width forms. Conjoining jamo,
+ * combining marks, variation selectors and surrogate pairs (emoji) are not in it.
+ */
+const ONE_UNIT_GRAPHEMES =
+  /^[\u0020-\u007e\u00a0-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2460-\u24ff\u25a0-\u25ff\u3000-\u303f\u3131-\u318e\u3200-\u33ff\u4e00-\u9fff\uac00-\ud7a3\uff01-\uffee]*$/;
+
+/**
  * Cuts text to at most `max` user-perceived characters (grapheme clusters), so a Hangul
  * syllable, an emoji or a combining sequence is never split, and appends an ellipsis
  * when something was cut. Prefers to end at a space when one is near the limit.
@@ -9,9 +19,14 @@ export function cutText(text: string, max: number, ellipsis = '…'): string {
   const clean = text.replace(/\s+/g, ' ').trim();
   if (clean.length <= max) return clean;
   const graphemes: string[] = [];
-  for (const { segment } of segmenter.segment(clean)) {
-    graphemes.push(segment);
-    if (graphemes.length > max) break;
+  if (ONE_UNIT_GRAPHEMES.test(clean)) {
+    // Fast path for ordinary Korean text: the segmenter costs more than a page's queries.
+    for (let i = 0; i <= max && i < clean.length; i++) graphemes.push(clean[i] as string);
+  } else {
+    for (const { segment } of segmenter.segment(clean)) {
+      graphemes.push(segment);
+      if (graphemes.length > max) break;
+    }
   }
   if (graphemes.length <= max) return clean;
   let cut = graphemes.slice(0, max);

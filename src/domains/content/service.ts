@@ -25,13 +25,40 @@ export interface FrontPageOptions {
 }
 
 const MAX_PAGE = 1000;
+/** Sections change a few times a year; every page needs them several times. */
+const SECTIONS_TTL_MS = 60_000;
 
 export function createContentService(deps: ContentServiceDeps) {
   const reader = createReader(deps);
 
-  async function sectionMap(): Promise<{ all: Section[]; byId: Map<number, SectionRef> }> {
-    const all = await reader.allSections();
-    return { all, byId: new Map(all.map((s) => [s.id, s])) };
+  let sectionsCache: {
+    at: number;
+    value: Promise<{ all: Section[]; byId: Map<number, SectionRef> }>;
+  } | null = null;
+
+  /**
+   * The section tree, kept for a minute and dropped at once by forgetSections() (a section
+   * change publishes '*' on the invalidation bus, which every instance receives).
+   */
+  function sectionMap(): Promise<{ all: Section[]; byId: Map<number, SectionRef> }> {
+    const now = deps.clock.now();
+    if (
+      sectionsCache === null ||
+      now - sectionsCache.at >= SECTIONS_TTL_MS ||
+      now < sectionsCache.at
+    ) {
+      const value = reader.allSections().then((all) => ({
+        all,
+        byId: new Map<number, SectionRef>(all.map((s) => [s.id, s])),
+      }));
+      const entry = { at: now, value };
+      sectionsCache = entry;
+      // A failed read must not stay cached.
+      value.catch(() => {
+        if (sectionsCache === entry) sectionsCache = null;
+      });
+    }
+    return sectionsCache.value;
   }
 
   /** A section and its visible descendants: a parent section lists its children's articles too. */
@@ -59,9 +86,14 @@ export function createContentService(deps: ContentServiceDeps) {
     all.filter((s) => !s.hidden && s.parentId === null);
 
   return {
+    /** Drops the kept section tree; the next read loads it from the database. */
+    forgetSections(): void {
+      sectionsCache = null;
+    },
+
     /** Top-level, visible sections in desk order: the site navigation. */
     async navigation(): Promise<SectionRef[]> {
-      return navigable(await reader.allSections());
+      return navigable((await sectionMap()).all);
     },
 
     async frontPage(options: FrontPageOptions = {}): Promise<FrontPage> {
@@ -151,7 +183,7 @@ export function createContentService(deps: ContentServiceDeps) {
 
     /** The first photo-layout section, the target of the 와이드포토 box's 더보기 link. */
     async photoSection(): Promise<SectionRef | null> {
-      return (await reader.allSections()).find((s) => s.layout === 'photo' && !s.hidden) ?? null;
+      return (await sectionMap()).all.find((s) => s.layout === 'photo' && !s.hidden) ?? null;
     },
 
     /**

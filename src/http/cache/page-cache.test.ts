@@ -16,8 +16,12 @@ describe('PageCache', () => {
     const cache = new PageCache({ maxEntries: 10 });
     const body = '<p>안녕하세요</p>'.repeat(200);
     const entry = cache.set('/', page(body, ['front']), 0, cache.currentGeneration);
-    expect(gunzipSync(entry.gzip as Buffer).toString()).toBe(body);
-    expect(brotliDecompressSync(entry.brotli as Buffer).toString()).toBe(body);
+    const plain = cache.byteSize;
+    expect(entry.gzip).toBeUndefined(); // made when a reader first asks for it
+    expect(gunzipSync(cache.encoded(entry, 'gzip') as Buffer).toString()).toBe(body);
+    expect(brotliDecompressSync(cache.encoded(entry, 'br') as Buffer).toString()).toBe(body);
+    expect(cache.encoded(entry, 'br')).toBe(entry.brotli); // made once
+    expect(cache.byteSize).toBe(plain + (entry.gzip?.length ?? 0) + (entry.brotli?.length ?? 0));
     expect(entry.etag).toMatch(/^"[\w-]+"$/);
     expect(cache.get('/', 1)).toBe(entry);
   });
@@ -80,7 +84,7 @@ describe('PageCache memory', () => {
   it('keeps each buffer in its own exactly sized block', () => {
     const cache = new PageCache({ maxEntries: 10 });
     const entry = cache.set('/', page('<p>탐나</p>'.repeat(500), []), 0, cache.currentGeneration);
-    for (const buf of [entry.body, entry.gzip, entry.brotli]) {
+    for (const buf of [entry.body, cache.encoded(entry, 'gzip'), cache.encoded(entry, 'br')]) {
       expect(buf?.buffer.byteLength).toBe(buf?.length);
     }
   });

@@ -2,20 +2,46 @@ import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 
 /**
- * Rendered pages kept in memory, with the bytes already compressed, so a warm hit costs
- * about what serving a static file from memory does. Entries carry tags (article:12,
- * section:3, front) and are dropped when any of their tags is invalidated.
+ * Rendered pages kept in memory, with their compressed bytes, so a warm hit costs about
+ * what serving a static file from memory does. Entries carry tags (article:12, section:3,
+ * front) and are dropped when any of their tags is invalidated.
  */
 export interface CachedPage {
   status: number;
   body: Buffer;
-  gzip: Buffer | null;
-  brotli: Buffer | null;
+  /**
+   * Compressed variants, each made when a reader first asks for it (a miss then pays for
+   * one compression, not two): undefined until then, null when the body is too small to
+   * be worth compressing.
+   */
+  gzip: Buffer | null | undefined;
+  brotli: Buffer | null | undefined;
   etag: string;
   contentType: string;
   tags: readonly string[];
   storedAt: number;
   expiresAt: number;
+}
+
+export type Encoding = 'br' | 'gzip';
+
+/** Returns the page's bytes in `encoding`, compressing (once) on first use. */
+export function encodedBody(page: CachedPage, encoding: Encoding): Buffer | null {
+  if (encoding === 'br') {
+    if (page.brotli === undefined) {
+      page.brotli = ownBytes(
+        brotliCompressSync(page.body, {
+          params: {
+            [zlibConstants.BROTLI_PARAM_QUALITY]: 4,
+            [zlibConstants.BROTLI_PARAM_SIZE_HINT]: page.body.length,
+          },
+        }),
+      );
+    }
+    return page.brotli;
+  }
+  if (page.gzip === undefined) page.gzip = ownBytes(gzipSync(page.body, { level: 6 }));
+  return page.gzip;
 }
 
 export interface PageCacheOptions {
@@ -47,6 +73,8 @@ function entryBytes(entry: CachedPage): number {
 
 export class PageCache {
   private readonly entries = new Map<string, CachedPage>();
+  /** Bytes each stored entry was counted with; variants made later are added to it. */
+  private readonly counted = new WeakMap<CachedPage, number>();
   private bytes = 0;
   private readonly byTag = new Map<string, Set<string>>();
   private readonly compressMinBytes: number;
@@ -110,17 +138,8 @@ export class PageCache {
     const entry: CachedPage = {
       status: page.status,
       body,
-      gzip: compress ? ownBytes(gzipSync(body, { level: 6 })) : null,
-      brotli: compress
-        ? ownBytes(
-            brotliCompressSync(body, {
-              params: {
-                [zlibConstants.BROTLI_PARAM_QUALITY]: 5,
-                [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length,
-              },
-            }),
-          )
-        : null,
+      gzip: compress ? undefined : null,
+      brotli: compress ? undefined : null,
       etag: strongEtag(body),
       contentType: page.contentType,
       tags: page.tags,
@@ -130,20 +149,45 @@ export class PageCache {
     if (this.options.maxEntries <= 0 || generation !== this.generation) return entry;
     this.delete(key);
     this.entries.set(key, entry);
-    this.bytes += entryBytes(entry);
+    this.account(entry);
     for (const tag of entry.tags) {
       let keys = this.byTag.get(tag);
       if (keys === undefined) this.byTag.set(tag, (keys = new Set()));
       keys.add(key);
     }
     this.stats.stores++;
+    this.evictOverBudget();
+    return entry;
+  }
+
+  /**
+   * The page's bytes in `encoding` (null: send it uncompressed). A variant made now is
+   * added to the cache's byte count, which may push older pages out.
+   */
+  encoded(page: CachedPage, encoding: Encoding): Buffer | null {
+    const known = encoding === 'br' ? page.brotli : page.gzip;
+    if (known !== undefined) return known;
+    const bytes = encodedBody(page, encoding);
+    if (this.counted.has(page)) {
+      this.account(page);
+      this.evictOverBudget();
+    }
+    return bytes;
+  }
+
+  private account(entry: CachedPage): void {
+    const size = entryBytes(entry);
+    this.bytes += size - (this.counted.get(entry) ?? 0);
+    this.counted.set(entry, size);
+  }
+
+  private evictOverBudget(): void {
     const maxBytes = this.options.maxBytes ?? Number.POSITIVE_INFINITY;
     while (this.entries.size > this.options.maxEntries || this.bytes > maxBytes) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;
       this.delete(oldest);
     }
-    return entry;
   }
 
   invalidate(tags: readonly string[]): number {
@@ -165,6 +209,7 @@ export class PageCache {
 
   clear(): void {
     this.generation++;
+    for (const entry of this.entries.values()) this.counted.delete(entry);
     this.entries.clear();
     this.byTag.clear();
     this.bytes = 0;
@@ -174,7 +219,8 @@ export class PageCache {
     const entry = this.entries.get(key);
     if (entry === undefined) return false;
     this.entries.delete(key);
-    this.bytes -= entryBytes(entry);
+    this.bytes -= this.counted.get(entry) ?? 0;
+    this.counted.delete(entry);
     for (const tag of entry.tags) {
       const keys = this.byTag.get(tag);
       if (keys === undefined) continue;

@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { CachedPage, PageCache } from './page-cache.ts';
-import { strongEtag } from './page-cache.ts';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
+import type { CachedPage, Encoding, PageCache } from './page-cache.ts';
+import { encodedBody, strongEtag } from './page-cache.ts';
 
 /** CDN policy for HTML: browsers revalidate every time, shared caches keep it briefly. */
 const SHARED_MAX_AGE = 60;
@@ -15,10 +14,8 @@ export function deviceClass(userAgent: string | undefined): DeviceClass {
   return userAgent !== undefined && MOBILE_UA.test(userAgent) ? 'mobile' : 'desktop';
 }
 
-type Encoding = 'br' | 'gzip' | null;
-
 /** Picks brotli, then gzip, honouring an explicit q=0 refusal. */
-export function pickEncoding(acceptEncoding: string | undefined): Encoding {
+export function pickEncoding(acceptEncoding: string | undefined): Encoding | null {
   if (acceptEncoding === undefined || acceptEncoding === '') return null;
   let br = false;
   let gzip = false;
@@ -48,6 +45,8 @@ export interface SendOptions {
   now: number;
   /** Responses that must not be kept by shared caches (errors on bad input). */
   cacheable?: boolean;
+  /** The cache holding `page`, so a compressed variant made now is counted there. */
+  cache?: PageCache;
 }
 
 /** Writes a cached (or freshly built) page with ETag/304, compression and cache headers. */
@@ -78,13 +77,15 @@ export function sendPage(
   }
   reply.code(page.status);
   const encoding = pickEncoding(request.headers['accept-encoding']);
-  if (encoding === 'br' && page.brotli !== null) {
-    reply.header('content-encoding', 'br');
-    return reply.send(page.brotli);
-  }
-  if (encoding === 'gzip' && page.gzip !== null) {
-    reply.header('content-encoding', 'gzip');
-    return reply.send(page.gzip);
+  if (encoding !== null) {
+    const encoded =
+      options.cache === undefined
+        ? encodedBody(page, encoding)
+        : options.cache.encoded(page, encoding);
+    if (encoded !== null) {
+      reply.header('content-encoding', encoding);
+      return reply.send(encoded);
+    }
   }
   return reply.send(page.body);
 }
@@ -96,8 +97,8 @@ export function buildUncachedPage(status: number, html: string, now: number): Ca
   return {
     status,
     body,
-    gzip: big ? gzipSync(body) : null,
-    brotli: big ? brotliCompressSync(body) : null,
+    gzip: big ? undefined : null,
+    brotli: big ? undefined : null,
     etag: strongEtag(body),
     contentType: 'text/html; charset=utf-8',
     tags: [],

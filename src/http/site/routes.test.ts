@@ -221,6 +221,20 @@ describe.each(testDialects)('public site on %s', (dialect) => {
     expect((await get('/section/politics')).body).toContain('고친 제목');
   });
 
+  it('shows a new section in the navigation at once, although sections are kept in memory', async () => {
+    expect((await get('/')).body).not.toContain('/section/weather-desk');
+    await app.services.writer.createSection({
+      slug: 'weather-desk',
+      name: '날씨',
+      layout: 'list',
+      parentId: null,
+      position: 50,
+      hidden: false,
+    });
+    expect((await get('/')).body).toContain('href="/section/weather-desk"');
+    expect((await get('/section/weather-desk')).statusCode).toBe(200);
+  });
+
   it('serves the stylesheet under a hashed, immutable URL', async () => {
     const href = /<link rel="stylesheet" href="([^"]+)">/.exec(
       (await get('/')).body,

@@ -91,7 +91,7 @@ export function createSiteRoutes(deps: SiteDeps) {
     const cacheKey = `${deviceClass(request.headers['user-agent'])}|${key}`;
     const hit = cache.get(cacheKey, now);
     if (hit !== undefined)
-      return sendPage(request, reply, hit, { headers: siteSecurityHeaders, now });
+      return sendPage(request, reply, hit, { headers: siteSecurityHeaders, now, cache });
     const generation = cache.currentGeneration;
     const view = await chrome();
     let rendered: { html: string; tags: string[] };
@@ -114,7 +114,7 @@ export function createSiteRoutes(deps: SiteDeps) {
       now,
       generation,
     );
-    return sendPage(request, reply, entry, { headers: siteSecurityHeaders, now });
+    return sendPage(request, reply, entry, { headers: siteSecurityHeaders, now, cache });
   }
 
   function sendError(
