@@ -57,8 +57,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const logger = options.logger ?? pino({ level: config.logLevel, base: { app: 'tamna' } });
   const database = options.database ?? (await connectDatabase(config.database));
   const ownsDatabase = options.database === undefined;
+  let media: ReturnType<typeof createLocalMediaStorage>;
   try {
     if (options.migrate !== false) await migrateToLatest(database);
+    media = createLocalMediaStorage(path.join(config.dataDir, 'media'));
   } catch (error) {
     if (ownsDatabase) await database.close();
     throw error;
@@ -71,7 +73,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const bus = createLocalInvalidationBus();
 
-  const media = createLocalMediaStorage(path.join(config.dataDir, 'media'));
   const mediaUrl = (key: string) => media.url(key);
   const services: Services = {
     content: createContentService({ db, clock, mediaUrl }),

@@ -1,6 +1,7 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { invalidInput } from '../../shared/errors.ts';
+import { AppError, invalidInput } from '../../shared/errors.ts';
 
 /**
  * Where media bytes live. Local disk by default; an S3-compatible store can implement the
@@ -24,6 +25,16 @@ export function assertSafeKey(key: string): void {
 }
 
 export function createLocalMediaStorage(root: string, urlPrefix = '/media/'): MediaStorage {
+  // Created up front: the static file server serving it refuses a missing root.
+  try {
+    mkdirSync(root, { recursive: true });
+    accessSync(root, constants.W_OK);
+  } catch {
+    throw new AppError(
+      'CONFIG',
+      `Cannot write to the media folder ${root}; give it write permission or set TAMNA_DATA_DIR to a writable folder.`,
+    );
+  }
   return {
     localRoot: root,
     async put(key, bytes) {
