@@ -3,11 +3,13 @@ import { AppError } from '../shared/errors.ts';
 import type { DatabaseHandle } from './connect.ts';
 import type { DialectName } from './dialect.ts';
 import { initial } from './migrations/0001_initial.ts';
+import { newsroom } from './migrations/0002_newsroom.ts';
 
 // Listed in code rather than read from a folder so the set is fixed at build time and
 // identical on every app server.
 const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '0001_initial': initial(dialect),
+  '0002_newsroom': newsroom(dialect),
 });
 
 export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {

@@ -35,6 +35,7 @@ export interface PhotoTable {
   /** Comma-separated widths of WebP renditions, e.g. "480,960". */
   variants: string;
   created_at: number;
+  uploaded_by: number | null;
 }
 
 export type ArticleStatus = 'draft' | 'submitted' | 'published' | 'unpublished' | 'trashed';
@@ -55,6 +56,16 @@ export interface ArticleTable {
   published_at: number | null;
   updated_at: number;
   created_at: number;
+  seo_title: Generated<string>;
+  seo_description: Generated<string>;
+  /** Nothing may publish the article, or show it anywhere, before this time. */
+  embargo_until: number | null;
+  /** Identity in the archive an article was imported from. */
+  external_id: string | null;
+  /** The staff member who created it (a reporter's "own" articles). */
+  owner_id: number | null;
+  /** The status it had when moved to the trash, to restore it to. */
+  trashed_from: ArticleStatus | null;
 }
 
 export interface ArticleAuthorTable {
@@ -105,6 +116,110 @@ export interface WeatherObservationTable {
   fetched_at: number;
 }
 
+export type StaffRole = 'admin' | 'desk' | 'reporter' | 'contributor';
+
+export interface UserTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  role: StaffRole;
+  password_hash: string;
+  must_change_password: number;
+  totp_secret: string | null;
+  totp_enabled: number;
+  author_id: number | null;
+  disabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionTable {
+  id_hash: string;
+  user_id: number;
+  csrf_token: string;
+  second_factor_ok: number;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  user_agent: string;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  window_started_at: number;
+  locked_until: number;
+}
+
+export interface UserTokenTable {
+  token_hash: string;
+  user_id: number;
+  purpose: 'setup' | 'reset';
+  expires_at: number;
+  used_at: number | null;
+}
+
+export type ArticleEventKind =
+  | 'created'
+  | 'submitted'
+  | 'sent_back'
+  | 'published'
+  | 'scheduled'
+  | 'unpublished'
+  | 'trashed'
+  | 'restored'
+  | 'edited'
+  | 'imported'
+  | 'notice';
+
+export interface ArticleEventTable {
+  id: Generated<number>;
+  article_id: number;
+  user_id: number | null;
+  kind: ArticleEventKind;
+  comment: string;
+  at: number;
+}
+
+export interface ArticleRevisionTable {
+  id: Generated<number>;
+  article_id: number;
+  user_id: number | null;
+  title: string;
+  subtitle: string;
+  body_html: string;
+  fields_json: string;
+  created_at: number;
+}
+
+export interface ArticleEditLockTable {
+  article_id: number;
+  user_id: number;
+  heartbeat_at: number;
+}
+
+export interface ArticleNoticeTable {
+  id: Generated<number>;
+  article_id: number;
+  kind: 'correction' | 'reply';
+  body: string;
+  user_id: number | null;
+  created_at: number;
+}
+
+export interface FrontSlotTable {
+  area: string;
+  position: number;
+  article_id: number;
+}
+
+export interface ChangeFeedTable {
+  id: Generated<number>;
+  /** Cache tags, comma-separated. */
+  tags: string;
+  at: number;
+}
+
 export interface Database {
   sections: SectionTable;
   authors: AuthorTable;
@@ -116,4 +231,14 @@ export interface Database {
   article_tags: ArticleTagTable;
   banners: BannerTable;
   weather_observations: WeatherObservationTable;
+  users: UserTable;
+  sessions: SessionTable;
+  login_throttle: LoginThrottleTable;
+  user_tokens: UserTokenTable;
+  article_events: ArticleEventTable;
+  article_revisions: ArticleRevisionTable;
+  article_edit_locks: ArticleEditLockTable;
+  article_notices: ArticleNoticeTable;
+  front_slots: FrontSlotTable;
+  change_feed: ChangeFeedTable;
 }
