@@ -12,6 +12,14 @@ import {
   type Writer,
 } from './domains/content/index.ts';
 import { createLocalMediaStorage, type MediaStorage } from './domains/media/index.ts';
+import {
+  createChangeFeed,
+  createDesk,
+  createFrontDesk,
+  type ChangeFeed,
+  type Desk,
+  type FrontDesk,
+} from './domains/newsroom/index.ts';
 import { createWeatherStore, type WeatherStore } from './domains/weather/index.ts';
 import { PageCache } from './http/cache/page-cache.ts';
 import { createLocalInvalidationBus, type InvalidationBus } from './http/cache/invalidation.ts';
@@ -26,11 +34,16 @@ export interface AppOptions {
   migrate?: boolean;
   /** An existing database handle (tests share one across apps). */
   database?: DatabaseHandle;
+  /** Timers for the change feed and scheduled publishing (tests drive `watch` by hand). */
+  backgroundJobs?: boolean;
 }
 
 export interface Services {
   content: ContentService;
   writer: Writer;
+  desk: Desk;
+  front: FrontDesk;
+  changeFeed: ChangeFeed;
   weather: WeatherStore;
   banners: BannerStore;
   media: MediaStorage;
@@ -45,6 +58,11 @@ export interface App {
   http: FastifyInstance;
   clock: Clock;
   logger: Logger;
+  /** Background checks, also callable directly (tests with a manual clock). */
+  watch: {
+    changesFromElsewhere(): Promise<number>;
+    scheduledArticles(): Promise<void>;
+  };
   close(): Promise<void>;
 }
 
@@ -74,9 +92,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const bus = createLocalInvalidationBus();
 
   const mediaUrl = (key: string) => media.url(key);
+  const changeFeed = createChangeFeed({ db, clock });
+  const ownChanges = new Set<number>();
+  /** A committed change: drop this instance's pages now and tell the other processes. */
+  const changed = async (tags: readonly string[]) => {
+    await bus.publish(tags);
+    ownChanges.add(await changeFeed.record(tags));
+  };
   const services: Services = {
     content: createContentService({ db, clock, mediaUrl }),
-    writer: createWriter({ db, clock, onChange: (tags) => bus.publish(tags) }),
+    writer: createWriter({ db, clock, onChange: changed }),
+    desk: createDesk({ db, clock, onChange: changed }),
+    front: createFrontDesk({ db, onChange: changed }),
+    changeFeed,
     weather: createWeatherStore({ db, clock }),
     banners: createBannerStore({ db, clock, mediaUrl }),
     media,
@@ -85,6 +113,49 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     if (tags.includes('*')) services.content.forgetSections();
     cache.invalidate(tags);
   });
+
+  // Changes made by other processes (the import CLI, other app servers) and scheduled
+  // articles whose time has come: both refresh the pages they touch within seconds.
+  let feedCursor = await changeFeed.latestId();
+  let scheduleCursor = clock.now();
+  const watch = {
+    async changesFromElsewhere(): Promise<number> {
+      let seen = 0;
+      for (const change of await changeFeed.since(feedCursor)) {
+        feedCursor = change.id;
+        if (ownChanges.delete(change.id)) continue;
+        await bus.publish(change.tags);
+        seen++;
+      }
+      return seen;
+    },
+    async scheduledArticles(): Promise<void> {
+      const now = clock.now();
+      const tags = await services.desk.dueSince(scheduleCursor, now);
+      scheduleCursor = now;
+      if (tags.length > 0) await bus.publish(tags);
+    },
+  };
+  const timers: NodeJS.Timeout[] = [];
+  if (options.backgroundJobs !== false) {
+    const every = (ms: number, job: () => Promise<unknown>, name: string) => {
+      let running = false;
+      const timer = setInterval(() => {
+        if (running) return;
+        running = true;
+        job()
+          .catch((error: unknown) => logger.error({ err: error }, `${name} failed`))
+          .finally(() => {
+            running = false;
+          });
+      }, ms);
+      timer.unref();
+      timers.push(timer);
+    };
+    every(2_000, () => watch.changesFromElsewhere(), 'change feed');
+    every(15_000, () => watch.scheduledArticles(), 'scheduled publishing');
+    every(60 * 60_000, () => changeFeed.prune(), 'change feed pruning');
+  }
 
   const http = await buildHttpServer({
     ...services,
@@ -114,9 +185,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     http,
     clock,
     logger,
+    watch,
     async close() {
       if (closed) return;
       closed = true;
+      for (const timer of timers) clearInterval(timer);
       await http.close();
       unsubscribe();
       await bus.close();

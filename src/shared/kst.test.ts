@@ -3,6 +3,8 @@ import {
   formatKstDate,
   formatKstDateTime,
   formatKstDateWithWeekday,
+  parseKstDateTime,
+  toKstDateTimeLocal,
   nextKstMidnight,
   toKstIso,
 } from './kst.ts';
@@ -27,5 +29,30 @@ describe('KST dates', () => {
   it('finds the next KST midnight', () => {
     expect(nextKstMidnight(Date.UTC(2025, 11, 9, 5, 0))).toBe(Date.UTC(2025, 11, 9, 15, 0));
     expect(nextKstMidnight(Date.UTC(2025, 11, 9, 15, 0))).toBe(Date.UTC(2025, 11, 10, 15, 0));
+  });
+});
+
+describe('parseKstDateTime', () => {
+  it('reads KST wall-clock times in the forms people type', () => {
+    const expected = Date.UTC(2025, 11, 9, 5, 5); // 14:05 KST
+    for (const text of [
+      '2025-12-09T14:05',
+      '2025-12-09 14:05',
+      '2025.12.09 14:05',
+      '2025-12-9 14:05:00',
+    ])
+      expect(parseKstDateTime(text)).toBe(expected);
+    expect(toKstDateTimeLocal(expected)).toBe('2025-12-09T14:05');
+  });
+
+  it('refuses dates that do not exist and other text', () => {
+    for (const text of [
+      '2025-02-30T10:00',
+      '2025-13-01T10:00',
+      '2025-12-09T24:00',
+      '내일 아침',
+      '',
+    ])
+      expect(parseKstDateTime(text)).toBeNull();
   });
 });

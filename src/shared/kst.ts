@@ -58,3 +58,33 @@ export function toKstIso(ms: number): string {
 export function nextKstMidnight(ms: number): number {
   return Math.floor((ms + KST_OFFSET_MS) / DAY_MS + 1) * DAY_MS - KST_OFFSET_MS;
 }
+
+/** `2025-12-09T14:05`, the value of an `<input type="datetime-local">` in KST. */
+export function toKstDateTimeLocal(ms: number): string {
+  const p = kstParts(ms);
+  return `${p.year}-${two(p.month)}-${two(p.day)}T${two(p.hour)}:${two(p.minute)}`;
+}
+
+/**
+ * Reads a KST date-time typed by a person (`2025-12-09T14:05`, `2025-12-09 14:05`,
+ * `2025.12.09 14:05`); null when it is not a real calendar date and time.
+ */
+export function parseKstDateTime(text: string): number | null {
+  const m = /^\s*(\d{4})[-.](\d{1,2})[-.](\d{1,2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?\s*$/.exec(
+    text,
+  );
+  if (m === null) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1).map((v) => Number(v ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second);
+  const check = new Date(utc);
+  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
+  return utc - KST_OFFSET_MS;
+}

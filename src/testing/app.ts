@@ -28,7 +28,12 @@ export async function createTestApp(
   const database = await freshDatabase(options.dialect ?? 'sqlite');
   let app: Awaited<ReturnType<typeof createApp>>;
   try {
-    app = await createApp(config, { clock, database, logger: pino({ level: 'silent' }) });
+    app = await createApp(config, {
+      clock,
+      database,
+      logger: pino({ level: 'silent' }),
+      backgroundJobs: false,
+    });
   } catch (error) {
     await database.close();
     throw error;

@@ -169,6 +169,39 @@ export function createReader(deps: ReaderDeps) {
       return toTeasers(await ordered.execute(), sections);
     },
 
+    /**
+     * The desk's front-page arrangement (written by the newsroom), as visible teasers by
+     * area in order; articles readers may not see (yet) are left out.
+     */
+    async arrangement(
+      now: number,
+      sections: Map<number, SectionRef>,
+    ): Promise<Map<string, ArticleTeaser[]>> {
+      const slots = await db
+        .selectFrom('front_slots')
+        .select(['area', 'position', 'article_id'])
+        .orderBy('area')
+        .orderBy('position')
+        .execute();
+      const byArea = new Map<string, ArticleTeaser[]>();
+      if (slots.length === 0) return byArea;
+      const ids = [...new Set(slots.map((s) => s.article_id))];
+      const teasers = new Map(
+        toTeasers(await teaserQuery(now).where('a.id', 'in', ids).execute(), sections).map((t) => [
+          t.id,
+          t,
+        ]),
+      );
+      for (const slot of slots) {
+        const teaser = teasers.get(slot.article_id);
+        if (teaser === undefined) continue;
+        const list = byArea.get(slot.area) ?? [];
+        list.push(teaser);
+        byArea.set(slot.area, list);
+      }
+      return byArea;
+    },
+
     async countPublished(now: number, sectionIds: number[]): Promise<number> {
       if (sectionIds.length === 0) return 0;
       const row = await db

@@ -100,9 +100,10 @@ export function createContentService(deps: ContentServiceDeps) {
       const now = deps.clock.now();
       const { all, byId } = await sectionMap();
       const visibleIds = all.filter((s) => !s.hidden).map((s) => s.id);
-      const [lead, photoStories] = await Promise.all([
+      const topCount = options.topStories ?? 6;
+      const [lead, photoStories, arranged] = await Promise.all([
         reader.latest(now, byId, {
-          limit: 1 + (options.topStories ?? 6) + 4,
+          limit: 1 + topCount + 4,
           sectionIds: visibleIds,
           photoStory: false,
         }),
@@ -111,11 +112,20 @@ export function createContentService(deps: ContentServiceDeps) {
           sectionIds: visibleIds,
           photoStory: true,
         }),
+        reader.arrangement(now, byId),
       ]);
-      // The headline is the newest story with a photo; breaking news is flagged separately
-      // so the desk's breaking flag shows without displacing the lead picture.
-      const headline = lead.find((a) => a.photo !== null) ?? lead[0] ?? null;
-      const topStories = lead.filter((a) => a !== headline).slice(0, options.topStories ?? 6);
+      const visible = new Set(visibleIds);
+      const arrangedIn = (area: string) =>
+        (arranged.get(area) ?? []).filter((a) => visible.has(a.section.id));
+      // The desk's choices come first; places it left empty take the newest stories. Without
+      // an arrangement the headline is the newest story with a photo.
+      const headline =
+        arrangedIn('headline')[0] ?? lead.find((a) => a.photo !== null) ?? lead[0] ?? null;
+      const topStories: ArticleTeaser[] = [];
+      for (const a of [...arrangedIn('top'), ...lead]) {
+        if (topStories.length >= topCount) break;
+        if (a.id !== headline?.id && !topStories.some((t) => t.id === a.id)) topStories.push(a);
+      }
       const shown = new Set<number>([
         ...(headline ? [headline.id] : []),
         ...topStories.map((a) => a.id),
@@ -126,12 +136,19 @@ export function createContentService(deps: ContentServiceDeps) {
           .filter((s) => s.layout === 'list')
           .map(async (section) => {
             const sectionIds = withDescendants(all, section);
-            const articles = await reader.latest(now, byId, {
-              limit: options.perSection ?? 5,
-              sectionIds,
-              excludeIds: [...shown],
-            });
-            return { section, sectionIds, articles };
+            const limit = options.perSection ?? 5;
+            const chosen = (arranged.get(`section:${section.id}`) ?? [])
+              .filter((a) => sectionIds.includes(a.section.id) && !shown.has(a.id))
+              .slice(0, limit);
+            const newest =
+              chosen.length >= limit
+                ? []
+                : await reader.latest(now, byId, {
+                    limit: limit - chosen.length,
+                    sectionIds,
+                    excludeIds: [...shown, ...chosen.map((a) => a.id)],
+                  });
+            return { section, sectionIds, articles: [...chosen, ...newest] };
           }),
       );
       return {

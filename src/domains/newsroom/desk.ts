@@ -1,0 +1,881 @@
+import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
+import type { ArticleEventKind, ArticleStatus, Database, StaffRole } from '../../db/index.ts';
+import { articleTags, cleanBodyHtml } from '../content/index.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { AppError, invalidInput, notFound } from '../../shared/errors.ts';
+import { formatKstDateTime } from '../../shared/kst.ts';
+import { cutText, htmlToText } from '../../shared/text.ts';
+
+/** Who is acting: the signed-in staff member. */
+export interface Actor {
+  id: number;
+  role: StaffRole;
+  name: string;
+}
+
+export interface DeskDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  /** Called after a commit with the cache tags the change affects. */
+  onChange?: (tags: string[]) => void | Promise<void>;
+}
+
+const SUMMARY_LENGTH = 160;
+/** An editor who has not sent a heartbeat for this long is no longer "editing". */
+export const EDIT_LOCK_TTL_MS = 90_000;
+const MAX_TAGS = 20;
+
+export type DeskAction =
+  | 'article.create'
+  | 'article.editOwn'
+  | 'article.editAny'
+  | 'article.submit'
+  | 'article.publish'
+  | 'article.unpublish'
+  | 'article.trash'
+  | 'front.arrange'
+  | 'section.manage'
+  | 'notice.add';
+
+/**
+ * What each role may do at the desk. Contributors write their own drafts and hand them
+ * to the desk; once submitted, only the desk changes them. Reporters also edit their
+ * own articles after sending them back and forth. Only the desk (and admins) publish.
+ */
+const deskPermissions: Record<StaffRole, ReadonlySet<DeskAction>> = {
+  admin: new Set<DeskAction>([
+    'article.create',
+    'article.editOwn',
+    'article.editAny',
+    'article.submit',
+    'article.publish',
+    'article.unpublish',
+    'article.trash',
+    'front.arrange',
+    'section.manage',
+    'notice.add',
+  ]),
+  desk: new Set<DeskAction>([
+    'article.create',
+    'article.editOwn',
+    'article.editAny',
+    'article.submit',
+    'article.publish',
+    'article.unpublish',
+    'article.trash',
+    'front.arrange',
+    'section.manage',
+    'notice.add',
+  ]),
+  reporter: new Set<DeskAction>(['article.create', 'article.editOwn', 'article.submit']),
+  contributor: new Set<DeskAction>(['article.create', 'article.editOwn', 'article.submit']),
+};
+
+export function deskCan(role: StaffRole, action: DeskAction): boolean {
+  return deskPermissions[role].has(action);
+}
+
+export const forbidden = (message = '이 작업을 할 권한이 없습니다.'): AppError =>
+  new AppError('FORBIDDEN', message);
+
+const optionalTime = z.number().int().nullable().default(null);
+
+/** What the article editor sends. Strings are already trimmed by the HTTP layer's parse. */
+const editorInput = z.object({
+  sectionId: z.number({ error: '섹션을 고르세요.' }).int().positive('섹션을 고르세요.'),
+  title: z.string().trim().min(1, '제목을 입력하세요.').max(200, '제목은 200자 이내로 입력하세요.'),
+  subtitle: z.string().max(1000, '부제는 1,000자 이내로 입력하세요.').default(''),
+  bodyHtml: z.string().max(2_000_000, '본문이 너무 깁니다.').default(''),
+  tags: z
+    .array(z.string().trim().min(1).max(60, '태그는 60자 이내로 입력하세요.'))
+    .max(MAX_TAGS, `태그는 ${MAX_TAGS}개까지 달 수 있습니다.`)
+    .default([]),
+  authorIds: z.array(z.number().int().positive()).max(10, '바이라인은 10명까지입니다.').default([]),
+  featuredPhotoId: z.number().int().positive().nullable().default(null),
+  isPhotoStory: z.boolean().default(false),
+  isBreaking: z.boolean().default(false),
+  seoTitle: z.string().trim().max(200, 'SEO 제목은 200자 이내로 입력하세요.').default(''),
+  seoDescription: z.string().trim().max(400, 'SEO 설명은 400자 이내로 입력하세요.').default(''),
+  embargoUntil: optionalTime,
+});
+
+export type EditorInput = z.input<typeof editorInput>;
+type EditorFields = z.output<typeof editorInput>;
+
+/** Every field error at once, so a form can mark each field. */
+function parseEditor(input: unknown): EditorFields {
+  const result = editorInput.safeParse(input);
+  if (result.success) return result.data;
+  const fields: Record<string, string> = {};
+  for (const issue of result.error.issues) {
+    const key = String(issue.path[0] ?? 'form');
+    fields[key] ??= issue.message;
+  }
+  const first = Object.values(fields)[0] ?? '입력값을 확인하세요.';
+  throw invalidInput(first, { fields });
+}
+
+export interface EditableArticle {
+  id: number;
+  status: ArticleStatus;
+  sectionId: number;
+  title: string;
+  subtitle: string;
+  bodyHtml: string;
+  tags: string[];
+  authorIds: number[];
+  featuredPhotoId: number | null;
+  isPhotoStory: boolean;
+  isBreaking: boolean;
+  seoTitle: string;
+  seoDescription: string;
+  embargoUntil: number | null;
+  publishedAt: number | null;
+  updatedAt: number;
+  createdAt: number;
+  ownerId: number | null;
+  trashedFrom: ArticleStatus | null;
+}
+
+export interface ArticleEvent {
+  id: number;
+  kind: ArticleEventKind;
+  comment: string;
+  at: number;
+  userName: string | null;
+}
+
+export interface RevisionSummary {
+  id: number;
+  createdAt: number;
+  userName: string | null;
+  title: string;
+}
+
+export interface Revision extends RevisionSummary {
+  subtitle: string;
+  bodyHtml: string;
+  fields: Record<string, unknown>;
+}
+
+export interface ArticleNotice {
+  id: number;
+  kind: 'correction' | 'reply';
+  body: string;
+  createdAt: number;
+}
+
+export interface DeskListItem {
+  id: number;
+  title: string;
+  status: ArticleStatus;
+  sectionName: string;
+  ownerName: string | null;
+  publishedAt: number | null;
+  updatedAt: number;
+  embargoUntil: number | null;
+}
+
+export interface DeskListQuery {
+  status?: ArticleStatus | 'scheduled' | undefined;
+  ownerId?: number | undefined;
+  query?: string | undefined;
+  /** Keyset cursor: the last item of the previous page. */
+  after?: { updatedAt: number; id: number } | undefined;
+  limit?: number;
+}
+
+export const STATUS_LABELS: Record<ArticleStatus | 'scheduled', string> = {
+  draft: '작성 중',
+  submitted: '데스크 대기',
+  published: '출고',
+  scheduled: '예약 송고',
+  unpublished: '출고 취소',
+  trashed: '휴지통',
+};
+
+export function createDesk(deps: DeskDeps) {
+  const { db, clock } = deps;
+  const notify = async (tags: string[]) => {
+    if (deps.onChange !== undefined && tags.length > 0) await deps.onChange(tags);
+  };
+
+  async function load(id: number): Promise<EditableArticle> {
+    const row = await db.selectFrom('articles').selectAll().where('id', '=', id).executeTakeFirst();
+    if (row === undefined) throw notFound(`기사 ${id}번을 찾을 수 없습니다.`);
+    const [tags, authors] = await Promise.all([
+      db
+        .selectFrom('article_tags as at')
+        .innerJoin('tags as t', 't.id', 'at.tag_id')
+        .select('t.name')
+        .where('at.article_id', '=', id)
+        .orderBy('t.name')
+        .execute(),
+      db
+        .selectFrom('article_authors')
+        .select('author_id')
+        .where('article_id', '=', id)
+        .orderBy('position')
+        .execute(),
+    ]);
+    return {
+      id: row.id,
+      status: row.status,
+      sectionId: row.section_id,
+      title: row.title,
+      subtitle: row.subtitle,
+      bodyHtml: row.body_html,
+      tags: tags.map((t) => t.name),
+      authorIds: authors.map((a) => a.author_id),
+      featuredPhotoId: row.featured_photo_id,
+      isPhotoStory: row.is_photo_story === 1,
+      isBreaking: row.is_breaking === 1,
+      seoTitle: row.seo_title,
+      seoDescription: row.seo_description,
+      embargoUntil: row.embargo_until,
+      publishedAt: row.published_at,
+      updatedAt: row.updated_at,
+      createdAt: row.created_at,
+      ownerId: row.owner_id,
+      trashedFrom: row.trashed_from,
+    };
+  }
+
+  /** Whether `actor` may change the article's content in its current state. */
+  function mayEdit(actor: Actor, article: EditableArticle): boolean {
+    if (deskCan(actor.role, 'article.editAny')) return true;
+    if (!deskCan(actor.role, 'article.editOwn') || article.ownerId !== actor.id) return false;
+    if (actor.role === 'contributor') return article.status === 'draft';
+    return article.status === 'draft' || article.status === 'submitted';
+  }
+
+  function mayView(actor: Actor, article: EditableArticle): boolean {
+    return deskCan(actor.role, 'article.editAny') || article.ownerId === actor.id;
+  }
+
+  async function event(
+    trx: Kysely<Database> | Transaction<Database>,
+    articleId: number,
+    actor: Actor | null,
+    kind: ArticleEventKind,
+    comment = '',
+  ): Promise<void> {
+    await trx
+      .insertInto('article_events')
+      .values({ article_id: articleId, user_id: actor?.id ?? null, kind, comment, at: clock.now() })
+      .execute();
+  }
+
+  async function upsertTags(trx: Transaction<Database>, names: string[]): Promise<number[]> {
+    const unique = [...new Set(names.map((n) => n.trim()).filter((n) => n !== ''))];
+    const ids: number[] = [];
+    for (const name of unique) {
+      await trx
+        .insertInto('tags')
+        .values({ name })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .execute();
+      const row = await trx
+        .selectFrom('tags')
+        .select('id')
+        .where('name', '=', name)
+        .executeTakeFirstOrThrow();
+      ids.push(row.id);
+    }
+    return ids;
+  }
+
+  async function writeRelations(
+    trx: Transaction<Database>,
+    articleId: number,
+    fields: EditorFields,
+  ): Promise<void> {
+    await trx.deleteFrom('article_authors').where('article_id', '=', articleId).execute();
+    const authorIds = [...new Set(fields.authorIds)];
+    if (authorIds.length > 0) {
+      await trx
+        .insertInto('article_authors')
+        .values(
+          authorIds.map((authorId, position) => ({
+            article_id: articleId,
+            author_id: authorId,
+            position,
+          })),
+        )
+        .execute();
+    }
+    await trx.deleteFrom('article_tags').where('article_id', '=', articleId).execute();
+    const tagIds = await upsertTags(trx, fields.tags);
+    if (tagIds.length > 0) {
+      await trx
+        .insertInto('article_tags')
+        .values(tagIds.map((tagId) => ({ article_id: articleId, tag_id: tagId })))
+        .execute();
+    }
+    await trx.deleteFrom('article_photos').where('article_id', '=', articleId).execute();
+    if (fields.featuredPhotoId !== null) {
+      await trx
+        .insertInto('article_photos')
+        .values({ article_id: articleId, photo_id: fields.featuredPhotoId, position: 0 })
+        .execute();
+    }
+  }
+
+  async function checkReferences(trx: Transaction<Database>, fields: EditorFields): Promise<void> {
+    const section = await trx
+      .selectFrom('sections')
+      .select('id')
+      .where('id', '=', fields.sectionId)
+      .executeTakeFirst();
+    if (section === undefined)
+      throw invalidInput('없는 섹션입니다.', { fields: { sectionId: '없는 섹션입니다.' } });
+    if (fields.featuredPhotoId !== null) {
+      const photo = await trx
+        .selectFrom('photos')
+        .select('id')
+        .where('id', '=', fields.featuredPhotoId)
+        .executeTakeFirst();
+      if (photo === undefined)
+        throw invalidInput('대표 사진을 찾을 수 없습니다.', {
+          fields: { featuredPhotoId: '대표 사진을 찾을 수 없습니다.' },
+        });
+    }
+    if (fields.authorIds.length > 0) {
+      const found = await trx
+        .selectFrom('authors')
+        .select('id')
+        .where('id', 'in', fields.authorIds)
+        .execute();
+      if (found.length !== new Set(fields.authorIds).size)
+        throw invalidInput('바이라인에 없는 기자가 있습니다.', {
+          fields: { authorIds: '바이라인에 없는 기자가 있습니다.' },
+        });
+    }
+  }
+
+  /** The non-text fields of a revision, in a fixed key order so equal fields compare equal. */
+  function fieldsJson(fields: EditorFields): string {
+    return JSON.stringify({
+      sectionId: fields.sectionId,
+      tags: fields.tags,
+      authorIds: fields.authorIds,
+      featuredPhotoId: fields.featuredPhotoId,
+      isPhotoStory: fields.isPhotoStory,
+      isBreaking: fields.isBreaking,
+      seoTitle: fields.seoTitle,
+      seoDescription: fields.seoDescription,
+      embargoUntil: fields.embargoUntil,
+    });
+  }
+
+  function contentColumns(fields: EditorFields) {
+    const body = cleanBodyHtml(fields.bodyHtml);
+    return {
+      section_id: fields.sectionId,
+      title: fields.title,
+      subtitle: fields.subtitle.replace(/\r\n?/g, '\n').trim(),
+      body_html: body,
+      summary: cutText(htmlToText(body), SUMMARY_LENGTH),
+      is_breaking: fields.isBreaking ? 1 : 0,
+      is_photo_story: fields.isPhotoStory ? 1 : 0,
+      featured_photo_id: fields.featuredPhotoId,
+      seo_title: fields.seoTitle,
+      seo_description: fields.seoDescription,
+      embargo_until: fields.embargoUntil,
+    };
+  }
+
+  async function addRevision(
+    trx: Transaction<Database>,
+    articleId: number,
+    actor: Actor | null,
+    columns: ReturnType<typeof contentColumns>,
+    fields: EditorFields,
+  ): Promise<void> {
+    await trx
+      .insertInto('article_revisions')
+      .values({
+        article_id: articleId,
+        user_id: actor?.id ?? null,
+        title: columns.title,
+        subtitle: columns.subtitle,
+        body_html: columns.body_html,
+        fields_json: fieldsJson(fields),
+        created_at: clock.now(),
+      })
+      .execute();
+  }
+
+  /** Tags to refresh when a reader-visible article changes (old and new placement). */
+  function visibleTags(before: EditableArticle | null, after: EditableArticle): string[] {
+    const tags = new Set<string>();
+    for (const a of [before, after]) {
+      if (a === null || a.status !== 'published') continue;
+      for (const t of articleTags(a.id, a.sectionId, a.isPhotoStory)) tags.add(t);
+    }
+    return [...tags];
+  }
+
+  function checkEmbargo(publishAt: number, embargoUntil: number | null): void {
+    if (embargoUntil !== null && publishAt < embargoUntil) {
+      throw invalidInput(
+        `엠바고(${formatKstDateTime(embargoUntil)}) 이전에는 출고하거나 예약할 수 없습니다.`,
+        { fields: { publishAt: '엠바고 이후로 정하세요.' } },
+      );
+    }
+  }
+
+  return {
+    statusLabels: STATUS_LABELS,
+
+    async get(actor: Actor, id: number): Promise<EditableArticle> {
+      const article = await load(id);
+      if (!mayView(actor, article)) throw forbidden('다른 기자의 기사는 볼 수 없습니다.');
+      return article;
+    },
+
+    /** Whether the actor may edit the article now (for showing or hiding the form). */
+    canEdit(actor: Actor, article: EditableArticle): boolean {
+      return mayEdit(actor, article);
+    },
+
+    async create(actor: Actor, input: EditorInput): Promise<number> {
+      if (!deskCan(actor.role, 'article.create')) throw forbidden();
+      const fields = parseEditor(input);
+      const now = clock.now();
+      return db.transaction().execute(async (trx) => {
+        await checkReferences(trx, fields);
+        const columns = contentColumns(fields);
+        const row = await trx
+          .insertInto('articles')
+          .values({
+            ...columns,
+            status: 'draft',
+            published_at: null,
+            updated_at: now,
+            created_at: now,
+            owner_id: actor.id,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await writeRelations(trx, row.id, fields);
+        await addRevision(trx, row.id, actor, columns, fields);
+        await event(trx, row.id, actor, 'created');
+        return row.id;
+      });
+    },
+
+    /**
+     * Saves the editor's fields. A revision is kept when the content changed; `autosave`
+     * saves the same way but records no history event (it runs every few seconds).
+     */
+    async save(
+      actor: Actor,
+      id: number,
+      input: EditorInput,
+      options: { autosave?: boolean } = {},
+    ): Promise<EditableArticle> {
+      const before = await load(id);
+      if (!mayEdit(actor, before)) throw forbidden('이 기사를 고칠 권한이 없습니다.');
+      const fields = parseEditor(input);
+      if (before.status === 'published' && before.publishedAt !== null) {
+        checkEmbargo(before.publishedAt, fields.embargoUntil);
+      }
+      const now = clock.now();
+      await db.transaction().execute(async (trx) => {
+        await checkReferences(trx, fields);
+        const columns = contentColumns(fields);
+        await trx
+          .updateTable('articles')
+          .set({ ...columns, updated_at: now })
+          .where('id', '=', id)
+          .execute();
+        await writeRelations(trx, id, fields);
+        const last = await trx
+          .selectFrom('article_revisions')
+          .select(['title', 'subtitle', 'body_html', 'fields_json', 'user_id', 'created_at'])
+          .where('article_id', '=', id)
+          .orderBy('id', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        const changed =
+          last === undefined ||
+          last.title !== columns.title ||
+          last.subtitle !== columns.subtitle ||
+          last.body_html !== columns.body_html;
+        // Autosaves by the same person within ten minutes fold into one revision, so the
+        // history shows sittings rather than every pause in typing.
+        const fold =
+          options.autosave === true &&
+          last !== undefined &&
+          last.user_id === actor.id &&
+          now - last.created_at < 10 * 60_000;
+        if (changed || last.fields_json !== fieldsJson(fields)) {
+          if (fold) {
+            const latest = await trx
+              .selectFrom('article_revisions')
+              .select('id')
+              .where('article_id', '=', id)
+              .orderBy('id', 'desc')
+              .limit(1)
+              .executeTakeFirstOrThrow();
+            await trx.deleteFrom('article_revisions').where('id', '=', latest.id).execute();
+          }
+          await addRevision(trx, id, actor, columns, fields);
+        }
+        if (options.autosave !== true) await event(trx, id, actor, 'edited');
+      });
+      const after = await load(id);
+      await notify(visibleTags(before, after));
+      return after;
+    },
+
+    async submit(actor: Actor, id: number): Promise<void> {
+      const article = await load(id);
+      if (!deskCan(actor.role, 'article.submit') || !mayEdit(actor, article)) throw forbidden();
+      if (article.status !== 'draft')
+        throw new AppError('CONFLICT', '작성 중인 기사만 데스크로 보낼 수 있습니다.');
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('articles')
+          .set({ status: 'submitted', updated_at: clock.now() })
+          .where('id', '=', id)
+          .execute();
+        await event(trx, id, actor, 'submitted');
+      });
+    },
+
+    async sendBack(actor: Actor, id: number, comment: string): Promise<void> {
+      if (!deskCan(actor.role, 'article.publish')) throw forbidden('데스크만 반려할 수 있습니다.');
+      const article = await load(id);
+      if (article.status !== 'submitted')
+        throw new AppError('CONFLICT', '데스크 대기 중인 기사만 반려할 수 있습니다.');
+      const text = comment.trim();
+      if (text === '')
+        throw invalidInput('반려 사유를 적어 주세요.', {
+          fields: { comment: '반려 사유를 적어 주세요.' },
+        });
+      if (text.length > 2000) throw invalidInput('반려 사유는 2,000자 이내로 적어 주세요.');
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('articles')
+          .set({ status: 'draft', updated_at: clock.now() })
+          .where('id', '=', id)
+          .execute();
+        await event(trx, id, actor, 'sent_back', text);
+      });
+    },
+
+    /**
+     * Publishes now, or schedules (예약 송고) when `at` is in the future. A scheduled article
+     * is stored as published with a future time: every reader query already hides it
+     * until then, so it appears on time without any job having to run.
+     */
+    async publish(actor: Actor, id: number, at?: number | null): Promise<void> {
+      if (!deskCan(actor.role, 'article.publish'))
+        throw forbidden('출고는 데스크만 할 수 있습니다.');
+      const before = await load(id);
+      if (before.status === 'trashed')
+        throw new AppError('CONFLICT', '휴지통의 기사는 먼저 복원하세요.');
+      const now = clock.now();
+      const publishAt =
+        at ??
+        (before.status === 'published' && before.publishedAt !== null ? before.publishedAt : now);
+      checkEmbargo(publishAt, before.embargoUntil);
+      if (before.title.trim() === '') throw invalidInput('제목 없는 기사는 출고할 수 없습니다.');
+      const scheduled = publishAt > now;
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('articles')
+          .set({ status: 'published', published_at: publishAt, updated_at: now })
+          .where('id', '=', id)
+          .execute();
+        await event(
+          trx,
+          id,
+          actor,
+          scheduled ? 'scheduled' : 'published',
+          scheduled ? formatKstDateTime(publishAt) : '',
+        );
+      });
+      const after = await load(id);
+      await notify(visibleTags(before, after));
+    },
+
+    async unpublish(actor: Actor, id: number): Promise<void> {
+      if (!deskCan(actor.role, 'article.unpublish'))
+        throw forbidden('출고 취소는 데스크만 할 수 있습니다.');
+      const before = await load(id);
+      if (before.status !== 'published') throw new AppError('CONFLICT', '출고된 기사가 아닙니다.');
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('articles')
+          .set({ status: 'unpublished', updated_at: clock.now() })
+          .where('id', '=', id)
+          .execute();
+        await event(trx, id, actor, 'unpublished');
+      });
+      await notify(visibleTags(before, before));
+    },
+
+    async trash(actor: Actor, id: number): Promise<void> {
+      const before = await load(id);
+      const allowed =
+        deskCan(actor.role, 'article.trash') ||
+        (mayEdit(actor, before) && before.status === 'draft');
+      if (!allowed) throw forbidden('이 기사를 휴지통으로 옮길 권한이 없습니다.');
+      if (before.status === 'trashed') return;
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('articles')
+          .set({ status: 'trashed', trashed_from: before.status, updated_at: clock.now() })
+          .where('id', '=', id)
+          .execute();
+        await event(trx, id, actor, 'trashed');
+      });
+      await notify(visibleTags(before, before));
+    },
+
+    async restore(actor: Actor, id: number): Promise<void> {
+      const before = await load(id);
+      const allowed =
+        deskCan(actor.role, 'article.trash') ||
+        (before.ownerId === actor.id && before.trashedFrom === 'draft');
+      if (!allowed) throw forbidden('이 기사를 복원할 권한이 없습니다.');
+      if (before.status !== 'trashed')
+        throw new AppError('CONFLICT', '휴지통에 있는 기사가 아닙니다.');
+      const status = before.trashedFrom ?? 'draft';
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('articles')
+          .set({ status, trashed_from: null, updated_at: clock.now() })
+          .where('id', '=', id)
+          .execute();
+        await event(trx, id, actor, 'restored');
+      });
+      const after = await load(id);
+      await notify(visibleTags(before, after));
+    },
+
+    async list(actor: Actor, q: DeskListQuery): Promise<DeskListItem[]> {
+      const limit = Math.min(Math.max(q.limit ?? 30, 1), 100);
+      const now = clock.now();
+      let query = db
+        .selectFrom('articles as a')
+        .innerJoin('sections as s', 's.id', 'a.section_id')
+        .leftJoin('users as u', 'u.id', 'a.owner_id')
+        .select([
+          'a.id',
+          'a.title',
+          'a.status',
+          's.name as sectionName',
+          'u.name as ownerName',
+          'a.published_at as publishedAt',
+          'a.updated_at as updatedAt',
+          'a.embargo_until as embargoUntil',
+        ]);
+      if (!deskCan(actor.role, 'article.editAny')) query = query.where('a.owner_id', '=', actor.id);
+      else if (q.ownerId !== undefined) query = query.where('a.owner_id', '=', q.ownerId);
+      if (q.status === 'scheduled') {
+        query = query.where('a.status', '=', 'published').where('a.published_at', '>', now);
+      } else if (q.status === 'published') {
+        query = query.where('a.status', '=', 'published').where('a.published_at', '<=', now);
+      } else if (q.status !== undefined) {
+        query = query.where('a.status', '=', q.status);
+      } else {
+        query = query.where('a.status', '!=', 'trashed');
+      }
+      const text = q.query?.trim();
+      if (text !== undefined && text !== '') {
+        const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
+        query = query.where((eb) =>
+          eb(eb.fn('lower', ['a.title']), 'like', `%${escaped.toLowerCase()}%`),
+        );
+      }
+      if (q.after !== undefined) {
+        const { updatedAt, id } = q.after;
+        query = query.where((eb) =>
+          eb.or([
+            eb('a.updated_at', '<', updatedAt),
+            eb.and([eb('a.updated_at', '=', updatedAt), eb('a.id', '<', id)]),
+          ]),
+        );
+      }
+      const rows = await query
+        .orderBy('a.updated_at', 'desc')
+        .orderBy('a.id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        title: r.title,
+        status: r.status,
+        sectionName: r.sectionName,
+        ownerName: r.ownerName,
+        publishedAt: r.publishedAt,
+        updatedAt: r.updatedAt,
+        embargoUntil: r.embargoUntil,
+      }));
+    },
+
+    async events(actor: Actor, id: number): Promise<ArticleEvent[]> {
+      const article = await load(id);
+      if (!mayView(actor, article)) throw forbidden();
+      const rows = await db
+        .selectFrom('article_events as e')
+        .leftJoin('users as u', 'u.id', 'e.user_id')
+        .select(['e.id', 'e.kind', 'e.comment', 'e.at', 'u.name as userName'])
+        .where('e.article_id', '=', id)
+        .orderBy('e.id', 'desc')
+        .limit(200)
+        .execute();
+      return rows;
+    },
+
+    async revisions(actor: Actor, id: number): Promise<RevisionSummary[]> {
+      const article = await load(id);
+      if (!mayView(actor, article)) throw forbidden();
+      return db
+        .selectFrom('article_revisions as r')
+        .leftJoin('users as u', 'u.id', 'r.user_id')
+        .select(['r.id', 'r.created_at as createdAt', 'u.name as userName', 'r.title'])
+        .where('r.article_id', '=', id)
+        .orderBy('r.id', 'desc')
+        .limit(200)
+        .execute();
+    },
+
+    async revision(actor: Actor, id: number, revisionId: number): Promise<Revision> {
+      const article = await load(id);
+      if (!mayView(actor, article)) throw forbidden();
+      const row = await db
+        .selectFrom('article_revisions as r')
+        .leftJoin('users as u', 'u.id', 'r.user_id')
+        .select([
+          'r.id',
+          'r.created_at as createdAt',
+          'u.name as userName',
+          'r.title',
+          'r.subtitle',
+          'r.body_html as bodyHtml',
+          'r.fields_json as fieldsJson',
+        ])
+        .where('r.article_id', '=', id)
+        .where('r.id', '=', revisionId)
+        .executeTakeFirst();
+      if (row === undefined) throw notFound('그 판을 찾을 수 없습니다.');
+      const { fieldsJson, ...rest } = row;
+      return { ...rest, fields: JSON.parse(fieldsJson) as Record<string, unknown> };
+    },
+
+    /** Brings back an earlier revision's text as a new revision (history is never rewritten). */
+    async restoreRevision(actor: Actor, id: number, revisionId: number): Promise<void> {
+      const article = await load(id);
+      if (!mayEdit(actor, article)) throw forbidden('이 기사를 고칠 권한이 없습니다.');
+      const rev = await this.revision(actor, id, revisionId);
+      await this.save(actor, id, {
+        sectionId: article.sectionId,
+        title: rev.title,
+        subtitle: rev.subtitle,
+        bodyHtml: rev.bodyHtml,
+        tags: article.tags,
+        authorIds: article.authorIds,
+        featuredPhotoId: article.featuredPhotoId,
+        isPhotoStory: article.isPhotoStory,
+        isBreaking: article.isBreaking,
+        seoTitle: article.seoTitle,
+        seoDescription: article.seoDescription,
+        embargoUntil: article.embargoUntil,
+      });
+    },
+
+    /**
+     * Marks the actor as editing the article and returns who else is, if anyone: the
+     * second person to open an article is warned.
+     */
+    async heartbeat(actor: Actor, id: number): Promise<{ name: string; since: number } | null> {
+      const now = clock.now();
+      const others = await db
+        .selectFrom('article_edit_locks as l')
+        .innerJoin('users as u', 'u.id', 'l.user_id')
+        .select(['u.name', 'l.heartbeat_at', 'l.user_id'])
+        .where('l.article_id', '=', id)
+        .executeTakeFirst();
+      const held =
+        others !== undefined &&
+        others.user_id !== actor.id &&
+        now - others.heartbeat_at < EDIT_LOCK_TTL_MS;
+      if (!held) {
+        await db
+          .insertInto('article_edit_locks')
+          .values({ article_id: id, user_id: actor.id, heartbeat_at: now })
+          .onConflict((oc) =>
+            oc.column('article_id').doUpdateSet({ user_id: actor.id, heartbeat_at: now }),
+          )
+          .execute();
+        return null;
+      }
+      return { name: others.name, since: others.heartbeat_at };
+    },
+
+    async releaseLock(actor: Actor, id: number): Promise<void> {
+      await db
+        .deleteFrom('article_edit_locks')
+        .where('article_id', '=', id)
+        .where('user_id', '=', actor.id)
+        .execute();
+    },
+
+    /** 정정보도 / 반론보도: appended with their own time and never changed afterwards. */
+    async addNotice(
+      actor: Actor,
+      id: number,
+      kind: 'correction' | 'reply',
+      body: string,
+    ): Promise<void> {
+      if (!deskCan(actor.role, 'notice.add'))
+        throw forbidden('정정·반론보도는 데스크만 붙일 수 있습니다.');
+      const article = await load(id);
+      const text = body.trim();
+      if (text === '')
+        throw invalidInput('내용을 입력하세요.', { fields: { body: '내용을 입력하세요.' } });
+      if (text.length > 5000) throw invalidInput('내용은 5,000자 이내로 입력하세요.');
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('article_notices')
+          .values({ article_id: id, kind, body: text, user_id: actor.id, created_at: clock.now() })
+          .execute();
+        await event(trx, id, actor, 'notice', kind === 'correction' ? '정정보도' : '반론보도');
+      });
+      await notify(visibleTags(article, article));
+    },
+
+    async notices(id: number): Promise<ArticleNotice[]> {
+      return db
+        .selectFrom('article_notices')
+        .select(['id', 'kind', 'body', 'created_at as createdAt'])
+        .where('article_id', '=', id)
+        .orderBy('id')
+        .execute();
+    },
+
+    /** Articles whose scheduled time passed in (since, now]: their pages must refresh. */
+    async dueSince(since: number, now: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('articles')
+        .select(['id', 'section_id', 'is_photo_story'])
+        .where('status', '=', 'published')
+        .where('published_at', '>', since)
+        .where('published_at', '<=', now)
+        .limit(500)
+        .execute();
+      const tags = new Set<string>();
+      for (const r of rows)
+        for (const t of articleTags(r.id, r.section_id, r.is_photo_story === 1)) tags.add(t);
+      return [...tags];
+    },
+  };
+}
+
+export type Desk = ReturnType<typeof createDesk>;

@@ -1,0 +1,20 @@
+export {
+  createDesk,
+  deskCan,
+  forbidden,
+  STATUS_LABELS,
+  EDIT_LOCK_TTL_MS,
+  type Actor,
+  type Desk,
+  type DeskAction,
+  type DeskListItem,
+  type DeskListQuery,
+  type EditableArticle,
+  type EditorInput,
+  type ArticleEvent,
+  type ArticleNotice,
+  type Revision,
+  type RevisionSummary,
+} from './desk.ts';
+export { createFrontDesk, FRONT_AREAS, type FrontDesk, type FrontArea } from './front.ts';
+export { createChangeFeed, type ChangeFeed } from './change-feed.ts';
