@@ -36,6 +36,8 @@ export interface PhotoTable {
   variants: string;
   created_at: number;
   uploaded_by: number | null;
+  /** Where an imported photo came from (URL or file path). */
+  source: string | null;
 }
 
 export type ArticleStatus = 'draft' | 'submitted' | 'published' | 'unpublished' | 'trashed';

@@ -7,6 +7,7 @@ export const statusForCode: Record<AppErrorCode, number> = {
   CONFLICT: 409,
   FORBIDDEN: 403,
   UNAUTHORIZED: 401,
+  TOO_MANY_REQUESTS: 429,
   CONFIG: 500,
   UNAVAILABLE: 503,
 };

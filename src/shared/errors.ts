@@ -8,6 +8,7 @@ export type AppErrorCode =
   | 'CONFLICT'
   | 'FORBIDDEN'
   | 'UNAUTHORIZED'
+  | 'TOO_MANY_REQUESTS'
   | 'CONFIG'
   | 'UNAVAILABLE';
 

@@ -35,6 +35,7 @@ export interface ArticleView extends TeaserView {
   bylines: { name: string; email: string }[];
   tags: string[];
   photos: PhotoView[];
+  notices: { kind: 'correction' | 'reply'; body: string; createdAt: number }[];
   sectionPath: SectionView[];
 }
 

@@ -174,6 +174,9 @@ async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
     .alterTable('photos')
     .addColumn('uploaded_by', ref, (c) => c.references('users.id').onDelete('set null'))
     .execute();
+  // Where an imported photo came from (URL or file), so a second import reuses it.
+  await db.schema.alterTable('photos').addColumn('source', 'varchar(2000)').execute();
+  await db.schema.createIndex('photos_source_idx').on('photos').column('source').execute();
 
   // A row per change, so other processes (the import CLI, other app servers) can tell a
   // running server which cache tags to drop: the change feed.
@@ -212,6 +215,8 @@ async function down(db: Kysely<unknown>): Promise<void> {
   ]) {
     await db.schema.alterTable('articles').dropColumn(column).execute();
   }
+  await db.schema.dropIndex('photos_source_idx').ifExists().execute();
+  await db.schema.alterTable('photos').dropColumn('source').execute();
   await db.schema.alterTable('photos').dropColumn('uploaded_by').execute();
   await db.schema.dropTable('users').ifExists().execute();
 }

@@ -226,7 +226,7 @@ export function createReader(deps: ReaderDeps) {
       if (row === undefined) return null;
       const teaser = toTeaser(row, sections);
       if (teaser === null) return null;
-      const [bylines, tags, photos] = await Promise.all([
+      const [bylines, tags, photos, notices] = await Promise.all([
         db
           .selectFrom('article_authors as aa')
           .innerJoin('authors as au', 'au.id', 'aa.author_id')
@@ -257,6 +257,12 @@ export function createReader(deps: ReaderDeps) {
           .where('ap.article_id', '=', id)
           .orderBy('ap.position')
           .execute(),
+        db
+          .selectFrom('article_notices')
+          .select(['kind', 'body', 'created_at as createdAt'])
+          .where('article_id', '=', id)
+          .orderBy('id')
+          .execute(),
       ]);
       return {
         ...teaser,
@@ -269,6 +275,7 @@ export function createReader(deps: ReaderDeps) {
         bylines: bylines satisfies Byline[],
         tags: tags.map((t) => t.name),
         photos: photos.map(photoRef).filter((p): p is PhotoRef => p !== null),
+        notices,
       };
     },
 

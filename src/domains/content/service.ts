@@ -91,6 +91,44 @@ export function createContentService(deps: ContentServiceDeps) {
       sectionsCache = null;
     },
 
+    /** Every section, hidden ones too, with its parent's name: for the desk. */
+    async allSectionsForDesk(): Promise<(Section & { parentName: string | null })[]> {
+      const { all, byId } = await sectionMap();
+      return all.map((s) => ({
+        ...s,
+        parentName: s.parentId === null ? null : (byId.get(s.parentId)?.name ?? null),
+      }));
+    },
+
+    /** Bylines the desk can choose from, by name. */
+    async authors(): Promise<{ id: number; name: string; email: string }[]> {
+      return deps.db
+        .selectFrom('authors')
+        .select(['id', 'name', 'email'])
+        .orderBy('name')
+        .execute();
+    },
+
+    /** The newest articles readers can see, in every visible section. */
+    async latestPublished(limit: number): Promise<ArticleTeaser[]> {
+      const now = deps.clock.now();
+      const { all, byId } = await sectionMap();
+      return reader.latest(now, byId, {
+        limit,
+        sectionIds: all.filter((s) => !s.hidden).map((s) => s.id),
+      });
+    },
+
+    /** Titles of articles by id, whatever their status (the desk's own lists). */
+    async titles(ids: number[]): Promise<{ id: number; title: string }[]> {
+      if (ids.length === 0) return [];
+      return deps.db
+        .selectFrom('articles')
+        .select(['id', 'title'])
+        .where('id', 'in', ids)
+        .execute();
+    },
+
     /** Top-level, visible sections in desk order: the site navigation. */
     async navigation(): Promise<SectionRef[]> {
       return navigable((await sectionMap()).all);

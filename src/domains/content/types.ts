@@ -48,6 +48,8 @@ export interface ArticleDetail extends ArticleTeaser {
   bylines: Byline[];
   tags: string[];
   photos: PhotoRef[];
+  /** 정정보도 / 반론보도 attached by the desk, oldest first. */
+  notices: { kind: 'correction' | 'reply'; body: string; createdAt: number }[];
   /** Ancestors first, the article's own section last. */
   sectionPath: SectionRef[];
 }

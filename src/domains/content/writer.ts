@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import type { ArticleStatus, Database } from '../../db/index.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { invalidInput, notFound } from '../../shared/errors.ts';
+import { AppError, invalidInput, notFound } from '../../shared/errors.ts';
 import { cutText, htmlToText } from '../../shared/text.ts';
 import { cleanBodyHtml } from './body-html.ts';
 
@@ -113,6 +113,13 @@ export function createWriter(deps: WriterDeps) {
   return {
     async createSection(input: SectionInput): Promise<number> {
       const s = parse(sectionInput, input);
+      const taken = await db
+        .selectFrom('sections')
+        .select('id')
+        .where('slug', '=', s.slug)
+        .executeTakeFirst();
+      if (taken !== undefined)
+        throw new AppError('CONFLICT', `이미 쓰고 있는 섹션 주소입니다: ${s.slug}`);
       const row = await db
         .insertInto('sections')
         .values({
@@ -129,6 +136,21 @@ export function createWriter(deps: WriterDeps) {
       // Navigation is on every page.
       await notify(['*']);
       return row.id;
+    },
+
+    /** Renames, reorders or hides a section; its address (slug) never changes. */
+    async updateSection(
+      id: number,
+      input: { name: string; position: number; hidden: boolean },
+    ): Promise<void> {
+      const s = parse(sectionInput.pick({ name: true, position: true, hidden: true }), input);
+      const result = await db
+        .updateTable('sections')
+        .set({ name: s.name, position: s.position, hidden: s.hidden ? 1 : 0 })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) throw notFound(`섹션 ${id}을(를) 찾을 수 없습니다.`);
+      await notify(['*']);
     },
 
     async createAuthor(input: AuthorInput): Promise<number> {

@@ -505,12 +505,20 @@ export function createDesk(deps: DeskDeps) {
           last.subtitle !== columns.subtitle ||
           last.body_html !== columns.body_html;
         // Autosaves by the same person within ten minutes fold into one revision, so the
-        // history shows sittings rather than every pause in typing.
+        // history shows sittings rather than every pause in typing. A revision made by an
+        // explicit save (which records an event at the same time) is never folded away.
+        const lastEvent = await trx
+          .selectFrom('article_events')
+          .select((eb) => eb.fn.max('at').as('at'))
+          .where('article_id', '=', id)
+          .where('kind', 'in', ['created', 'edited', 'restored', 'imported'])
+          .executeTakeFirst();
         const fold =
           options.autosave === true &&
           last !== undefined &&
           last.user_id === actor.id &&
-          now - last.created_at < 10 * 60_000;
+          now - last.created_at < 10 * 60_000 &&
+          last.created_at > Number(lastEvent?.at ?? 0);
         if (changed || last.fields_json !== fieldsJson(fields)) {
           if (fold) {
             const latest = await trx

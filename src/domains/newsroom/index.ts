@@ -18,3 +18,4 @@ export {
 } from './desk.ts';
 export { createFrontDesk, FRONT_AREAS, type FrontDesk, type FrontArea } from './front.ts';
 export { createChangeFeed, type ChangeFeed } from './change-feed.ts';
+export { createImporter, type Importer, type ImportReport, type ImportRecord } from './import.ts';

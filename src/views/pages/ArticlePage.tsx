@@ -126,6 +126,19 @@ export function renderArticlePage(props: ArticlePageProps): string {
               </ul>
             </div>
           </header>
+          {article.notices.length > 0 ? (
+            <section class="article-notices" aria-label="정정·반론보도">
+              {article.notices.map((n) => (
+                <div class={`notice notice-${n.kind}`}>
+                  <h2>
+                    {n.kind === 'correction' ? '정정보도' : '반론보도'}{' '}
+                    <TimeTag ms={n.createdAt} text={formatKstDateTime(n.createdAt)} />
+                  </h2>
+                  <p>{n.body}</p>
+                </div>
+              ))}
+            </section>
+          ) : null}
           <Body article={article} />
           <footer class="article-foot">
             <ul class="reporter-cards">

@@ -1,0 +1,289 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StaffRole } from '../../db/index.ts';
+import { createTestApp, REFERENCE_NOW, type TestApp } from '../../testing/app.ts';
+import { testDialects } from '../../testing/databases.ts';
+import { seedFixture, type Fixture } from '../../testing/fixtures.ts';
+import { deskCan, type Actor, type DeskAction } from './desk.ts';
+
+const HOUR = 60 * 60 * 1000;
+
+async function addStaff(app: TestApp, role: StaffRole, name: string): Promise<Actor> {
+  const now = app.clock.now();
+  const row = await app.database.db
+    .insertInto('users')
+    .values({
+      email: `${role}-${name}@tamnailbo.example`,
+      name,
+      role,
+      password_hash: 'not-used-here',
+      must_change_password: 0,
+      totp_enabled: 0,
+      disabled: 0,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: row.id, role, name };
+}
+
+describe('desk permissions', () => {
+  it('keeps publishing with the desk and writing with everyone', () => {
+    const actions: DeskAction[] = [
+      'article.create',
+      'article.editOwn',
+      'article.editAny',
+      'article.submit',
+      'article.publish',
+      'article.unpublish',
+      'article.trash',
+      'front.arrange',
+      'section.manage',
+      'notice.add',
+    ];
+    const table = Object.fromEntries(
+      (['admin', 'desk', 'reporter', 'contributor'] as const).map((role) => [
+        role,
+        actions.filter((a) => deskCan(role, a)),
+      ]),
+    );
+    expect(table).toEqual({
+      admin: actions,
+      desk: actions,
+      reporter: ['article.create', 'article.editOwn', 'article.submit'],
+      contributor: ['article.create', 'article.editOwn', 'article.submit'],
+    });
+  });
+});
+
+describe.each(testDialects)('desk workflow on %s', (dialect) => {
+  let app: TestApp;
+  let fx: Fixture;
+  let reporter: Actor;
+  let otherReporter: Actor;
+  let editor: Actor;
+  let contributor: Actor;
+
+  beforeEach(async () => {
+    app = await createTestApp({ dialect });
+    fx = await seedFixture(app, { articlesPerSection: 1 });
+    reporter = await addStaff(app, 'reporter', '강기자');
+    otherReporter = await addStaff(app, 'reporter', '문기자');
+    editor = await addStaff(app, 'desk', '오데스크');
+    contributor = await addStaff(app, 'contributor', '한필자');
+  });
+  afterEach(async () => {
+    await app.close();
+  });
+
+  const draft = (overrides: Record<string, unknown> = {}) => ({
+    sectionId: fx.sections.politics,
+    title: '도의회 예산 심사 착수',
+    subtitle: '첫 줄\n둘째 줄',
+    bodyHtml: '<p>본문 <script>alert(1)</script><img src=x onerror=alert(1)></p>',
+    tags: ['예산', '도의회'],
+    authorIds: [fx.authorId],
+    ...overrides,
+  });
+
+  it('runs draft → submitted → sent back → submitted → published, and readers see it only then', async () => {
+    const { desk, content } = app.services;
+    const id = await desk.create(reporter, draft());
+    const stored = await desk.get(reporter, id);
+    expect(stored.bodyHtml).toBe('<p>본문 <img src="x" /></p>');
+    expect(stored.subtitle).toBe('첫 줄\n둘째 줄');
+    expect(await content.article(id)).toBeNull();
+
+    await desk.submit(reporter, id);
+    await expect(desk.publish(reporter, id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(desk.sendBack(editor, id, '  ')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await desk.sendBack(editor, id, '출처를 밝혀 주세요.');
+    expect((await desk.get(reporter, id)).status).toBe('draft');
+    const events = await desk.events(reporter, id);
+    expect(events[0]).toMatchObject({
+      kind: 'sent_back',
+      comment: '출처를 밝혀 주세요.',
+      userName: '오데스크',
+    });
+
+    await desk.save(reporter, id, draft({ title: '도의회 예산 심사 착수…출처 보강' }));
+    await desk.submit(reporter, id);
+    await desk.publish(editor, id);
+    const article = await content.article(id);
+    expect(article?.title).toBe('도의회 예산 심사 착수…출처 보강');
+    expect(article?.tags).toEqual(['도의회', '예산']);
+  });
+
+  it('keeps reporters to their own articles and contributors to their own drafts', async () => {
+    const { desk } = app.services;
+    const id = await desk.create(reporter, draft());
+    await expect(desk.get(otherReporter, id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(desk.save(otherReporter, id, draft())).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect((await desk.list(otherReporter, {})).map((a) => a.id)).not.toContain(id);
+    expect((await desk.list(editor, {})).map((a) => a.id)).toContain(id);
+
+    const own = await desk.create(contributor, draft());
+    await desk.submit(contributor, own);
+    await expect(desk.save(contributor, own, draft({ title: '고침' }))).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await expect(desk.unpublish(reporter, id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(desk.addNotice(reporter, id, 'correction', '정정')).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+  });
+
+  it('reports every invalid field at once', async () => {
+    const error = await app.services.desk
+      .create(reporter, draft({ title: ' ', tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'INVALID_INPUT' });
+    expect((error as { details: { fields: Record<string, string> } }).details.fields).toEqual({
+      title: '제목을 입력하세요.',
+      tags: '태그는 20개까지 달 수 있습니다.',
+    });
+    await expect(
+      app.services.desk.create(reporter, draft({ sectionId: 99_999 })),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
+  it('schedules publication and the article appears at its time, not before', async () => {
+    const { desk, content } = app.services;
+    const id = await desk.create(reporter, draft());
+    const at = REFERENCE_NOW + 2 * HOUR;
+    await desk.publish(editor, id, at);
+    expect(await content.article(id)).toBeNull();
+    expect((await desk.list(editor, { status: 'scheduled' })).map((a) => a.id)).toEqual([id]);
+    app.clock.set(at - 1);
+    expect(await content.article(id)).toBeNull();
+    app.clock.set(at);
+    expect((await content.article(id))?.id).toBe(id);
+    expect(await desk.dueSince(at - 60_000, at)).toContain(`article:${id}`);
+  });
+
+  it('enforces an embargo: no publishing, scheduling or showing before its time', async () => {
+    const { desk, content } = app.services;
+    const embargo = REFERENCE_NOW + 3 * HOUR;
+    const id = await desk.create(reporter, draft({ embargoUntil: embargo }));
+    await expect(desk.publish(editor, id)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(desk.publish(editor, id, embargo - 60_000)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+    await desk.publish(editor, id, embargo);
+    expect(await content.article(id)).toBeNull();
+    // Moving the embargo later than a scheduled time is refused as well.
+    await expect(
+      desk.save(editor, id, draft({ embargoUntil: embargo + HOUR })),
+    ).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    app.clock.set(embargo);
+    expect((await content.article(id))?.id).toBe(id);
+  });
+
+  it('keeps revisions with who and when, folds autosaves, and restores as a new revision', async () => {
+    const { desk } = app.services;
+    const id = await desk.create(reporter, draft({ bodyHtml: '<p>첫 판</p>' }));
+    app.clock.advance(60_000);
+    await desk.save(reporter, id, draft({ bodyHtml: '<p>둘째 판</p>' }), { autosave: true });
+    app.clock.advance(60_000);
+    await desk.save(reporter, id, draft({ bodyHtml: '<p>셋째 판</p>' }), { autosave: true });
+    let revisions = await desk.revisions(reporter, id);
+    // The two autosaves within ten minutes are one sitting.
+    expect(revisions).toHaveLength(2);
+    expect(revisions[0]?.userName).toBe('강기자');
+    const first = revisions[1];
+    if (first === undefined) throw new Error('no first revision');
+    expect((await desk.revision(reporter, id, first.id)).bodyHtml).toBe('<p>첫 판</p>');
+    await desk.restoreRevision(reporter, id, first.id);
+    expect((await desk.get(reporter, id)).bodyHtml).toBe('<p>첫 판</p>');
+    revisions = await desk.revisions(reporter, id);
+    expect(revisions).toHaveLength(3);
+  });
+
+  it('warns a second editor while the first is still editing', async () => {
+    const { desk } = app.services;
+    const id = await desk.create(reporter, draft());
+    expect(await desk.heartbeat(reporter, id)).toBeNull();
+    expect(await desk.heartbeat(editor, id)).toMatchObject({ name: '강기자' });
+    app.clock.advance(2 * 60_000);
+    expect(await desk.heartbeat(editor, id)).toBeNull();
+    expect(await desk.heartbeat(reporter, id)).toMatchObject({ name: '오데스크' });
+  });
+
+  it('unpublishes, trashes and restores to the earlier state', async () => {
+    const { desk, content } = app.services;
+    const id = await desk.create(reporter, draft());
+    await desk.publish(editor, id);
+    await desk.unpublish(editor, id);
+    expect(await content.article(id)).toBeNull();
+    await desk.trash(editor, id);
+    expect((await desk.list(editor, {})).map((a) => a.id)).not.toContain(id);
+    expect((await desk.list(editor, { status: 'trashed' })).map((a) => a.id)).toEqual([id]);
+    await desk.restore(editor, id);
+    expect((await desk.get(editor, id)).status).toBe('unpublished');
+    // A reporter may bin and restore their own draft, not a published article.
+    const mine = await desk.create(reporter, draft());
+    await desk.trash(reporter, mine);
+    await desk.restore(reporter, mine);
+    await desk.publish(editor, mine);
+    await expect(desk.trash(reporter, mine)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('appends corrections and replies that show on the article and cannot be rewritten', async () => {
+    const { desk } = app.services;
+    const id = fx.published[0] as number;
+    await desk.addNotice(
+      editor,
+      id,
+      'correction',
+      '본보 12월 8일자 기사의 예산 규모를 바로잡습니다.',
+    );
+    app.clock.advance(HOUR);
+    await desk.addNotice(editor, id, 'reply', '○○측은 사실과 다르다고 밝혀왔습니다.');
+    const notices = await desk.notices(id);
+    expect(notices.map((n) => n.kind)).toEqual(['correction', 'reply']);
+    expect(notices[1]!.createdAt - notices[0]!.createdAt).toBe(HOUR);
+    expect(Object.keys(desk)).not.toContain('updateNotice');
+    expect(Object.keys(desk)).not.toContain('deleteNotice');
+    const page = await app.http.inject({ url: `/news/${id}` });
+    expect(page.body).toContain('정정보도');
+    expect(page.body).toContain('본보 12월 8일자 기사의 예산 규모를 바로잡습니다.');
+    expect(page.body).toContain('반론보도');
+  });
+
+  it('lets the desk arrange the front page, falling back to the newest for empty places', async () => {
+    const { front, content, desk } = app.services;
+    const chosen = fx.published[0] as number;
+    await front.arrange(editor, 'headline', [chosen]);
+    await front.arrange(editor, `section:${fx.sections.politics}`, [chosen]);
+    const page = await content.frontPage();
+    expect(page.headline?.id).toBe(chosen);
+    expect(page.topStories.length).toBeGreaterThan(0);
+    await expect(front.arrange(reporter, 'top', [chosen])).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    const unpublished = await desk.create(reporter, draft());
+    await expect(front.arrange(editor, 'top', [unpublished])).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+    await expect(front.arrange(editor, 'nowhere', [chosen])).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+    // An arranged article that is later unpublished simply drops out.
+    await desk.unpublish(editor, chosen);
+    expect((await content.frontPage()).headline?.id).not.toBe(chosen);
+  });
+
+  it('refreshes cached public pages when a published article is edited', async () => {
+    const { desk } = app.services;
+    const id = await desk.create(reporter, draft());
+    await desk.publish(editor, id);
+    expect((await app.http.inject({ url: `/news/${id}` })).body).toContain('도의회 예산 심사 착수');
+    await desk.save(editor, id, draft({ title: '도의회 예산 심사 이틀째' }));
+    expect((await app.http.inject({ url: `/news/${id}` })).body).toContain(
+      '도의회 예산 심사 이틀째',
+    );
+    expect((await app.http.inject({ url: '/' })).body).toContain('도의회 예산 심사 이틀째');
+  });
+});

@@ -1,0 +1,410 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../../db/index.ts';
+import { articleTags, cleanBodyHtml } from '../content/index.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { isAppError } from '../../shared/errors.ts';
+import { parseKstDateTime } from '../../shared/kst.ts';
+import { cutText, htmlToText } from '../../shared/text.ts';
+
+const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
+const FETCH_TIMEOUT_MS = 20_000;
+const SUMMARY_LENGTH = 160;
+
+/** A time in an archive: ISO 8601 with an offset, or a KST wall-clock time. */
+const archiveTime = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  if (typeof value === 'number') {
+    if (Number.isSafeInteger(value) && value > 0) return value;
+  } else {
+    const text = value.trim();
+    if (/[zZ]|[+-]\d{2}:?\d{2}$/.test(text) && /^\d{4}-\d{2}-\d{2}T/.test(text)) {
+      const ms = Date.parse(text);
+      if (Number.isFinite(ms)) return ms;
+    }
+    const kst = parseKstDateTime(text);
+    if (kst !== null) return kst;
+  }
+  ctx.addIssue({
+    code: 'custom',
+    message: `시각을 읽을 수 없습니다: ${String(value)} (예: 2025-12-09T14:00:00+09:00)`,
+  });
+  return z.NEVER;
+});
+
+const record = z.object({
+  externalId: z
+    .union([z.string(), z.number()])
+    .transform((v) => String(v).trim())
+    .pipe(z.string().min(1, 'externalId가 비어 있습니다.').max(200)),
+  section: z.string().trim().min(1, 'section(섹션 이름)이 없습니다.').max(80),
+  title: z.string().trim().min(1, 'title(제목)이 없습니다.').max(300),
+  subtitle: z.string().max(2000).default(''),
+  bodyHtml: z.string().max(2_000_000).default(''),
+  authors: z
+    .array(
+      z.object({
+        name: z.string().trim().min(1, '기자 이름이 없습니다.').max(80),
+        email: z.string().trim().toLowerCase().email('기자 이메일이 올바르지 않습니다.'),
+      }),
+    )
+    .max(10)
+    .default([]),
+  tags: z.array(z.string().trim().min(1).max(60)).max(30).default([]),
+  publishedAt: archiveTime.optional(),
+  updatedAt: archiveTime.optional(),
+  status: z.enum(['draft', 'submitted', 'published', 'unpublished', 'trashed']).optional(),
+  photos: z
+    .array(
+      z.object({
+        url: z.string().trim().min(1, '사진 url이 없습니다.').max(2000),
+        caption: z.string().max(2000).default(''),
+        credit: z.string().max(120).default(''),
+      }),
+    )
+    .max(30)
+    .default([]),
+});
+
+export type ImportRecord = z.input<typeof record>;
+
+export interface ImportReport {
+  created: number;
+  updated: number;
+  failed: { line: number; reason: string }[];
+  sectionsCreated: string[];
+  photosStored: number;
+}
+
+export interface ImportDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  /** Stores a photo (type checks, renditions, metadata stripping) and returns its id. */
+  storePhoto: (
+    bytes: Buffer,
+    meta: { caption: string; credit: string; alt: string; source: string },
+  ) => Promise<number>;
+  onChange?: (tags: string[]) => void | Promise<void>;
+  /** Fetches remote photos; injectable for tests. Defaults to global fetch. */
+  fetch?: typeof fetch;
+}
+
+class LineError extends Error {}
+
+/** Korean-readable first problem of a record that failed validation. */
+function describe(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (issue === undefined) return '형식이 올바르지 않습니다.';
+  const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return `${where}${issue.message}`;
+}
+
+/** ASCII slug for a new section; Hangul names get a stable numbered address instead. */
+function sectionSlug(name: string, taken: Set<string>): string {
+  const ascii = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  let base = ascii === '' ? 'section' : ascii;
+  if (!/^[a-z0-9]/.test(base)) base = `s-${base}`;
+  let slug = base;
+  for (let n = 2; taken.has(slug); n++) slug = `${base}-${n}`;
+  return slug;
+}
+
+/**
+ * Moves an archive in: one JSON article per line. Every good line is kept even when
+ * others fail; a line's failure is reported with its number and reason. Running the same
+ * file again updates the articles it created (matched by externalId), never duplicates.
+ */
+export function createImporter(deps: ImportDeps) {
+  const { db, clock } = deps;
+  const doFetch = deps.fetch ?? fetch;
+
+  async function photoBytes(
+    url: string,
+    baseDir: string,
+  ): Promise<{ bytes: Buffer; source: string }> {
+    if (/^https?:\/\//i.test(url)) {
+      let response: Response;
+      try {
+        response = await doFetch(url, {
+          signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+          redirect: 'follow',
+        });
+      } catch (error) {
+        const reason =
+          (error as Error).name === 'TimeoutError' ? '시간 초과' : (error as Error).message;
+        throw new LineError(`사진을 내려받지 못했습니다 (${url}): ${reason}`);
+      }
+      if (!response.ok)
+        throw new LineError(`사진을 내려받지 못했습니다 (${url}): HTTP ${response.status}`);
+      const length = Number(response.headers.get('content-length') ?? 0);
+      if (length > MAX_PHOTO_BYTES) throw new LineError(`사진이 20MB보다 큽니다 (${url}).`);
+      const bytes = Buffer.from(await response.arrayBuffer());
+      if (bytes.length > MAX_PHOTO_BYTES) throw new LineError(`사진이 20MB보다 큽니다 (${url}).`);
+      return { bytes, source: url };
+    }
+    if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !/^[a-z]:[\\/]/i.test(url))
+      throw new LineError(`사진 주소는 http(s) URL이나 파일 경로여야 합니다: ${url}`);
+    const file = path.resolve(baseDir, url);
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) throw new LineError(`사진 파일이 아닙니다: ${url}`);
+      if (info.size > MAX_PHOTO_BYTES) throw new LineError(`사진이 20MB보다 큽니다: ${url}`);
+      return { bytes: await readFile(file), source: `file:${file}` };
+    } catch (error) {
+      if (error instanceof LineError) throw error;
+      throw new LineError(`사진 파일을 읽지 못했습니다: ${url}`);
+    }
+  }
+
+  async function importLine(
+    data: z.output<typeof record>,
+    baseDir: string,
+    report: ImportReport,
+    sectionsByName: Map<string, number>,
+    slugs: Set<string>,
+  ): Promise<string[]> {
+    const now = clock.now();
+    // Photos first, outside the transaction: downloads and image work are slow, and a
+    // photo that cannot be used fails the line before anything is written.
+    const photoIds: number[] = [];
+    for (const p of data.photos) {
+      const { bytes, source } = await photoBytes(p.url, baseDir);
+      const existing = await db
+        .selectFrom('photos')
+        .select('id')
+        .where('source', '=', source)
+        .executeTakeFirst();
+      if (existing !== undefined) {
+        photoIds.push(existing.id);
+        continue;
+      }
+      try {
+        photoIds.push(
+          await deps.storePhoto(bytes, {
+            caption: p.caption.trim(),
+            credit: p.credit.trim(),
+            alt: p.caption.trim().slice(0, 300),
+            source,
+          }),
+        );
+        report.photosStored++;
+      } catch (error) {
+        if (isAppError(error)) throw new LineError(`사진 ${p.url}: ${error.message}`);
+        throw error;
+      }
+    }
+
+    return db.transaction().execute(async (trx) => {
+      let sectionId = sectionsByName.get(data.section);
+      if (sectionId === undefined) {
+        const slug = sectionSlug(data.section, slugs);
+        const row = await trx
+          .insertInto('sections')
+          .values({
+            slug,
+            name: data.section,
+            parent_id: null,
+            position: 1000 + sectionsByName.size,
+            hidden: 0,
+            layout: 'list',
+            created_at: now,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        sectionId = row.id;
+        sectionsByName.set(data.section, sectionId);
+        slugs.add(slug);
+        report.sectionsCreated.push(data.section);
+      }
+      const status = data.status ?? (data.publishedAt !== undefined ? 'published' : 'draft');
+      const publishedAt =
+        data.publishedAt ?? (status === 'published' ? (data.updatedAt ?? now) : null);
+      const body = cleanBodyHtml(data.bodyHtml);
+      const columns = {
+        section_id: sectionId,
+        title: data.title,
+        subtitle: data.subtitle.replace(/\r\n?/g, '\n').trim(),
+        body_html: body,
+        summary: cutText(htmlToText(body), SUMMARY_LENGTH),
+        status,
+        published_at: publishedAt,
+        updated_at: data.updatedAt ?? publishedAt ?? now,
+        featured_photo_id: photoIds[0] ?? null,
+        trashed_from: status === 'trashed' ? ('draft' as const) : null,
+      };
+      const existing = await trx
+        .selectFrom('articles')
+        .select(['id', 'section_id', 'is_photo_story', 'status'])
+        .where('external_id', '=', data.externalId)
+        .executeTakeFirst();
+      let articleId: number;
+      const tags = new Set<string>();
+      if (existing === undefined) {
+        const row = await trx
+          .insertInto('articles')
+          .values({
+            ...columns,
+            is_breaking: 0,
+            is_photo_story: 0,
+            external_id: data.externalId,
+            created_at: now,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        articleId = row.id;
+        report.created++;
+      } else {
+        articleId = existing.id;
+        await trx.updateTable('articles').set(columns).where('id', '=', articleId).execute();
+        if (existing.status === 'published')
+          for (const t of articleTags(
+            articleId,
+            existing.section_id,
+            existing.is_photo_story === 1,
+          ))
+            tags.add(t);
+        report.updated++;
+      }
+      if (status === 'published')
+        for (const t of articleTags(articleId, sectionId, false)) tags.add(t);
+      await writeRelations(trx, articleId, data, photoIds, now);
+      await trx
+        .insertInto('article_events')
+        .values({
+          article_id: articleId,
+          user_id: null,
+          kind: 'imported',
+          comment: data.externalId,
+          at: now,
+        })
+        .execute();
+      return [...tags];
+    });
+  }
+
+  async function writeRelations(
+    trx: Transaction<Database>,
+    articleId: number,
+    data: z.output<typeof record>,
+    photoIds: number[],
+    now: number,
+  ): Promise<void> {
+    await trx.deleteFrom('article_authors').where('article_id', '=', articleId).execute();
+    const authorIds: number[] = [];
+    for (const a of data.authors) {
+      const row = await trx
+        .insertInto('authors')
+        .values({ name: a.name, email: a.email, created_at: now })
+        .onConflict((oc) => oc.column('email').doUpdateSet({ name: a.name }))
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      if (!authorIds.includes(row.id)) authorIds.push(row.id);
+    }
+    if (authorIds.length > 0) {
+      await trx
+        .insertInto('article_authors')
+        .values(
+          authorIds.map((author_id, position) => ({ article_id: articleId, author_id, position })),
+        )
+        .execute();
+    }
+    await trx.deleteFrom('article_tags').where('article_id', '=', articleId).execute();
+    for (const name of new Set(data.tags)) {
+      await trx
+        .insertInto('tags')
+        .values({ name })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .execute();
+      const tag = await trx
+        .selectFrom('tags')
+        .select('id')
+        .where('name', '=', name)
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('article_tags')
+        .values({ article_id: articleId, tag_id: tag.id })
+        .execute();
+    }
+    await trx.deleteFrom('article_photos').where('article_id', '=', articleId).execute();
+    const uniquePhotos = [...new Set(photoIds)];
+    if (uniquePhotos.length > 0) {
+      await trx
+        .insertInto('article_photos')
+        .values(
+          uniquePhotos.map((photo_id, position) => ({ article_id: articleId, photo_id, position })),
+        )
+        .execute();
+    }
+  }
+
+  return {
+    /**
+     * Imports NDJSON text. `baseDir` resolves relative photo paths (the file's folder).
+     * `onProgress` is told about each line as it is done.
+     */
+    async importNdjson(
+      text: string,
+      options: { baseDir?: string; onLine?: (line: number, ok: boolean) => void } = {},
+    ): Promise<ImportReport> {
+      const report: ImportReport = {
+        created: 0,
+        updated: 0,
+        failed: [],
+        sectionsCreated: [],
+        photosStored: 0,
+      };
+      const sections = await db.selectFrom('sections').select(['id', 'name', 'slug']).execute();
+      const sectionsByName = new Map(sections.map((s) => [s.name, s.id]));
+      const slugs = new Set(sections.map((s) => s.slug));
+      const baseDir = options.baseDir ?? process.cwd();
+      const changed = new Set<string>();
+      const lines = text.split(/\r?\n/);
+      for (const [index, raw] of lines.entries()) {
+        const lineNo = index + 1;
+        const line = raw.replace(/^\uFEFF/, '').trim();
+        if (line === '') continue;
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(line);
+        } catch (error) {
+          report.failed.push({
+            line: lineNo,
+            reason: `JSON이 아닙니다: ${(error as Error).message}`,
+          });
+          options.onLine?.(lineNo, false);
+          continue;
+        }
+        const result = record.safeParse(parsed);
+        if (!result.success) {
+          report.failed.push({ line: lineNo, reason: describe(result.error) });
+          options.onLine?.(lineNo, false);
+          continue;
+        }
+        try {
+          for (const t of await importLine(result.data, baseDir, report, sectionsByName, slugs))
+            changed.add(t);
+          options.onLine?.(lineNo, true);
+        } catch (error) {
+          // The line's transaction rolled back; the lines before and after stand.
+          const reason =
+            error instanceof LineError || isAppError(error)
+              ? error.message
+              : `저장하지 못했습니다: ${(error as Error).message}`;
+          report.failed.push({ line: lineNo, reason });
+          options.onLine?.(lineNo, false);
+        }
+      }
+      if (report.sectionsCreated.length > 0) changed.add('*');
+      if (changed.size > 0 && deps.onChange !== undefined)
+        await deps.onChange(changed.has('*') ? ['*'] : [...changed]);
+      return report;
+    },
+  };
+}
+
+export type Importer = ReturnType<typeof createImporter>;

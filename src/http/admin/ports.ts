@@ -1,0 +1,80 @@
+import type { StaffRole } from '../../db/index.ts';
+
+/**
+ * What the admin routes need from the accounts and media domains, in the routes' own
+ * terms; app.ts adapts the domains to these, so the routes can be read (and tested) on
+ * their own.
+ */
+export interface StaffUser {
+  id: number;
+  email: string;
+  name: string;
+  role: StaffRole;
+  mustChangePassword: boolean;
+  totpEnabled: boolean;
+  authorId: number | null;
+  disabled: boolean;
+}
+
+export interface StaffSession {
+  csrfToken: string;
+  secondFactorPending: boolean;
+}
+
+export interface AdminAccounts {
+  /** Throws AppError UNAUTHORIZED (bad credentials) or TOO_MANY_REQUESTS (throttled). */
+  login(input: {
+    email: string;
+    password: string;
+    ip: string;
+    userAgent: string;
+  }): Promise<{ token: string; needsSecondFactor: boolean }>;
+  authenticate(token: string): Promise<{ user: StaffUser; session: StaffSession } | null>;
+  verifySecondFactor(token: string, code: string): Promise<void>;
+  logout(token: string): Promise<void>;
+  logoutEverywhere(userId: number): Promise<void>;
+  sessions(
+    userId: number,
+    currentToken: string,
+  ): Promise<{ createdAt: number; userAgent: string; current: boolean }[]>;
+  changePassword(userId: number, current: string, next: string, keepToken: string): Promise<void>;
+  beginTotpSetup(userId: number): Promise<{ secret: string; uri: string }>;
+  confirmTotp(userId: number, code: string): Promise<void>;
+  disableTotp(userId: number, code: string): Promise<void>;
+  listUsers(): Promise<StaffUser[]>;
+  invite(input: { email: string; name: string; role: StaffRole }): Promise<{
+    userId: number;
+    setupToken: string;
+  }>;
+  redeemSetupToken(token: string, password: string): Promise<void>;
+  setRole(userId: number, role: StaffRole): Promise<void>;
+  disableUser(userId: number): Promise<void>;
+}
+
+export interface LibraryPhoto {
+  id: number;
+  src: string;
+  srcset: string;
+  width: number;
+  height: number;
+  caption: string;
+  credit: string;
+  alt: string;
+}
+
+export interface AdminPhotos {
+  /** Throws AppError INVALID_INPUT with a Korean message for unusable files. */
+  ingest(
+    bytes: Buffer,
+    meta: {
+      caption: string;
+      credit: string;
+      alt: string;
+      uploadedBy: number;
+      originalName: string;
+    },
+  ): Promise<LibraryPhoto>;
+  search(query: { query?: string; before?: number; limit: number }): Promise<LibraryPhoto[]>;
+  get(id: number): Promise<LibraryPhoto | null>;
+  updateText(id: number, text: { caption: string; credit: string; alt: string }): Promise<void>;
+}
