@@ -11,10 +11,18 @@ import {
   type ContentService,
   type Writer,
 } from './domains/content/index.ts';
-import { createLocalMediaStorage, type MediaStorage } from './domains/media/index.ts';
+import { createAccounts, type Accounts } from './domains/accounts/index.ts';
+import {
+  createLocalMediaStorage,
+  createPhotoLibrary,
+  type MediaStorage,
+  type PhotoLibrary,
+} from './domains/media/index.ts';
 import {
   createChangeFeed,
   createDesk,
+  createImporter,
+  type Importer,
   createFrontDesk,
   type ChangeFeed,
   type Desk,
@@ -23,8 +31,10 @@ import {
 import { createWeatherStore, type WeatherStore } from './domains/weather/index.ts';
 import { PageCache } from './http/cache/page-cache.ts';
 import { createLocalInvalidationBus, type InvalidationBus } from './http/cache/invalidation.ts';
+import { adminAccounts, adminPhotos } from './http/admin/adapters.ts';
+import { buildEditorAssets, type EditorAssets } from './http/admin/editor-asset.ts';
 import { buildHttpServer } from './http/server.ts';
-import { loadAsset } from './http/site/assets.ts';
+import { assetFromBytes, loadAsset } from './http/site/assets.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 
 export interface AppOptions {
@@ -47,6 +57,8 @@ export interface Services {
   weather: WeatherStore;
   banners: BannerStore;
   media: MediaStorage;
+  accounts: Accounts;
+  photos: PhotoLibrary;
 }
 
 export interface App {
@@ -58,6 +70,8 @@ export interface App {
   http: FastifyInstance;
   clock: Clock;
   logger: Logger;
+  /** NDJSON archive import (`tamna import`, the admin API). */
+  importer: Importer;
   /** Background checks, also callable directly (tests with a manual clock). */
   watch: {
     changesFromElsewhere(): Promise<number>;
@@ -67,6 +81,12 @@ export interface App {
 }
 
 const stylesheetFile = new URL('./views/assets/site.css', import.meta.url);
+const adminStylesheetFile = new URL('./views/assets/admin.css', import.meta.url);
+
+// The editor bundle depends only on the source files: build it once per process, however
+// many apps (tests) are created.
+let editorBuild: Promise<EditorAssets> | null = null;
+const editorAssets = () => (editorBuild ??= buildEditorAssets());
 const iconFile = new URL('./views/assets/favicon.svg', import.meta.url);
 
 /** The composition root: config -> database -> services -> HTTP. */
@@ -108,7 +128,23 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     weather: createWeatherStore({ db, clock }),
     banners: createBannerStore({ db, clock, mediaUrl }),
     media,
+    accounts: createAccounts({ db, clock, totpIssuer: config.publisher.name }),
+    photos: createPhotoLibrary({ db, storage: media, clock }),
   };
+  const importer = createImporter({
+    db,
+    clock,
+    onChange: changed,
+    async storePhoto(bytes, meta) {
+      const photo = await services.photos.ingestPhoto(bytes, { ...meta, uploadedBy: null });
+      await db
+        .updateTable('photos')
+        .set({ source: meta.source })
+        .where('id', '=', photo.id)
+        .execute();
+      return photo.id;
+    },
+  });
   const unsubscribe = bus.subscribe((tags) => {
     if (tags.includes('*')) services.content.forgetSections();
     cache.invalidate(tags);
@@ -173,6 +209,24 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     healthCheck: async () => {
       await sql`select 1`.execute(db);
     },
+    admin: await (async () => {
+      const built = await editorAssets();
+      return {
+        accounts: adminAccounts(services.accounts),
+        photos: adminPhotos(services.photos),
+        desk: services.desk,
+        front: services.front,
+        content: services.content,
+        writer: services.writer,
+        clock,
+        siteName: config.publisher.name,
+        stylesheet: loadAsset(adminStylesheetFile, 'admin', 'css', 'text/css; charset=utf-8'),
+        script: assetFromBytes(built.js, 'editor', 'js', 'text/javascript; charset=utf-8'),
+        editorStylesheet: assetFromBytes(built.css, 'editor', 'css', 'text/css; charset=utf-8'),
+        maxUploadBytes: 20 * 1024 * 1024,
+        importRecords: (ndjson: string) => importer.importNdjson(ndjson),
+      };
+    })(),
   });
 
   let closed = false;
@@ -186,6 +240,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     clock,
     logger,
     watch,
+    importer,
     async close() {
       if (closed) return;
       closed = true;

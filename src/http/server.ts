@@ -7,6 +7,7 @@ import Fastify, {
 } from 'fastify';
 import { isAppError } from '../shared/errors.ts';
 import { statusForCode } from './errors.ts';
+import { registerAdmin, type AdminDeps } from './admin/routes.tsx';
 import { createSiteRoutes, type SiteDeps, type SiteRoutes } from './site/routes.ts';
 
 export interface HttpDeps extends SiteDeps {
@@ -14,6 +15,8 @@ export interface HttpDeps extends SiteDeps {
   /** Local directory served under /media/, when media live on local disk. */
   mediaRoot: string | null;
   healthCheck: () => Promise<void>;
+  /** The newsroom under /admin; absent in processes that only serve readers. */
+  admin?: AdminDeps;
 }
 
 export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
@@ -49,6 +52,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   const siteRoutes = createSiteRoutes(deps);
   site = siteRoutes;
   await siteRoutes.register(app);
+  if (deps.admin !== undefined) await registerAdmin(app, deps.admin);
 
   if (deps.mediaRoot !== null) {
     await app.register(fastifyStatic, {

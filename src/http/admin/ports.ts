@@ -74,7 +74,10 @@ export interface AdminPhotos {
       originalName: string;
     },
   ): Promise<LibraryPhoto>;
-  search(query: { query?: string; before?: number; limit: number }): Promise<LibraryPhoto[]>;
+  search(query: { query?: string; before?: number; limit: number }): Promise<{
+    items: LibraryPhoto[];
+    nextBefore: number | null;
+  }>;
   get(id: number): Promise<LibraryPhoto | null>;
   updateText(id: number, text: { caption: string; credit: string; alt: string }): Promise<void>;
 }

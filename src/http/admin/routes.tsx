@@ -168,1130 +168,1158 @@ function clientIp(request: FastifyRequest): string {
 export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Promise<void> {
   const { accounts, desk, front, content, photos, clock } = deps;
 
-  await app.register(async (admin) => {
-    await admin.register(fastifyCookie);
-    await admin.register(fastifyFormbody, { bodyLimit: 4 * 1024 * 1024 });
-    await admin.register(fastifyMultipart, {
-      attachFieldsToBody: 'keyValues',
-      limits: { fileSize: deps.maxUploadBytes, files: 1, fields: 20, fieldSize: 100_000 },
-      throwFileSizeLimit: true,
+  // Outside the guarded scope: the sign-in page needs its stylesheet.
+  for (const asset of [deps.stylesheet, deps.script, deps.editorStylesheet]) {
+    app.get(asset.path, (_request, reply) => {
+      reply.header('content-type', asset.contentType);
+      reply.header('cache-control', 'public, max-age=31536000, immutable');
+      reply.header('x-content-type-options', 'nosniff');
+      return reply.send(asset.body);
     });
-    // The import API takes NDJSON as text.
-    admin.addContentTypeParser(
-      ['application/x-ndjson', 'text/plain'],
-      { parseAs: 'string', bodyLimit: 50 * 1024 * 1024 },
-      (_request, body, done) => done(null, body),
-    );
-    admin.decorateRequest('staff', null);
-    admin.addHook('onRequest', async (_request, reply) => {
-      reply.headers(ADMIN_HEADERS);
-    });
-    admin.addHook('preHandler', createGuard(accounts));
+  }
 
-    admin.setErrorHandler(async (error, request, reply) => {
-      let status = 500;
-      let message = '일시적인 오류가 발생했습니다. 잠시 후 다시 시도하세요.';
-      if (isAppError(error)) {
-        status = statusForCode[error.code];
-        if (status < 500) message = error.message;
-      } else if (typeof (error as { statusCode?: unknown }).statusCode === 'number') {
-        const code = (error as { statusCode: number }).statusCode;
-        if (code === 413 || (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-          status = 413;
-          message = `파일이 너무 큽니다. ${Math.round(deps.maxUploadBytes / 1024 / 1024)}MB 이하로 올려 주세요.`;
-        } else if (code >= 400 && code < 500) {
-          status = 400;
-          message = '요청을 처리할 수 없습니다. 입력값을 확인하세요.';
-        }
-      }
-      if (status >= 500)
-        request.log.error({ err: error, url: request.url }, 'admin request failed');
-      if (wantsJson(request) || request.headers['x-requested-with'] === 'fetch') {
-        return reply.code(status).send({ error: message });
-      }
-      return reply
-        .code(status)
-        .type(HTML)
-        .send(
-          renderDocument(
-            <AdminBareLayout
-              siteName={deps.siteName}
-              stylesheet={deps.stylesheet.path}
-              title="오류"
-            >
-              <h1>
-                {status === 403
-                  ? '권한이 없습니다'
-                  : status === 404
-                    ? '찾을 수 없습니다'
-                    : '처리하지 못했습니다'}
-              </h1>
-              <p>{message}</p>
-              <p>
-                <a class="button" href="/admin">
-                  뉴스룸 첫 화면으로
-                </a>
-              </p>
-            </AdminBareLayout>,
-          ),
-        );
-    });
-    admin.setNotFoundHandler(async () => {
-      throw new AppError('NOT_FOUND', '없는 주소입니다.');
-    });
-
-    for (const asset of [deps.stylesheet, deps.script, deps.editorStylesheet]) {
-      admin.get(asset.path, (request, reply) => {
-        reply.header('content-type', asset.contentType);
-        reply.header('cache-control', 'public, max-age=31536000, immutable');
-        return reply.send(asset.body);
+  await app.register(
+    async (admin) => {
+      await admin.register(fastifyCookie);
+      await admin.register(fastifyFormbody, { bodyLimit: 4 * 1024 * 1024 });
+      await admin.register(fastifyMultipart, {
+        attachFieldsToBody: 'keyValues',
+        limits: { fileSize: deps.maxUploadBytes, files: 1, fields: 20, fieldSize: 100_000 },
+        throwFileSizeLimit: true,
       });
-    }
+      // The import API takes NDJSON as text.
+      admin.addContentTypeParser(
+        ['application/x-ndjson', 'text/plain'],
+        { parseAs: 'string', bodyLimit: 50 * 1024 * 1024 },
+        (_request, body, done) => done(null, body),
+      );
+      admin.decorateRequest('staff', null);
+      admin.addHook('onRequest', async (_request, reply) => {
+        reply.headers(ADMIN_HEADERS);
+      });
+      admin.addHook('preHandler', createGuard(accounts));
 
-    const staffOf = (request: FastifyRequest): Staff => {
-      if (request.staff === null) throw new AppError('UNAUTHORIZED', '로그인이 필요합니다.');
-      return request.staff;
-    };
+      admin.setErrorHandler(async (error, request, reply) => {
+        let status = 500;
+        let message = '일시적인 오류가 발생했습니다. 잠시 후 다시 시도하세요.';
+        if (isAppError(error)) {
+          status = statusForCode[error.code];
+          if (status < 500) message = error.message;
+        } else if (typeof (error as { statusCode?: unknown }).statusCode === 'number') {
+          const code = (error as { statusCode: number }).statusCode;
+          if (code === 413 || (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+            status = 413;
+            message = `파일이 너무 큽니다. ${Math.round(deps.maxUploadBytes / 1024 / 1024)}MB 이하로 올려 주세요.`;
+          } else if (code >= 400 && code < 500) {
+            status = 400;
+            message = '요청을 처리할 수 없습니다. 입력값을 확인하세요.';
+          }
+        }
+        if (status >= 500)
+          request.log.error({ err: error, url: request.url }, 'admin request failed');
+        if (wantsJson(request) || request.headers['x-requested-with'] === 'fetch') {
+          return reply.code(status).send({ error: message });
+        }
+        return reply
+          .code(status)
+          .type(HTML)
+          .send(
+            renderDocument(
+              <AdminBareLayout
+                siteName={deps.siteName}
+                stylesheet={deps.stylesheet.path}
+                title="오류"
+              >
+                <h1>
+                  {status === 403
+                    ? '권한이 없습니다'
+                    : status === 404
+                      ? '찾을 수 없습니다'
+                      : '처리하지 못했습니다'}
+                </h1>
+                <p>{message}</p>
+                <p>
+                  <a class="button" href="/admin">
+                    뉴스룸 첫 화면으로
+                  </a>
+                </p>
+              </AdminBareLayout>,
+            ),
+          );
+      });
+      admin.setNotFoundHandler(async () => {
+        throw new AppError('NOT_FOUND', '없는 주소입니다.');
+      });
 
-    function chrome(request: FastifyRequest, current: string): AdminChrome {
-      const staff = staffOf(request);
-      const role = staff.user.role;
-      const nav = [
-        { href: '/admin', label: '데스크' },
-        { href: '/admin/articles', label: '기사' },
-        { href: '/admin/photos', label: '사진함' },
-        ...(deskCan(role, 'front.arrange') ? [{ href: '/admin/front', label: '첫 화면' }] : []),
-        ...(deskCan(role, 'section.manage') ? [{ href: '/admin/sections', label: '섹션' }] : []),
-        ...(role === 'admin' ? [{ href: '/admin/staff', label: '직원' }] : []),
-      ];
-      const query = new URLSearchParams(request.url.split('?')[1] ?? '');
-      const ok = query.get('ok');
-      return {
-        siteName: deps.siteName,
-        csrfToken: staff.session.csrfToken,
-        user: {
-          id: staff.user.id,
-          name: staff.user.name,
-          email: staff.user.email,
-          role: staff.user.role,
-        },
-        nav: nav.map((n) => ({ ...n, current: n.href === current })),
-        stylesheet: deps.stylesheet.path,
-        script: deps.script.path,
-        editorStylesheet: deps.editorStylesheet.path,
-        flash: ok !== null && FLASH[ok] !== undefined ? { kind: 'ok', text: FLASH[ok] } : undefined,
+      const staffOf = (request: FastifyRequest): Staff => {
+        if (request.staff === null) throw new AppError('UNAUTHORIZED', '로그인이 필요합니다.');
+        return request.staff;
       };
-    }
 
-    const html = (reply: FastifyReply, body: string, status = 200) =>
-      reply.code(status).type(HTML).send(body);
-    const back = (reply: FastifyReply, to: string) => reply.redirect(to, 303);
-
-    function requireDesk(staff: Staff, action: Parameters<typeof deskCan>[1]): void {
-      if (!deskCan(staff.user.role, action))
-        throw new AppError('FORBIDDEN', '이 작업을 할 권한이 없습니다.');
-    }
-    function requireAdmin(staff: Staff): void {
-      if (staff.user.role !== 'admin') throw new AppError('FORBIDDEN', '관리자만 할 수 있습니다.');
-    }
-
-    // ---- Sign-in ------------------------------------------------------------------------
-
-    function loginPage(
-      request: FastifyRequest,
-      reply: FastifyReply,
-      email: string,
-      next: string,
-      error?: string,
-      status = 200,
-    ) {
-      const csrf = newToken();
-      reply.setCookie(LOGIN_CSRF_COOKIE, csrf, { ...cookieOptions(request), maxAge: 3600 });
-      return html(
-        reply,
-        renderLoginPage({
-          siteName: deps.siteName,
-          stylesheet: deps.stylesheet.path,
-          csrfToken: csrf,
-          email,
-          next,
-          ...(error !== undefined ? { error } : {}),
-        }),
-        status,
-      );
-    }
-
-    admin.get('/admin/login', async (request, reply) => {
-      if (request.staff !== null && !request.staff.session.secondFactorPending)
-        return back(reply, '/admin');
-      const query = request.query as Record<string, string | undefined>;
-      const flash = query.ok !== undefined ? FLASH[query.ok] : undefined;
-      return loginPage(request, reply, '', safeNext(query.next ?? '/admin'), flash);
-    });
-
-    admin.post('/admin/login', async (request, reply) => {
-      const form = asForm(request.body);
-      const email = field(form, 'email').trim();
-      const next = safeNext(field(form, 'next'));
-      try {
-        const { token, needsSecondFactor } = await accounts.login({
-          email,
-          password: field(form, 'password'),
-          ip: clientIp(request),
-          userAgent: String(request.headers['user-agent'] ?? '').slice(0, 300),
-        });
-        reply.setCookie(SESSION_COOKIE, token, {
-          ...cookieOptions(request),
-          maxAge: 7 * 24 * 3600,
-        });
-        reply.clearCookie(LOGIN_CSRF_COOKIE, cookieOptions(request));
-        return back(reply, needsSecondFactor ? '/admin/2fa' : next);
-      } catch (error) {
-        if (
-          isAppError(error) &&
-          (error.code === 'UNAUTHORIZED' ||
-            error.code === 'TOO_MANY_REQUESTS' ||
-            error.code === 'INVALID_INPUT')
-        ) {
-          return loginPage(request, reply, email, next, error.message, statusForCode[error.code]);
-        }
-        throw error;
-      }
-    });
-
-    admin.get('/admin/2fa', async (request, reply) => {
-      const staff = staffOf(request);
-      if (!staff.session.secondFactorPending) return back(reply, '/admin');
-      return html(
-        reply,
-        renderSecondFactorPage({
-          siteName: deps.siteName,
-          stylesheet: deps.stylesheet.path,
-          csrfToken: staff.session.csrfToken,
-        }),
-      );
-    });
-
-    admin.post('/admin/2fa', async (request, reply) => {
-      const staff = staffOf(request);
-      try {
-        await accounts.verifySecondFactor(staff.token, field(asForm(request.body), 'code').trim());
-        return back(reply, '/admin');
-      } catch (error) {
-        if (isAppError(error) && statusForCode[error.code] < 500) {
-          return html(
-            reply,
-            renderSecondFactorPage({
-              siteName: deps.siteName,
-              stylesheet: deps.stylesheet.path,
-              csrfToken: staff.session.csrfToken,
-              error: error.message,
-            }),
-            statusForCode[error.code],
-          );
-        }
-        throw error;
-      }
-    });
-
-    admin.post('/admin/logout', async (request, reply) => {
-      const staff = staffOf(request);
-      await accounts.logout(staff.token);
-      reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
-      return back(reply, '/admin/login');
-    });
-
-    admin.post('/admin/logout-everywhere', async (request, reply) => {
-      const staff = staffOf(request);
-      await accounts.logoutEverywhere(staff.user.id);
-      reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
-      return back(reply, '/admin/login');
-    });
-
-    admin.get('/admin/setup', async (request, reply) => {
-      const token = String((request.query as Record<string, unknown>).token ?? '');
-      const csrf = newToken();
-      reply.setCookie(LOGIN_CSRF_COOKIE, csrf, { ...cookieOptions(request), maxAge: 3600 });
-      return html(
-        reply,
-        renderSetupPage({
-          siteName: deps.siteName,
-          stylesheet: deps.stylesheet.path,
-          csrfToken: csrf,
-          token,
-        }),
-      );
-    });
-
-    admin.post('/admin/setup', async (request, reply) => {
-      const form = asForm(request.body);
-      const token = field(form, 'token');
-      try {
-        await accounts.redeemSetupToken(token, field(form, 'password'));
-        return back(reply, '/admin/login?ok=setup');
-      } catch (error) {
-        if (isAppError(error) && statusForCode[error.code] < 500) {
-          const csrf = newToken();
-          reply.setCookie(LOGIN_CSRF_COOKIE, csrf, { ...cookieOptions(request), maxAge: 3600 });
-          return html(
-            reply,
-            renderSetupPage({
-              siteName: deps.siteName,
-              stylesheet: deps.stylesheet.path,
-              csrfToken: csrf,
-              token,
-              error: error.message,
-            }),
-            statusForCode[error.code],
-          );
-        }
-        throw error;
-      }
-    });
-
-    // ---- Account ---------------------------------------------------------------------
-
-    async function accountPage(
-      request: FastifyRequest,
-      reply: FastifyReply,
-      extra: { error?: string; totpSetup?: { secret: string; uri: string } } = {},
-      status = 200,
-    ) {
-      const staff = staffOf(request);
-      return html(
-        reply,
-        renderAccount(chrome(request, '/admin/account'), {
-          mustChangePassword: staff.user.mustChangePassword,
-          totpEnabled: staff.user.totpEnabled,
-          sessions: await accounts.sessions(staff.user.id, staff.token),
-          ...extra,
-        }),
-        status,
-      );
-    }
-
-    admin.get('/admin/account', (request, reply) => accountPage(request, reply));
-
-    const accountAction = (
-      path: string,
-      run: (
-        staff: Staff,
-        form: FormBody,
-      ) => Promise<string | { totpSetup: { secret: string; uri: string } }>,
-    ) =>
-      admin.post(path, async (request, reply) => {
+      function chrome(request: FastifyRequest, current: string): AdminChrome {
         const staff = staffOf(request);
+        const role = staff.user.role;
+        const nav = [
+          { href: '/admin', label: '데스크' },
+          { href: '/admin/articles', label: '기사' },
+          { href: '/admin/photos', label: '사진함' },
+          ...(deskCan(role, 'front.arrange') ? [{ href: '/admin/front', label: '첫 화면' }] : []),
+          ...(deskCan(role, 'section.manage') ? [{ href: '/admin/sections', label: '섹션' }] : []),
+          ...(role === 'admin' ? [{ href: '/admin/staff', label: '직원' }] : []),
+        ];
+        const query = new URLSearchParams(request.url.split('?')[1] ?? '');
+        const ok = query.get('ok');
+        return {
+          siteName: deps.siteName,
+          csrfToken: staff.session.csrfToken,
+          user: {
+            id: staff.user.id,
+            name: staff.user.name,
+            email: staff.user.email,
+            role: staff.user.role,
+          },
+          nav: nav.map((n) => ({ ...n, current: n.href === current })),
+          stylesheet: deps.stylesheet.path,
+          script: deps.script.path,
+          editorStylesheet: deps.editorStylesheet.path,
+          flash:
+            ok !== null && FLASH[ok] !== undefined ? { kind: 'ok', text: FLASH[ok] } : undefined,
+        };
+      }
+
+      const html = (reply: FastifyReply, body: string, status = 200) =>
+        reply.code(status).type(HTML).send(body);
+      const back = (reply: FastifyReply, to: string) => reply.redirect(to, 303);
+
+      function requireDesk(staff: Staff, action: Parameters<typeof deskCan>[1]): void {
+        if (!deskCan(staff.user.role, action))
+          throw new AppError('FORBIDDEN', '이 작업을 할 권한이 없습니다.');
+      }
+      function requireAdmin(staff: Staff): void {
+        if (staff.user.role !== 'admin')
+          throw new AppError('FORBIDDEN', '관리자만 할 수 있습니다.');
+      }
+
+      // ---- Sign-in ------------------------------------------------------------------------
+
+      function loginPage(
+        request: FastifyRequest,
+        reply: FastifyReply,
+        email: string,
+        next: string,
+        error?: string,
+        status = 200,
+      ) {
+        const csrf = newToken();
+        reply.setCookie(LOGIN_CSRF_COOKIE, csrf, { ...cookieOptions(request), maxAge: 3600 });
+        return html(
+          reply,
+          renderLoginPage({
+            siteName: deps.siteName,
+            stylesheet: deps.stylesheet.path,
+            csrfToken: csrf,
+            email,
+            next,
+            ...(error !== undefined ? { error } : {}),
+          }),
+          status,
+        );
+      }
+
+      admin.get('/login', async (request, reply) => {
+        if (request.staff !== null && !request.staff.session.secondFactorPending)
+          return back(reply, '/admin');
+        const query = request.query as Record<string, string | undefined>;
+        const flash = query.ok !== undefined ? FLASH[query.ok] : undefined;
+        return loginPage(request, reply, '', safeNext(query.next ?? '/admin'), flash);
+      });
+
+      admin.post('/login', async (request, reply) => {
+        const form = asForm(request.body);
+        const email = field(form, 'email').trim();
+        const next = safeNext(field(form, 'next'));
         try {
-          const result = await run(staff, asForm(request.body));
-          if (typeof result === 'string') return back(reply, `/admin/account?ok=${result}`);
-          return accountPage(request, reply, result);
+          const { token, needsSecondFactor } = await accounts.login({
+            email,
+            password: field(form, 'password'),
+            ip: clientIp(request),
+            userAgent: String(request.headers['user-agent'] ?? '').slice(0, 300),
+          });
+          reply.setCookie(SESSION_COOKIE, token, {
+            ...cookieOptions(request),
+            maxAge: 7 * 24 * 3600,
+          });
+          reply.clearCookie(LOGIN_CSRF_COOKIE, cookieOptions(request));
+          return back(reply, needsSecondFactor ? '/admin/2fa' : next);
         } catch (error) {
-          if (isAppError(error) && statusForCode[error.code] < 500)
-            return accountPage(request, reply, { error: error.message }, statusForCode[error.code]);
+          if (
+            isAppError(error) &&
+            (error.code === 'UNAUTHORIZED' ||
+              error.code === 'TOO_MANY_REQUESTS' ||
+              error.code === 'INVALID_INPUT')
+          ) {
+            return loginPage(request, reply, email, next, error.message, statusForCode[error.code]);
+          }
           throw error;
         }
       });
 
-    accountAction('/admin/account/password', async (staff, form) => {
-      await accounts.changePassword(
-        staff.user.id,
-        field(form, 'current'),
-        field(form, 'next'),
-        staff.token,
-      );
-      return 'password';
-    });
-    accountAction('/admin/account/totp/begin', async (staff) => ({
-      totpSetup: await accounts.beginTotpSetup(staff.user.id),
-    }));
-    accountAction('/admin/account/totp/confirm', async (staff, form) => {
-      await accounts.confirmTotp(staff.user.id, field(form, 'code').trim());
-      return 'totp';
-    });
-    accountAction('/admin/account/totp/disable', async (staff, form) => {
-      await accounts.disableTotp(staff.user.id, field(form, 'code').trim());
-      return 'totp-off';
-    });
-
-    // ---- Articles --------------------------------------------------------------------
-
-    function rowView(r: Awaited<ReturnType<Desk['list']>>[number]): ArticleRowView {
-      const scheduled =
-        r.status === 'published' && r.publishedAt !== null && r.publishedAt > clock.now();
-      const key = scheduled ? 'scheduled' : r.status;
-      return { ...r, statusKey: key, statusLabel: STATUS_LABELS[key] };
-    }
-
-    admin.get('/admin', async (request, reply) => {
-      const staff = staffOf(request);
-      const actor = actorOf(staff);
-      const canPublish = deskCan(actor.role, 'article.publish');
-      const [queue, mine, scheduled] = await Promise.all([
-        canPublish ? desk.list(actor, { status: 'submitted', limit: 50 }) : Promise.resolve([]),
-        desk.list(actor, { ownerId: actor.id, limit: 20 }),
-        canPublish ? desk.list(actor, { status: 'scheduled', limit: 20 }) : Promise.resolve([]),
-      ]);
-      return html(
-        reply,
-        renderDashboard(chrome(request, '/admin'), {
-          queue: queue.map(rowView),
-          mine: mine.map(rowView),
-          scheduled: scheduled.map(rowView),
-          canPublish,
-          mustChangePassword: staff.user.mustChangePassword,
-        }),
-      );
-    });
-
-    const LIST_FILTERS = [
-      { value: '', label: '전체' },
-      { value: 'draft', label: '작성 중' },
-      { value: 'submitted', label: '데스크 대기' },
-      { value: 'scheduled', label: '예약 송고' },
-      { value: 'published', label: '출고' },
-      { value: 'unpublished', label: '출고 취소' },
-      { value: 'trashed', label: '휴지통' },
-    ] as const;
-
-    admin.get('/admin/articles', async (request, reply) => {
-      const staff = staffOf(request);
-      const query = request.query as Record<string, string | undefined>;
-      const status = LIST_FILTERS.find((f) => f.value !== '' && f.value === query.status)?.value;
-      const after = /^(\d{1,15})-(\d{1,10})$/.exec(query.after ?? '');
-      const limit = 30;
-      const rows = await desk.list(actorOf(staff), {
-        status: status === '' ? undefined : status,
-        query: (query.q ?? '').slice(0, 100),
-        after: after ? { updatedAt: Number(after[1]), id: Number(after[2]) } : undefined,
-        limit,
+      admin.get('/2fa', async (request, reply) => {
+        const staff = staffOf(request);
+        if (!staff.session.secondFactorPending) return back(reply, '/admin');
+        return html(
+          reply,
+          renderSecondFactorPage({
+            siteName: deps.siteName,
+            stylesheet: deps.stylesheet.path,
+            csrfToken: staff.session.csrfToken,
+          }),
+        );
       });
-      const last = rows.at(-1);
-      const params = new URLSearchParams();
-      if (status) params.set('status', status);
-      if (query.q) params.set('q', query.q.slice(0, 100));
-      if (last) params.set('after', `${last.updatedAt}-${last.id}`);
-      return html(
-        reply,
-        renderArticleList(chrome(request, '/admin/articles'), {
-          heading: status
-            ? `기사 · ${LIST_FILTERS.find((f) => f.value === status)?.label ?? ''}`
-            : '기사',
-          filters: LIST_FILTERS.map((f) => ({ ...f, current: (status ?? '') === f.value })),
-          query: query.q ?? '',
-          rows: rows.map(rowView),
-          nextHref: rows.length === limit ? `/admin/articles?${params.toString()}` : null,
-          canCreate: deskCan(staff.user.role, 'article.create'),
-        }),
-      );
-    });
 
-    /** The editor's fields from a posted form, typed for the desk. */
-    function editorInput(form: FormBody) {
-      return {
-        sectionId: requiredId(form, 'sectionId', '섹션을 고르세요.'),
-        title: field(form, 'title'),
-        subtitle: field(form, 'subtitle'),
-        bodyHtml: field(form, 'bodyHtml'),
-        tags: tagList(field(form, 'tags')),
-        authorIds: fields(form, 'authorIds').map((v) => parseId(v)),
-        featuredPhotoId: optionalId(form, 'featuredPhotoId', '대표 사진 번호'),
-        isPhotoStory: checked(form, 'isPhotoStory'),
-        isBreaking: checked(form, 'isBreaking'),
-        seoTitle: field(form, 'seoTitle'),
-        seoDescription: field(form, 'seoDescription'),
-        embargoUntil: optionalKstTime(form, 'embargoUntil'),
-      };
-    }
-
-    async function editorOptions() {
-      const [sections, authors] = await Promise.all([
-        content.allSectionsForDesk(),
-        content.authors(),
-      ]);
-      return {
-        sections: sections.map((s) => ({
-          value: String(s.id),
-          label: s.parentName ? `${s.parentName} › ${s.name}` : s.name,
-        })),
-        authors: authors.map((a) => ({ value: String(a.id), label: `${a.name} <${a.email}>` })),
-      };
-    }
-
-    function formValues(form: FormBody): EditorView['values'] {
-      return {
-        title: field(form, 'title'),
-        subtitle: field(form, 'subtitle'),
-        bodyHtml: field(form, 'bodyHtml'),
-        sectionId: field(form, 'sectionId'),
-        tags: field(form, 'tags'),
-        authorIds: fields(form, 'authorIds'),
-        featuredPhotoId: field(form, 'featuredPhotoId'),
-        isPhotoStory: checked(form, 'isPhotoStory'),
-        isBreaking: checked(form, 'isBreaking'),
-        seoTitle: field(form, 'seoTitle'),
-        seoDescription: field(form, 'seoDescription'),
-        embargoUntil: field(form, 'embargoUntil'),
-      };
-    }
-
-    function articleValues(a: EditableArticle): EditorView['values'] {
-      return {
-        title: a.title,
-        subtitle: a.subtitle,
-        bodyHtml: a.bodyHtml,
-        sectionId: String(a.sectionId),
-        tags: a.tags.join(', '),
-        authorIds: a.authorIds.map(String),
-        featuredPhotoId: a.featuredPhotoId === null ? '' : String(a.featuredPhotoId),
-        isPhotoStory: a.isPhotoStory,
-        isBreaking: a.isBreaking,
-        seoTitle: a.seoTitle,
-        seoDescription: a.seoDescription,
-        embargoUntil: a.embargoUntil === null ? '' : toKstDateTimeLocal(a.embargoUntil),
-      };
-    }
-
-    const fieldErrors = (error: AppError): FieldErrors => {
-      const f = (error.details as { fields?: FieldErrors } | undefined)?.fields;
-      return f ?? { form: error.message };
-    };
-
-    async function newArticleView(
-      staff: Staff,
-      values: EditorView['values'],
-      errors: FieldErrors,
-    ): Promise<EditorView> {
-      return {
-        mode: 'new',
-        id: null,
-        status: null,
-        statusLabel: null,
-        values,
-        errors,
-        ...(await editorOptions()),
-        featuredPhoto: null,
-        canEdit: true,
-        actions: {
-          submit: false,
-          sendBack: false,
-          publish: false,
-          unpublish: false,
-          trash: false,
-          restore: false,
-          notices: false,
-        },
-        publishedAt: null,
-        publishAtValue: '',
-        publicUrl: null,
-        editingBy: null,
-        lastComment: null,
-        notices: [],
-      };
-      void staff;
-    }
-
-    admin.get('/admin/articles/new', async (request, reply) => {
-      const staff = staffOf(request);
-      requireDesk(staff, 'article.create');
-      const values: EditorView['values'] = {
-        title: '',
-        subtitle: '',
-        bodyHtml: '',
-        sectionId: '',
-        tags: '',
-        authorIds: staff.user.authorId === null ? [] : [String(staff.user.authorId)],
-        featuredPhotoId: '',
-        isPhotoStory: false,
-        isBreaking: false,
-        seoTitle: '',
-        seoDescription: '',
-        embargoUntil: '',
-      };
-      return html(
-        reply,
-        renderEditor(chrome(request, '/admin/articles'), await newArticleView(staff, values, {})),
-      );
-    });
-
-    admin.post('/admin/articles', async (request, reply) => {
-      const staff = staffOf(request);
-      requireDesk(staff, 'article.create');
-      const form = asForm(request.body);
-      try {
-        const id = await desk.create(actorOf(staff), editorInput(form));
-        return back(reply, `/admin/articles/${id}?ok=created`);
-      } catch (error) {
-        if (isAppError(error) && error.code === 'INVALID_INPUT') {
-          return html(
-            reply,
-            renderEditor(
-              chrome(request, '/admin/articles'),
-              await newArticleView(staff, formValues(form), fieldErrors(error)),
-            ),
-            400,
+      admin.post('/2fa', async (request, reply) => {
+        const staff = staffOf(request);
+        try {
+          await accounts.verifySecondFactor(
+            staff.token,
+            field(asForm(request.body), 'code').trim(),
           );
+          return back(reply, '/admin');
+        } catch (error) {
+          if (isAppError(error) && statusForCode[error.code] < 500) {
+            return html(
+              reply,
+              renderSecondFactorPage({
+                siteName: deps.siteName,
+                stylesheet: deps.stylesheet.path,
+                csrfToken: staff.session.csrfToken,
+                error: error.message,
+              }),
+              statusForCode[error.code],
+            );
+          }
+          throw error;
         }
-        throw error;
-      }
-    });
+      });
 
-    async function editView(
-      staff: Staff,
-      article: EditableArticle,
-      values: EditorView['values'],
-      errors: FieldErrors,
-    ): Promise<EditorView> {
-      const actor = actorOf(staff);
-      const now = clock.now();
-      const [options, events, notices, lock, photo] = await Promise.all([
-        editorOptions(),
-        desk.events(actor, article.id),
-        desk.notices(article.id),
-        desk.heartbeat(actor, article.id),
-        article.featuredPhotoId === null
-          ? Promise.resolve(null)
-          : photos.get(article.featuredPhotoId),
-      ]);
-      const scheduled =
-        article.status === 'published' && article.publishedAt !== null && article.publishedAt > now;
-      const statusKey = scheduled ? 'scheduled' : article.status;
-      const sentBack =
-        article.status === 'draft'
-          ? events.find((e) => e.kind === 'sent_back' || e.kind === 'submitted')
-          : undefined;
-      const role = actor.role;
-      const own = article.ownerId === actor.id;
-      return {
-        mode: 'edit',
-        id: article.id,
-        status: statusKey,
-        statusLabel: STATUS_LABELS[statusKey],
-        values,
-        errors,
-        ...options,
-        featuredPhoto: photo === null ? null : { src: photo.src, caption: photo.caption },
-        canEdit: desk.canEdit(actor, article),
-        actions: {
-          submit:
-            article.status === 'draft' &&
-            deskCan(role, 'article.submit') &&
-            desk.canEdit(actor, article),
-          sendBack: article.status === 'submitted' && deskCan(role, 'article.publish'),
-          publish: deskCan(role, 'article.publish') && article.status !== 'trashed',
-          unpublish: article.status === 'published' && deskCan(role, 'article.unpublish'),
-          trash:
-            article.status !== 'trashed' &&
-            (deskCan(role, 'article.trash') || (own && article.status === 'draft')),
-          restore:
-            article.status === 'trashed' &&
-            (deskCan(role, 'article.trash') || (own && article.trashedFrom === 'draft')),
-          notices: article.status === 'published' && !scheduled && deskCan(role, 'notice.add'),
-        },
-        publishedAt: article.publishedAt,
-        publishAtValue:
-          scheduled && article.publishedAt !== null ? toKstDateTimeLocal(article.publishedAt) : '',
-        publicUrl: article.status === 'published' && !scheduled ? `/news/${article.id}` : null,
-        editingBy: lock?.name ?? null,
-        lastComment:
-          sentBack?.kind === 'sent_back'
-            ? { text: sentBack.comment, by: sentBack.userName, at: sentBack.at }
-            : null,
-        notices,
-      };
-    }
+      admin.post('/logout', async (request, reply) => {
+        const staff = staffOf(request);
+        await accounts.logout(staff.token);
+        reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
+        return back(reply, '/admin/login');
+      });
 
-    admin.get('/admin/articles/:id', async (request, reply) => {
-      const staff = staffOf(request);
-      const id = parseId((request.params as { id: string }).id);
-      const article = await desk.get(actorOf(staff), id);
-      return html(
-        reply,
-        renderEditor(
-          chrome(request, '/admin/articles'),
-          await editView(staff, article, articleValues(article), {}),
-        ),
-      );
-    });
+      admin.post('/logout-everywhere', async (request, reply) => {
+        const staff = staffOf(request);
+        await accounts.logoutEverywhere(staff.user.id);
+        reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
+        return back(reply, '/admin/login');
+      });
 
-    admin.post('/admin/articles/:id', async (request, reply) => {
-      const staff = staffOf(request);
-      const id = parseId((request.params as { id: string }).id);
-      const form = asForm(request.body);
-      try {
-        await desk.save(actorOf(staff), id, editorInput(form));
-        return back(reply, `/admin/articles/${id}?ok=saved`);
-      } catch (error) {
-        if (isAppError(error) && error.code === 'INVALID_INPUT') {
-          const article = await desk.get(actorOf(staff), id);
-          return html(
-            reply,
-            renderEditor(
-              chrome(request, '/admin/articles'),
-              await editView(staff, article, formValues(form), fieldErrors(error)),
-            ),
-            400,
-          );
+      admin.get('/setup', async (request, reply) => {
+        const token = String((request.query as Record<string, unknown>).token ?? '');
+        const csrf = newToken();
+        reply.setCookie(LOGIN_CSRF_COOKIE, csrf, { ...cookieOptions(request), maxAge: 3600 });
+        return html(
+          reply,
+          renderSetupPage({
+            siteName: deps.siteName,
+            stylesheet: deps.stylesheet.path,
+            csrfToken: csrf,
+            token,
+          }),
+        );
+      });
+
+      admin.post('/setup', async (request, reply) => {
+        const form = asForm(request.body);
+        const token = field(form, 'token');
+        try {
+          await accounts.redeemSetupToken(token, field(form, 'password'));
+          return back(reply, '/admin/login?ok=setup');
+        } catch (error) {
+          if (isAppError(error) && statusForCode[error.code] < 500) {
+            const csrf = newToken();
+            reply.setCookie(LOGIN_CSRF_COOKIE, csrf, { ...cookieOptions(request), maxAge: 3600 });
+            return html(
+              reply,
+              renderSetupPage({
+                siteName: deps.siteName,
+                stylesheet: deps.stylesheet.path,
+                csrfToken: csrf,
+                token,
+                error: error.message,
+              }),
+              statusForCode[error.code],
+            );
+          }
+          throw error;
         }
-        throw error;
-      }
-    });
+      });
 
-    admin.post('/admin/articles/:id/autosave', async (request, reply) => {
-      const staff = staffOf(request);
-      const id = parseId((request.params as { id: string }).id);
-      try {
-        const saved = await desk.save(actorOf(staff), id, editorInput(asForm(request.body)), {
-          autosave: true,
+      // ---- Account ---------------------------------------------------------------------
+
+      async function accountPage(
+        request: FastifyRequest,
+        reply: FastifyReply,
+        extra: { error?: string; totpSetup?: { secret: string; uri: string } } = {},
+        status = 200,
+      ) {
+        const staff = staffOf(request);
+        return html(
+          reply,
+          renderAccount(chrome(request, '/admin/account'), {
+            mustChangePassword: staff.user.mustChangePassword,
+            totpEnabled: staff.user.totpEnabled,
+            sessions: await accounts.sessions(staff.user.id, staff.token),
+            ...extra,
+          }),
+          status,
+        );
+      }
+
+      admin.get('/account', (request, reply) => accountPage(request, reply));
+
+      const accountAction = (
+        path: string,
+        run: (
+          staff: Staff,
+          form: FormBody,
+        ) => Promise<string | { totpSetup: { secret: string; uri: string } }>,
+      ) =>
+        admin.post(path, async (request, reply) => {
+          const staff = staffOf(request);
+          try {
+            const result = await run(staff, asForm(request.body));
+            if (typeof result === 'string') return back(reply, `/admin/account?ok=${result}`);
+            return accountPage(request, reply, result);
+          } catch (error) {
+            if (isAppError(error) && statusForCode[error.code] < 500)
+              return accountPage(
+                request,
+                reply,
+                { error: error.message },
+                statusForCode[error.code],
+              );
+            throw error;
+          }
         });
-        return reply.send({ ok: true, savedAt: toKstDateTimeLocal(saved.updatedAt).slice(11) });
-      } catch (error) {
-        if (isAppError(error) && error.code === 'INVALID_INPUT') {
-          return reply
-            .code(400)
-            .send({ ok: false, error: error.message, fields: fieldErrors(error) });
-        }
-        throw error;
+
+      accountAction('/account/password', async (staff, form) => {
+        await accounts.changePassword(
+          staff.user.id,
+          field(form, 'current'),
+          field(form, 'next'),
+          staff.token,
+        );
+        return 'password';
+      });
+      accountAction('/account/totp/begin', async (staff) => ({
+        totpSetup: await accounts.beginTotpSetup(staff.user.id),
+      }));
+      accountAction('/account/totp/confirm', async (staff, form) => {
+        await accounts.confirmTotp(staff.user.id, field(form, 'code').trim());
+        return 'totp';
+      });
+      accountAction('/account/totp/disable', async (staff, form) => {
+        await accounts.disableTotp(staff.user.id, field(form, 'code').trim());
+        return 'totp-off';
+      });
+
+      // ---- Articles --------------------------------------------------------------------
+
+      function rowView(r: Awaited<ReturnType<Desk['list']>>[number]): ArticleRowView {
+        const scheduled =
+          r.status === 'published' && r.publishedAt !== null && r.publishedAt > clock.now();
+        const key = scheduled ? 'scheduled' : r.status;
+        return { ...r, statusKey: key, statusLabel: STATUS_LABELS[key] };
       }
-    });
 
-    admin.post('/admin/articles/:id/heartbeat', async (request, reply) => {
-      const staff = staffOf(request);
-      const id = parseId((request.params as { id: string }).id);
-      await desk.get(actorOf(staff), id);
-      const other = await desk.heartbeat(actorOf(staff), id);
-      return reply.send({ editingBy: other?.name ?? null });
-    });
+      admin.get('/', async (request, reply) => {
+        const staff = staffOf(request);
+        const actor = actorOf(staff);
+        const canPublish = deskCan(actor.role, 'article.publish');
+        const [queue, mine, scheduled] = await Promise.all([
+          canPublish ? desk.list(actor, { status: 'submitted', limit: 50 }) : Promise.resolve([]),
+          desk.list(actor, { ownerId: actor.id, limit: 20 }),
+          canPublish ? desk.list(actor, { status: 'scheduled', limit: 20 }) : Promise.resolve([]),
+        ]);
+        return html(
+          reply,
+          renderDashboard(chrome(request, '/admin'), {
+            queue: queue.map(rowView),
+            mine: mine.map(rowView),
+            scheduled: scheduled.map(rowView),
+            canPublish,
+            mustChangePassword: staff.user.mustChangePassword,
+          }),
+        );
+      });
 
-    const workflow = (
-      path: string,
-      flash: (form: FormBody) => string,
-      run: (actor: Actor, id: number, form: FormBody) => Promise<void>,
-    ) =>
-      admin.post(`/admin/articles/:id/${path}`, async (request, reply) => {
+      const LIST_FILTERS = [
+        { value: '', label: '전체' },
+        { value: 'draft', label: '작성 중' },
+        { value: 'submitted', label: '데스크 대기' },
+        { value: 'scheduled', label: '예약 송고' },
+        { value: 'published', label: '출고' },
+        { value: 'unpublished', label: '출고 취소' },
+        { value: 'trashed', label: '휴지통' },
+      ] as const;
+
+      admin.get('/articles', async (request, reply) => {
+        const staff = staffOf(request);
+        const query = request.query as Record<string, string | undefined>;
+        const status = LIST_FILTERS.find((f) => f.value !== '' && f.value === query.status)?.value;
+        const after = /^(\d{1,15})-(\d{1,10})$/.exec(query.after ?? '');
+        const limit = 30;
+        const rows = await desk.list(actorOf(staff), {
+          status: status === '' ? undefined : status,
+          query: (query.q ?? '').slice(0, 100),
+          after: after ? { updatedAt: Number(after[1]), id: Number(after[2]) } : undefined,
+          limit,
+        });
+        const last = rows.at(-1);
+        const params = new URLSearchParams();
+        if (status) params.set('status', status);
+        if (query.q) params.set('q', query.q.slice(0, 100));
+        if (last) params.set('after', `${last.updatedAt}-${last.id}`);
+        return html(
+          reply,
+          renderArticleList(chrome(request, '/admin/articles'), {
+            heading: status
+              ? `기사 · ${LIST_FILTERS.find((f) => f.value === status)?.label ?? ''}`
+              : '기사',
+            filters: LIST_FILTERS.map((f) => ({ ...f, current: (status ?? '') === f.value })),
+            query: query.q ?? '',
+            rows: rows.map(rowView),
+            nextHref: rows.length === limit ? `/admin/articles?${params.toString()}` : null,
+            canCreate: deskCan(staff.user.role, 'article.create'),
+          }),
+        );
+      });
+
+      /** The editor's fields from a posted form, typed for the desk. */
+      function editorInput(form: FormBody) {
+        return {
+          sectionId: requiredId(form, 'sectionId', '섹션을 고르세요.'),
+          title: field(form, 'title'),
+          subtitle: field(form, 'subtitle'),
+          bodyHtml: field(form, 'bodyHtml'),
+          tags: tagList(field(form, 'tags')),
+          authorIds: fields(form, 'authorIds').map((v) => parseId(v)),
+          featuredPhotoId: optionalId(form, 'featuredPhotoId', '대표 사진 번호'),
+          isPhotoStory: checked(form, 'isPhotoStory'),
+          isBreaking: checked(form, 'isBreaking'),
+          seoTitle: field(form, 'seoTitle'),
+          seoDescription: field(form, 'seoDescription'),
+          embargoUntil: optionalKstTime(form, 'embargoUntil'),
+        };
+      }
+
+      async function editorOptions() {
+        const [sections, authors] = await Promise.all([
+          content.allSectionsForDesk(),
+          content.authors(),
+        ]);
+        return {
+          sections: sections.map((s) => ({
+            value: String(s.id),
+            label: s.parentName ? `${s.parentName} › ${s.name}` : s.name,
+          })),
+          authors: authors.map((a) => ({ value: String(a.id), label: `${a.name} <${a.email}>` })),
+        };
+      }
+
+      function formValues(form: FormBody): EditorView['values'] {
+        return {
+          title: field(form, 'title'),
+          subtitle: field(form, 'subtitle'),
+          bodyHtml: field(form, 'bodyHtml'),
+          sectionId: field(form, 'sectionId'),
+          tags: field(form, 'tags'),
+          authorIds: fields(form, 'authorIds'),
+          featuredPhotoId: field(form, 'featuredPhotoId'),
+          isPhotoStory: checked(form, 'isPhotoStory'),
+          isBreaking: checked(form, 'isBreaking'),
+          seoTitle: field(form, 'seoTitle'),
+          seoDescription: field(form, 'seoDescription'),
+          embargoUntil: field(form, 'embargoUntil'),
+        };
+      }
+
+      function articleValues(a: EditableArticle): EditorView['values'] {
+        return {
+          title: a.title,
+          subtitle: a.subtitle,
+          bodyHtml: a.bodyHtml,
+          sectionId: String(a.sectionId),
+          tags: a.tags.join(', '),
+          authorIds: a.authorIds.map(String),
+          featuredPhotoId: a.featuredPhotoId === null ? '' : String(a.featuredPhotoId),
+          isPhotoStory: a.isPhotoStory,
+          isBreaking: a.isBreaking,
+          seoTitle: a.seoTitle,
+          seoDescription: a.seoDescription,
+          embargoUntil: a.embargoUntil === null ? '' : toKstDateTimeLocal(a.embargoUntil),
+        };
+      }
+
+      const fieldErrors = (error: AppError): FieldErrors => {
+        const f = (error.details as { fields?: FieldErrors } | undefined)?.fields;
+        return f ?? { form: error.message };
+      };
+
+      async function newArticleView(
+        staff: Staff,
+        values: EditorView['values'],
+        errors: FieldErrors,
+      ): Promise<EditorView> {
+        return {
+          mode: 'new',
+          id: null,
+          status: null,
+          statusLabel: null,
+          values,
+          errors,
+          ...(await editorOptions()),
+          featuredPhoto: null,
+          canEdit: true,
+          actions: {
+            submit: false,
+            sendBack: false,
+            publish: false,
+            unpublish: false,
+            trash: false,
+            restore: false,
+            notices: false,
+          },
+          publishedAt: null,
+          publishAtValue: '',
+          publicUrl: null,
+          editingBy: null,
+          lastComment: null,
+          notices: [],
+        };
+        void staff;
+      }
+
+      admin.get('/articles/new', async (request, reply) => {
+        const staff = staffOf(request);
+        requireDesk(staff, 'article.create');
+        const values: EditorView['values'] = {
+          title: '',
+          subtitle: '',
+          bodyHtml: '',
+          sectionId: '',
+          tags: '',
+          authorIds: staff.user.authorId === null ? [] : [String(staff.user.authorId)],
+          featuredPhotoId: '',
+          isPhotoStory: false,
+          isBreaking: false,
+          seoTitle: '',
+          seoDescription: '',
+          embargoUntil: '',
+        };
+        return html(
+          reply,
+          renderEditor(chrome(request, '/admin/articles'), await newArticleView(staff, values, {})),
+        );
+      });
+
+      admin.post('/articles', async (request, reply) => {
+        const staff = staffOf(request);
+        requireDesk(staff, 'article.create');
+        const form = asForm(request.body);
+        try {
+          const id = await desk.create(actorOf(staff), editorInput(form));
+          return back(reply, `/admin/articles/${id}?ok=created`);
+        } catch (error) {
+          if (isAppError(error) && error.code === 'INVALID_INPUT') {
+            return html(
+              reply,
+              renderEditor(
+                chrome(request, '/admin/articles'),
+                await newArticleView(staff, formValues(form), fieldErrors(error)),
+              ),
+              400,
+            );
+          }
+          throw error;
+        }
+      });
+
+      async function editView(
+        staff: Staff,
+        article: EditableArticle,
+        values: EditorView['values'],
+        errors: FieldErrors,
+      ): Promise<EditorView> {
+        const actor = actorOf(staff);
+        const now = clock.now();
+        const [options, events, notices, lock, photo] = await Promise.all([
+          editorOptions(),
+          desk.events(actor, article.id),
+          desk.notices(article.id),
+          desk.heartbeat(actor, article.id),
+          article.featuredPhotoId === null
+            ? Promise.resolve(null)
+            : photos.get(article.featuredPhotoId),
+        ]);
+        const scheduled =
+          article.status === 'published' &&
+          article.publishedAt !== null &&
+          article.publishedAt > now;
+        const statusKey = scheduled ? 'scheduled' : article.status;
+        const sentBack =
+          article.status === 'draft'
+            ? events.find((e) => e.kind === 'sent_back' || e.kind === 'submitted')
+            : undefined;
+        const role = actor.role;
+        const own = article.ownerId === actor.id;
+        return {
+          mode: 'edit',
+          id: article.id,
+          status: statusKey,
+          statusLabel: STATUS_LABELS[statusKey],
+          values,
+          errors,
+          ...options,
+          featuredPhoto: photo === null ? null : { src: photo.src, caption: photo.caption },
+          canEdit: desk.canEdit(actor, article),
+          actions: {
+            submit:
+              article.status === 'draft' &&
+              deskCan(role, 'article.submit') &&
+              desk.canEdit(actor, article),
+            sendBack: article.status === 'submitted' && deskCan(role, 'article.publish'),
+            publish: deskCan(role, 'article.publish') && article.status !== 'trashed',
+            unpublish: article.status === 'published' && deskCan(role, 'article.unpublish'),
+            trash:
+              article.status !== 'trashed' &&
+              (deskCan(role, 'article.trash') || (own && article.status === 'draft')),
+            restore:
+              article.status === 'trashed' &&
+              (deskCan(role, 'article.trash') || (own && article.trashedFrom === 'draft')),
+            notices: article.status === 'published' && !scheduled && deskCan(role, 'notice.add'),
+          },
+          publishedAt: article.publishedAt,
+          publishAtValue:
+            scheduled && article.publishedAt !== null
+              ? toKstDateTimeLocal(article.publishedAt)
+              : '',
+          publicUrl: article.status === 'published' && !scheduled ? `/news/${article.id}` : null,
+          editingBy: lock?.name ?? null,
+          lastComment:
+            sentBack?.kind === 'sent_back'
+              ? { text: sentBack.comment, by: sentBack.userName, at: sentBack.at }
+              : null,
+          notices,
+        };
+      }
+
+      admin.get('/articles/:id', async (request, reply) => {
+        const staff = staffOf(request);
+        const id = parseId((request.params as { id: string }).id);
+        const article = await desk.get(actorOf(staff), id);
+        return html(
+          reply,
+          renderEditor(
+            chrome(request, '/admin/articles'),
+            await editView(staff, article, articleValues(article), {}),
+          ),
+        );
+      });
+
+      admin.post('/articles/:id', async (request, reply) => {
         const staff = staffOf(request);
         const id = parseId((request.params as { id: string }).id);
         const form = asForm(request.body);
-        await run(actorOf(staff), id, form);
-        return back(reply, `/admin/articles/${id}?ok=${flash(form)}`);
+        try {
+          await desk.save(actorOf(staff), id, editorInput(form));
+          return back(reply, `/admin/articles/${id}?ok=saved`);
+        } catch (error) {
+          if (isAppError(error) && error.code === 'INVALID_INPUT') {
+            const article = await desk.get(actorOf(staff), id);
+            return html(
+              reply,
+              renderEditor(
+                chrome(request, '/admin/articles'),
+                await editView(staff, article, formValues(form), fieldErrors(error)),
+              ),
+              400,
+            );
+          }
+          throw error;
+        }
       });
 
-    workflow(
-      'submit',
-      () => 'submitted',
-      (actor, id) => desk.submit(actor, id),
-    );
-    workflow(
-      'send-back',
-      () => 'sent-back',
-      (actor, id, form) => desk.sendBack(actor, id, field(form, 'comment')),
-    );
-    workflow(
-      'publish',
-      (form) => (field(form, 'publishAt').trim() === '' ? 'published' : 'scheduled'),
-      async (actor, id, form) => {
-        const at = optionalKstTime(form, 'publishAt');
-        await desk.publish(actor, id, at);
-      },
-    );
-    workflow(
-      'unpublish',
-      () => 'unpublished',
-      (actor, id) => desk.unpublish(actor, id),
-    );
-    workflow(
-      'trash',
-      () => 'trashed',
-      (actor, id) => desk.trash(actor, id),
-    );
-    workflow(
-      'restore',
-      () => 'restored',
-      (actor, id) => desk.restore(actor, id),
-    );
-    workflow(
-      'notices',
-      () => 'notice',
-      (actor, id, form) => {
-        const kind = field(form, 'kind') === 'reply' ? 'reply' : 'correction';
-        return desk.addNotice(actor, id, kind, field(form, 'body'));
-      },
-    );
-
-    admin.get('/admin/articles/:id/history', async (request, reply) => {
-      const staff = staffOf(request);
-      const actor = actorOf(staff);
-      const id = parseId((request.params as { id: string }).id);
-      const article = await desk.get(actor, id);
-      const [events, revisions] = await Promise.all([
-        desk.events(actor, id),
-        desk.revisions(actor, id),
-      ]);
-      return html(
-        reply,
-        renderHistory(chrome(request, '/admin/articles'), {
-          id,
-          title: article.title,
-          events: events.map((e) => ({ ...e, label: EVENT_LABELS[e.kind] ?? e.kind })),
-          revisions,
-          canRestore: desk.canEdit(actor, article),
-        }),
-      );
-    });
-
-    admin.get('/admin/articles/:id/revisions/:rev', async (request, reply) => {
-      const staff = staffOf(request);
-      const actor = actorOf(staff);
-      const params = request.params as { id: string; rev: string };
-      const id = parseId(params.id);
-      const revId = parseId(params.rev);
-      const article = await desk.get(actor, id);
-      const list = await desk.revisions(actor, id);
-      const index = list.findIndex((r) => r.id === revId);
-      if (index === -1) throw new AppError('NOT_FOUND', '그 판을 찾을 수 없습니다.');
-      const rev = await desk.revision(actor, id, revId);
-      const previousSummary = list[index + 1];
-      const previous =
-        previousSummary === undefined ? null : await desk.revision(actor, id, previousSummary.id);
-      const diff = (label: string, before: string, after: string) => ({
-        field: label,
-        parts: diffWordsWithSpace(before, after).map((p) => ({
-          kind: p.added ? ('added' as const) : p.removed ? ('removed' as const) : ('same' as const),
-          text: p.value,
-        })),
-      });
-      return html(
-        reply,
-        renderRevision(chrome(request, '/admin/articles'), {
-          articleId: id,
-          revisionId: revId,
-          label: index === 0 ? '현재 판' : `${list.length - index}판`,
-          createdAt: rev.createdAt,
-          userName: rev.userName,
-          comparedWith: previous === null ? '빈 기사' : '바로 앞 판',
-          diffs: [
-            diff('제목', previous?.title ?? '', rev.title),
-            diff('부제', previous?.subtitle ?? '', rev.subtitle),
-            diff('본문', htmlToText(previous?.bodyHtml ?? ''), htmlToText(rev.bodyHtml)),
-          ],
-          canRestore: index !== 0 && desk.canEdit(actor, article),
-        }),
-      );
-    });
-
-    admin.post('/admin/articles/:id/revisions/:rev/restore', async (request, reply) => {
-      const staff = staffOf(request);
-      const params = request.params as { id: string; rev: string };
-      const id = parseId(params.id);
-      await desk.restoreRevision(actorOf(staff), id, parseId(params.rev));
-      return back(reply, `/admin/articles/${id}?ok=revision-restored`);
-    });
-
-    // ---- Photos ----------------------------------------------------------------------
-
-    async function library(request: FastifyRequest) {
-      const query = request.query as Record<string, string | undefined>;
-      const before = /^[1-9]\d{0,9}$/.test(query.before ?? '') ? Number(query.before) : undefined;
-      const q = (query.q ?? '').slice(0, 100);
-      const limit = 24;
-      const items = await photos.search({
-        ...(q ? { query: q } : {}),
-        ...(before ? { before } : {}),
-        limit,
-      });
-      const last = items.at(-1);
-      const nextHref =
-        items.length === limit && last
-          ? `/admin/photos?${new URLSearchParams({ ...(q ? { q } : {}), before: String(last.id) }).toString()}`
-          : null;
-      return { q, items, nextHref };
-    }
-
-    admin.get('/admin/photos', async (request, reply) => {
-      const { q, items, nextHref } = await library(request);
-      return html(
-        reply,
-        renderPhotoLibrary(chrome(request, '/admin/photos'), { query: q, items, nextHref }),
-      );
-    });
-
-    admin.get('/admin/photos.json', async (request, reply) => {
-      const { items, nextHref } = await library(request);
-      return reply.send({
-        items,
-        next: nextHref === null ? null : nextHref.replace('/admin/photos?', '/admin/photos.json?'),
-      });
-    });
-
-    admin.post('/admin/photos', async (request, reply) => {
-      const staff = staffOf(request);
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      const text = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
-      const file = body.file;
-      const fromEditor =
-        (request.headers.accept ?? '').includes('application/json') ||
-        request.headers['x-requested-with'] === 'fetch';
-      if (!Buffer.isBuffer(file) || file.length === 0) {
-        throw new AppError('INVALID_INPUT', '사진 파일을 골라 주세요.');
-      }
-      const photo = await photos.ingest(file, {
-        caption: text('caption'),
-        credit: text('credit'),
-        alt: text('alt'),
-        uploadedBy: staff.user.id,
-        originalName: '',
-      });
-      if (fromEditor) {
-        return reply.send({ ...photo, sizes: '(min-width: 1024px) 680px, 100vw' });
-      }
-      return back(reply, '/admin/photos?ok=uploaded');
-    });
-
-    admin.post('/admin/photos/:id', async (request, reply) => {
-      staffOf(request);
-      const id = parseId((request.params as { id: string }).id);
-      const form = asForm(request.body);
-      await photos.updateText(id, {
-        caption: field(form, 'caption'),
-        credit: field(form, 'credit'),
-        alt: field(form, 'alt'),
-      });
-      return back(reply, '/admin/photos?ok=saved');
-    });
-
-    // ---- Sections ----------------------------------------------------------------------
-
-    async function sectionsPage(
-      request: FastifyRequest,
-      reply: FastifyReply,
-      extra: { error?: string; values?: Record<string, string> } = {},
-      status = 200,
-    ) {
-      const sections = await content.allSectionsForDesk();
-      return html(
-        reply,
-        renderSections(chrome(request, '/admin/sections'), {
-          sections: sections.map((s) => ({
-            id: s.id,
-            name: s.name,
-            slug: s.slug,
-            position: s.position,
-            hidden: s.hidden,
-            layout: s.layout,
-            parentName: s.parentName,
-          })),
-          ...extra,
-        }),
-        status,
-      );
-    }
-
-    admin.get('/admin/sections', async (request, reply) => {
-      requireDesk(staffOf(request), 'section.manage');
-      return sectionsPage(request, reply);
-    });
-
-    admin.post('/admin/sections', async (request, reply) => {
-      requireDesk(staffOf(request), 'section.manage');
-      const form = asForm(request.body);
-      const values = {
-        name: field(form, 'name'),
-        slug: field(form, 'slug').trim(),
-        layout: field(form, 'layout'),
-      };
-      try {
-        const existing = await content.allSectionsForDesk();
-        await deps.writer.createSection({
-          name: values.name,
-          slug: values.slug,
-          layout: values.layout === 'photo' ? 'photo' : 'list',
-          position: Math.max(0, ...existing.map((s) => s.position)) + 1,
-        });
-        return back(reply, '/admin/sections?ok=section');
-      } catch (error) {
-        if (isAppError(error) && (error.code === 'INVALID_INPUT' || error.code === 'CONFLICT'))
-          return sectionsPage(request, reply, { error: error.message, values }, 400);
-        throw error;
-      }
-    });
-
-    admin.post('/admin/sections/:id', async (request, reply) => {
-      requireDesk(staffOf(request), 'section.manage');
-      const id = parseId((request.params as { id: string }).id);
-      const form = asForm(request.body);
-      const position = field(form, 'position').trim();
-      try {
-        if (!/^-?\d{1,6}$/.test(position))
-          throw new AppError('INVALID_INPUT', '순서는 숫자로 입력하세요.');
-        await deps.writer.updateSection(id, {
-          name: field(form, 'name'),
-          position: Number(position),
-          hidden: checked(form, 'hidden'),
-        });
-        return back(reply, '/admin/sections?ok=section');
-      } catch (error) {
-        if (isAppError(error) && error.code === 'INVALID_INPUT')
-          return sectionsPage(request, reply, { error: error.message }, 400);
-        throw error;
-      }
-    });
-
-    // ---- Front page ------------------------------------------------------------------
-
-    async function frontPage(
-      request: FastifyRequest,
-      reply: FastifyReply,
-      error?: string,
-      status = 200,
-    ) {
-      const [arrangement, navigation, recent] = await Promise.all([
-        front.arrangement(),
-        content.navigation(),
-        content.latestPublished(30),
-      ]);
-      const titles = new Map(recent.map((r) => [r.id, r.title]));
-      const missing = [...arrangement.values()].flat().filter((id) => !titles.has(id));
-      for (const t of await content.titles(missing)) titles.set(t.id, t.title);
-      const area = (key: string, label: string, places: number) => ({
-        area: key,
-        label,
-        places,
-        chosen: (arrangement.get(key) ?? []).map((id) => ({
-          id,
-          title: titles.get(id) ?? '(출고되지 않은 기사)',
-        })),
-      });
-      return html(
-        reply,
-        renderFrontDesk(chrome(request, '/admin/front'), {
-          areas: [
-            area('headline', '머리기사', FRONT_AREAS.headline),
-            area('top', '주요 기사', FRONT_AREAS.top),
-            ...navigation
-              .filter((s) => s.layout === 'list')
-              .map((s) => area(`section:${s.id}`, `${s.name} 상자`, 6)),
-          ],
-          recent: recent.map((r) => ({ id: r.id, title: r.title, section: r.section.name })),
-          ...(error !== undefined ? { error } : {}),
-        }),
-        status,
-      );
-    }
-
-    admin.get('/admin/front', async (request, reply) => {
-      requireDesk(staffOf(request), 'front.arrange');
-      return frontPage(request, reply);
-    });
-
-    admin.post('/admin/front', async (request, reply) => {
-      const staff = staffOf(request);
-      requireDesk(staff, 'front.arrange');
-      const form = asForm(request.body);
-      try {
-        await front.arrange(actorOf(staff), field(form, 'area'), idList(field(form, 'articleIds')));
-        return back(reply, '/admin/front?ok=arranged');
-      } catch (error) {
-        if (isAppError(error) && error.code === 'INVALID_INPUT')
-          return frontPage(request, reply, error.message, 400);
-        throw error;
-      }
-    });
-
-    // ---- Staff -------------------------------------------------------------------------
-
-    async function staffPage(
-      request: FastifyRequest,
-      reply: FastifyReply,
-      extra: {
-        error?: string;
-        invited?: { email: string; link: string };
-        values?: Record<string, string>;
-      } = {},
-      status = 200,
-    ) {
-      const users = await accounts.listUsers();
-      return html(
-        reply,
-        renderStaff(chrome(request, '/admin/staff'), {
-          staff: users.map((u) => ({
-            id: u.id,
-            name: u.name,
-            email: u.email,
-            role: u.role,
-            disabled: u.disabled,
-            totp: u.totpEnabled,
-          })),
-          ...extra,
-        }),
-        status,
-      );
-    }
-
-    const ROLES: readonly StaffRole[] = ['admin', 'desk', 'reporter', 'contributor'];
-    const roleOf = (text: string): StaffRole => {
-      const role = ROLES.find((r) => r === text);
-      if (role === undefined) throw new AppError('INVALID_INPUT', '역할을 고르세요.');
-      return role;
-    };
-
-    admin.get('/admin/staff', async (request, reply) => {
-      requireAdmin(staffOf(request));
-      return staffPage(request, reply);
-    });
-
-    admin.post('/admin/staff', async (request, reply) => {
-      requireAdmin(staffOf(request));
-      const form = asForm(request.body);
-      const values = {
-        name: field(form, 'name'),
-        email: field(form, 'email'),
-        role: field(form, 'role'),
-      };
-      try {
-        const { setupToken } = await accounts.invite({
-          name: values.name,
-          email: values.email,
-          role: roleOf(values.role),
-        });
-        const origin = `${request.protocol}://${request.host}`;
-        return staffPage(request, reply, {
-          invited: {
-            email: values.email.trim().toLowerCase(),
-            link: `${origin}/admin/setup?token=${setupToken}`,
-          },
-        });
-      } catch (error) {
-        if (isAppError(error) && (error.code === 'INVALID_INPUT' || error.code === 'CONFLICT'))
-          return staffPage(request, reply, { error: error.message, values }, 400);
-        throw error;
-      }
-    });
-
-    admin.post('/admin/staff/:id', async (request, reply) => {
-      const staff = staffOf(request);
-      requireAdmin(staff);
-      const id = parseId((request.params as { id: string }).id);
-      const form = asForm(request.body);
-      if (id === staff.user.id)
-        throw new AppError('INVALID_INPUT', '자기 계정의 역할이나 사용 여부는 바꿀 수 없습니다.');
-      if (field(form, 'action') === 'disable') await accounts.disableUser(id);
-      else await accounts.setRole(id, roleOf(field(form, 'role')));
-      return back(reply, '/admin/staff?ok=staff');
-    });
-
-    // ---- Import API --------------------------------------------------------------------
-
-    if (deps.importRecords !== undefined) {
-      const importRecords = deps.importRecords;
-      admin.post('/admin/api/import', async (request, reply) => {
+      admin.post('/articles/:id/autosave', async (request, reply) => {
         const staff = staffOf(request);
-        requireDesk(staff, 'article.publish');
-        if (typeof request.body !== 'string')
-          throw new AppError(
-            'INVALID_INPUT',
-            '본문은 NDJSON(한 줄에 기사 하나)이어야 합니다. Content-Type: application/x-ndjson',
-          );
-        return reply.send(await importRecords(request.body, actorOf(staff)));
+        const id = parseId((request.params as { id: string }).id);
+        try {
+          const saved = await desk.save(actorOf(staff), id, editorInput(asForm(request.body)), {
+            autosave: true,
+          });
+          return reply.send({ ok: true, savedAt: toKstDateTimeLocal(saved.updatedAt).slice(11) });
+        } catch (error) {
+          if (isAppError(error) && error.code === 'INVALID_INPUT') {
+            return reply
+              .code(400)
+              .send({ ok: false, error: error.message, fields: fieldErrors(error) });
+          }
+          throw error;
+        }
       });
-    }
-  });
+
+      admin.post('/articles/:id/heartbeat', async (request, reply) => {
+        const staff = staffOf(request);
+        const id = parseId((request.params as { id: string }).id);
+        await desk.get(actorOf(staff), id);
+        const other = await desk.heartbeat(actorOf(staff), id);
+        return reply.send({ editingBy: other?.name ?? null });
+      });
+
+      const workflow = (
+        path: string,
+        flash: (form: FormBody) => string,
+        run: (actor: Actor, id: number, form: FormBody) => Promise<void>,
+      ) =>
+        admin.post(`/articles/:id/${path}`, async (request, reply) => {
+          const staff = staffOf(request);
+          const id = parseId((request.params as { id: string }).id);
+          const form = asForm(request.body);
+          await run(actorOf(staff), id, form);
+          return back(reply, `/admin/articles/${id}?ok=${flash(form)}`);
+        });
+
+      workflow(
+        'submit',
+        () => 'submitted',
+        (actor, id) => desk.submit(actor, id),
+      );
+      workflow(
+        'send-back',
+        () => 'sent-back',
+        (actor, id, form) => desk.sendBack(actor, id, field(form, 'comment')),
+      );
+      workflow(
+        'publish',
+        (form) => (field(form, 'publishAt').trim() === '' ? 'published' : 'scheduled'),
+        async (actor, id, form) => {
+          const at = optionalKstTime(form, 'publishAt');
+          await desk.publish(actor, id, at);
+        },
+      );
+      workflow(
+        'unpublish',
+        () => 'unpublished',
+        (actor, id) => desk.unpublish(actor, id),
+      );
+      workflow(
+        'trash',
+        () => 'trashed',
+        (actor, id) => desk.trash(actor, id),
+      );
+      workflow(
+        'restore',
+        () => 'restored',
+        (actor, id) => desk.restore(actor, id),
+      );
+      workflow(
+        'notices',
+        () => 'notice',
+        (actor, id, form) => {
+          const kind = field(form, 'kind') === 'reply' ? 'reply' : 'correction';
+          return desk.addNotice(actor, id, kind, field(form, 'body'));
+        },
+      );
+
+      admin.get('/articles/:id/history', async (request, reply) => {
+        const staff = staffOf(request);
+        const actor = actorOf(staff);
+        const id = parseId((request.params as { id: string }).id);
+        const article = await desk.get(actor, id);
+        const [events, revisions] = await Promise.all([
+          desk.events(actor, id),
+          desk.revisions(actor, id),
+        ]);
+        return html(
+          reply,
+          renderHistory(chrome(request, '/admin/articles'), {
+            id,
+            title: article.title,
+            events: events.map((e) => ({ ...e, label: EVENT_LABELS[e.kind] ?? e.kind })),
+            revisions,
+            canRestore: desk.canEdit(actor, article),
+          }),
+        );
+      });
+
+      admin.get('/articles/:id/revisions/:rev', async (request, reply) => {
+        const staff = staffOf(request);
+        const actor = actorOf(staff);
+        const params = request.params as { id: string; rev: string };
+        const id = parseId(params.id);
+        const revId = parseId(params.rev);
+        const article = await desk.get(actor, id);
+        const list = await desk.revisions(actor, id);
+        const index = list.findIndex((r) => r.id === revId);
+        if (index === -1) throw new AppError('NOT_FOUND', '그 판을 찾을 수 없습니다.');
+        const rev = await desk.revision(actor, id, revId);
+        const previousSummary = list[index + 1];
+        const previous =
+          previousSummary === undefined ? null : await desk.revision(actor, id, previousSummary.id);
+        const diff = (label: string, before: string, after: string) => ({
+          field: label,
+          parts: diffWordsWithSpace(before, after).map((p) => ({
+            kind: p.added
+              ? ('added' as const)
+              : p.removed
+                ? ('removed' as const)
+                : ('same' as const),
+            text: p.value,
+          })),
+        });
+        return html(
+          reply,
+          renderRevision(chrome(request, '/admin/articles'), {
+            articleId: id,
+            revisionId: revId,
+            label: index === 0 ? '현재 판' : `${list.length - index}판`,
+            createdAt: rev.createdAt,
+            userName: rev.userName,
+            comparedWith: previous === null ? '빈 기사' : '바로 앞 판',
+            diffs: [
+              diff('제목', previous?.title ?? '', rev.title),
+              diff('부제', previous?.subtitle ?? '', rev.subtitle),
+              diff('본문', htmlToText(previous?.bodyHtml ?? ''), htmlToText(rev.bodyHtml)),
+            ],
+            canRestore: index !== 0 && desk.canEdit(actor, article),
+          }),
+        );
+      });
+
+      admin.post('/articles/:id/revisions/:rev/restore', async (request, reply) => {
+        const staff = staffOf(request);
+        const params = request.params as { id: string; rev: string };
+        const id = parseId(params.id);
+        await desk.restoreRevision(actorOf(staff), id, parseId(params.rev));
+        return back(reply, `/admin/articles/${id}?ok=revision-restored`);
+      });
+
+      // ---- Photos ----------------------------------------------------------------------
+
+      async function library(request: FastifyRequest) {
+        const query = request.query as Record<string, string | undefined>;
+        const before = /^[1-9]\d{0,9}$/.test(query.before ?? '') ? Number(query.before) : undefined;
+        const q = (query.q ?? '').slice(0, 100);
+        const limit = 24;
+        const { items, nextBefore } = await photos.search({
+          ...(q ? { query: q } : {}),
+          ...(before ? { before } : {}),
+          limit,
+        });
+        const nextHref =
+          nextBefore === null
+            ? null
+            : `/admin/photos?${new URLSearchParams({ ...(q ? { q } : {}), before: String(nextBefore) }).toString()}`;
+        return { q, items, nextHref };
+      }
+
+      admin.get('/photos', async (request, reply) => {
+        const { q, items, nextHref } = await library(request);
+        return html(
+          reply,
+          renderPhotoLibrary(chrome(request, '/admin/photos'), { query: q, items, nextHref }),
+        );
+      });
+
+      admin.get('/photos.json', async (request, reply) => {
+        const { items, nextHref } = await library(request);
+        return reply.send({
+          items,
+          next:
+            nextHref === null ? null : nextHref.replace('/admin/photos?', '/admin/photos.json?'),
+        });
+      });
+
+      admin.post('/photos', async (request, reply) => {
+        const staff = staffOf(request);
+        const body = (request.body ?? {}) as Record<string, unknown>;
+        const text = (name: string) =>
+          typeof body[name] === 'string' ? (body[name] as string) : '';
+        const file = body.file;
+        const fromEditor =
+          (request.headers.accept ?? '').includes('application/json') ||
+          request.headers['x-requested-with'] === 'fetch';
+        if (!Buffer.isBuffer(file) || file.length === 0) {
+          throw new AppError('INVALID_INPUT', '사진 파일을 골라 주세요.');
+        }
+        const photo = await photos.ingest(file, {
+          caption: text('caption'),
+          credit: text('credit'),
+          alt: text('alt'),
+          uploadedBy: staff.user.id,
+          originalName: '',
+        });
+        if (fromEditor) {
+          return reply.send({ ...photo, sizes: '(min-width: 1024px) 680px, 100vw' });
+        }
+        return back(reply, '/admin/photos?ok=uploaded');
+      });
+
+      admin.post('/photos/:id', async (request, reply) => {
+        staffOf(request);
+        const id = parseId((request.params as { id: string }).id);
+        const form = asForm(request.body);
+        await photos.updateText(id, {
+          caption: field(form, 'caption'),
+          credit: field(form, 'credit'),
+          alt: field(form, 'alt'),
+        });
+        return back(reply, '/admin/photos?ok=saved');
+      });
+
+      // ---- Sections ----------------------------------------------------------------------
+
+      async function sectionsPage(
+        request: FastifyRequest,
+        reply: FastifyReply,
+        extra: { error?: string; values?: Record<string, string> } = {},
+        status = 200,
+      ) {
+        const sections = await content.allSectionsForDesk();
+        return html(
+          reply,
+          renderSections(chrome(request, '/admin/sections'), {
+            sections: sections.map((s) => ({
+              id: s.id,
+              name: s.name,
+              slug: s.slug,
+              position: s.position,
+              hidden: s.hidden,
+              layout: s.layout,
+              parentName: s.parentName,
+            })),
+            ...extra,
+          }),
+          status,
+        );
+      }
+
+      admin.get('/sections', async (request, reply) => {
+        requireDesk(staffOf(request), 'section.manage');
+        return sectionsPage(request, reply);
+      });
+
+      admin.post('/sections', async (request, reply) => {
+        requireDesk(staffOf(request), 'section.manage');
+        const form = asForm(request.body);
+        const values = {
+          name: field(form, 'name'),
+          slug: field(form, 'slug').trim(),
+          layout: field(form, 'layout'),
+        };
+        try {
+          const existing = await content.allSectionsForDesk();
+          await deps.writer.createSection({
+            name: values.name,
+            slug: values.slug,
+            layout: values.layout === 'photo' ? 'photo' : 'list',
+            position: Math.max(0, ...existing.map((s) => s.position)) + 1,
+          });
+          return back(reply, '/admin/sections?ok=section');
+        } catch (error) {
+          if (isAppError(error) && (error.code === 'INVALID_INPUT' || error.code === 'CONFLICT'))
+            return sectionsPage(request, reply, { error: error.message, values }, 400);
+          throw error;
+        }
+      });
+
+      admin.post('/sections/:id', async (request, reply) => {
+        requireDesk(staffOf(request), 'section.manage');
+        const id = parseId((request.params as { id: string }).id);
+        const form = asForm(request.body);
+        const position = field(form, 'position').trim();
+        try {
+          if (!/^-?\d{1,6}$/.test(position))
+            throw new AppError('INVALID_INPUT', '순서는 숫자로 입력하세요.');
+          await deps.writer.updateSection(id, {
+            name: field(form, 'name'),
+            position: Number(position),
+            hidden: checked(form, 'hidden'),
+          });
+          return back(reply, '/admin/sections?ok=section');
+        } catch (error) {
+          if (isAppError(error) && error.code === 'INVALID_INPUT')
+            return sectionsPage(request, reply, { error: error.message }, 400);
+          throw error;
+        }
+      });
+
+      // ---- Front page ------------------------------------------------------------------
+
+      async function frontPage(
+        request: FastifyRequest,
+        reply: FastifyReply,
+        error?: string,
+        status = 200,
+      ) {
+        const [arrangement, navigation, recent] = await Promise.all([
+          front.arrangement(),
+          content.navigation(),
+          content.latestPublished(30),
+        ]);
+        const titles = new Map(recent.map((r) => [r.id, r.title]));
+        const missing = [...arrangement.values()].flat().filter((id) => !titles.has(id));
+        for (const t of await content.titles(missing)) titles.set(t.id, t.title);
+        const area = (key: string, label: string, places: number) => ({
+          area: key,
+          label,
+          places,
+          chosen: (arrangement.get(key) ?? []).map((id) => ({
+            id,
+            title: titles.get(id) ?? '(출고되지 않은 기사)',
+          })),
+        });
+        return html(
+          reply,
+          renderFrontDesk(chrome(request, '/admin/front'), {
+            areas: [
+              area('headline', '머리기사', FRONT_AREAS.headline),
+              area('top', '주요 기사', FRONT_AREAS.top),
+              ...navigation
+                .filter((s) => s.layout === 'list')
+                .map((s) => area(`section:${s.id}`, `${s.name} 상자`, 6)),
+            ],
+            recent: recent.map((r) => ({ id: r.id, title: r.title, section: r.section.name })),
+            ...(error !== undefined ? { error } : {}),
+          }),
+          status,
+        );
+      }
+
+      admin.get('/front', async (request, reply) => {
+        requireDesk(staffOf(request), 'front.arrange');
+        return frontPage(request, reply);
+      });
+
+      admin.post('/front', async (request, reply) => {
+        const staff = staffOf(request);
+        requireDesk(staff, 'front.arrange');
+        const form = asForm(request.body);
+        try {
+          await front.arrange(
+            actorOf(staff),
+            field(form, 'area'),
+            idList(field(form, 'articleIds')),
+          );
+          return back(reply, '/admin/front?ok=arranged');
+        } catch (error) {
+          if (isAppError(error) && error.code === 'INVALID_INPUT')
+            return frontPage(request, reply, error.message, 400);
+          throw error;
+        }
+      });
+
+      // ---- Staff -------------------------------------------------------------------------
+
+      async function staffPage(
+        request: FastifyRequest,
+        reply: FastifyReply,
+        extra: {
+          error?: string;
+          invited?: { email: string; link: string };
+          values?: Record<string, string>;
+        } = {},
+        status = 200,
+      ) {
+        const users = await accounts.listUsers();
+        return html(
+          reply,
+          renderStaff(chrome(request, '/admin/staff'), {
+            staff: users.map((u) => ({
+              id: u.id,
+              name: u.name,
+              email: u.email,
+              role: u.role,
+              disabled: u.disabled,
+              totp: u.totpEnabled,
+            })),
+            ...extra,
+          }),
+          status,
+        );
+      }
+
+      const ROLES: readonly StaffRole[] = ['admin', 'desk', 'reporter', 'contributor'];
+      const roleOf = (text: string): StaffRole => {
+        const role = ROLES.find((r) => r === text);
+        if (role === undefined) throw new AppError('INVALID_INPUT', '역할을 고르세요.');
+        return role;
+      };
+
+      admin.get('/staff', async (request, reply) => {
+        requireAdmin(staffOf(request));
+        return staffPage(request, reply);
+      });
+
+      admin.post('/staff', async (request, reply) => {
+        requireAdmin(staffOf(request));
+        const form = asForm(request.body);
+        const values = {
+          name: field(form, 'name'),
+          email: field(form, 'email'),
+          role: field(form, 'role'),
+        };
+        try {
+          const { setupToken } = await accounts.invite({
+            name: values.name,
+            email: values.email,
+            role: roleOf(values.role),
+          });
+          const origin = `${request.protocol}://${request.host}`;
+          return staffPage(request, reply, {
+            invited: {
+              email: values.email.trim().toLowerCase(),
+              link: `${origin}/admin/setup?token=${setupToken}`,
+            },
+          });
+        } catch (error) {
+          if (isAppError(error) && (error.code === 'INVALID_INPUT' || error.code === 'CONFLICT'))
+            return staffPage(request, reply, { error: error.message, values }, 400);
+          throw error;
+        }
+      });
+
+      admin.post('/staff/:id', async (request, reply) => {
+        const staff = staffOf(request);
+        requireAdmin(staff);
+        const id = parseId((request.params as { id: string }).id);
+        const form = asForm(request.body);
+        if (id === staff.user.id)
+          throw new AppError('INVALID_INPUT', '자기 계정의 역할이나 사용 여부는 바꿀 수 없습니다.');
+        if (field(form, 'action') === 'disable') await accounts.disableUser(id);
+        else await accounts.setRole(id, roleOf(field(form, 'role')));
+        return back(reply, '/admin/staff?ok=staff');
+      });
+
+      // ---- Import API --------------------------------------------------------------------
+
+      if (deps.importRecords !== undefined) {
+        const importRecords = deps.importRecords;
+        admin.post('/api/import', async (request, reply) => {
+          const staff = staffOf(request);
+          requireDesk(staff, 'article.publish');
+          if (typeof request.body !== 'string')
+            throw new AppError(
+              'INVALID_INPUT',
+              '본문은 NDJSON(한 줄에 기사 하나)이어야 합니다. Content-Type: application/x-ndjson',
+            );
+          return reply.send(await importRecords(request.body, actorOf(staff)));
+        });
+      }
+    },
+    { prefix: '/admin' },
+  );
 }

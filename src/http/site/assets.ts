@@ -16,7 +16,16 @@ export interface Asset {
  * by browsers and CDNs for a year and still change the moment the file does.
  */
 export function loadAsset(file: URL, name: string, ext: string, contentType: string): Asset {
-  const body = readFileSync(file);
+  return assetFromBytes(readFileSync(file), name, ext, contentType);
+}
+
+/** The same for bytes built in memory (the bundled admin editor). */
+export function assetFromBytes(
+  body: Buffer,
+  name: string,
+  ext: string,
+  contentType: string,
+): Asset {
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
   return {
     path: `/assets/${name}.${hash}.${ext}`,

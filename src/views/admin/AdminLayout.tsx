@@ -24,7 +24,7 @@ export function AdminLayout({
         <title>{`${title} · ${chrome.siteName} 뉴스룸`}</title>
         <link rel="stylesheet" href={chrome.stylesheet} />
         {editor ? <link rel="stylesheet" href={chrome.editorStylesheet} /> : null}
-        <script type="module" src={chrome.script}></script>
+        <script defer src={chrome.script}></script>
       </head>
       <body class="admin">
         <header class="admin-bar">

@@ -1,0 +1,80 @@
+import type { Accounts } from '../../domains/accounts/index.ts';
+import type { PhotoLibrary, StoredPhoto } from '../../domains/media/index.ts';
+import type { AdminAccounts, AdminPhotos, LibraryPhoto } from './ports.ts';
+
+/** The accounts domain in the admin routes' terms. */
+export function adminAccounts(accounts: Accounts): AdminAccounts {
+  return {
+    login: (input) => accounts.login(input),
+    authenticate: (token) => accounts.authenticate(token),
+    async verifySecondFactor(token, code) {
+      await accounts.verifySecondFactor(token, code);
+    },
+    logout: (token) => accounts.logout(token),
+    async logoutEverywhere(userId) {
+      await accounts.logoutEverywhere(userId);
+    },
+    async sessions(userId, currentToken) {
+      return (await accounts.listSessions(userId, currentToken)).map((s) => ({
+        createdAt: s.createdAt,
+        userAgent: s.userAgent,
+        current: s.current,
+      }));
+    },
+    async changePassword(userId, current, next, keepToken) {
+      await accounts.changePassword(userId, current, next, keepToken);
+    },
+    beginTotpSetup: (userId) => accounts.beginTotpSetup(userId),
+    async confirmTotp(userId, code) {
+      await accounts.confirmTotp(userId, code);
+    },
+    async disableTotp(userId, code) {
+      await accounts.disableTotp(userId, code);
+    },
+    listUsers: () => accounts.listUsers(),
+    async invite(input) {
+      const { user, setupToken } = await accounts.invite(input);
+      return { userId: user.id, setupToken };
+    },
+    async redeemSetupToken(token, password) {
+      await accounts.redeemSetupToken(token, password);
+    },
+    async setRole(userId, role) {
+      await accounts.setRole(userId, role);
+    },
+    async disableUser(userId) {
+      await accounts.disableUser(userId);
+    },
+  };
+}
+
+const libraryPhoto = (p: StoredPhoto): LibraryPhoto => ({
+  id: p.id,
+  src: p.src,
+  srcset: p.srcset,
+  width: p.width,
+  height: p.height,
+  caption: p.caption,
+  credit: p.credit,
+  alt: p.alt,
+});
+
+/** The media library in the admin routes' terms. */
+export function adminPhotos(library: PhotoLibrary): AdminPhotos {
+  return {
+    async ingest(bytes, meta) {
+      return libraryPhoto(await library.ingestPhoto(bytes, meta));
+    },
+    async search(query) {
+      const page = await library.searchPhotos(query);
+      return { items: page.items.map(libraryPhoto), nextBefore: page.nextBefore };
+    },
+    async get(id) {
+      const photo = await library.getPhoto(id);
+      return photo === null ? null : libraryPhoto(photo);
+    },
+    async updateText(id, text) {
+      await library.updatePhotoText(id, text);
+    },
+  };
+}
