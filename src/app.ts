@@ -191,6 +191,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     every(2_000, () => watch.changesFromElsewhere(), 'change feed');
     every(15_000, () => watch.scheduledArticles(), 'scheduled publishing');
     every(60 * 60_000, () => changeFeed.prune(), 'change feed pruning');
+    every(60 * 60_000, () => services.accounts.purgeExpired(), 'expired session cleanup');
   }
 
   const http = await buildHttpServer({

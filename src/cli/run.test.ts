@@ -4,6 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/index.ts';
+import { connectDatabase } from '../db/index.ts';
+import { createAccounts } from '../domains/accounts/index.ts';
+import { systemClock } from '../shared/clock.ts';
 import { runCli, type CliIo } from './run.ts';
 
 function capture(env: Record<string, string> = {}) {
@@ -22,6 +26,9 @@ describe('tamna CLI', () => {
     const c = capture();
     expect(await runCli(['--help'], c.io)).toBe(0);
     expect(c.out.join('\n')).toMatch(/serve \[--demo-if-empty\][\s\S]*migrate[\s\S]*seed --demo/);
+    expect(c.out.join('\n')).toMatch(
+      /user add --email EMAIL --role ROLE \[--name NAME\][\s\S]*user list[\s\S]*user passwd --email EMAIL[\s\S]*user disable --email EMAIL/,
+    );
   });
 
   it.each([
@@ -84,5 +91,113 @@ describe('tamna CLI', () => {
     expect(result.stderr.trim()).toBe(
       'tamna: unknown command "nonsense". Run "tamna --help" for usage.',
     );
+  });
+});
+
+describe('tamna user', () => {
+  const roles = 'admin (관리자), desk (데스크), reporter (기자), contributor (외부 필자)';
+
+  it.each([
+    [['user'], /^tamna: user needs a subcommand: add, list, passwd, disable, enable\./],
+    [['user', 'promote'], /^tamna: unknown user subcommand "promote"; use one of add, list,/],
+    [['user', 'add', 'extra'], /^tamna: unexpected argument "extra"\./],
+    [['user', 'add', '--role', 'desk'], /^tamna: user add needs --email\./],
+    [['user', 'passwd'], /^tamna: user passwd needs --email\./],
+    [['user', 'list', '--role', 'admin'], /^tamna: user list does not take --role\./],
+    [['user', 'disable', '--email', 'a@b.kr', '--name', 'x'], /does not take --name/],
+    [['user', 'add', '--email', 'a@b.kr'], `tamna: user add needs --role: one of ${roles}. Run`],
+    [
+      ['user', 'add', '--email', 'a@b.kr', '--role', 'owner', '--nmae', 'x'],
+      /Unknown option '--nmae'/,
+    ],
+  ])('refuses %j with one line and exit code 2', async (argv, message) => {
+    const c = capture();
+    expect(await runCli(argv, c.io)).toBe(2);
+    expect(c.err).toHaveLength(1);
+    expect(c.err[0]).toMatch(message);
+  });
+
+  it('lists the valid roles for an unknown one', async () => {
+    const c = capture();
+    expect(await runCli(['user', 'add', '--email', 'a@b.kr', '--role', 'editor'], c.io)).toBe(2);
+    expect(c.err).toEqual([
+      `tamna: unknown role "editor"; use one of ${roles}. Run "tamna --help" for usage.`,
+    ]);
+  });
+
+  it('adds, lists, resets and disables staff accounts', async () => {
+    const env = { TAMNA_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'tamna-cli-')) };
+    const run = async (argv: string[], code = 0) => {
+      const c = capture(env);
+      expect(await runCli(argv, c.io), [...c.out, ...c.err].join('\n')).toBe(code);
+      return c;
+    };
+    const oneTimePassword = (line: string | undefined) =>
+      /password(?: for \S+)?: ([a-z0-9-]{19})$/.exec(line ?? '')?.[1] ?? '';
+
+    const empty = await run(['user', 'list']);
+    expect(empty.out).toEqual([
+      'No staff accounts yet. Add the first admin: tamna user add --role admin --email you@example.kr',
+    ]);
+
+    const admin = await run([
+      'user',
+      'add',
+      '--role',
+      'admin',
+      '--email',
+      'Boss@Tamna.kr',
+      '--name',
+      '홍길동',
+    ]);
+    expect(admin.out[0]).toBe('Added 홍길동 <boss@tamna.kr>, admin (관리자).');
+    expect(admin.out[1]).toMatch(/^One-time password: [a-z0-9]{4}(-[a-z0-9]{4}){3}$/);
+    expect(admin.out[2]).toBe('It must be changed at first sign-in. It is shown only this once.');
+    const reporter = await run(['user', 'add', '--role', 'reporter', '--email', 'kim@tamna.kr']);
+    expect(reporter.out[0]).toBe('Added kim <kim@tamna.kr>, reporter (기자).');
+
+    const duplicate = await run(['user', 'add', '--role', 'desk', '--email', 'kim@tamna.kr'], 1);
+    expect(duplicate.err).toEqual(['tamna: 이미 등록된 이메일입니다: kim@tamna.kr']);
+    const badEmail = await run(['user', 'add', '--role', 'desk', '--email', 'kim-at-tamna'], 2);
+    expect(badEmail.err).toEqual(['tamna: 올바른 이메일 주소가 아닙니다.']);
+
+    const reset = await run(['user', 'passwd', '--email', 'KIM@tamna.kr']);
+    expect(reset.out[1]).toBe(
+      'It must be changed at first sign-in. All of their sessions were ended.',
+    );
+    const unknown = await run(['user', 'passwd', '--email', 'nobody@tamna.kr'], 1);
+    expect(unknown.err).toEqual(['tamna: no staff account has the email nobody@tamna.kr.']);
+
+    // The printed passwords are the ones that sign in.
+    const handle = await connectDatabase(loadConfig(env).database);
+    try {
+      const accounts = createAccounts({ db: handle.db, clock: systemClock });
+      const login = (email: string, password: string) =>
+        accounts.login({ email, password, ip: '127.0.0.1' });
+      const signedIn = await login('boss@tamna.kr', oneTimePassword(admin.out[1]));
+      expect(signedIn.user).toMatchObject({ role: 'admin', mustChangePassword: true });
+      await expect(login('kim@tamna.kr', oneTimePassword(reporter.out[1]))).rejects.toMatchObject({
+        code: 'UNAUTHORIZED',
+      });
+      await login('kim@tamna.kr', oneTimePassword(reset.out[0]));
+    } finally {
+      await handle.close();
+    }
+
+    const disabled = await run(['user', 'disable', '--email', 'kim@tamna.kr']);
+    expect(disabled.out).toEqual([
+      'Disabled kim <kim@tamna.kr>, reporter (기자); their sessions were ended.',
+    ]);
+    const lastAdmin = await run(['user', 'disable', '--email', 'boss@tamna.kr'], 1);
+    expect(lastAdmin.err).toEqual([
+      'tamna: 마지막 관리자는 사용 중지할 수 없습니다. 다른 관리자를 먼저 지정하세요.',
+    ]);
+
+    const list = await run(['user', 'list']);
+    expect(list.out).toEqual([
+      'ID  EMAIL          NAME    ROLE             STATUS',
+      '1   boss@tamna.kr  홍길동  admin (관리자)   active, must change password',
+      '2   kim@tamna.kr   kim     reporter (기자)  disabled, must change password',
+    ]);
   });
 });

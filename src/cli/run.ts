@@ -4,6 +4,7 @@ import { isAppError } from '../shared/errors.ts';
 import { migrateCommand } from './migrate.ts';
 import { seedCommand } from './seed.ts';
 import { serveCommand } from './serve.ts';
+import { parseUserCommand, userCommand } from './user.ts';
 
 export const HELP = `탐나 (Tamna) — 지역 인터넷신문 발행 플랫폼
 
@@ -14,6 +15,14 @@ Commands:
                             --demo-if-empty fills an empty database with demo content.
   migrate                   Bring the database schema up to date.
   seed --demo               Fill an empty database with the demo newspaper.
+  user add --email EMAIL --role ROLE [--name NAME]
+                            Add a staff account; prints a one-time password that must be
+                            changed at first sign-in. ROLE is admin (관리자), desk (데스크),
+                            reporter (기자) or contributor (외부 필자).
+  user list                 List staff accounts.
+  user passwd --email EMAIL Give an account a new one-time password and end its sessions.
+  user disable --email EMAIL
+                            Disable an account and end its sessions (enable undoes it).
   help, --help              Show this help.
 
 Environment:
@@ -43,6 +52,11 @@ const commands = {
   serve: { options: { 'demo-if-empty': { type: 'boolean' } } },
   migrate: { options: {} },
   seed: { options: { demo: { type: 'boolean' } } },
+  user: {
+    options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } },
+    // user add | list | passwd | disable | enable
+    positionals: true,
+  },
 } as const;
 
 type CommandName = keyof typeof commands;
@@ -58,12 +72,13 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     if (!(name in commands)) throw new UsageError(`unknown command "${name}"`);
     const command = name as CommandName;
     let values: Record<string, unknown>;
+    let positionals: string[];
     try {
-      ({ values } = parseArgs({
+      ({ values, positionals } = parseArgs({
         args: rest,
         options: commands[command].options,
         strict: true,
-        allowPositionals: false,
+        allowPositionals: 'positionals' in commands[command],
       }));
     } catch (error) {
       throw new UsageError((error as Error).message.replace(/\. To specify.*$/s, ''));
@@ -78,6 +93,11 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         if (values.demo !== true)
           throw new UsageError('seed needs --demo (the only seed data there is)');
         return await seedCommand(config, io);
+      case 'user': {
+        const parsed = parseUserCommand(positionals, values as Record<string, string | undefined>);
+        if ('usage' in parsed) throw new UsageError(parsed.usage);
+        return await userCommand(config, parsed, io);
+      }
     }
   } catch (error) {
     if (error instanceof UsageError) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutText, htmlToText } from './text.ts';
+import { cutText, htmlToText, stripTags } from './text.ts';
 
 describe('cutText', () => {
   it('leaves short text alone', () => {
@@ -50,5 +50,14 @@ describe('htmlToText', () => {
         '<p>첫 &amp; 문단</p><figure><img src="a"><figcaption>캡션</figcaption></figure><p>둘째&nbsp;문단</p>',
       ),
     ).toBe('첫 & 문단 둘째 문단');
+  });
+});
+
+describe('stripTags', () => {
+  it('removes markup and script content from plain-text fields, keeping the words', () => {
+    expect(stripTags('<script>alert("t")</script>제목')).toBe('제목');
+    expect(stripTags('<img src=x onerror=alert(1)>부제 <b>굵게</b>')).toBe('부제 굵게');
+    expect(stripTags('3 < 5 그리고 AT&T')).toBe('3 < 5 그리고 AT&T');
+    expect(stripTags('<svg><script>x</script></svg>남음')).toBe('남음');
   });
 });

@@ -50,3 +50,14 @@ export function htmlToText(html: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/**
+ * Plain-text fields (titles, ledes, tags, SEO text) hold no markup: tags are removed
+ * before storing, with the content of script and style blocks. Entities stay as typed;
+ * output escaping happens when the text is rendered.
+ */
+export function stripTags(text: string): string {
+  return text
+    .replace(/<(script|style|iframe|object|svg|math|template)\b[\s\S]*?(<\/\1\s*>|$)/gi, '')
+    .replace(/<\/?[a-z!][^>]*>?/gi, '');
+}

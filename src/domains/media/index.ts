@@ -1,2 +1,24 @@
 export { createLocalMediaStorage, assertSafeKey, type MediaStorage } from './storage.ts';
-export { renditionKey, parseVariants } from './renditions.ts';
+export {
+  FALLBACK_MAX_WIDTH,
+  RENDITION_WIDTHS,
+  parseVariants,
+  photoSources,
+  renditionKey,
+  renditionWidthsFor,
+  srcsetOf,
+  type PhotoSource,
+} from './renditions.ts';
+export { DEFAULT_IMAGE_LIMITS, type ImageLimits } from './image.ts';
+export {
+  createPhotoLibrary,
+  PHOTO_TEXT_LIMITS,
+  type PhotoLibrary,
+  type PhotoLibraryDeps,
+  type PhotoLibraryOptions,
+  type PhotoPage,
+  type PhotoSearch,
+  type PhotoText,
+  type PhotoUploadMeta,
+  type StoredPhoto,
+} from './upload.ts';

@@ -5,7 +5,7 @@ import { articleTags, cleanBodyHtml } from '../content/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, invalidInput, notFound } from '../../shared/errors.ts';
 import { formatKstDateTime } from '../../shared/kst.ts';
-import { cutText, htmlToText } from '../../shared/text.ts';
+import { cutText, htmlToText, stripTags } from '../../shared/text.ts';
 
 /** Who is acting: the signed-in staff member. */
 export interface Actor {
@@ -106,7 +106,20 @@ type EditorFields = z.output<typeof editorInput>;
 /** Every field error at once, so a form can mark each field. */
 function parseEditor(input: unknown): EditorFields {
   const result = editorInput.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) {
+    const f = result.data;
+    const title = stripTags(f.title).trim();
+    if (title === '')
+      throw invalidInput('제목을 입력하세요.', { fields: { title: '제목을 입력하세요.' } });
+    return {
+      ...f,
+      title,
+      subtitle: stripTags(f.subtitle),
+      tags: f.tags.map((t) => stripTags(t).trim()).filter((t) => t !== ''),
+      seoTitle: stripTags(f.seoTitle).trim(),
+      seoDescription: stripTags(f.seoDescription).trim(),
+    };
+  }
   const fields: Record<string, string> = {};
   for (const issue of result.error.issues) {
     const key = String(issue.path[0] ?? 'form');

@@ -7,7 +7,7 @@ import { articleTags, cleanBodyHtml } from '../content/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { isAppError } from '../../shared/errors.ts';
 import { parseKstDateTime } from '../../shared/kst.ts';
-import { cutText, htmlToText } from '../../shared/text.ts';
+import { cutText, htmlToText, stripTags } from '../../shared/text.ts';
 
 const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
 const FETCH_TIMEOUT_MS = 20_000;
@@ -227,8 +227,8 @@ export function createImporter(deps: ImportDeps) {
       const body = cleanBodyHtml(data.bodyHtml);
       const columns = {
         section_id: sectionId,
-        title: data.title,
-        subtitle: data.subtitle.replace(/\r\n?/g, '\n').trim(),
+        title: stripTags(data.title).trim() || data.externalId,
+        subtitle: stripTags(data.subtitle).replace(/\r\n?/g, '\n').trim(),
         body_html: body,
         summary: cutText(htmlToText(body), SUMMARY_LENGTH),
         status,

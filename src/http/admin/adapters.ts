@@ -25,8 +25,8 @@ export function adminAccounts(accounts: Accounts): AdminAccounts {
       await accounts.changePassword(userId, current, next, keepToken);
     },
     beginTotpSetup: (userId) => accounts.beginTotpSetup(userId),
-    async confirmTotp(userId, code) {
-      await accounts.confirmTotp(userId, code);
+    async confirmTotp(userId, code, currentToken) {
+      await accounts.confirmTotp(userId, code, currentToken);
     },
     async disableTotp(userId, code) {
       await accounts.disableTotp(userId, code);

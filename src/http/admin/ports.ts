@@ -1,4 +1,4 @@
-import type { StaffRole } from '../../db/index.ts';
+import type { StaffRole } from '../../domains/accounts/index.ts';
 
 /**
  * What the admin routes need from the accounts and media domains, in the routes' own
@@ -39,7 +39,8 @@ export interface AdminAccounts {
   ): Promise<{ createdAt: number; userAgent: string; current: boolean }[]>;
   changePassword(userId: number, current: string, next: string, keepToken: string): Promise<void>;
   beginTotpSetup(userId: number): Promise<{ secret: string; uri: string }>;
-  confirmTotp(userId: number, code: string): Promise<void>;
+  /** `currentToken`: the session that turns two-factor on stays signed in. */
+  confirmTotp(userId: number, code: string, currentToken: string): Promise<void>;
   disableTotp(userId: number, code: string): Promise<void>;
   listUsers(): Promise<StaffUser[]>;
   invite(input: { email: string; name: string; role: StaffRole }): Promise<{

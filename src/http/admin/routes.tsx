@@ -3,7 +3,7 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyMultipart from '@fastify/multipart';
 import { diffWordsWithSpace } from 'diff';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { StaffRole } from '../../db/index.ts';
+import type { StaffRole } from '../../domains/accounts/index.ts';
 import type { ContentService, Writer } from '../../domains/content/index.ts';
 import {
   deskCan,
@@ -518,7 +518,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         totpSetup: await accounts.beginTotpSetup(staff.user.id),
       }));
       accountAction('/account/totp/confirm', async (staff, form) => {
-        await accounts.confirmTotp(staff.user.id, field(form, 'code').trim());
+        await accounts.confirmTotp(staff.user.id, field(form, 'code').trim(), staff.token);
         return 'totp';
       });
       accountAction('/account/totp/disable', async (staff, form) => {

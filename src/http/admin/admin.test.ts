@@ -1,0 +1,359 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { StaffRole } from '../../db/index.ts';
+import { createTestApp, type TestApp } from '../../testing/app.ts';
+import { testDialects } from '../../testing/databases.ts';
+import { seedFixture, type Fixture } from '../../testing/fixtures.ts';
+
+const PASSWORD = '제주바다-2025-desk!';
+
+interface Session {
+  cookie: string;
+  csrf: string;
+}
+
+function cookieFrom(setCookie: string | string[] | undefined, name: string): string | null {
+  const all = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
+  for (const c of all) {
+    const m = new RegExp(`^${name}=([^;]*)`).exec(c);
+    if (m) return m[1] ?? null;
+  }
+  return null;
+}
+
+const form = (fields: Record<string, string | string[]>) => {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) {
+    for (const one of Array.isArray(v) ? v : [v]) params.append(k, one);
+  }
+  return params.toString();
+};
+
+async function addUser(app: TestApp, role: StaffRole, name: string): Promise<string> {
+  const email = `${role}@tamnailbo.example`;
+  await app.services.accounts.createUser({ email, name, role, password: PASSWORD });
+  return email;
+}
+
+/** Signs in through the real form: CSRF cookie, POST, session cookie. */
+async function signIn(app: TestApp, email: string, password = PASSWORD): Promise<Session> {
+  const page = await app.http.inject({ url: '/admin/login' });
+  const loginCsrf = cookieFrom(page.headers['set-cookie'], 'tamna_login_csrf') ?? '';
+  const res = await app.http.inject({
+    method: 'POST',
+    url: '/admin/login',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie: `tamna_login_csrf=${loginCsrf}`,
+    },
+    payload: form({ _csrf: loginCsrf, email, password, next: '/admin' }),
+  });
+  expect(res.statusCode, res.body).toBe(303);
+  const session = cookieFrom(res.headers['set-cookie'], 'tamna_session');
+  if (session === null) throw new Error('no session cookie');
+  const home = await app.http.inject({
+    url: '/admin',
+    headers: { cookie: `tamna_session=${session}` },
+  });
+  const csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(home.body)?.[1] ?? '';
+  return { cookie: `tamna_session=${session}`, csrf };
+}
+
+function as(app: TestApp, session: Session) {
+  return {
+    get: (url: string) => app.http.inject({ url, headers: { cookie: session.cookie } }),
+    post: (url: string, fields: Record<string, string | string[]> = {}, csrf = session.csrf) =>
+      app.http.inject({
+        method: 'POST',
+        url,
+        headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: form({ _csrf: csrf, ...fields }),
+      }),
+  };
+}
+
+describe('admin permission matrix (every role × every admin route)', () => {
+  let app: TestApp;
+  let fx: Fixture;
+  const sessions = new Map<StaffRole, Session>();
+  let otherDraft: number;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    fx = await seedFixture(app, { articlesPerSection: 1 });
+    for (const role of ['admin', 'desk', 'reporter', 'contributor'] as const) {
+      sessions.set(role, await signIn(app, await addUser(app, role, `${role} 담당`)));
+    }
+    // Someone else's article, submitted to the desk.
+    const writer = await app.services.accounts.findUserByEmail('admin@tamnailbo.example');
+    const actor = { id: writer!.id, role: 'admin' as const, name: 'admin' };
+    otherDraft = await app.services.desk.create(actor, {
+      sectionId: fx.sections.politics,
+      title: '데스크 대기 기사',
+    });
+    await app.services.desk.submit(actor, otherDraft);
+  }, 60_000);
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const everyone = ['admin', 'desk', 'reporter', 'contributor'] as const;
+  const deskOnly = ['admin', 'desk'] as const;
+  const adminOnly = ['admin'] as const;
+  const routes: {
+    method: 'GET' | 'POST';
+    url: () => string;
+    allowed: readonly StaffRole[];
+    body?: () => Record<string, string>;
+    name: string;
+  }[] = [
+    { method: 'GET', name: '/admin', url: () => '/admin', allowed: everyone },
+    { method: 'GET', name: '/admin/articles', url: () => '/admin/articles', allowed: everyone },
+    {
+      method: 'GET',
+      name: '/admin/articles/new',
+      url: () => '/admin/articles/new',
+      allowed: everyone,
+    },
+    { method: 'GET', name: '/admin/photos', url: () => '/admin/photos', allowed: everyone },
+    {
+      method: 'GET',
+      name: '/admin/photos.json',
+      url: () => '/admin/photos.json',
+      allowed: everyone,
+    },
+    { method: 'GET', name: '/admin/account', url: () => '/admin/account', allowed: everyone },
+    {
+      method: 'GET',
+      name: '/admin/articles/:id',
+      url: () => `/admin/articles/${otherDraft}`,
+      allowed: deskOnly,
+    },
+    {
+      method: 'GET',
+      name: '/admin/articles/:id/history',
+      url: () => `/admin/articles/${otherDraft}/history`,
+      allowed: deskOnly,
+    },
+    {
+      method: 'POST',
+      name: '/admin/articles/:id',
+      url: () => `/admin/articles/${otherDraft}`,
+      allowed: deskOnly,
+      body: () => ({ sectionId: String(fx.sections.politics), title: '데스크 대기 기사' }),
+    },
+    {
+      method: 'POST',
+      name: '/admin/articles/:id/publish',
+      url: () => `/admin/articles/${otherDraft}/publish`,
+      allowed: deskOnly,
+      body: () => ({ publishAt: '2030-01-01 09:00' }),
+    },
+    {
+      method: 'POST',
+      name: '/admin/articles/:id/unpublish',
+      url: () => `/admin/articles/${otherDraft}/unpublish`,
+      allowed: deskOnly,
+    },
+    {
+      method: 'POST',
+      name: '/admin/articles/:id/notices',
+      url: () => `/admin/articles/${fx.published[0]}/notices`,
+      allowed: deskOnly,
+      body: () => ({ kind: 'correction', body: '바로잡습니다.' }),
+    },
+    { method: 'GET', name: '/admin/front', url: () => '/admin/front', allowed: deskOnly },
+    {
+      method: 'POST',
+      name: '/admin/front',
+      url: () => '/admin/front',
+      allowed: deskOnly,
+      body: () => ({ area: 'top', articleIds: '' }),
+    },
+    { method: 'GET', name: '/admin/sections', url: () => '/admin/sections', allowed: deskOnly },
+    {
+      method: 'POST',
+      name: '/admin/sections',
+      url: () => '/admin/sections',
+      allowed: deskOnly,
+      body: () => ({ name: '', slug: '' }),
+    },
+    {
+      method: 'POST',
+      name: '/admin/sections/:id',
+      url: () => `/admin/sections/${fx.sections.politics}`,
+      allowed: deskOnly,
+      body: () => ({ name: '정치', position: '1' }),
+    },
+    {
+      method: 'POST',
+      name: '/admin/api/import',
+      url: () => '/admin/api/import',
+      allowed: deskOnly,
+    },
+    { method: 'GET', name: '/admin/staff', url: () => '/admin/staff', allowed: adminOnly },
+    {
+      method: 'POST',
+      name: '/admin/staff',
+      url: () => '/admin/staff',
+      allowed: adminOnly,
+      body: () => ({ name: '', email: '', role: 'reporter' }),
+    },
+  ];
+
+  for (const route of routes) {
+    for (const role of everyone) {
+      const allowed = route.allowed.includes(role);
+      it(`${route.method} ${route.name} as ${role}: ${allowed ? 'allowed' : '403'}`, async () => {
+        const client = as(app, sessions.get(role)!);
+        const res =
+          route.method === 'GET'
+            ? await client.get(route.url())
+            : await client.post(route.url(), route.body?.() ?? {});
+        if (allowed) expect(res.statusCode, res.body.slice(0, 300)).not.toBe(403);
+        else expect(res.statusCode, res.body.slice(0, 300)).toBe(403);
+        expect(res.statusCode).toBeLessThan(500);
+      });
+    }
+  }
+
+  it('sends strangers to the sign-in page and refuses their posts', async () => {
+    const page = await app.http.inject({ url: '/admin/articles' });
+    expect(page.statusCode).toBe(303);
+    expect(page.headers.location).toBe('/admin/login?next=%2Fadmin%2Farticles');
+    const post = await app.http.inject({
+      method: 'POST',
+      url: '/admin/front',
+      payload: 'area=top',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(post.statusCode).toBe(401);
+  });
+});
+
+describe.each(testDialects)('admin security on %s', (dialect) => {
+  let app: TestApp;
+  let fx: Fixture;
+
+  beforeEach(async () => {
+    app = await createTestApp({ dialect });
+    fx = await seedFixture(app, { articlesPerSection: 1 });
+  });
+  afterEach(async () => {
+    await app.close();
+  });
+
+  it('refuses a state-changing request without the session CSRF token', async () => {
+    const s = await signIn(app, await addUser(app, 'desk', '오데스크'));
+    const res = await as(app, s).post('/admin/front', { area: 'top', articleIds: '' }, 'forged');
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toContain('보안 확인(CSRF)에 실패했습니다');
+    const noCookie = await app.http.inject({
+      method: 'POST',
+      url: '/admin/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: form({ email: 'x@y.kr', password: 'whatever-long' }),
+    });
+    expect(noCookie.statusCode).toBe(403);
+  });
+
+  it('throttles repeated wrong passwords with a clear message, even for the right one', async () => {
+    const email = await addUser(app, 'reporter', '강기자');
+    const attempt = async (password: string) => {
+      const page = await app.http.inject({ url: '/admin/login' });
+      const csrf = cookieFrom(page.headers['set-cookie'], 'tamna_login_csrf') ?? '';
+      return app.http.inject({
+        method: 'POST',
+        url: '/admin/login',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          cookie: `tamna_login_csrf=${csrf}`,
+        },
+        payload: form({ _csrf: csrf, email, password }),
+      });
+    };
+    for (let i = 0; i < 4; i++) {
+      const res = await attempt('wrong-password-1');
+      expect(res.statusCode).toBe(401);
+      expect(res.body).toContain('이메일 또는 비밀번호가 맞지 않습니다.');
+    }
+    // The fifth failure locks the account; then even the right password waits.
+    expect((await attempt('wrong-password-1')).statusCode).toBe(429);
+    const locked = await attempt(PASSWORD);
+    expect(locked.statusCode).toBe(429);
+    expect(locked.body).toMatch(/\d+분 후에 다시 시도해 주세요/);
+    app.clock.advance(16 * 60_000);
+    await signIn(app, email);
+  });
+
+  it('ends idle sessions and signs out everywhere', async () => {
+    const email = await addUser(app, 'reporter', '강기자');
+    const first = await signIn(app, email);
+    const second = await signIn(app, email);
+    app.clock.advance(13 * 60 * 60_000);
+    expect((await as(app, first).get('/admin')).statusCode).toBe(303);
+    const third = await signIn(app, email);
+    const fourth = await signIn(app, email);
+    const out = await as(app, third).post('/admin/logout-everywhere');
+    expect(out.statusCode).toBe(303);
+    expect((await as(app, fourth).get('/admin')).headers.location).toMatch(/^\/admin\/login/);
+    expect((await as(app, second).get('/admin')).headers.location).toMatch(/^\/admin\/login/);
+  });
+
+  it('cleans hostile HTML in every field before storing; nothing runs on the public site', async () => {
+    const deskEmail = await addUser(app, 'desk', '오데스크');
+    const s = await signIn(app, deskEmail);
+    const hostile = {
+      sectionId: String(fx.sections.politics),
+      title: '<script>alert("t")</script>제목',
+      subtitle: '<img src=x onerror=alert(1)>부제',
+      bodyHtml: [
+        '<p onclick="alert(1)">문단<script>alert(2)</script></p>',
+        '<a href="javascript:alert(3)">링크</a>',
+        '<svg><script>alert(4)</script></svg>',
+        '<p style="width: expression(alert(5))">스타일</p>',
+        '<iframe src="https://evil.example/"></iframe>',
+        '<img src="https://example.com/a.jpg" onerror="alert(6)">',
+      ].join(''),
+      tags: '<b>태그</b>, 정상',
+      seoTitle: '"><script>alert(7)</script>',
+      seoDescription: '<style>body{}</style>설명',
+    };
+    const created = await as(app, s).post('/admin/articles', hostile);
+    expect(created.statusCode, created.body.slice(0, 500)).toBe(303);
+    const id = Number(/\/admin\/articles\/(\d+)/.exec(created.headers.location ?? '')?.[1]);
+    const publish = await as(app, s).post(`/admin/articles/${id}/publish`);
+    expect(publish.statusCode).toBe(303);
+    const page = await app.http.inject({ url: `/news/${id}` });
+    expect(page.statusCode).toBe(200);
+    const body = page.body;
+    expect(body).not.toMatch(/<script(?![^>]*\bsrc=)/i);
+    // Event handlers inside a tag; escaped text that merely shows them is fine.
+    expect(body).not.toMatch(/<[a-z][^>]*\son[a-z]+\s*=/i);
+    expect(body).not.toContain('javascript:');
+    expect(body).not.toContain('expression(');
+    expect(body).not.toContain('evil.example');
+    const stored = await app.services.desk.get({ id: 0, role: 'desk', name: '' }, id);
+    expect(stored).toMatchObject({ title: '제목', subtitle: '부제', tags: ['정상', '태그'] });
+    expect(stored.seoTitle).toBe('">');
+    expect(stored.seoDescription).toBe('설명');
+    const editor = await as(app, s).get(`/admin/articles/${id}`);
+    expect(editor.body).not.toMatch(/<script>alert/);
+  });
+
+  it('shows bad form input next to its field and keeps what was typed', async () => {
+    const s = await signIn(app, await addUser(app, 'reporter', '강기자'));
+    const res = await as(app, s).post('/admin/articles', {
+      sectionId: String(fx.sections.politics),
+      title: '',
+      subtitle: '지우면 안 되는 부제',
+      bodyHtml: '<p>쓰던 본문</p>',
+      embargoUntil: '내일 아침',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('날짜와 시각을 2025-12-09 14:00 형식으로 입력하세요.');
+    expect(res.body).toContain('지우면 안 되는 부제');
+    expect(res.body).toContain('&lt;p&gt;쓰던 본문&lt;/p&gt;');
+    const bad = await as(app, s).get('/admin/articles/abc');
+    expect(bad.statusCode).toBe(404);
+  });
+});
