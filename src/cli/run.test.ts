@@ -200,4 +200,39 @@ describe('tamna user', () => {
       '2   kim@tamna.kr   kim     reporter (기자)  disabled, must change password',
     ]);
   });
+
+  it('imports an NDJSON file, reporting bad lines and a summary', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tamna-cli-'));
+    const file = path.join(dir, 'archive.ndjson');
+    const record = (externalId: string, title: string) =>
+      JSON.stringify({
+        externalId,
+        section: '옛 기사',
+        title,
+        bodyHtml: '<p>본문</p>',
+        authors: [{ name: '고한결', email: 'ko@archive.example' }],
+        publishedAt: '2020-05-01T10:00:00+09:00',
+        status: 'published',
+      });
+    writeFileSync(
+      file,
+      [record('x-1', '첫 기사'), 'not json', record('x-3', '셋째 기사')].join('\n'),
+    );
+    const first = capture({ TAMNA_DATA_DIR: dir });
+    expect(await runCli(['import', file], first.io)).toBe(1);
+    expect(first.err).toEqual([expect.stringMatching(/^line 2: JSON이 아닙니다/)]);
+    expect(first.out.at(-2)).toMatch(/: 2 created, 0 updated, 1 failed, 0 photos stored\.$/);
+    expect(first.out.at(-1)).toBe(
+      'New sections: 옛 기사 (rename or hide them in /admin/sections).',
+    );
+    writeFileSync(file, record('x-1', '고친 첫 기사'));
+    const second = capture({ TAMNA_DATA_DIR: dir });
+    expect(await runCli(['import', file], second.io)).toBe(0);
+    expect(second.out.at(-1)).toMatch(/: 0 created, 1 updated, 0 failed/);
+    const missing = capture({ TAMNA_DATA_DIR: dir });
+    expect(await runCli(['import', path.join(dir, 'nope.ndjson')], missing.io)).toBe(1);
+    expect(missing.err).toEqual([expect.stringMatching(/^tamna: Cannot read .*nope\.ndjson/)]);
+    const usage = capture({ TAMNA_DATA_DIR: dir });
+    expect(await runCli(['import'], usage.io)).toBe(2);
+  });
 });

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.ts';
 import { isAppError } from '../shared/errors.ts';
+import { importCommand } from './import.ts';
 import { migrateCommand } from './migrate.ts';
 import { seedCommand } from './seed.ts';
 import { serveCommand } from './serve.ts';
@@ -23,6 +24,9 @@ Commands:
   user passwd --email EMAIL Give an account a new one-time password and end its sessions.
   user disable --email EMAIL
                             Disable an account and end its sessions (enable undoes it).
+  import FILE.ndjson        Import an archive: one JSON article per line (see README).
+                            Updates articles imported before (same externalId); prints
+                            each bad line with its number and reason, and a summary.
   help, --help              Show this help.
 
 Environment:
@@ -51,6 +55,7 @@ class UsageError extends Error {}
 const commands = {
   serve: { options: { 'demo-if-empty': { type: 'boolean' } } },
   migrate: { options: {} },
+  import: { options: {}, positionals: true },
   seed: { options: { demo: { type: 'boolean' } } },
   user: {
     options: { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } },
@@ -89,6 +94,11 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         return await serveCommand(config, { demoIfEmpty: values['demo-if-empty'] === true }, io);
       case 'migrate':
         return await migrateCommand(config, io);
+      case 'import': {
+        if (positionals.length !== 1)
+          throw new UsageError('import needs exactly one file, e.g. tamna import articles.ndjson');
+        return await importCommand(config, positionals[0] as string, io);
+      }
       case 'seed':
         if (values.demo !== true)
           throw new UsageError('seed needs --demo (the only seed data there is)');
