@@ -1,0 +1,199 @@
+/// <reference lib="dom" />
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../testing/app.ts';
+import { launchChromium } from '../../testing/browser.ts';
+import { seedFixture, type Fixture } from '../../testing/fixtures.ts';
+
+const SCREENSHOTS = path.resolve(import.meta.dirname, '../../../test-artifacts/screenshots');
+const PASSWORD = '한라산-백록담-2025';
+const HOUR = 60 * 60 * 1000;
+
+describe('the newsroom in Chromium', () => {
+  let app: TestApp;
+  let fx: Fixture;
+  let browser: Browser;
+  let base: string;
+  let photoFile: string;
+
+  beforeAll(async () => {
+    app = await createTestApp({ now: Date.now() });
+    fx = await seedFixture(app, { articlesPerSection: 2 });
+    for (const [role, name] of [
+      ['reporter', '강서윤'],
+      ['desk', '오데스크'],
+    ] as const) {
+      await app.services.accounts.createUser({
+        email: `${role}@tamnailbo.example`,
+        name,
+        role,
+        password: PASSWORD,
+      });
+    }
+    await app.http.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.http.server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    base = `http://127.0.0.1:${address.port}`;
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    photoFile = path.join(SCREENSHOTS, '..', 'upload-harbour.jpg');
+    await sharp({
+      create: { width: 1600, height: 900, channels: 3, background: { r: 30, g: 110, b: 160 } },
+    })
+      .jpeg()
+      .toFile(photoFile);
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  async function signIn(page: Page, role: 'reporter' | 'desk'): Promise<void> {
+    await page.goto(`${base}/admin`);
+    await expect(page.url()).toContain('/admin/login');
+    await page.fill('input[name=email]', `${role}@tamnailbo.example`);
+    await page.fill('input[name=password]', PASSWORD);
+    await Promise.all([page.waitForURL(`${base}/admin`), page.click('button[type=submit]')]);
+  }
+
+  async function signOut(page: Page): Promise<void> {
+    await Promise.all([
+      page.waitForURL(/\/admin\/login/),
+      page.click('.admin-user button[type=submit]'),
+    ]);
+  }
+
+  it('takes an article from a reporter through the desk to the front page', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('response', (r) => {
+      // The fixture's articles point at an image file that the fixture does not write.
+      if (r.status() >= 400 && !r.url().includes('/media/fixture/'))
+        errors.push(`HTTP ${r.status()} ${r.url()}`);
+    });
+
+    // The reporter uploads a photo to the library, then writes and submits an article.
+    await signIn(page, 'reporter');
+    await page.goto(`${base}/admin/photos`);
+    await page.setInputFiles('.upload-form input[type=file]', photoFile);
+    await page.fill('.upload-form input[name=caption]', '제주항에 들어오는 여객선');
+    await page.fill('.upload-form input[name=credit]', '강서윤 기자');
+    await Promise.all([page.waitForURL(/ok=uploaded/), page.click('.upload-form button')]);
+    const photoId = (await page.locator('.photo-id').first().textContent())?.match(/\d+/)?.[0];
+    expect(photoId).toBeDefined();
+
+    await page.goto(`${base}/admin/articles/new`);
+    await page.fill('#f-title', '제주항 여객선 증편… 주말 귀경길 숨통');
+    await page.fill('#f-subtitle', '주말 사흘간 임시 증편\n매표소 혼잡 줄어');
+    await page.selectOption('#f-sectionId', String(fx.sections.society));
+    await page.fill('#f-tags', '여객선, 제주항');
+    await page.fill('#f-featuredPhotoId', photoId as string);
+    const editor = page.locator('.ProseMirror');
+    if ((await editor.count()) > 0) {
+      await editor.click();
+      await page.keyboard.type(
+        '해운사는 이번 주말 제주와 목포를 잇는 여객선을 하루 두 차례 늘린다고 밝혔다.',
+      );
+    } else {
+      await page.fill(
+        '#f-bodyHtml',
+        '<p>해운사는 이번 주말 제주와 목포를 잇는 여객선을 하루 두 차례 늘린다고 밝혔다.</p>',
+      );
+    }
+    await Promise.all([page.waitForURL(/ok=created/), page.click('.save-row button')]);
+    const id = Number(/\/admin\/articles\/(\d+)/.exec(page.url())?.[1]);
+    await page.screenshot({
+      path: path.join(SCREENSHOTS, 'admin-editor-mobile.png'),
+      fullPage: true,
+    });
+    await Promise.all([
+      page.waitForURL(/ok=submitted/),
+      page.click('form[action$="/submit"] button'),
+    ]);
+    await expect(page.locator('.status').first().textContent()).resolves.toBe('데스크 대기');
+    await signOut(page);
+
+    // The desk sends it back with a comment.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await signIn(page, 'desk');
+    await expect(page.locator('.panel').first().textContent()).resolves.toContain(
+      '제주항 여객선 증편',
+    );
+    await page.goto(`${base}/admin/articles/${id}`);
+    await page.fill('form[action$="/send-back"] textarea', '해운사 이름을 밝혀 주세요.');
+    await Promise.all([
+      page.waitForURL(/ok=sent-back/),
+      page.click('form[action$="/send-back"] button'),
+    ]);
+    await signOut(page);
+
+    // The reporter sees why, fixes it and submits again.
+    await signIn(page, 'reporter');
+    await page.goto(`${base}/admin/articles/${id}`);
+    await expect(page.locator('.flash-error').first().textContent()).resolves.toContain(
+      '해운사 이름을 밝혀 주세요.',
+    );
+    await page.fill('#f-title', '제주항 여객선 증편… 한라해운 주말 귀경길 숨통');
+    await Promise.all([page.waitForURL(/ok=saved/), page.click('.save-row button')]);
+    await Promise.all([
+      page.waitForURL(/ok=submitted/),
+      page.click('form[action$="/submit"] button'),
+    ]);
+    await signOut(page);
+
+    // The desk publishes; the article is on the front page and its section page.
+    await signIn(page, 'desk');
+    await page.goto(`${base}/admin/articles/${id}`);
+    await Promise.all([
+      page.waitForURL(/ok=published/),
+      page.click('form[action$="/publish"] button'),
+    ]);
+    await page.screenshot({
+      path: path.join(SCREENSHOTS, 'admin-editor-desktop.png'),
+      fullPage: true,
+    });
+    await page.goto(`${base}/`);
+    await expect(page.content()).resolves.toContain('한라해운 주말 귀경길 숨통');
+    await page.goto(`${base}/section/society`);
+    await expect(page.content()).resolves.toContain('한라해운 주말 귀경길 숨통');
+    await page.goto(`${base}/news/${id}`);
+    await expect(page.locator('figure img').first().getAttribute('src')).resolves.toMatch(
+      /^\/media\/photos\//,
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('publishes a scheduled article at its time (injected clock)', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, 'desk');
+    await page.goto(`${base}/admin/articles/new`);
+    await page.fill('#f-title', '내일 아침 예약 기사');
+    await page.selectOption('#f-sectionId', String(fx.sections.politics));
+    await Promise.all([page.waitForURL(/ok=created/), page.click('.save-row button')]);
+    const id = Number(/\/admin\/articles\/(\d+)/.exec(page.url())?.[1]);
+    const at = new Date(app.clock.now() + 2 * HOUR + 9 * HOUR); // as KST wall-clock
+    const local = at.toISOString().slice(0, 16);
+    await page.fill('form[action$="/publish"] input[name=publishAt]', local);
+    await Promise.all([
+      page.waitForURL(/ok=scheduled/),
+      page.click('form[action$="/publish"] button'),
+    ]);
+    await expect(page.locator('.status').first().textContent()).resolves.toBe('예약 송고');
+
+    await page.goto(`${base}/section/politics`);
+    await expect(page.content()).resolves.not.toContain('내일 아침 예약 기사');
+    expect((await page.goto(`${base}/news/${id}`))?.status()).toBe(404);
+
+    app.clock.advance(2 * HOUR + 60_000);
+    await page.goto(`${base}/section/politics`);
+    await expect(page.content()).resolves.toContain('내일 아침 예약 기사');
+    expect((await page.goto(`${base}/news/${id}`))?.status()).toBe(200);
+    await page.close();
+  });
+});
