@@ -840,6 +840,11 @@ export function createDesk(deps: DeskDeps) {
       return { name: others.name, since: others.heartbeat_at };
     },
 
+    /** Signing out ends every "is editing" mark of that person at once. */
+    async releaseLocksOf(userId: number): Promise<void> {
+      await db.deleteFrom('article_edit_locks').where('user_id', '=', userId).execute();
+    },
+
     async releaseLock(actor: Actor, id: number): Promise<void> {
       await db
         .deleteFrom('article_edit_locks')
