@@ -224,7 +224,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         stylesheet: loadAsset(adminStylesheetFile, 'admin', 'css', 'text/css; charset=utf-8'),
         script: assetFromBytes(built.js, 'editor', 'js', 'text/javascript; charset=utf-8'),
         editorStylesheet: assetFromBytes(built.css, 'editor', 'css', 'text/css; charset=utf-8'),
-        maxUploadBytes: 20 * 1024 * 1024,
+        maxUploadBytes: services.photos.limits.maxBytes,
+        changed,
         importRecords: (ndjson: string) => importer.importNdjson(ndjson),
       };
     })(),

@@ -44,3 +44,4 @@ export {
 } from './passwords.ts';
 export { DEFAULT_THROTTLE, type ThrottleRule } from './throttle.ts';
 export type { StaffRole } from '../../db/index.ts';
+export { base32Decode, totp } from './totp.ts';

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { createReader } from './reader.ts';
+import { articleTags } from './writer.ts';
 import type {
   ArticleDetail,
   ArticleTeaser,
@@ -117,6 +118,29 @@ export function createContentService(deps: ContentServiceDeps) {
         limit,
         sectionIds: all.filter((s) => !s.hidden).map((s) => s.id),
       });
+    },
+
+    /** Cache tags of every article that shows a photo (featured or attached). */
+    async photoTags(photoId: number): Promise<string[]> {
+      const rows = await deps.db
+        .selectFrom('articles as a')
+        .select(['a.id', 'a.section_id', 'a.is_photo_story'])
+        .where((eb) =>
+          eb.or([
+            eb('a.featured_photo_id', '=', photoId),
+            eb(
+              'a.id',
+              'in',
+              eb.selectFrom('article_photos').select('article_id').where('photo_id', '=', photoId),
+            ),
+          ]),
+        )
+        .limit(1000)
+        .execute();
+      const tags = new Set<string>();
+      for (const r of rows)
+        for (const t of articleTags(r.id, r.section_id, r.is_photo_story === 1)) tags.add(t);
+      return [...tags];
     },
 
     /** Titles of articles by id, whatever their status (the desk's own lists). */

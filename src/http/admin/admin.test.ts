@@ -3,6 +3,7 @@ import type { StaffRole } from '../../db/index.ts';
 import { createTestApp, type TestApp } from '../../testing/app.ts';
 import { testDialects } from '../../testing/databases.ts';
 import { seedFixture, type Fixture } from '../../testing/fixtures.ts';
+import { base32Decode, totp } from '../../domains/accounts/index.ts';
 
 const PASSWORD = '제주바다-2025-desk!';
 
@@ -355,5 +356,76 @@ describe.each(testDialects)('admin security on %s', (dialect) => {
     expect(res.body).toContain('&lt;p&gt;쓰던 본문&lt;/p&gt;');
     const bad = await as(app, s).get('/admin/articles/abc');
     expect(bad.statusCode).toBe(404);
+  });
+
+  it('asks for the second factor after the password once TOTP is on', async () => {
+    const email = await addUser(app, 'desk', '오데스크');
+    const s = await signIn(app, email);
+    const begin = await as(app, s).post('/admin/account/totp/begin');
+    const secret = /인증 앱에 이 키를 등록하세요: <code>([A-Z2-7]+)<\/code>/.exec(begin.body)?.[1];
+    expect(secret).toBeDefined();
+    const code = () => totp(base32Decode(secret as string), app.clock.now());
+    const wrong = await as(app, s).post('/admin/account/totp/confirm', { code: '000000' });
+    expect(wrong.statusCode).toBe(400);
+    const on = await as(app, s).post('/admin/account/totp/confirm', { code: code() });
+    expect(on.headers.location).toBe('/admin/account?ok=totp');
+    // The session that turned it on stays signed in.
+    expect((await as(app, s).get('/admin')).statusCode).toBe(200);
+
+    app.clock.advance(60_000);
+    const page = await app.http.inject({ url: '/admin/login' });
+    const loginCsrf = cookieFrom(page.headers['set-cookie'], 'tamna_login_csrf') ?? '';
+    const res = await app.http.inject({
+      method: 'POST',
+      url: '/admin/login',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: `tamna_login_csrf=${loginCsrf}`,
+      },
+      payload: form({ _csrf: loginCsrf, email, password: PASSWORD }),
+    });
+    expect(res.headers.location).toBe('/admin/2fa');
+    const pending = {
+      cookie: `tamna_session=${cookieFrom(res.headers['set-cookie'], 'tamna_session')}`,
+      csrf: '',
+    };
+    const held = await as(app, pending).get('/admin/articles');
+    expect(held.headers.location).toBe('/admin/2fa');
+    const codePage = await as(app, pending).get('/admin/2fa');
+    pending.csrf = /name="_csrf" value="([^"]+)"/.exec(codePage.body)?.[1] ?? '';
+    const bad = await as(app, pending).post('/admin/2fa', { code: '123456' });
+    expect(bad.statusCode).toBeGreaterThanOrEqual(400);
+    const ok = await as(app, pending).post('/admin/2fa', { code: code() });
+    expect(ok.headers.location).toBe('/admin');
+    expect((await as(app, pending).get('/admin/articles')).statusCode).toBe(200);
+  });
+
+  it('imports NDJSON sent to the admin API by the desk', async () => {
+    const s = await signIn(app, await addUser(app, 'desk', '오데스크'));
+    const body = [
+      JSON.stringify({
+        externalId: 'api-1',
+        section: '정치',
+        title: 'API로 보낸 기사',
+        publishedAt: '2025-01-01 09:00',
+      }),
+      'oops',
+    ].join('\n');
+    const res = await app.http.inject({
+      method: 'POST',
+      url: '/admin/api/import',
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/x-ndjson' },
+      payload: body,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ created: 1, failed: [{ line: 2 }] });
+    const noToken = await app.http.inject({
+      method: 'POST',
+      url: '/admin/api/import',
+      headers: { cookie: s.cookie, 'content-type': 'application/x-ndjson' },
+      payload: body,
+    });
+    expect(noToken.statusCode).toBe(403);
+    expect(fx.sections.politics).toBeGreaterThan(0);
   });
 });

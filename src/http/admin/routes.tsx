@@ -81,6 +81,8 @@ export interface AdminDeps {
   editorStylesheet: Asset;
   /** Largest photo upload in bytes. */
   maxUploadBytes: number;
+  /** Publishes cache tags after a change the domains do not announce themselves. */
+  changed: (tags: string[]) => Promise<void>;
   /** Imports NDJSON records sent to the admin API (the same code as `tamna import`). */
   importRecords?: (ndjson: string, actor: Actor) => Promise<unknown>;
 }
@@ -1077,6 +1079,9 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
           credit: field(form, 'credit'),
           alt: field(form, 'alt'),
         });
+        // Captions and credits show on every article using the photo.
+        const tags = await content.photoTags(id);
+        if (tags.length > 0) await deps.changed(tags);
         return back(reply, '/admin/photos?ok=saved');
       });
 
