@@ -8,7 +8,7 @@ export default defineConfig({
     jsx: { runtime: 'automatic', importSource: '#jsx', development: false },
   },
   test: {
-    include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.ts', 'client/**/*.test.ts'],
     pool: 'forks',
     fileParallelism: true,
     testTimeout: 20_000,

@@ -1,0 +1,21 @@
+/**
+ * Admin editor entry, bundled by src/http/admin/editor-asset.ts. Progressive enhancement:
+ * every `[data-editor]` holding a `<textarea>` becomes a TipTap editor; without this
+ * script the textarea works on its own.
+ */
+import { mountEditor } from './mount.ts';
+
+function start(): void {
+  for (const container of document.querySelectorAll<HTMLElement>('[data-editor]')) {
+    try {
+      const editor = mountEditor(container);
+      if (editor !== null) window.tamnaEditor = editor;
+    } catch (error) {
+      // The textarea is back in place, so the article can still be written and saved.
+      console.error('본문 편집기를 띄우지 못했습니다. 기본 입력란을 씁니다.', error);
+    }
+  }
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+else start();
