@@ -51,8 +51,12 @@ export function startDesk(root: Document = document): void {
   form.addEventListener('input', markDirty);
   form.addEventListener('change', markDirty);
   form.addEventListener('tamna:editor-change', markDirty);
-  form.addEventListener('submit', () => {
-    submitting = true;
+  form.addEventListener('submit', (event) => {
+    // The editor cancels a submit while a photo is still uploading; only a real submit
+    // stops autosave and the leave-page warning.
+    setTimeout(() => {
+      submitting = !event.defaultPrevented;
+    }, 0);
   });
   window.addEventListener('beforeunload', (event) => {
     if (dirty && !submitting) event.preventDefault();
@@ -65,7 +69,11 @@ export function startDesk(root: Document = document): void {
       dirty = false;
       try {
         const response = await post(autosaveUrl, formBody(form));
-        const answer = (await response.json()) as { ok?: boolean; savedAt?: string; error?: string };
+        const answer = (await response.json()) as {
+          ok?: boolean;
+          savedAt?: string;
+          error?: string;
+        };
         if (status) {
           status.textContent = answer.ok
             ? `자동 저장됨 ${answer.savedAt ?? ''}`

@@ -94,19 +94,27 @@ describe('the newsroom in Chromium', () => {
     await page.fill('#f-tags', '여객선, 제주항');
     await page.fill('#f-featuredPhotoId', photoId as string);
     const editor = page.locator('.ProseMirror');
-    if ((await editor.count()) > 0) {
-      await editor.click();
-      await page.keyboard.type(
-        '해운사는 이번 주말 제주와 목포를 잇는 여객선을 하루 두 차례 늘린다고 밝혔다.',
-      );
-    } else {
-      await page.fill(
-        '#f-bodyHtml',
-        '<p>해운사는 이번 주말 제주와 목포를 잇는 여객선을 하루 두 차례 늘린다고 밝혔다.</p>',
-      );
-    }
+    await editor.click();
+    await page.keyboard.type(
+      '해운사는 이번 주말 제주와 목포를 잇는 여객선을 하루 두 차례 늘린다고 밝혔다.',
+    );
     await Promise.all([page.waitForURL(/ok=created/), page.click('.save-row button')]);
     const id = Number(/\/admin\/articles\/(\d+)/.exec(page.url())?.[1]);
+    // Autosave: a further sentence reaches the database without pressing 저장.
+    await page.locator('.ProseMirror').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(' 매표소도 새벽 6시부터 연다.');
+    await page.waitForFunction(
+      () => document.querySelector('[data-autosave-status]')?.textContent?.includes('자동 저장됨'),
+      undefined,
+      { timeout: 20_000 },
+    );
+    const autosaved = await app.database.db
+      .selectFrom('articles')
+      .select('body_html')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(autosaved.body_html).toContain('매표소도 새벽 6시부터 연다.');
     await page.screenshot({
       path: path.join(SCREENSHOTS, 'admin-editor-mobile.png'),
       fullPage: true,

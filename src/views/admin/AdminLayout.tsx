@@ -11,7 +11,7 @@ export function AdminLayout({
   chrome: AdminChrome;
   title: string;
   children?: Child;
-  /** Loads the rich-text editor's stylesheet (its script is always loaded; it is small). */
+  /** Loads the rich-text editor (131 KB gzipped, cached for a year under a hashed name). */
   editor?: boolean;
 }) {
   return (
@@ -24,7 +24,7 @@ export function AdminLayout({
         <title>{`${title} · ${chrome.siteName} 뉴스룸`}</title>
         <link rel="stylesheet" href={chrome.stylesheet} />
         {editor ? <link rel="stylesheet" href={chrome.editorStylesheet} /> : null}
-        <script defer src={chrome.script}></script>
+        {editor ? <script defer src={chrome.script}></script> : null}
       </head>
       <body class="admin">
         <header class="admin-bar">
