@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StaffRole } from '../../db/index.ts';
 import { createTestApp, type TestApp } from '../../testing/app.ts';
@@ -427,5 +428,46 @@ describe.each(testDialects)('admin security on %s', (dialect) => {
     });
     expect(noToken.statusCode).toBe(403);
     expect(fx.sections.politics).toBeGreaterThan(0);
+  });
+
+  it('takes photo uploads from the editor as JSON, refusing bad files with a clear message', async () => {
+    const s = await signIn(app, await addUser(app, 'reporter', '강기자'));
+    const upload = (bytes: Buffer, name: string) => {
+      const boundary = '----tamna-test-boundary';
+      const payload = Buffer.concat([
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="caption"\r\n\r\n성산일출봉 일출\r\n` +
+            `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: image/jpeg\r\n\r\n`,
+        ),
+        bytes,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      return app.http.inject({
+        method: 'POST',
+        url: '/admin/photos',
+        headers: {
+          cookie: s.cookie,
+          'x-csrf-token': s.csrf,
+          accept: 'application/json',
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+        },
+        payload,
+      });
+    };
+    const jpeg = await sharp({
+      create: { width: 1200, height: 800, channels: 3, background: { r: 200, g: 120, b: 40 } },
+    })
+      .jpeg()
+      .toBuffer();
+    const ok = await upload(jpeg, 'sunrise.jpg');
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({ caption: '성산일출봉 일출', width: 1200, height: 800 });
+    expect(ok.json().srcset).toMatch(/-320\.webp 320w/);
+    const bad = await upload(Buffer.from('this is not a photo'), 'fake.jpg');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error).toMatch(/사진/);
+    const big = await upload(Buffer.alloc(21 * 1024 * 1024, 1), 'huge.jpg');
+    expect(big.statusCode).toBe(413);
+    expect(big.json().error).toBe('파일이 너무 큽니다. 20MB 이하로 올려 주세요.');
   });
 });
