@@ -147,6 +147,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const unsubscribe = bus.subscribe((tags) => {
     if (tags.includes('*')) services.content.forgetSections();
+    services.content.forgetSchedule();
     cache.invalidate(tags);
   });
 

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { invalidInput } from '../../shared/errors.ts';
+import { keptValue } from '../../shared/kept.ts';
 
 /** Places on the page where a banner can run. */
 export const bannerSlots = [
@@ -44,65 +45,94 @@ export interface BannerInput {
   isSample?: boolean;
 }
 
+/** Campaigns change at their own start and end times, which the kept value respects. */
+const BANNERS_KEPT_MS = 30_000;
+
 export function createBannerStore(deps: BannerStoreDeps) {
   const { db, clock, mediaUrl } = deps;
+
+  async function readRunning(): Promise<Partial<Record<BannerSlot, Banner>>> {
+    const now = clock.now();
+    const rows = await db
+      .selectFrom('banners')
+      .select([
+        'id',
+        'slot',
+        'title',
+        'image_key',
+        'width',
+        'height',
+        'link_url',
+        'is_sample',
+        'weight',
+      ])
+      .where('starts_at', '<=', now)
+      .where('ends_at', '>', now)
+      .orderBy('weight', 'desc')
+      .orderBy('id')
+      .execute();
+    const out: Partial<Record<BannerSlot, Banner>> = {};
+    for (const r of rows) {
+      const slot = r.slot as BannerSlot;
+      if (!bannerSlots.includes(slot) || out[slot] !== undefined) continue;
+      out[slot] = {
+        id: r.id,
+        slot,
+        title: r.title,
+        imageSrc: mediaUrl(r.image_key),
+        width: r.width,
+        height: r.height,
+        href: r.link_url,
+        isSample: r.is_sample === 1,
+      };
+    }
+    return out;
+  }
+
+  /** The earliest future start or end of a campaign: when cached pages must change. */
+  async function readNextChange(): Promise<number | null> {
+    const now = clock.now();
+    const row = await db
+      .selectFrom('banners')
+      .select((eb) => [
+        eb.fn.min('starts_at').filterWhere('starts_at', '>', now).as('nextStart'),
+        eb.fn.min('ends_at').filterWhere('ends_at', '>', now).as('nextEnd'),
+      ])
+      .executeTakeFirst();
+    const times = [row?.nextStart, row?.nextEnd]
+      .filter((t): t is number => typeof t === 'number' || typeof t === 'string')
+      .map(Number);
+    return times.length === 0 ? null : Math.min(...times);
+  }
+
+  // Every page shows the banners: keep what runs now until the next campaign starts or
+  // ends (or 30 s, for campaigns another app server adds).
+  const kept = keptValue(
+    clock,
+    async () => {
+      const [running, nextChange] = await Promise.all([readRunning(), readNextChange()]);
+      return { running, nextChange };
+    },
+    (v, at) => Math.min(at + BANNERS_KEPT_MS, v.nextChange ?? Number.POSITIVE_INFINITY),
+  );
+
   return {
     /**
      * The banner running in each slot now: the heaviest-weighted live campaign. Slots with
      * nothing scheduled are absent, so templates render no empty box.
      */
     async running(): Promise<Partial<Record<BannerSlot, Banner>>> {
-      const now = clock.now();
-      const rows = await db
-        .selectFrom('banners')
-        .select([
-          'id',
-          'slot',
-          'title',
-          'image_key',
-          'width',
-          'height',
-          'link_url',
-          'is_sample',
-          'weight',
-        ])
-        .where('starts_at', '<=', now)
-        .where('ends_at', '>', now)
-        .orderBy('weight', 'desc')
-        .orderBy('id')
-        .execute();
-      const out: Partial<Record<BannerSlot, Banner>> = {};
-      for (const r of rows) {
-        const slot = r.slot as BannerSlot;
-        if (!bannerSlots.includes(slot) || out[slot] !== undefined) continue;
-        out[slot] = {
-          id: r.id,
-          slot,
-          title: r.title,
-          imageSrc: mediaUrl(r.image_key),
-          width: r.width,
-          height: r.height,
-          href: r.link_url,
-          isSample: r.is_sample === 1,
-        };
-      }
-      return out;
+      return (await kept.get()).running;
     },
 
     /** The earliest future start or end of a campaign: when cached pages must change. */
     async nextChange(): Promise<number | null> {
-      const now = clock.now();
-      const row = await db
-        .selectFrom('banners')
-        .select((eb) => [
-          eb.fn.min('starts_at').filterWhere('starts_at', '>', now).as('nextStart'),
-          eb.fn.min('ends_at').filterWhere('ends_at', '>', now).as('nextEnd'),
-        ])
-        .executeTakeFirst();
-      const times = [row?.nextStart, row?.nextEnd]
-        .filter((t): t is number => typeof t === 'number' || typeof t === 'string')
-        .map(Number);
-      return times.length === 0 ? null : Math.min(...times);
+      return (await kept.get()).nextChange;
+    },
+
+    /** Drops the kept campaigns (a change made elsewhere, announced on the bus). */
+    forget(): void {
+      kept.forget();
     },
 
     async create(input: BannerInput): Promise<number> {
@@ -129,6 +159,7 @@ export function createBannerStore(deps: BannerStoreDeps) {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
+      kept.forget();
       return row.id;
     },
   };

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { Clock } from '../../shared/clock.ts';
+import { keptValue } from '../../shared/kept.ts';
 import { createReader } from './reader.ts';
 import { articleTags } from './writer.ts';
 import type {
@@ -31,6 +32,14 @@ const SECTIONS_TTL_MS = 60_000;
 
 export function createContentService(deps: ContentServiceDeps) {
   const reader = createReader(deps);
+
+  // Kept until the scheduled time itself, or 30 s (a schedule set by another server), and
+  // dropped on every content change this process hears about.
+  const nextScheduled = keptValue(
+    deps.clock,
+    () => reader.nextScheduledPublication(deps.clock.now()),
+    (next, at) => Math.min(at + 30_000, next ?? Number.POSITIVE_INFINITY),
+  );
 
   let sectionsCache: {
     at: number;
@@ -297,7 +306,13 @@ export function createContentService(deps: ContentServiceDeps) {
       };
     },
 
-    nextScheduledPublication: () => reader.nextScheduledPublication(deps.clock.now()),
+    /** The next scheduled article's time: pages rendered now must expire then. */
+    nextScheduledPublication: () => nextScheduled.get(),
+
+    /** Drops the kept schedule after any content change (the bus calls this). */
+    forgetSchedule(): void {
+      nextScheduled.forget();
+    },
   };
 }
 

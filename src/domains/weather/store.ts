@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { Clock } from '../../shared/clock.ts';
+import { keptValue } from '../../shared/kept.ts';
 import { defaultPlaces } from './places.ts';
 
 export interface TickerPlace {
@@ -26,35 +27,48 @@ export interface WeatherStoreDeps {
   clock: Clock;
 }
 
+/** Weather changes every ten minutes at most; pages need the ticker on every render. */
+const TICKER_KEPT_MS = 30_000;
+
 export function createWeatherStore(deps: WeatherStoreDeps) {
   const { db, clock } = deps;
+  const kept = keptValue(
+    clock,
+    () => readTicker(),
+    (_v, at) => at + TICKER_KEPT_MS,
+  );
+
+  async function readTicker(): Promise<WeatherTicker | null> {
+    const now = clock.now();
+    const rows = await db
+      .selectFrom('weather_observations')
+      .select(['place_name', 'sky', 'temperature', 'observed_at', 'source'])
+      .orderBy('position')
+      .execute();
+    const isSample = rows.length > 0 && rows.every((r) => r.source === 'sample');
+    const current = isSample
+      ? rows
+      : rows.filter((r) => r.source !== 'sample' && now - r.observed_at <= STALE_AFTER_MS);
+    if (current.length === 0) return null;
+    return {
+      places: current.map((r) => ({
+        name: r.place_name,
+        sky: r.sky,
+        temperature: r.temperature,
+      })),
+      observedAt: Math.min(...current.map((r) => r.observed_at)),
+      isSample,
+    };
+  }
+
   return {
     /**
      * What the ticker shows: only stored data, never a call to KMA, so a slow or failing
      * source cannot delay a page. Stale real observations are dropped; sample rows are
      * always shown, labelled as samples.
      */
-    async ticker(): Promise<WeatherTicker | null> {
-      const now = clock.now();
-      const rows = await db
-        .selectFrom('weather_observations')
-        .select(['place_name', 'sky', 'temperature', 'observed_at', 'source'])
-        .orderBy('position')
-        .execute();
-      const isSample = rows.length > 0 && rows.every((r) => r.source === 'sample');
-      const current = isSample
-        ? rows
-        : rows.filter((r) => r.source !== 'sample' && now - r.observed_at <= STALE_AFTER_MS);
-      if (current.length === 0) return null;
-      return {
-        places: current.map((r) => ({
-          name: r.place_name,
-          sky: r.sky,
-          temperature: r.temperature,
-        })),
-        observedAt: Math.min(...current.map((r) => r.observed_at)),
-        isSample,
-      };
+    ticker(): Promise<WeatherTicker | null> {
+      return kept.get();
     },
 
     /**
@@ -103,6 +117,7 @@ export function createWeatherStore(deps: WeatherStoreDeps) {
           )
           .execute();
       });
+      kept.forget();
     },
   };
 }

@@ -65,6 +65,23 @@ describe('PageCache', () => {
   });
 });
 
+describe('PageCache brotli', () => {
+  it('answers a miss with quick brotli, then keeps a smaller copy', async () => {
+    const cache = new PageCache({ maxEntries: 10 });
+    const body = Array.from({ length: 400 }, (_, i) => `<p>제주 소식 ${i % 37} 탐나일보</p>`).join(
+      '',
+    );
+    const entry = cache.set('/', page(body, ['front']), 0, cache.currentGeneration);
+    const quick = cache.encoded(entry, 'br') as Buffer;
+    await new Promise((resolve) => setImmediate(resolve));
+    const kept = entry.brotli as Buffer;
+    expect(kept).not.toBe(quick);
+    expect(kept.length).toBeLessThanOrEqual(quick.length);
+    expect(brotliDecompressSync(kept).toString()).toBe(body);
+    expect(cache.byteSize).toBe(entry.body.length + kept.length);
+  });
+});
+
 describe('PageCache memory', () => {
   it('evicts least recently used pages to stay within its byte budget', () => {
     const cache = new PageCache({ maxEntries: 100, maxBytes: 3000, compressMinBytes: 10_000 });

@@ -26,18 +26,27 @@ export interface CachedPage {
 export type Encoding = 'br' | 'gzip';
 
 /** Returns the page's bytes in `encoding`, compressing (once) on first use. */
+/**
+ * Brotli quality for the reader waiting on a miss (3: ~0.2 ms for a 23 KB page) and for
+ * the copy kept afterwards (5: ~0.55 ms, about 7% smaller), which is made once the
+ * response has gone out.
+ */
+const BROTLI_FAST = 3;
+const BROTLI_KEPT = 5;
+
+const brotli = (body: Buffer, quality: number): Buffer =>
+  ownBytes(
+    brotliCompressSync(body, {
+      params: {
+        [zlibConstants.BROTLI_PARAM_QUALITY]: quality,
+        [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length,
+      },
+    }),
+  );
+
 export function encodedBody(page: CachedPage, encoding: Encoding): Buffer | null {
   if (encoding === 'br') {
-    if (page.brotli === undefined) {
-      page.brotli = ownBytes(
-        brotliCompressSync(page.body, {
-          params: {
-            [zlibConstants.BROTLI_PARAM_QUALITY]: 4,
-            [zlibConstants.BROTLI_PARAM_SIZE_HINT]: page.body.length,
-          },
-        }),
-      );
-    }
+    if (page.brotli === undefined) page.brotli = brotli(page.body, BROTLI_FAST);
     return page.brotli;
   }
   if (page.gzip === undefined) page.gzip = ownBytes(gzipSync(page.body, { level: 6 }));
@@ -171,6 +180,15 @@ export class PageCache {
     if (this.counted.has(page)) {
       this.account(page);
       this.evictOverBudget();
+      if (encoding === 'br' && bytes !== null) {
+        // The page stays cached: replace the quick copy with a smaller one, after this
+        // response is written, so every later reader gets fewer bytes.
+        setImmediate(() => {
+          if (!this.counted.has(page)) return;
+          page.brotli = brotli(page.body, BROTLI_KEPT);
+          this.account(page);
+        });
+      }
     }
     return bytes;
   }
