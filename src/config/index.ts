@@ -49,7 +49,7 @@ const envSchema = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
   TAMNA_PAGE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(5000),
-  TAMNA_PAGE_CACHE_MB: z.coerce.number().int().min(1).max(16_384).default(32),
+  TAMNA_PAGE_CACHE_MB: z.coerce.number().int().min(1).max(16_384).default(24),
   TAMNA_PAGE_CACHE_MAX_AGE: z.coerce.number().int().min(1).max(86_400).default(300),
   TAMNA_PUBLISHER_NAME: z.string().default('탐나일보'),
   TAMNA_PUBLISHER_REGISTRATION: z.string().default('제주 아00000'),
