@@ -227,7 +227,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         editorStylesheet: assetFromBytes(built.css, 'editor', 'css', 'text/css; charset=utf-8'),
         maxUploadBytes: services.photos.limits.maxBytes,
         changed,
-        importRecords: (ndjson: string) => importer.importNdjson(ndjson),
+        importRecords: (ndjson: string) => importer.importNdjson(ndjson, { trusted: false }),
       };
     })(),
   });

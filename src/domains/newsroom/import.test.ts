@@ -139,6 +139,25 @@ describe.each(testDialects)('NDJSON import on %s', (dialect) => {
     expect(photos).toHaveLength(1);
   });
 
+  it('keeps API imports away from the internal network and the server files', async () => {
+    const text = [
+      good('d-1', { photos: [{ url: `${base}/photo.jpg`, caption: '', credit: '' }] }),
+      good('d-2', { photos: [{ url: 'http://[::1]:9/a.jpg', caption: '', credit: '' }] }),
+      good('d-3', { photos: [{ url: 'http://10.0.0.8/a.jpg', caption: '', credit: '' }] }),
+      good('d-4', { photos: [{ url: 'local.jpg', caption: '', credit: '' }] }),
+      good('d-5', { photos: [{ url: '/etc/passwd', caption: '', credit: '' }] }),
+    ].join('\n');
+    const report = await app.importer.importNdjson(text, { baseDir: dir, trusted: false });
+    expect(report.created).toBe(0);
+    expect(report.failed.map((f) => f.reason)).toEqual([
+      '내부망 주소의 사진은 가져올 수 없습니다: 127.0.0.1',
+      '내부망 주소의 사진은 가져올 수 없습니다: ::1',
+      '내부망 주소의 사진은 가져올 수 없습니다: 10.0.0.8',
+      '파일 경로 사진은 명령줄 가져오기(tamna import)에서만 쓸 수 있습니다: local.jpg',
+      '파일 경로 사진은 명령줄 가져오기(tamna import)에서만 쓸 수 있습니다: /etc/passwd',
+    ]);
+  });
+
   it('shows imported articles on a running server within its change-feed poll', async () => {
     // The "running server" and the "import CLI" are two apps on one database.
     const importer: App = await createApp(

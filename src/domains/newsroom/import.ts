@@ -1,4 +1,6 @@
+import { lookup } from 'node:dns/promises';
 import { readFile, stat } from 'node:fs/promises';
+import { BlockList, isIP } from 'node:net';
 import path from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
@@ -92,6 +94,44 @@ export interface ImportDeps {
 
 class LineError extends Error {}
 
+/** Loopback, private, link-local, CGNAT, multicast and reserved ranges. */
+const NON_PUBLIC = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['224.0.0.0', 3],
+] as const)
+  NON_PUBLIC.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of [
+  ['::', 127],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+  ['::ffff:0:0', 96],
+] as const)
+  NON_PUBLIC.addSubnet(net, prefix, 'ipv6');
+
+async function assertPublicHost(url: string): Promise<void> {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  let addresses: { address: string; family: number }[];
+  try {
+    addresses = isIP(host)
+      ? [{ address: host, family: isIP(host) }]
+      : await lookup(host, { all: true });
+  } catch {
+    throw new LineError(`사진 주소의 호스트를 찾을 수 없습니다: ${host}`);
+  }
+  for (const a of addresses) {
+    if (NON_PUBLIC.check(a.address, a.family === 6 ? 'ipv6' : 'ipv4'))
+      throw new LineError(`내부망 주소의 사진은 가져올 수 없습니다: ${host}`);
+  }
+}
+
 /** Korean-readable first problem of a record that failed validation. */
 function describe(error: z.ZodError): string {
   const issue = error.issues[0];
@@ -126,13 +166,16 @@ export function createImporter(deps: ImportDeps) {
   async function photoBytes(
     url: string,
     baseDir: string,
+    trusted: boolean,
   ): Promise<{ bytes: Buffer; source: string }> {
     if (/^https?:\/\//i.test(url)) {
+      // Records sent over the admin API must not make the server reach its own network.
+      if (!trusted) await assertPublicHost(url);
       let response: Response;
       try {
         response = await doFetch(url, {
           signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-          redirect: 'follow',
+          redirect: trusted ? 'follow' : 'error',
         });
       } catch (error) {
         const reason =
@@ -149,6 +192,10 @@ export function createImporter(deps: ImportDeps) {
     }
     if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !/^[a-z]:[\\/]/i.test(url))
       throw new LineError(`사진 주소는 http(s) URL이나 파일 경로여야 합니다: ${url}`);
+    if (!trusted)
+      throw new LineError(
+        `파일 경로 사진은 명령줄 가져오기(tamna import)에서만 쓸 수 있습니다: ${url}`,
+      );
     const file = path.resolve(baseDir, url);
     try {
       const info = await stat(file);
@@ -167,13 +214,14 @@ export function createImporter(deps: ImportDeps) {
     report: ImportReport,
     sectionsByName: Map<string, number>,
     slugs: Set<string>,
+    trusted: boolean,
   ): Promise<string[]> {
     const now = clock.now();
     // Photos first, outside the transaction: downloads and image work are slow, and a
     // photo that cannot be used fails the line before anything is written.
     const photoIds: number[] = [];
     for (const p of data.photos) {
-      const { bytes, source } = await photoBytes(p.url, baseDir);
+      const { bytes, source } = await photoBytes(p.url, baseDir, trusted);
       const existing = await db
         .selectFrom('photos')
         .select('id')
@@ -349,7 +397,16 @@ export function createImporter(deps: ImportDeps) {
      */
     async importNdjson(
       text: string,
-      options: { baseDir?: string; onLine?: (line: number, ok: boolean) => void } = {},
+      options: {
+        baseDir?: string;
+        onLine?: (line: number, ok: boolean) => void;
+        /**
+         * False for records from the admin API: photos only from public http(s) hosts, no
+         * redirects, no server file paths. The CLI, run by whoever runs the server, is
+         * trusted.
+         */
+        trusted?: boolean;
+      } = {},
     ): Promise<ImportReport> {
       const report: ImportReport = {
         created: 0,
@@ -386,7 +443,14 @@ export function createImporter(deps: ImportDeps) {
           continue;
         }
         try {
-          for (const t of await importLine(result.data, baseDir, report, sectionsByName, slugs))
+          for (const t of await importLine(
+            result.data,
+            baseDir,
+            report,
+            sectionsByName,
+            slugs,
+            options.trusted ?? true,
+          ))
             changed.add(t);
           options.onLine?.(lineNo, true);
         } catch (error) {
