@@ -78,6 +78,8 @@ describe('admin permission matrix (every role × every admin route)', () => {
   let fx: Fixture;
   const sessions = new Map<StaffRole, Session>();
   let otherDraft: number;
+  let firstRevision: number;
+  let contributorId: number;
 
   beforeAll(async () => {
     app = await createTestApp();
@@ -93,6 +95,9 @@ describe('admin permission matrix (every role × every admin route)', () => {
       title: '데스크 대기 기사',
     });
     await app.services.desk.submit(actor, otherDraft);
+    firstRevision = (await app.services.desk.revisions(actor, otherDraft))[0]!.id;
+    contributorId = (await app.services.accounts.findUserByEmail('contributor@tamnailbo.example'))!
+      .id;
   }, 60_000);
   afterAll(async () => {
     await app.close();
@@ -162,6 +167,71 @@ describe('admin permission matrix (every role × every admin route)', () => {
       url: () => `/admin/articles/${fx.published[0]}/notices`,
       allowed: deskOnly,
       body: () => ({ kind: 'correction', body: '바로잡습니다.' }),
+    },
+    {
+      method: 'POST',
+      name: '/admin/articles/:id/submit',
+      url: () => `/admin/articles/${otherDraft}/submit`,
+      allowed: deskOnly,
+    },
+    {
+      method: 'POST',
+      name: '/admin/articles/:id/send-back',
+      url: () => `/admin/articles/${otherDraft}/send-back`,
+      allowed: deskOnly,
+      body: () => ({ comment: '다시 써 주세요.' }),
+    },
+    {
+      method: 'POST',
+      name: '/admin/articles/:id/autosave',
+      url: () => `/admin/articles/${otherDraft}/autosave`,
+      allowed: deskOnly,
+      body: () => ({ sectionId: String(fx.sections.politics), title: '데스크 대기 기사' }),
+    },
+    {
+      method: 'POST',
+      name: '/admin/articles/:id/heartbeat',
+      url: () => `/admin/articles/${otherDraft}/heartbeat`,
+      allowed: deskOnly,
+    },
+    {
+      method: 'GET',
+      name: '/admin/articles/:id/revisions/:rev',
+      url: () => `/admin/articles/${otherDraft}/revisions/${firstRevision}`,
+      allowed: deskOnly,
+    },
+    {
+      method: 'POST',
+      name: '/admin/articles/:id/trash',
+      url: () => `/admin/articles/${otherDraft}/trash`,
+      allowed: deskOnly,
+    },
+    {
+      method: 'POST',
+      name: '/admin/articles/:id/restore',
+      url: () => `/admin/articles/${otherDraft}/restore`,
+      allowed: deskOnly,
+    },
+    {
+      method: 'POST',
+      name: '/admin/photos/:id',
+      url: () => `/admin/photos/${fx.photoId}`,
+      allowed: everyone,
+      body: () => ({ caption: '제주항 전경', credit: '사진=탐나일보', alt: '제주항의 배들' }),
+    },
+    {
+      method: 'POST',
+      name: '/admin/account/password',
+      url: () => '/admin/account/password',
+      allowed: everyone,
+      body: () => ({ current: 'not-my-password', next: 'another-password-1' }),
+    },
+    {
+      method: 'POST',
+      name: '/admin/staff/:id',
+      url: () => `/admin/staff/${contributorId}`,
+      allowed: adminOnly,
+      body: () => ({ action: 'role', role: 'contributor' }),
     },
     { method: 'GET', name: '/admin/front', url: () => '/admin/front', allowed: deskOnly },
     {
