@@ -25,6 +25,7 @@ describe('the newsroom in Chromium', () => {
     for (const [role, name] of [
       ['reporter', '강서윤'],
       ['desk', '오데스크'],
+      ['admin', '고한결'],
     ] as const) {
       await app.services.accounts.createUser({
         email: `${role}@tamnailbo.example`,
@@ -52,7 +53,7 @@ describe('the newsroom in Chromium', () => {
     await app?.close();
   });
 
-  async function signIn(page: Page, role: 'reporter' | 'desk'): Promise<void> {
+  async function signIn(page: Page, role: 'reporter' | 'desk' | 'admin'): Promise<void> {
     await page.goto(`${base}/admin`);
     await expect(page.url()).toContain('/admin/login');
     await page.fill('input[name=email]', `${role}@tamnailbo.example`);
@@ -203,5 +204,65 @@ describe('the newsroom in Chromium', () => {
     await expect(page.content()).resolves.toContain('내일 아침 예약 기사');
     expect((await page.goto(`${base}/news/${id}`))?.status()).toBe(200);
     await page.close();
+  });
+
+  it('keeps a reporter away from publishing and staff pages', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await signIn(page, 'reporter');
+    await expect(page.locator('.admin-bar nav').textContent()).resolves.not.toContain('직원');
+    const staff = await page.goto(`${base}/admin/staff`);
+    expect(staff?.status()).toBe(403);
+    await expect(page.locator('h1').textContent()).resolves.toBe('권한이 없습니다');
+    expect((await page.goto(`${base}/admin/front`))?.status()).toBe(403);
+    await page.goto(`${base}/admin/articles/new`);
+    await page.fill('#f-title', '기자 초고');
+    await page.selectOption('#f-sectionId', String(fx.sections.politics));
+    await Promise.all([page.waitForURL(/ok=created/), page.click('.save-row button')]);
+    expect(await page.locator('form[action$="/publish"]').count()).toBe(0);
+    expect(await page.locator('form[action$="/submit"]').count()).toBe(1);
+    await page.close();
+  });
+
+  it('saves a screenshot of each admin screen, on a phone and on a laptop', async () => {
+    for (const viewport of [
+      { name: 'mobile', width: 390, height: 844 },
+      { name: 'desktop', width: 1280, height: 900 },
+    ]) {
+      const page = await browser.newPage({ viewport });
+      await page.goto(`${base}/admin/login`);
+      await page.screenshot({ path: path.join(SCREENSHOTS, `admin-login-${viewport.name}.png`) });
+      await signIn(page, 'admin');
+      const id = fx.published[0] as number;
+      const revision = (
+        await app.services.desk.revisions({ id: 1, role: 'admin', name: '' }, id)
+      )[0]?.id;
+      const screens: [string, string][] = [
+        ['dashboard', '/admin'],
+        ['articles', '/admin/articles'],
+        ['editor', `/admin/articles/${id}`],
+        ['history', `/admin/articles/${id}/history`],
+        ...(revision === undefined
+          ? []
+          : ([['revision', `/admin/articles/${id}/revisions/${revision}`]] as [string, string][])),
+        ['photos', '/admin/photos'],
+        ['sections', '/admin/sections'],
+        ['front', '/admin/front'],
+        ['staff', '/admin/staff'],
+        ['account', '/admin/account'],
+      ];
+      for (const [name, url] of screens) {
+        const res = await page.goto(`${base}${url}`);
+        expect(res?.status(), url).toBe(200);
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        expect(overflow, `${url} scrolls sideways at ${viewport.width}px`).toBeLessThanOrEqual(0);
+        await page.screenshot({
+          path: path.join(SCREENSHOTS, `admin-${name}-${viewport.name}.png`),
+          fullPage: true,
+        });
+      }
+      await page.close();
+    }
   });
 });
