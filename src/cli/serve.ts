@@ -47,6 +47,11 @@ export async function serveCommand(
   io.out(
     `Tamna is serving ${config.siteUrl} (listening on http://${config.host}:${config.port}, database ${app.database.describe}).`,
   );
+  if ((await app.services.accounts.listUsers()).length === 0) {
+    io.out(
+      `No staff account yet: create one with "npx tamna user add --role admin --email you@example.kr", then sign in at ${config.siteUrl}/admin.`,
+    );
+  }
 
   // Graceful shutdown: stop accepting, let requests in flight finish, close the database.
   return new Promise<number>((resolve) => {
