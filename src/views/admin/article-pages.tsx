@@ -553,7 +553,12 @@ export function renderHistory(chrome: AdminChrome, view: HistoryView): string {
       <p class="lede">{view.title}</p>
       <section class="panel">
         <h2>판 (수정본)</h2>
-        <table class="admin-table">
+        {view.revisions.length === 0 ? (
+          <p class="empty">
+            뉴스룸에서 저장한 판이 없습니다. 가져오기나 데모로 들어온 기사는 첫 저장부터 기록됩니다.
+          </p>
+        ) : null}
+        <table class="admin-table" hidden={view.revisions.length === 0}>
           <thead>
             <tr>
               <th scope="col">판</th>
@@ -580,6 +585,7 @@ export function renderHistory(chrome: AdminChrome, view: HistoryView): string {
       </section>
       <section class="panel">
         <h2>처리 기록</h2>
+        {view.events.length === 0 ? <p class="empty">처리 기록이 없습니다.</p> : null}
         <ol class="events">
           {view.events.map((ev) => (
             <li>
