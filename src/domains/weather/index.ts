@@ -6,3 +6,4 @@ export {
   type TickerPlace,
 } from './store.ts';
 export { defaultPlaces, type WeatherPlace } from './places.ts';
+export { toGrid, type GridPoint } from './grid.ts';
