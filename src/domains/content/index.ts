@@ -2,6 +2,8 @@ export { createContentService, type ContentService, type FrontPageOptions } from
 export {
   createWriter,
   articleTags,
+  articleSummary,
+  upsertTags,
   type Writer,
   type ArticleInput,
   type SectionInput,

@@ -85,30 +85,36 @@ export function articleTags(articleId: number, sectionId: number, isPhotoStory: 
   return tags;
 }
 
+/** The teaser and meta-description text of a cleaned body. */
+export function articleSummary(bodyHtml: string): string {
+  return cutText(htmlToText(bodyHtml), SUMMARY_LENGTH);
+}
+
+/** Ids of the named tags, creating the ones that do not exist yet (inside `trx`). */
+export async function upsertTags(trx: Transaction<Database>, names: string[]): Promise<number[]> {
+  const unique = [...new Set(names.map((n) => n.trim()).filter((n) => n !== ''))];
+  const ids: number[] = [];
+  for (const name of unique) {
+    await trx
+      .insertInto('tags')
+      .values({ name })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    const row = await trx
+      .selectFrom('tags')
+      .select('id')
+      .where('name', '=', name)
+      .executeTakeFirstOrThrow();
+    ids.push(row.id);
+  }
+  return ids;
+}
+
 export function createWriter(deps: WriterDeps) {
   const { db, clock } = deps;
   const notify = async (tags: string[]) => {
     if (deps.onChange) await deps.onChange(tags);
   };
-
-  async function upsertTags(trx: Transaction<Database>, names: string[]): Promise<number[]> {
-    const unique = [...new Set(names.map((n) => n.trim()).filter((n) => n !== ''))];
-    const ids: number[] = [];
-    for (const name of unique) {
-      await trx
-        .insertInto('tags')
-        .values({ name })
-        .onConflict((oc) => oc.column('name').doNothing())
-        .execute();
-      const row = await trx
-        .selectFrom('tags')
-        .select('id')
-        .where('name', '=', name)
-        .executeTakeFirstOrThrow();
-      ids.push(row.id);
-    }
-    return ids;
-  }
 
   return {
     async createSection(input: SectionInput): Promise<number> {
@@ -204,7 +210,7 @@ export function createWriter(deps: WriterDeps) {
             title: a.title,
             subtitle: a.subtitle.replace(/\r\n?/g, '\n').trim(),
             body_html: body,
-            summary: cutText(htmlToText(body), SUMMARY_LENGTH),
+            summary: articleSummary(body),
             status: a.status satisfies ArticleStatus,
             is_breaking: a.isBreaking ? 1 : 0,
             is_photo_story: a.isPhotoStory ? 1 : 0,
@@ -301,9 +307,7 @@ export function createWriter(deps: WriterDeps) {
           ...(patch.subtitle !== undefined
             ? { subtitle: patch.subtitle.replace(/\r\n?/g, '\n').trim() }
             : {}),
-          ...(body !== undefined
-            ? { body_html: body, summary: cutText(htmlToText(body), SUMMARY_LENGTH) }
-            : {}),
+          ...(body !== undefined ? { body_html: body, summary: articleSummary(body) } : {}),
           updated_at: clock.now(),
         })
         .where('id', '=', articleId)

@@ -2,11 +2,11 @@ import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import type { ArticleEventKind, ArticleStatus, Database, StaffRole } from '../../db/index.ts';
 import { can, canEditArticle, type Action } from '../accounts/index.ts';
-import { articleTags, cleanBodyHtml } from '../content/index.ts';
+import { articleSummary, articleTags, cleanBodyHtml, upsertTags } from '../content/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, invalidInput, notFound } from '../../shared/errors.ts';
 import { formatKstDateTime } from '../../shared/kst.ts';
-import { cutText, htmlToText, stripTags } from '../../shared/text.ts';
+import { stripTags } from '../../shared/text.ts';
 
 /** Who is acting: the signed-in staff member. */
 export interface Actor {
@@ -22,7 +22,6 @@ export interface DeskDeps {
   onChange?: (tags: string[]) => void | Promise<void>;
 }
 
-const SUMMARY_LENGTH = 160;
 /** An editor who has not sent a heartbeat for this long is no longer "editing". */
 export const EDIT_LOCK_TTL_MS = 90_000;
 const MAX_TAGS = 20;
@@ -253,25 +252,6 @@ export function createDesk(deps: DeskDeps) {
       .execute();
   }
 
-  async function upsertTags(trx: Transaction<Database>, names: string[]): Promise<number[]> {
-    const unique = [...new Set(names.map((n) => n.trim()).filter((n) => n !== ''))];
-    const ids: number[] = [];
-    for (const name of unique) {
-      await trx
-        .insertInto('tags')
-        .values({ name })
-        .onConflict((oc) => oc.column('name').doNothing())
-        .execute();
-      const row = await trx
-        .selectFrom('tags')
-        .select('id')
-        .where('name', '=', name)
-        .executeTakeFirstOrThrow();
-      ids.push(row.id);
-    }
-    return ids;
-  }
-
   async function writeRelations(
     trx: Transaction<Database>,
     articleId: number,
@@ -362,7 +342,7 @@ export function createDesk(deps: DeskDeps) {
       title: fields.title,
       subtitle: fields.subtitle.replace(/\r\n?/g, '\n').trim(),
       body_html: body,
-      summary: cutText(htmlToText(body), SUMMARY_LENGTH),
+      summary: articleSummary(body),
       is_breaking: fields.isBreaking ? 1 : 0,
       is_photo_story: fields.isPhotoStory ? 1 : 0,
       featured_photo_id: fields.featuredPhotoId,

@@ -5,15 +5,14 @@ import path from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/index.ts';
-import { articleTags, cleanBodyHtml } from '../content/index.ts';
+import { articleSummary, articleTags, cleanBodyHtml, upsertTags } from '../content/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { isAppError } from '../../shared/errors.ts';
 import { parseKstDateTime } from '../../shared/kst.ts';
-import { cutText, htmlToText, stripTags } from '../../shared/text.ts';
+import { stripTags } from '../../shared/text.ts';
 
 const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
 const FETCH_TIMEOUT_MS = 20_000;
-const SUMMARY_LENGTH = 160;
 
 /** A time in an archive: ISO 8601 with an offset, or a KST wall-clock time. */
 const archiveTime = z.union([z.string(), z.number()]).transform((value, ctx) => {
@@ -278,7 +277,7 @@ export function createImporter(deps: ImportDeps) {
         title: stripTags(data.title).trim() || data.externalId,
         subtitle: stripTags(data.subtitle).replace(/\r\n?/g, '\n').trim(),
         body_html: body,
-        summary: cutText(htmlToText(body), SUMMARY_LENGTH),
+        summary: articleSummary(body),
         status,
         published_at: publishedAt,
         updated_at: data.updatedAt ?? publishedAt ?? now,
@@ -362,20 +361,11 @@ export function createImporter(deps: ImportDeps) {
         .execute();
     }
     await trx.deleteFrom('article_tags').where('article_id', '=', articleId).execute();
-    for (const name of new Set(data.tags)) {
-      await trx
-        .insertInto('tags')
-        .values({ name })
-        .onConflict((oc) => oc.column('name').doNothing())
-        .execute();
-      const tag = await trx
-        .selectFrom('tags')
-        .select('id')
-        .where('name', '=', name)
-        .executeTakeFirstOrThrow();
+    const tagIds = await upsertTags(trx, data.tags);
+    if (tagIds.length > 0) {
       await trx
         .insertInto('article_tags')
-        .values({ article_id: articleId, tag_id: tag.id })
+        .values(tagIds.map((tag_id) => ({ article_id: articleId, tag_id })))
         .execute();
     }
     await trx.deleteFrom('article_photos').where('article_id', '=', articleId).execute();
