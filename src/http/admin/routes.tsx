@@ -43,7 +43,7 @@ import {
 import { AdminBareLayout } from '../../views/admin/AdminLayout.tsx';
 import type { AdminChrome, FieldErrors } from '../../views/admin/model.ts';
 import { statusForCode } from '../errors.ts';
-import type { Asset } from '../site/assets.ts';
+import { IMMUTABLE_ASSET, sendAsset, type Asset } from '../site/assets.ts';
 import {
   asForm,
   checked,
@@ -172,12 +172,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
 
   // Outside the guarded scope: the sign-in page needs its stylesheet.
   for (const asset of [deps.stylesheet, deps.script, deps.editorStylesheet]) {
-    app.get(asset.path, (_request, reply) => {
-      reply.header('content-type', asset.contentType);
-      reply.header('cache-control', 'public, max-age=31536000, immutable');
-      reply.header('x-content-type-options', 'nosniff');
-      return reply.send(asset.body);
-    });
+    app.get(asset.path, (request, reply) => sendAsset(asset, IMMUTABLE_ASSET, request, reply));
   }
 
   await app.register(

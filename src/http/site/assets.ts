@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { pickEncoding } from '../cache/serve.ts';
 
 export interface Asset {
   path: string;
@@ -35,4 +37,25 @@ export function assetFromBytes(
     brotli: brotliCompressSync(body),
     etag: `"${hash}"`,
   };
+}
+
+export const IMMUTABLE_ASSET = 'public, max-age=31536000, immutable';
+
+/** Serves an asset with its ETag (304) and its precompressed brotli or gzip bytes. */
+export function sendAsset(
+  asset: Asset,
+  cacheControl: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  reply.header('content-type', asset.contentType);
+  reply.header('cache-control', cacheControl);
+  reply.header('etag', asset.etag);
+  reply.header('vary', 'Accept-Encoding');
+  reply.header('x-content-type-options', 'nosniff');
+  if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
+  const encoding = pickEncoding(request.headers['accept-encoding']);
+  if (encoding === 'br') return reply.header('content-encoding', 'br').send(asset.brotli);
+  if (encoding === 'gzip') return reply.header('content-encoding', 'gzip').send(asset.gzip);
+  return reply.send(asset.body);
 }

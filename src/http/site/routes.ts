@@ -13,8 +13,8 @@ import { renderFrontPage } from '../../views/pages/FrontPage.tsx';
 import { renderSectionPage } from '../../views/pages/SectionPage.tsx';
 import { articlePath } from '../../views/urls.ts';
 import type { PageCache } from '../cache/page-cache.ts';
-import { buildUncachedPage, deviceClass, sendPage, pickEncoding } from '../cache/serve.ts';
-import type { Asset } from './assets.ts';
+import { buildUncachedPage, deviceClass, sendPage } from '../cache/serve.ts';
+import { IMMUTABLE_ASSET, sendAsset, type Asset } from './assets.ts';
 import { siteSecurityHeaders } from './headers.ts';
 
 export interface SiteDeps {
@@ -251,25 +251,8 @@ export function createSiteRoutes(deps: SiteDeps) {
         },
       );
 
-      const sendAsset = (
-        asset: Asset,
-        cacheControl: string,
-        request: FastifyRequest,
-        reply: FastifyReply,
-      ) => {
-        reply.header('content-type', asset.contentType);
-        reply.header('cache-control', cacheControl);
-        reply.header('etag', asset.etag);
-        reply.header('vary', 'Accept-Encoding');
-        if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
-        const encoding = pickEncoding(request.headers['accept-encoding']);
-        if (encoding === 'br') return reply.header('content-encoding', 'br').send(asset.brotli);
-        if (encoding === 'gzip') return reply.header('content-encoding', 'gzip').send(asset.gzip);
-        return reply.send(asset.body);
-      };
-      const IMMUTABLE = 'public, max-age=31536000, immutable';
       for (const asset of [deps.stylesheet, deps.icon]) {
-        app.get(asset.path, (request, reply) => sendAsset(asset, IMMUTABLE, request, reply));
+        app.get(asset.path, (request, reply) => sendAsset(asset, IMMUTABLE_ASSET, request, reply));
       }
       // Feed readers and old browsers ask for /favicon.ico whatever the page links to.
       app.get('/favicon.ico', (request, reply) =>
