@@ -28,7 +28,12 @@ import {
   type Desk,
   type FrontDesk,
 } from './domains/newsroom/index.ts';
-import { createWeatherStore, type WeatherStore } from './domains/weather/index.ts';
+import {
+  createWeatherRefresher,
+  createWeatherStore,
+  type WeatherRefresher,
+  type WeatherStore,
+} from './domains/weather/index.ts';
 import { PageCache } from './http/cache/page-cache.ts';
 import { createLocalInvalidationBus, type InvalidationBus } from './http/cache/invalidation.ts';
 import { adminAccounts, adminPhotos } from './http/admin/adapters.ts';
@@ -46,6 +51,8 @@ export interface AppOptions {
   database?: DatabaseHandle;
   /** Timers for the change feed and scheduled publishing (tests drive `watch` by hand). */
   backgroundJobs?: boolean;
+  /** Timeouts and retries for KMA requests (tests shorten them). */
+  weatherFetch?: { timeoutMs?: number; retries?: number; backoffMs?: number };
 }
 
 export interface Services {
@@ -55,6 +62,8 @@ export interface Services {
   front: FrontDesk;
   changeFeed: ChangeFeed;
   weather: WeatherStore;
+  /** KMA sources: the background refresh, the admin's "test now", `tamna weather refresh`. */
+  weatherSources: WeatherRefresher;
   banners: BannerStore;
   media: MediaStorage;
   accounts: Accounts;
@@ -119,13 +128,24 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await bus.publish(tags);
     ownChanges.add(await changeFeed.record(tags));
   };
+  const weather = createWeatherStore({ db, clock });
   const services: Services = {
     content: createContentService({ db, clock, mediaUrl }),
     writer: createWriter({ db, clock, onChange: changed }),
     desk: createDesk({ db, clock, onChange: changed }),
     front: createFrontDesk({ db, onChange: changed }),
     changeFeed,
-    weather: createWeatherStore({ db, clock }),
+    weather,
+    weatherSources: createWeatherRefresher({
+      db,
+      clock,
+      logger,
+      store: weather,
+      config: {
+        ...config.weather,
+        fetch: { timeoutMs: 10_000, retries: 2, backoffMs: 2_000, ...options.weatherFetch },
+      },
+    }),
     banners: createBannerStore({ db, clock, mediaUrl }),
     media,
     accounts: createAccounts({ db, clock, totpIssuer: config.publisher.name }),
@@ -193,6 +213,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     every(15_000, () => watch.scheduledArticles(), 'scheduled publishing');
     every(60 * 60_000, () => changeFeed.prune(), 'change feed pruning');
     every(60 * 60_000, () => services.accounts.purgeExpired(), 'expired session cleanup');
+    if (services.weatherSources.configured) {
+      // Pages read only stored weather; this keeps it fresh. Failures are logged inside.
+      every(
+        config.weather.refreshMinutes * 60_000,
+        () => services.weatherSources.refresh(),
+        'weather refresh',
+      );
+      const first = setTimeout(() => {
+        services.weatherSources
+          .refresh()
+          .catch((error: unknown) => logger.error({ err: error }, 'weather refresh failed'));
+      }, 2_000);
+      first.unref();
+      timers.push(first);
+    }
   }
 
   const http = await buildHttpServer({

@@ -26,6 +26,16 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   pageCache: { maxEntries: number; maxBytes: number; maxAgeSeconds: number };
   publisher: PublisherDetails;
+  weather: WeatherConfig;
+}
+
+export interface WeatherConfig {
+  hubUrl: string;
+  portalUrl: string;
+  authKey: string | null;
+  serviceKey: string | null;
+  refreshMinutes: number;
+  region: { name: string; lat: number; lon: number };
 }
 
 const portSchema = z.coerce
@@ -33,6 +43,12 @@ const portSchema = z.coerce
   .int('must be a whole number')
   .min(1, 'must be between 1 and 65535')
   .max(65535, 'must be between 1 and 65535');
+
+const httpUrl = z
+  .string()
+  .trim()
+  .url('must be an absolute URL')
+  .refine((v) => /^https?:\/\//.test(v), 'must start with http:// or https://');
 
 const envSchema = z.object({
   HOST: z.string().trim().min(1, 'must not be empty').default('127.0.0.1'),
@@ -51,6 +67,29 @@ const envSchema = z.object({
   TAMNA_PAGE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(5000),
   TAMNA_PAGE_CACHE_MB: z.coerce.number().int().min(1).max(16_384).default(24),
   TAMNA_PAGE_CACHE_MAX_AGE: z.coerce.number().int().min(1).max(86_400).default(300),
+  TAMNA_KMA_AUTH_KEY: z.string().trim().optional(),
+  TAMNA_KMA_SERVICE_KEY: z.string().trim().optional(),
+  TAMNA_KMA_HUB_URL: httpUrl.default('https://apihub.kma.go.kr'),
+  TAMNA_KMA_PORTAL_URL: httpUrl.default(
+    'https://apis.data.go.kr/1360000/VilageFcstInfoService_2.0',
+  ),
+  TAMNA_WEATHER_REFRESH_MINUTES: z.coerce
+    .number({ message: 'must be a number of minutes' })
+    .int('must be a whole number of minutes')
+    .min(1, 'must be between 1 and 180')
+    .max(180, 'must be between 1 and 180')
+    .default(10),
+  TAMNA_WEATHER_REGION: z.string().trim().min(1).max(20).default('제주'),
+  TAMNA_WEATHER_REGION_LAT: z.coerce
+    .number({ message: 'must be a latitude in degrees' })
+    .min(32, 'must be a latitude in Korea (32–39)')
+    .max(39, 'must be a latitude in Korea (32–39)')
+    .default(33.51411),
+  TAMNA_WEATHER_REGION_LON: z.coerce
+    .number({ message: 'must be a longitude in degrees' })
+    .min(124, 'must be a longitude in Korea (124–132)')
+    .max(132, 'must be a longitude in Korea (124–132)')
+    .default(126.52969),
   TAMNA_PUBLISHER_NAME: z.string().default('탐나일보'),
   TAMNA_PUBLISHER_REGISTRATION: z.string().default('제주 아00000'),
   TAMNA_PUBLISHER_REGISTRATION_DATE: z.string().default('2026.01.05'),
@@ -95,6 +134,18 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       maxEntries: e.TAMNA_PAGE_CACHE_ENTRIES,
       maxBytes: e.TAMNA_PAGE_CACHE_MB * 1024 * 1024,
       maxAgeSeconds: e.TAMNA_PAGE_CACHE_MAX_AGE,
+    },
+    weather: {
+      hubUrl: e.TAMNA_KMA_HUB_URL,
+      portalUrl: e.TAMNA_KMA_PORTAL_URL,
+      authKey: e.TAMNA_KMA_AUTH_KEY ?? null,
+      serviceKey: e.TAMNA_KMA_SERVICE_KEY ?? null,
+      refreshMinutes: e.TAMNA_WEATHER_REFRESH_MINUTES,
+      region: {
+        name: e.TAMNA_WEATHER_REGION,
+        lat: e.TAMNA_WEATHER_REGION_LAT,
+        lon: e.TAMNA_WEATHER_REGION_LON,
+      },
     },
     publisher: {
       name: e.TAMNA_PUBLISHER_NAME,

@@ -118,6 +118,46 @@ export interface WeatherObservationTable {
   fetched_at: number;
 }
 
+export interface WeatherPlaceTable {
+  /** `asos:<station>` or `grid:<nx>,<ny>`. */
+  id: string;
+  name: string;
+  kind: 'station' | 'grid';
+  station: number | null;
+  lat: number;
+  lon: number;
+  nx: number | null;
+  ny: number | null;
+  position: number;
+  created_at: number;
+}
+
+export interface WeatherSourceStatusTable {
+  /** 'hub' | 'portal' | 'forecast'. */
+  source: string;
+  attempted_at: number;
+  succeeded_at: number | null;
+  error: string | null;
+  /** The newest observation or issue time the last success brought. */
+  observed_at: number | null;
+}
+
+export interface WeatherForecastTable {
+  region: string;
+  nx: number;
+  ny: number;
+  base_at: number;
+  fetched_at: number;
+  /** JSON: ForecastDay[]. */
+  days: string;
+}
+
+export interface JobClaimTable {
+  name: string;
+  owner: string;
+  until: number;
+}
+
 export type StaffRole = 'admin' | 'desk' | 'reporter' | 'contributor';
 
 export interface UserTable {
@@ -243,4 +283,8 @@ export interface Database {
   article_notices: ArticleNoticeTable;
   front_slots: FrontSlotTable;
   change_feed: ChangeFeedTable;
+  weather_places: WeatherPlaceTable;
+  weather_source_status: WeatherSourceStatusTable;
+  weather_forecasts: WeatherForecastTable;
+  job_claims: JobClaimTable;
 }

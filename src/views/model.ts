@@ -58,7 +58,8 @@ export type BannerSlotName =
   'header-top' | 'masthead-side' | 'rail-1' | 'rail-2' | 'article-inline' | 'above-footer';
 
 export interface TickerView {
-  places: { name: string; sky: string; temperature: number | null }[];
+  /** sky is null when the station reported neither present weather nor cloud cover. */
+  places: { name: string; sky: string | null; temperature: number | null }[];
   observedAt: number;
   isSample: boolean;
 }

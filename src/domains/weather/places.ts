@@ -1,24 +1,117 @@
-/** The reference ticker's places: KMA ASOS stations in station-number order. */
-export interface WeatherPlace {
-  id: string;
+import { toGrid } from './grid.ts';
+
+/** A KMA ASOS (종관기상관측) station: number, name and position from KMA's station list. */
+export interface AsosStation {
+  station: number;
   name: string;
+  lat: number;
+  lon: number;
 }
 
-export const defaultPlaces: readonly WeatherPlace[] = [
-  { id: 'asos:98', name: '동두천' },
-  { id: 'asos:105', name: '강릉' },
-  { id: 'asos:108', name: '서울' },
-  { id: 'asos:133', name: '대전' },
-  { id: 'asos:143', name: '대구' },
-  { id: 'asos:152', name: '울산' },
-  { id: 'asos:156', name: '광주' },
-  { id: 'asos:159', name: '부산' },
-  { id: 'asos:172', name: '고창' },
-  { id: 'asos:184', name: '제주' },
-  { id: 'asos:201', name: '강화' },
-  { id: 'asos:226', name: '보은' },
-  { id: 'asos:238', name: '금산' },
-  { id: 'asos:259', name: '강진군' },
-  { id: 'asos:283', name: '경주시' },
-  { id: 'asos:294', name: '거제' },
+// prettier-ignore
+const STATION_ROWS: ReadonlyArray<readonly [number, string, number, number]> = [
+  [90, '속초', 38.25085, 128.56473], [93, '북춘천', 37.94738, 127.75443],
+  [95, '철원', 38.14787, 127.3042], [96, '독도', 37.23952, 131.86983],
+  [98, '동두천', 37.90188, 127.0607], [99, '파주', 37.88589, 126.76648],
+  [100, '대관령', 37.67713, 128.71834], [101, '춘천', 37.90262, 127.7357],
+  [102, '백령도', 37.97396, 124.71237], [104, '북강릉', 37.80456, 128.85535],
+  [105, '강릉', 37.75147, 128.89099], [106, '동해', 37.50709, 129.12433],
+  [108, '서울', 37.57142, 126.9658], [112, '인천', 37.47772, 126.6249],
+  [114, '원주', 37.33749, 127.94659], [115, '울릉도', 37.48129, 130.89863],
+  [119, '수원', 37.25746, 126.983], [121, '영월', 37.18126, 128.45743],
+  [127, '충주', 36.97045, 127.9525], [129, '서산', 36.77658, 126.4939],
+  [130, '울진', 36.99176, 129.41278], [131, '청주', 36.63924, 127.44066],
+  [133, '대전', 36.37198, 127.37211], [135, '추풍령', 36.22025, 127.99458],
+  [136, '안동', 36.57293, 128.70733], [137, '상주', 36.40837, 128.15741],
+  [138, '포항', 36.03201, 129.38002], [140, '군산', 36.0053, 126.76135],
+  [143, '대구', 35.87797, 128.65296], [146, '전주', 35.84092, 127.11718],
+  [152, '울산', 35.58237, 129.33469], [155, '창원', 35.17019, 128.57282],
+  [156, '광주', 35.17294, 126.89156], [159, '부산', 35.10468, 129.03203],
+  [162, '통영', 34.84541, 128.43561], [165, '목포', 34.81732, 126.38151],
+  [168, '여수', 34.73929, 127.74063], [169, '흑산도', 34.68719, 125.45105],
+  [170, '완도', 34.3959, 126.70182], [172, '고창', 35.34824, 126.599],
+  [174, '순천', 35.0204, 127.3694], [177, '홍성', 36.65759, 126.68772],
+  [184, '제주', 33.51411, 126.52969], [185, '고산', 33.29382, 126.16283],
+  [188, '성산', 33.38677, 126.8802], [189, '서귀포', 33.24616, 126.5653],
+  [192, '진주', 35.16378, 128.04004], [201, '강화', 37.70739, 126.44634],
+  [202, '양평', 37.48863, 127.49446], [203, '이천', 37.26399, 127.48421],
+  [211, '인제', 38.05986, 128.16714], [212, '홍천', 37.6836, 127.88043],
+  [216, '태백', 37.17038, 128.98929], [217, '정선군', 37.38149, 128.6459],
+  [221, '제천', 37.15928, 128.19433], [226, '보은', 36.48761, 127.73415],
+  [229, '북격렬비도', 36.62544, 125.55954], [232, '천안', 36.76217, 127.29282],
+  [235, '보령', 36.32724, 126.55744], [236, '부여', 36.27242, 126.92079],
+  [238, '금산', 36.10563, 127.48175], [239, '세종', 36.48522, 127.24438],
+  [243, '부안', 35.72961, 126.71657], [244, '임실', 35.61203, 127.28556],
+  [245, '정읍', 35.56337, 126.83904], [247, '남원', 35.4213, 127.39652],
+  [248, '장수', 35.65696, 127.52031], [251, '고창군', 35.42661, 126.697],
+  [252, '영광군', 35.28366, 126.47784], [253, '김해시', 35.22981, 128.89075],
+  [254, '순창군', 35.37131, 127.1286], [255, '북창원', 35.22655, 128.6726],
+  [257, '양산시', 35.30737, 129.02009], [258, '보성군', 34.76335, 127.21226],
+  [259, '강진군', 34.6289, 126.76715], [260, '장흥', 34.68886, 126.91951],
+  [261, '해남', 34.55375, 126.56907], [262, '고흥', 34.61826, 127.27572],
+  [263, '의령군', 35.32258, 128.28812], [264, '함양군', 35.51138, 127.74538],
+  [266, '광양시', 34.9434, 127.6914], [268, '진도군', 34.47296, 126.25846],
+  [271, '봉화', 36.94361, 128.91449], [272, '영주', 36.87183, 128.51687],
+  [273, '문경', 36.62727, 128.14879], [276, '청송군', 36.4351, 129.04005],
+  [277, '영덕', 36.53337, 129.40926], [278, '의성', 36.3561, 128.68864],
+  [279, '구미', 36.13055, 128.32055], [281, '영천', 35.97742, 128.9514],
+  [283, '경주시', 35.8174, 129.2009], [284, '거창', 35.66739, 127.9099],
+  [285, '합천', 35.56505, 128.16994], [288, '밀양', 35.49147, 128.74412],
+  [289, '산청', 35.413, 127.8791], [294, '거제', 34.88818, 128.60459],
+  [295, '남해', 34.81662, 127.92641],
 ];
+
+export const ASOS_STATIONS: readonly AsosStation[] = STATION_ROWS.map(
+  ([station, name, lat, lon]) => ({ station, name, lat, lon }),
+);
+
+const byNumber = new Map(ASOS_STATIONS.map((s) => [s.station, s]));
+
+export function asosStation(station: number): AsosStation | undefined {
+  return byNumber.get(station);
+}
+
+/** The reference ticker's places, in station-number order. */
+export const DEFAULT_STATIONS: readonly number[] = [
+  98, 105, 108, 133, 143, 152, 156, 159, 172, 184, 201, 226, 238, 259, 283, 294,
+];
+
+/**
+ * A place on the ticker: an ASOS station (from the hub, with observed cloud cover) or a
+ * point by coordinates (from the portal's grid nowcast).
+ */
+export type WeatherPlace =
+  | { id: string; name: string; kind: 'station'; station: number; lat: number; lon: number }
+  | {
+      id: string;
+      name: string;
+      kind: 'grid';
+      lat: number;
+      lon: number;
+      nx: number;
+      ny: number;
+    };
+
+export const stationPlaceId = (station: number): string => `asos:${station}`;
+
+export function stationPlace(station: AsosStation): WeatherPlace {
+  return {
+    id: stationPlaceId(station.station),
+    name: station.name,
+    kind: 'station',
+    station: station.station,
+    lat: station.lat,
+    lon: station.lon,
+  };
+}
+
+export function gridPlace(name: string, lat: number, lon: number): WeatherPlace {
+  const { nx, ny } = toGrid(lat, lon);
+  return { id: `grid:${nx},${ny}`, name, kind: 'grid', lat, lon, nx, ny };
+}
+
+export const defaultPlaces: readonly WeatherPlace[] = DEFAULT_STATIONS.map((n) => {
+  const station = asosStation(n);
+  if (station === undefined) throw new Error(`default station ${n} is not in the list`);
+  return stationPlace(station);
+});

@@ -9,8 +9,13 @@ function Places({ ticker }: { ticker: TickerView }) {
     <>
       {ticker.places.map((p) => (
         <li>
-          <WeatherIcon sky={p.sky} />
-          <span class="wx-sky">{p.sky}</span> <span class="wx-place">{p.name}</span>{' '}
+          {p.sky === null ? null : (
+            <>
+              <WeatherIcon sky={p.sky} />
+              <span class="wx-sky">{p.sky}</span>{' '}
+            </>
+          )}
+          <span class="wx-place">{p.name}</span>{' '}
           <span class="wx-temp">{formatTemp(p.temperature)}</span>
         </li>
       ))}
@@ -27,7 +32,7 @@ export function Ticker({ ticker }: { ticker: TickerView | null }) {
   const t = kstParts(ticker.observedAt);
   return (
     <section class="ticker" aria-label="전국 날씨">
-      <WeatherIconSprite skies={ticker.places.map((p) => p.sky)} />
+      <WeatherIconSprite skies={ticker.places.flatMap((p) => (p.sky === null ? [] : [p.sky]))} />
       <div class="ticker-viewport">
         <div class="ticker-track">
           <ul class="ticker-list">
@@ -49,6 +54,9 @@ export function Ticker({ ticker }: { ticker: TickerView | null }) {
         </span>{' '}
         <a href="https://www.weather.go.kr/" rel="noopener noreferrer">
           기상청 제공
+        </a>
+        <a class="ticker-more" href="/weather">
+          날씨 더보기
         </a>
       </p>
     </section>
