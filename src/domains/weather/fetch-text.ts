@@ -1,4 +1,4 @@
-import { excerpt, WeatherSourceError } from './source-error.ts';
+import { bodyMessage, WeatherSourceError } from './source-error.ts';
 import { authLike } from './hub.ts';
 
 export interface FetchPolicy {
@@ -57,7 +57,7 @@ async function fetchOnce(url: string, timeoutMs: number, fetch: Fetch): Promise<
   }
   const text = decode(bytes, response.headers.get('content-type'));
   if (response.status === 200) return text;
-  const detail = excerpt(text);
+  const detail = bodyMessage(text);
   const message = `HTTP ${response.status}${detail === '' ? '' : `: ${detail}`}`;
   if (
     response.status === 401 ||

@@ -1,4 +1,4 @@
-import { excerpt, looksLikeHtml, WeatherSourceError } from './source-error.ts';
+import { bodyMessage, excerpt, looksLikeHtml, WeatherSourceError } from './source-error.ts';
 import { stationSky } from './sky.ts';
 
 /**
@@ -122,33 +122,12 @@ export function parseHubAnswer(body: string): HubAnswer {
 
 /** What a body without a data block says: a key error in JSON, or plain text. */
 function unreadable(body: string): WeatherSourceError {
-  try {
-    const parsed: unknown = JSON.parse(body);
-    const message = findMessage(parsed);
-    if (message !== null)
-      return new WeatherSourceError(authLike(message) ? 'auth' : 'format', message);
-  } catch {
-    // not JSON: fall through to the text itself
-  }
-  const text = excerpt(body);
+  const message = bodyMessage(body);
+  const isJson = message !== excerpt(body);
   return new WeatherSourceError(
-    authLike(text) ? 'auth' : 'format',
-    `관측 자료 형식이 아닙니다: ${text}`,
+    authLike(message) ? 'auth' : 'format',
+    isJson ? message : `관측 자료 형식이 아닙니다: ${message}`,
   );
-}
-
-function findMessage(value: unknown): string | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const record = value as Record<string, unknown>;
-  for (const key of ['message', 'msg', 'errMsg', 'resultMsg']) {
-    const v = record[key];
-    if (typeof v === 'string' && v.trim() !== '') return excerpt(v);
-  }
-  for (const v of Object.values(record)) {
-    const found = findMessage(v);
-    if (found !== null) return found;
-  }
-  return null;
 }
 
 export function authLike(text: string): boolean {

@@ -38,3 +38,28 @@ export function excerpt(body: string, max = 120): string {
 export function looksLikeHtml(body: string): boolean {
   return /^\s*(<!doctype html|<html|<head|<body)/i.test(body);
 }
+
+/** What an error body says: the message of a JSON error, or the text itself, shortened. */
+export function bodyMessage(body: string): string {
+  try {
+    const message = findMessage(JSON.parse(body));
+    if (message !== null) return message;
+  } catch {
+    // not JSON: the text itself
+  }
+  return excerpt(body);
+}
+
+function findMessage(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const record = value as Record<string, unknown>;
+  for (const key of ['message', 'msg', 'errMsg', 'resultMsg']) {
+    const v = record[key];
+    if (typeof v === 'string' && v.trim() !== '') return excerpt(v);
+  }
+  for (const v of Object.values(record)) {
+    const found = findMessage(v);
+    if (found !== null) return found;
+  }
+  return null;
+}
