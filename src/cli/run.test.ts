@@ -8,6 +8,7 @@ import { loadConfig } from '../config/index.ts';
 import { connectDatabase } from '../db/index.ts';
 import { createAccounts } from '../domains/accounts/index.ts';
 import { systemClock } from '../shared/clock.ts';
+import { hubBody, hubRow, startFakeKma } from '../testing/fake-kma.ts';
 import { runCli, type CliIo } from './run.ts';
 
 function capture(env: Record<string, string> = {}) {
@@ -234,5 +235,51 @@ describe('tamna user', () => {
     expect(missing.err).toEqual([expect.stringMatching(/^tamna: Cannot read .*nope\.ndjson/)]);
     const usage = capture({ TAMNA_DATA_DIR: dir });
     expect(await runCli(['import'], usage.io)).toBe(2);
+  });
+
+  it('prints the forecast grid cell of a position, and refuses bad coordinates', async () => {
+    const c = capture();
+    expect(await runCli(['weather', 'grid', '37.57142', '126.9658'], c.io)).toBe(0);
+    expect(c.out).toEqual(['60 127']);
+    const bad = capture();
+    expect(await runCli(['weather', 'grid', '서울', '126.9'], bad.io)).toBe(2);
+    expect(bad.err).toEqual([
+      'tamna: latitude "서울" must be a number of degrees between -90 and 90. Run "tamna --help" for usage.',
+    ]);
+    const missing = capture();
+    expect(await runCli(['weather'], missing.io)).toBe(2);
+    expect(missing.err[0]).toMatch(/weather needs "refresh" or "grid <lat> <lon>"/);
+  });
+
+  it('refreshes the weather once from KMA and says what it stored or why it failed', async () => {
+    const fake = await startFakeKma({ authKey: 'cli-key', serviceKey: 'unused' });
+    try {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'tamna-cli-'));
+      const hour = new Date(Date.now() + 9 * 3_600_000)
+        .toISOString()
+        .slice(0, 13)
+        .replace(/\D/g, '');
+      fake.hub.body = hubBody([
+        hubRow({ TM: `${hour}00`, STN: 108, TA: 2.4, CA_TOT: 1 }),
+        hubRow({ TM: `${hour}00`, STN: 184, TA: 9.8, CA_TOT: 4 }),
+      ]);
+      const env = { TAMNA_DATA_DIR: dir, TAMNA_KMA_HUB_URL: fake.hubUrl };
+      const noKey = capture(env);
+      expect(await runCli(['weather', 'refresh'], noKey.io)).toBe(1);
+      expect(noKey.err[0]).toMatch(/^No KMA key is set: set TAMNA_KMA_AUTH_KEY/);
+      const ok = capture({ ...env, TAMNA_KMA_AUTH_KEY: 'cli-key' });
+      expect(await runCli(['weather', 'refresh'], ok.io)).toBe(0);
+      expect(ok.out[0]).toMatch(
+        /^hub: ok — 2곳 저장 · 자료 없는 지점은 이전 값 유지: 동두천\(98\), 강릉\(105\)/,
+      );
+      expect(ok.out[1]).toMatch(/^Ticker: 2 places, observed \d+월 \d+일 \d+시 KST\.$/);
+      const refused = capture({ ...env, TAMNA_KMA_AUTH_KEY: 'wrong' });
+      expect(await runCli(['weather', 'refresh'], refused.io)).toBe(1);
+      expect(refused.err).toEqual([
+        'hub: failed — 인증키가 거부되었습니다 — HTTP 403: 유효한 인증키가 아닙니다.',
+      ]);
+    } finally {
+      await fake.close();
+    }
   });
 });

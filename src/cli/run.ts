@@ -6,6 +6,7 @@ import { migrateCommand } from './migrate.ts';
 import { seedCommand } from './seed.ts';
 import { serveCommand } from './serve.ts';
 import { parseUserCommand, userCommand } from './user.ts';
+import { parseWeatherCommand, weatherCommand } from './weather.ts';
 
 export const HELP = `탐나 (Tamna) — 지역 인터넷신문 발행 플랫폼
 
@@ -27,6 +28,9 @@ Commands:
   import FILE.ndjson        Import an archive: one JSON article per line (see README).
                             Updates articles imported before (same externalId); prints
                             each bad line with its number and reason, and a summary.
+  weather refresh           Fetch the weather from KMA now and print what was stored or
+                            why a source failed (the server also does this every 10 min).
+  weather grid LAT LON      Print the KMA forecast grid cell (nx ny) of a position.
   help, --help              Show this help.
 
 Environment:
@@ -36,6 +40,8 @@ Environment:
   TAMNA_DATA_DIR    data directory for the SQLite file and media (default ./data)
   TAMNA_SITE_URL    public absolute URL of the site, for canonical links (default http://HOST:PORT)
   TAMNA_LOG_LEVEL   fatal|error|warn|info|debug|trace|silent (default info)
+  TAMNA_KMA_AUTH_KEY     KMA API hub key (apihub.kma.go.kr): station observations
+  TAMNA_KMA_SERVICE_KEY  data portal key (data.go.kr 단기예보): places by coordinates, /weather
 `;
 
 export interface CliIo {
@@ -62,6 +68,7 @@ const commands = {
     // user add | list | passwd | disable | enable
     positionals: true,
   },
+  weather: { options: {}, positionals: true },
 } as const;
 
 type CommandName = keyof typeof commands;
@@ -107,6 +114,11 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         const parsed = parseUserCommand(positionals, values as Record<string, string | undefined>);
         if ('usage' in parsed) throw new UsageError(parsed.usage);
         return await userCommand(config, parsed, io);
+      }
+      case 'weather': {
+        const parsed = parseWeatherCommand(positionals);
+        if ('usage' in parsed) throw new UsageError(parsed.usage);
+        return await weatherCommand(config, parsed, io);
       }
     }
   } catch (error) {
