@@ -65,7 +65,11 @@ function kstTime(tm: string): number | null {
   const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(tm);
   if (m === null) return null;
   const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59) return null;
+  if (h > 23 || mi > 59) return null;
+  // Date.UTC rolls 31 February over into March: such a row is not a real time.
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d)
+    return null;
   return Date.UTC(y, mo - 1, d, h - 9, mi);
 }
 
@@ -95,18 +99,20 @@ export function parseHubAnswer(body: string): HubAnswer {
       skippedRows++;
       continue;
     }
-    const cloud = number(fields[CA_TOT], -1);
-    const presentWeather = number(fields[WC], -1);
+    const cloudValue = number(fields[CA_TOT], -1);
+    const weatherValue = number(fields[WC], -1);
+    const cloudCover = cloudValue !== null && Number.isInteger(cloudValue) ? cloudValue : null;
+    const presentWeather =
+      weatherValue !== null && Number.isInteger(weatherValue) ? weatherValue : null;
     const ww = fields[WW] ?? '';
     observations.set(station, {
       station,
       observedAt,
       temperature: number(fields[TA], -99),
-      cloudCover: cloud !== null && Number.isInteger(cloud) ? cloud : null,
-      presentWeather:
-        presentWeather !== null && Number.isInteger(presentWeather) ? presentWeather : null,
+      cloudCover,
+      presentWeather,
       domesticWeather: /^\d+$/.test(ww) ? ww : null,
-      sky: stationSky(presentWeather, cloud),
+      sky: stationSky(presentWeather, cloudCover),
     });
   }
   if (observations.size === 0) {
