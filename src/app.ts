@@ -263,6 +263,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         maxUploadBytes: services.photos.limits.maxBytes,
         changed,
         importRecords: (ndjson: string) => importer.importNdjson(ndjson, { trusted: false }),
+        weather: {
+          weather: services.weather,
+          sources: services.weatherSources,
+          refreshMinutes: config.weather.refreshMinutes,
+          keys: {
+            hub: config.weather.authKey !== null,
+            portal: config.weather.serviceKey !== null,
+          },
+        },
       };
     })(),
   });

@@ -33,6 +33,8 @@ export async function createTestApp(
       database,
       logger: pino({ level: 'silent' }),
       backgroundJobs: false,
+      // A fake KMA answers at once; failures should not wait out production backoffs.
+      weatherFetch: { timeoutMs: 2_000, backoffMs: 10 },
     });
   } catch (error) {
     await database.close();

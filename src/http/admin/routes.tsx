@@ -3,7 +3,7 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyMultipart from '@fastify/multipart';
 import { diffWordsWithSpace } from 'diff';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { StaffRole } from '../../domains/accounts/index.ts';
+import { can, type StaffRole } from '../../domains/accounts/index.ts';
 import type { ContentService, Writer } from '../../domains/content/index.ts';
 import {
   deskCan,
@@ -66,6 +66,7 @@ import {
   type Staff,
 } from './guard.ts';
 import type { AdminAccounts, AdminPhotos } from './ports.ts';
+import { registerWeatherAdmin, type WeatherAdminDeps } from './weather-routes.ts';
 
 export interface AdminDeps {
   accounts: AdminAccounts;
@@ -85,6 +86,8 @@ export interface AdminDeps {
   changed: (tags: string[]) => Promise<void>;
   /** Imports NDJSON records sent to the admin API (the same code as `tamna import`). */
   importRecords?: (ndjson: string, actor: Actor) => Promise<unknown>;
+  /** The weather settings screen; absent, the admin has none. */
+  weather?: Omit<WeatherAdminDeps, 'changed' | 'clock'>;
 }
 
 const HTML = 'text/html; charset=utf-8';
@@ -143,6 +146,7 @@ const FLASH: Record<string, string> = {
   'logged-out-everywhere': '다른 모든 기기에서 로그아웃했습니다.',
   arranged: '첫 화면 편집을 저장했습니다.',
   section: '섹션을 저장했습니다.',
+  weather: '날씨 띠 장소를 저장했습니다.',
   staff: '직원 정보를 저장했습니다.',
   setup: '비밀번호를 정했습니다. 로그인하세요.',
 };
@@ -263,6 +267,9 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
           ...(deskCan(role, 'front.arrange') ? [{ href: '/admin/front', label: '첫 화면' }] : []),
           ...(deskCan(role, 'section.manage') ? [{ href: '/admin/sections', label: '섹션' }] : []),
           ...(role === 'admin' ? [{ href: '/admin/staff', label: '직원' }] : []),
+          ...(role === 'admin' && deps.weather !== undefined
+            ? [{ href: '/admin/weather', label: '날씨' }]
+            : []),
         ];
         const query = new URLSearchParams(request.url.split('?')[1] ?? '');
         const ok = query.get('ok');
@@ -1303,6 +1310,24 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         else await accounts.setRole(id, roleOf(field(form, 'role')));
         return back(reply, '/admin/staff?ok=staff');
       });
+
+      // ---- Weather -----------------------------------------------------------------------
+
+      if (deps.weather !== undefined) {
+        registerWeatherAdmin(
+          admin,
+          { ...deps.weather, clock: deps.clock, changed: deps.changed },
+          {
+            chrome,
+            html,
+            back,
+            requireSettings: (request) => {
+              if (!can(staffOf(request).user.role, 'settings.manage'))
+                throw new AppError('FORBIDDEN', '관리자만 할 수 있습니다.');
+            },
+          },
+        );
+      }
 
       // ---- Import API --------------------------------------------------------------------
 

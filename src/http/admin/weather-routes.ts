@@ -1,0 +1,252 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  ASOS_STATIONS,
+  asosStation,
+  gridPlace,
+  MAX_PLACES,
+  STALE_AFTER_MS,
+  stationPlace,
+  type PlaceTest,
+  type RefreshReport,
+  type WeatherPlace,
+  type WeatherRefresher,
+  type WeatherStore,
+} from '../../domains/weather/index.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { AppError, isAppError } from '../../shared/errors.ts';
+import { kstParts } from '../../shared/kst.ts';
+import type { AdminChrome } from '../../views/admin/model.ts';
+import { renderWeatherAdmin, type WeatherAdminView } from '../../views/admin/weather-pages.tsx';
+import { asForm, field } from './forms.ts';
+
+export interface WeatherAdminDeps {
+  weather: WeatherStore;
+  sources: WeatherRefresher;
+  clock: Clock;
+  refreshMinutes: number;
+  keys: { hub: boolean; portal: boolean };
+  /** Every page carries the ticker: a changed place list drops them all. */
+  changed: (tags: string[]) => Promise<void>;
+}
+
+interface RouteKit {
+  chrome: (request: FastifyRequest, current: string) => AdminChrome;
+  requireSettings: (request: FastifyRequest) => void;
+  html: (reply: FastifyReply, body: string, status?: number) => FastifyReply;
+  back: (reply: FastifyReply, to: string) => FastifyReply;
+}
+
+const SOURCE_LABELS = {
+  hub: '기상청 API 허브 (지상관측)',
+  portal: '공공데이터포털 (초단기실황)',
+  forecast: '공공데이터포털 (단기예보)',
+} as const;
+
+const hourText = (at: number) => {
+  const t = kstParts(at);
+  return `${t.month}월 ${t.day}일 ${t.hour}시`;
+};
+const minuteText = (at: number) => {
+  const t = kstParts(at);
+  return `${t.month}월 ${t.day}일 ${t.hour}:${String(t.minute).padStart(2, '0')}`;
+};
+
+const reading = (sky: string | null, temperature: number | null) =>
+  [sky, temperature === null ? null : `${temperature.toFixed(1)}℃`]
+    .filter((s) => s !== null)
+    .join(' ');
+
+/** The newsroom's weather settings: sources, the ticker's places, "test now". Admins only. */
+export function registerWeatherAdmin(
+  admin: FastifyInstance,
+  deps: WeatherAdminDeps,
+  kit: RouteKit,
+) {
+  const { weather, sources, clock } = deps;
+
+  async function page(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    extra: Pick<WeatherAdminView, 'test' | 'report' | 'error' | 'values'> = {},
+    status = 200,
+  ) {
+    const [places, stored, statuses] = await Promise.all([
+      weather.places(),
+      weather.observations(),
+      weather.sourceStatus(),
+    ]);
+    const now = clock.now();
+    const listed = new Set(places.flatMap((p) => (p.kind === 'station' ? [p.station] : [])));
+    const view: WeatherAdminView = {
+      refreshMinutes: deps.refreshMinutes,
+      maxPlaces: MAX_PLACES,
+      sources: (['hub', 'portal', 'forecast'] as const).map((source) => {
+        const s = statuses.find((x) => x.source === source);
+        return {
+          label: SOURCE_LABELS[source],
+          configured: source === 'hub' ? deps.keys.hub : deps.keys.portal,
+          attempted: s ? minuteText(s.attemptedAt) : null,
+          succeeded: s?.succeededAt ? minuteText(s.succeededAt) : null,
+          observed: s?.observedAt ? hourText(s.observedAt) : null,
+          error: s?.error ?? null,
+        };
+      }),
+      places: places.map((p) => {
+        const o = stored.get(p.id);
+        return {
+          id: p.id,
+          name: p.name,
+          where:
+            p.kind === 'station'
+              ? `ASOS ${p.station}`
+              : `격자 ${p.nx},${p.ny} (${p.lat.toFixed(4)}, ${p.lon.toFixed(4)})`,
+          reading: o ? `${reading(o.sky, o.temperature)} · ${hourText(o.observedAt)}` : null,
+          note:
+            o === undefined
+              ? null
+              : o.source === 'sample'
+                ? '예시 자료'
+                : now - o.observedAt > STALE_AFTER_MS
+                  ? '3시간 넘게 지나 날씨 띠에서 뺌'
+                  : null,
+        };
+      }),
+      stations: ASOS_STATIONS.filter((s) => !listed.has(s.station)).map((s) => ({
+        station: s.station,
+        name: s.name,
+      })),
+      ...extra,
+    };
+    return kit.html(reply, renderWeatherAdmin(kit.chrome(request, '/admin/weather'), view), status);
+  }
+
+  async function placeOf(request: FastifyRequest): Promise<WeatherPlace> {
+    const id = field(asForm(request.body), 'place');
+    const place = (await weather.places()).find((p) => p.id === id);
+    if (place === undefined) throw new AppError('NOT_FOUND', '목록에 없는 장소입니다.');
+    return place;
+  }
+
+  const changed = async () => {
+    await deps.changed(['*']);
+  };
+
+  admin.get('/weather', async (request, reply) => {
+    kit.requireSettings(request);
+    return page(request, reply);
+  });
+
+  admin.post('/weather/places', async (request, reply) => {
+    kit.requireSettings(request);
+    const form = asForm(request.body);
+    const values = {
+      station: field(form, 'station'),
+      name: field(form, 'name'),
+      lat: field(form, 'lat').trim(),
+      lon: field(form, 'lon').trim(),
+    };
+    try {
+      await weather.addPlace(newPlace(field(form, 'kind'), values));
+      await changed();
+      return kit.back(reply, '/admin/weather?ok=weather');
+    } catch (error) {
+      if (isAppError(error) && (error.code === 'INVALID_INPUT' || error.code === 'CONFLICT'))
+        return page(request, reply, { error: error.message, values }, 400);
+      throw error;
+    }
+  });
+
+  admin.post('/weather/places/move', async (request, reply) => {
+    kit.requireSettings(request);
+    const place = await placeOf(request);
+    await weather.movePlace(place.id, field(asForm(request.body), 'dir') === 'up' ? -1 : 1);
+    await changed();
+    return kit.back(reply, '/admin/weather?ok=weather');
+  });
+
+  admin.post('/weather/places/remove', async (request, reply) => {
+    kit.requireSettings(request);
+    const place = await placeOf(request);
+    await weather.removePlace(place.id);
+    await changed();
+    return kit.back(reply, '/admin/weather?ok=weather');
+  });
+
+  admin.post('/weather/places/test', async (request, reply) => {
+    kit.requireSettings(request);
+    const place = await placeOf(request);
+    return page(request, reply, { test: testView(await sources.testPlace(place)) });
+  });
+
+  admin.post('/weather/refresh', async (request, reply) => {
+    kit.requireSettings(request);
+    if (!sources.configured) {
+      return page(
+        request,
+        reply,
+        { error: '기상청 키가 설정되지 않아 새로 받을 수 없습니다.' },
+        400,
+      );
+    }
+    const report: RefreshReport = await sources.refresh({ force: true });
+    await changed();
+    return page(request, reply, {
+      report: report.sources.map((s) => ({
+        label: SOURCE_LABELS[s.source],
+        ok: s.ok,
+        message: s.message,
+      })),
+    });
+  });
+}
+
+function newPlace(kind: string, values: Record<string, string>): WeatherPlace {
+  if (kind === 'station') {
+    const station = /^\d{1,4}$/.test(values.station ?? '')
+      ? asosStation(Number(values.station))
+      : undefined;
+    if (station === undefined)
+      throw new AppError('INVALID_INPUT', '목록에 있는 관측 지점을 고르세요.');
+    return stationPlace(station);
+  }
+  const name = (values.name ?? '').trim();
+  if (name === '') throw new AppError('INVALID_INPUT', '장소 이름을 쓰세요.');
+  const lat = coordinate(values.lat, '위도', 32, 39.5);
+  const lon = coordinate(values.lon, '경도', 124, 132);
+  return gridPlace(name, lat, lon);
+}
+
+/** KMA's grid covers the Korean peninsula and its seas; outside it there is no forecast. */
+function coordinate(text: string | undefined, label: string, min: number, max: number): number {
+  const value = /^-?\d{1,3}(\.\d{1,8})?$/.test(text ?? '') ? Number(text) : NaN;
+  if (Number.isNaN(value)) {
+    throw new AppError('INVALID_INPUT', `${label}는 33.2541처럼 숫자로 쓰세요.`);
+  }
+  if (value < min || value > max) {
+    throw new AppError(
+      'INVALID_INPUT',
+      `${label}는 ${min}에서 ${max} 사이여야 합니다(기상청 예보 격자 범위).`,
+    );
+  }
+  return value;
+}
+
+function testView(result: PlaceTest): NonNullable<WeatherAdminView['test']> {
+  if (!result.ok) {
+    return {
+      placeName: result.place.name,
+      ok: false,
+      summary: `실패: ${result.error}`,
+      details: [],
+    };
+  }
+  const what = reading(result.sky, result.temperature);
+  return {
+    placeName: result.place.name,
+    ok: true,
+    summary: `${what === '' ? '값 없음' : what} · ${hourText(result.observedAt)} 기준${
+      result.sky === null ? ' (하늘 상태 없음: 날씨 띠에는 기온만 나옵니다)' : ''
+    }`,
+    details: result.details,
+  };
+}
