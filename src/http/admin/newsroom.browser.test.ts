@@ -248,6 +248,7 @@ describe('the newsroom in Chromium', () => {
         ['sections', '/admin/sections'],
         ['front', '/admin/front'],
         ['staff', '/admin/staff'],
+        ['weather', '/admin/weather'],
         ['account', '/admin/account'],
       ];
       for (const [name, url] of screens) {
