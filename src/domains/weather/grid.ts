@@ -42,3 +42,18 @@ export function toGrid(lat: number, lon: number): GridPoint {
     ny: Math.floor(ro - ra * Math.cos(theta) + YO + 0.5),
   };
 }
+
+/** The latitude/longitude of a grid cell's centre: KMA's inverse of the same projection. */
+export function fromGrid(nx: number, ny: number): { lat: number; lon: number } {
+  const xn = nx - XO;
+  const yn = ro - ny + YO;
+  let ra = Math.sqrt(xn * xn + yn * yn);
+  if (sn < 0) ra = -ra;
+  const alat = 2 * Math.atan(((re * sf) / ra) ** (1 / sn)) - Math.PI * 0.5;
+  let theta: number;
+  if (Math.abs(xn) <= 0) theta = 0;
+  else if (Math.abs(yn) <= 0) theta = Math.PI * 0.5 * Math.sign(xn);
+  else theta = Math.atan2(xn, yn);
+  const alon = theta / sn + olon;
+  return { lat: alat / DEGRAD, lon: alon / DEGRAD };
+}
