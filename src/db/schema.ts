@@ -105,6 +105,42 @@ export interface BannerTable {
   weight: number;
   is_sample: number;
   created_at: number;
+  advertiser: Generated<string>;
+  /** 'image' | 'html' */
+  kind: Generated<string>;
+  /** An ad network's tag; admins only; served in a sandboxed frame. */
+  html_tag: string | null;
+  /** 'all' | 'mobile' | 'desktop' */
+  device: Generated<string>;
+  /** Section slugs, comma-separated; empty runs everywhere. */
+  sections: Generated<string>;
+  paused: Generated<number>;
+  updated_at: Generated<number>;
+}
+
+export interface BannerSlotTable {
+  id: string;
+  name: string;
+  width: number;
+  height: number;
+  paragraph: number | null;
+  position: number;
+  enabled: number;
+}
+
+export interface BannerDailyTable {
+  banner_id: number;
+  /** KST day, YYYYMMDD. */
+  day: number;
+  impressions: number;
+  clicks: number;
+}
+
+export interface ArticleViewTable {
+  article_id: number;
+  /** Start of the hour, epoch ms. */
+  hour: number;
+  views: number;
 }
 
 export interface WeatherObservationTable {
@@ -287,4 +323,7 @@ export interface Database {
   weather_source_status: WeatherSourceStatusTable;
   weather_forecasts: WeatherForecastTable;
   job_claims: JobClaimTable;
+  banner_slots: BannerSlotTable;
+  banner_daily: BannerDailyTable;
+  article_views: ArticleViewTable;
 }
