@@ -240,6 +240,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     stylesheet: loadAsset(stylesheetFile, 'site', 'css', 'text/css; charset=utf-8'),
     icon: loadAsset(iconFile, 'icon', 'svg', 'image/svg+xml'),
     teaserSections: ['incidents'],
+    weatherRegion: config.weather.region.name,
     pageCacheMaxAgeMs: config.pageCache.maxAgeSeconds * 1000,
     perPage: 20,
     mediaRoot: media.localRoot,

@@ -77,7 +77,9 @@ describe('tamna CLI', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tamna-cli-'));
     const first = capture({ TAMNA_DATA_DIR: dir });
     expect(await runCli(['migrate'], first.io)).toBe(0);
-    expect(first.out[0]).toMatch(/^Applied 0001_initial, 0002_newsroom to sqlite:/);
+    expect(first.out[0]).toMatch(
+      /^Applied 0001_initial, 0002_newsroom, 0003_weather, 0004_ads_and_readers to sqlite:/,
+    );
     const second = capture({ TAMNA_DATA_DIR: dir });
     expect(await runCli(['migrate'], second.io)).toBe(0);
     expect(second.out[0]).toMatch(/is up to date\.$/);

@@ -102,3 +102,31 @@ export interface PageMeta {
   section?: string;
   robots?: string;
 }
+
+/** One hour of the short-range forecast, with its sky already turned into a label. */
+export interface ForecastHourView {
+  at: number;
+  /** The label (precipitation wins over the sky), or null when KMA gave neither. */
+  sky: string | null;
+  /** ℃ (TMP). */
+  temperature: number | null;
+  /** 강수확률, % (POP). */
+  chance: number | null;
+}
+
+export interface ForecastDayView {
+  /** An instant on the day (its first hour in KST), for the date heading. */
+  at: number;
+  relative: '오늘' | '내일';
+  /** 최저/최고기온, ℃ (TMN/TMX). */
+  min: number | null;
+  max: number | null;
+  hours: ForecastHourView[];
+}
+
+export interface ForecastView {
+  region: string;
+  /** When KMA issued the forecast (its base time), epoch ms. */
+  issuedAt: number;
+  days: ForecastDayView[];
+}

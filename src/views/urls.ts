@@ -3,3 +3,4 @@ export const sectionPath = (slug: string, page = 1): string =>
   page > 1
     ? `/section/${encodeURIComponent(slug)}?page=${page}`
     : `/section/${encodeURIComponent(slug)}`;
+export const weatherPath = '/weather';

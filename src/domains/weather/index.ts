@@ -28,4 +28,5 @@ export {
 } from './places.ts';
 export { toGrid, type GridPoint } from './grid.ts';
 export { SKY_LABELS } from './sky.ts';
+export { gridSky } from './sky.ts';
 export type { ForecastDay, ForecastHour } from './portal.ts';

@@ -285,4 +285,20 @@ describe.each(testDialects)('public site on %s', (dialect) => {
     app.clock.set(REFERENCE_NOW + HOUR);
     expect((await get('/')).body).not.toContain('감귤 축제 광고');
   });
+
+  it('shows the above-footer banner once on section pages (the footer already carries it)', async () => {
+    await app.services.banners.create({
+      slot: 'above-footer',
+      title: '하단 배너 광고',
+      imageKey: 'ads/footer.png',
+      width: 970,
+      height: 90,
+      linkUrl: 'https://example.com/footer',
+      startsAt: REFERENCE_NOW - HOUR,
+      endsAt: REFERENCE_NOW + HOUR,
+    });
+    app.cache.clear();
+    const html = (await get('/section/society')).body;
+    expect(html.split('class="banner banner-above-footer"')).toHaveLength(2);
+  });
 });

@@ -11,11 +11,13 @@ import { renderArticlePage } from '../../views/pages/ArticlePage.tsx';
 import { renderErrorPage } from '../../views/pages/ErrorPage.tsx';
 import { renderFrontPage } from '../../views/pages/FrontPage.tsx';
 import { renderSectionPage } from '../../views/pages/SectionPage.tsx';
-import { articlePath } from '../../views/urls.ts';
+import { renderWeatherPage } from '../../views/pages/WeatherPage.tsx';
+import { articlePath, weatherPath } from '../../views/urls.ts';
 import type { PageCache } from '../cache/page-cache.ts';
 import { buildUncachedPage, deviceClass, sendPage } from '../cache/serve.ts';
 import { IMMUTABLE_ASSET, sendAsset, type Asset } from './assets.ts';
 import { siteSecurityHeaders } from './headers.ts';
+import { forecastForPage, WEATHER_PAGE_MAX_AGE_MS } from './weather.ts';
 
 export interface SiteDeps {
   content: ContentService;
@@ -31,6 +33,8 @@ export interface SiteDeps {
   teaserSections: readonly string[];
   pageCacheMaxAgeMs: number;
   perPage: number;
+  /** The region whose short-range forecast /weather shows (config.weather.region.name). */
+  weatherRegion: string;
 }
 
 const HTML = 'text/html; charset=utf-8';
@@ -79,13 +83,14 @@ export function createSiteRoutes(deps: SiteDeps) {
 
   /**
    * Serves a page from the cache, rendering and storing it on a miss. `render` throws
-   * PageStatus for 400/404, which is rendered as an error page but not cached.
+   * PageStatus for 400/404, which is rendered as an error page but not cached; it may
+   * return an `expiresAt` earlier than the usual expiry.
    */
   async function page(
     request: FastifyRequest,
     reply: FastifyReply,
     key: string,
-    render: (chrome: ChromeView) => Promise<{ html: string; tags: string[] }>,
+    render: (chrome: ChromeView) => Promise<{ html: string; tags: string[]; expiresAt?: number }>,
   ): Promise<FastifyReply> {
     const now = clock.now();
     const cacheKey = `${deviceClass(request.headers['user-agent'])}|${key}`;
@@ -94,7 +99,7 @@ export function createSiteRoutes(deps: SiteDeps) {
       return sendPage(request, reply, hit, { headers: siteSecurityHeaders, now, cache });
     const generation = cache.currentGeneration;
     const view = await chrome();
-    let rendered: { html: string; tags: string[] };
+    let rendered: { html: string; tags: string[]; expiresAt?: number };
     try {
       rendered = await render(view);
     } catch (error) {
@@ -109,7 +114,7 @@ export function createSiteRoutes(deps: SiteDeps) {
         body: rendered.html,
         contentType: HTML,
         tags: [...new Set(rendered.tags)],
-        expiresAt: await expiry(now),
+        expiresAt: Math.min(await expiry(now), rendered.expiresAt ?? Infinity),
       },
       now,
       generation,
@@ -249,6 +254,24 @@ export function createSiteRoutes(deps: SiteDeps) {
             return { html, tags: listing.sectionIds.map((s) => `section:${s}`) };
           });
         },
+      );
+
+      // Query strings are ignored: every /weather URL is the one cached page.
+      app.get(weatherPath, (request, reply) =>
+        page(request, reply, weatherPath, async (view) => {
+          const now = view.now;
+          const forecast = forecastForPage(await weather.forecast(deps.weatherRegion), now);
+          const html = renderWeatherPage({
+            chrome: view,
+            region: deps.weatherRegion,
+            forecast: forecast.view,
+          });
+          return {
+            html,
+            tags: ['weather'],
+            expiresAt: Math.min(now + WEATHER_PAGE_MAX_AGE_MS, forecast.changesAt ?? Infinity),
+          };
+        }),
       );
 
       for (const asset of [deps.stylesheet, deps.icon]) {

@@ -5,10 +5,38 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../cli/demo/seed-demo.ts';
+import type { ForecastDay } from '../../domains/weather/index.ts';
+import { kstParts } from '../../shared/kst.ts';
 import { createTestApp, type TestApp } from '../../testing/app.ts';
 import { launchChromium } from '../../testing/browser.ts';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../../test-artifacts/screenshots');
+
+const HOUR = 60 * 60 * 1000;
+
+/** A short-range forecast issued an hour ago, for today and the next two days (KST). */
+function forecastAround(now: number): { baseAt: number; days: ForecastDay[] } {
+  const baseAt = now - (now % HOUR) - HOUR;
+  const days = new Map<string, ForecastDay>();
+  for (let at = baseAt - 12 * HOUR; at < now + 60 * HOUR; at += HOUR) {
+    const p = kstParts(at);
+    const date = `${p.year}${String(p.month).padStart(2, '0')}${String(p.day).padStart(2, '0')}`;
+    let day = days.get(date);
+    if (day === undefined) {
+      day = { date, min: -1.5 + days.size, max: 8 + days.size, hours: [] };
+      days.set(date, day);
+    }
+    const wet = p.hour >= 15 && p.hour <= 19;
+    day.hours.push({
+      at,
+      temperature: 2 + Math.round(6 * Math.sin(((p.hour - 8) / 24) * Math.PI * 2)),
+      sky: p.hour % 5 === 0 ? 4 : p.hour % 3 === 0 ? 3 : 1,
+      precipitation: wet ? (p.hour === 17 ? 2 : 1) : 0,
+      chance: wet ? 70 : p.hour % 4 === 0 ? 30 : 10,
+    });
+  }
+  return { baseAt, days: [...days.values()] };
+}
 
 const VIEWPORTS = [
   { name: 'mobile', width: 390, height: 844 },
@@ -31,6 +59,12 @@ describe('public site in Chromium', () => {
     const photoStory = await app.services.content.latestPhotoStories(1);
     const front = await app.services.content.frontPage();
     articleId = front.headline?.id ?? photoStory[0]?.id ?? 1;
+    await app.services.weather.saveForecast({
+      region: app.config.weather.region.name,
+      nx: 53,
+      ny: 38,
+      ...forecastAround(app.clock.now()),
+    });
     browser = await launchChromium();
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 120_000);
@@ -141,6 +175,38 @@ describe('public site in Chromium', () => {
       const res = await page.goto(`${base}/news/99999999`);
       expect(res?.status()).toBe(404);
       await page.screenshot({ path: path.join(SCREENSHOTS, `not-found-${vp.name}.png`) });
+      await page.close();
+    });
+  }
+
+  for (const vp of VIEWPORTS) {
+    it(`weather page at ${vp.width}px`, async () => {
+      const page = await browser.newPage({ viewport: { width: vp.width, height: vp.height } });
+      await visit(page, '/weather');
+      expect(await page.locator('.weather-place').count()).toBe(16);
+      await expect(page.locator('.weather-block-head h2').first().textContent()).resolves.toBe(
+        '전국 날씨',
+      );
+      // 오늘 and 내일, each with an hourly strip; icons resolve to a symbol of the page.
+      expect(await page.locator('.weather-day').count()).toBe(2);
+      const icons = await page.evaluate(() =>
+        [...document.querySelectorAll('.weather-page use')].map((u) => {
+          const id = (u.getAttribute('href') ?? '').slice(1);
+          return document.getElementById(id)?.tagName.toLowerCase() ?? `missing ${id}`;
+        }),
+      );
+      expect(new Set(icons)).toEqual(new Set(['symbol']));
+      // Tomorrow's 24 hours scroll inside their strip, never the page.
+      const strip = page.locator('.weather-hours').last();
+      const { scrollWidth, clientWidth } = await strip.evaluate((el) => ({
+        scrollWidth: el.scrollWidth,
+        clientWidth: el.clientWidth,
+      }));
+      expect(scrollWidth).toBeGreaterThan(clientWidth);
+      await page.screenshot({
+        path: path.join(SCREENSHOTS, `weather-${vp.name}.png`),
+        fullPage: true,
+      });
       await page.close();
     });
   }

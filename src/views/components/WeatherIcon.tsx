@@ -39,12 +39,19 @@ const ICONS: Record<string, string> = {
 };
 
 const KNOWN = Object.keys(ICONS);
-const symbolId = (sky: string): string =>
-  `wx-${Math.max(0, KNOWN.indexOf(sky in ICONS ? sky : '구름많음'))}`;
+/** Labels without an icon of their own borrow the 구름많음 one. */
+const iconFor = (sky: string): string => (sky in ICONS ? sky : '구름많음');
+const symbolId = (sky: string): string => `wx-${Math.max(0, KNOWN.indexOf(iconFor(sky)))}`;
 
-/** One hidden sprite per page with the icons the ticker uses; each place then references it. */
-export function WeatherIconSprite({ skies }: { skies: string[] }) {
-  const used = [...new Set(skies.map((s) => (s in ICONS ? s : '구름많음')))];
+/**
+ * One hidden sprite per page with the icons the ticker uses; each place then references it.
+ * A page that shows more icons adds a second sprite, `omit`ting those already defined, so
+ * no symbol id appears twice.
+ */
+export function WeatherIconSprite({ skies, omit = [] }: { skies: string[]; omit?: string[] }) {
+  const defined = new Set(omit.map(iconFor));
+  const used = [...new Set(skies.map(iconFor))].filter((s) => !defined.has(s));
+  if (used.length === 0) return raw('');
   const symbols = used
     .map((sky) => `<symbol id="${symbolId(sky)}" viewBox="0 0 24 24">${ICONS[sky] ?? ''}</symbol>`)
     .join('');

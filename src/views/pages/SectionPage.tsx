@@ -1,5 +1,4 @@
 import { renderDocument } from '../jsx/jsx-runtime.ts';
-import { BannerSlot } from '../components/Banner.tsx';
 import { Photo } from '../components/Photo.tsx';
 import { TeaserRow, TimeTag } from '../components/Teasers.tsx';
 import { SiteLayout } from '../layouts/SiteLayout.tsx';
@@ -108,7 +107,6 @@ export function renderSectionPage(props: SectionPageProps): string {
         </div>
       )}
       <Pager slug={section.slug} page={props.page} pageCount={props.pageCount} />
-      <BannerSlot chrome={chrome} slot="above-footer" />
     </SiteLayout>,
   );
 }
