@@ -40,6 +40,7 @@ import { adminAccounts, adminPhotos } from './http/admin/adapters.ts';
 import { buildEditorAssets, type EditorAssets } from './http/admin/editor-asset.ts';
 import { buildHttpServer } from './http/server.ts';
 import { assetFromBytes, loadAsset } from './http/site/assets.ts';
+import { buildSiteScript } from './http/site/site-script.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 
 export interface AppOptions {
@@ -96,6 +97,8 @@ const adminStylesheetFile = new URL('./views/assets/admin.css', import.meta.url)
 // many apps (tests) are created.
 let editorBuild: Promise<EditorAssets> | null = null;
 const editorAssets = () => (editorBuild ??= buildEditorAssets());
+let siteScriptBuild: Promise<Buffer> | null = null;
+const siteScript = () => (siteScriptBuild ??= buildSiteScript());
 const iconFile = new URL('./views/assets/favicon.svg', import.meta.url);
 
 /** The composition root: config -> database -> services -> HTTP. */
@@ -239,6 +242,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     siteUrl: config.siteUrl,
     stylesheet: loadAsset(stylesheetFile, 'site', 'css', 'text/css; charset=utf-8'),
     icon: loadAsset(iconFile, 'icon', 'svg', 'image/svg+xml'),
+    script: assetFromBytes(await siteScript(), 'site', 'js', 'text/javascript; charset=utf-8'),
     teaserSections: ['incidents'],
     weatherRegion: config.weather.region.name,
     pageCacheMaxAgeMs: config.pageCache.maxAgeSeconds * 1000,

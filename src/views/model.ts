@@ -87,6 +87,7 @@ export interface ChromeView {
   banners: Partial<Record<BannerSlotName, BannerView>>;
   stylesheet: string;
   icon: string;
+  script: string;
   currentSection?: string;
 }
 
@@ -101,6 +102,8 @@ export interface PageMeta {
   updatedAt?: number;
   section?: string;
   robots?: string;
+  /** Set on article pages: the reader-count beacon reports this id. */
+  articleId?: number;
 }
 
 /** One hour of the short-range forecast, with its sky already turned into a label. */

@@ -29,6 +29,8 @@ export interface SiteDeps {
   siteUrl: string;
   stylesheet: Asset;
   icon: Asset;
+  /** The reader-count and banner-rotation script (client/site). */
+  script: Asset;
   /** Sections shown as title + summary boxes (사건/사고/판결 style). */
   teaserSections: readonly string[];
   pageCacheMaxAgeMs: number;
@@ -66,6 +68,7 @@ export function createSiteRoutes(deps: SiteDeps) {
       banners: running,
       stylesheet: deps.stylesheet.path,
       icon: deps.icon.path,
+      script: deps.script.path,
     };
   }
 
@@ -274,7 +277,7 @@ export function createSiteRoutes(deps: SiteDeps) {
         }),
       );
 
-      for (const asset of [deps.stylesheet, deps.icon]) {
+      for (const asset of [deps.stylesheet, deps.icon, deps.script]) {
         app.get(asset.path, (request, reply) => sendAsset(asset, IMMUTABLE_ASSET, request, reply));
       }
       // Feed readers and old browsers ask for /favicon.ico whatever the page links to.

@@ -50,6 +50,10 @@ export function SiteLayout({
         <meta name="theme-color" content="#0b4f8a" />
         <link rel="icon" type="image/svg+xml" href={chrome.icon} />
         <link rel="stylesheet" href={chrome.stylesheet} />
+        {meta.articleId !== undefined ? (
+          <meta name="tamna:article-id" content={String(meta.articleId)} />
+        ) : null}
+        <script src={chrome.script} defer></script>
       </head>
       <body>
         <Masthead chrome={chrome} isFront={isFront} />

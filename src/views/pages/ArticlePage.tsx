@@ -75,6 +75,7 @@ export function renderArticlePage(props: ArticlePageProps): string {
         publishedAt: article.publishedAt,
         updatedAt: article.updatedAt,
         section: article.section.name,
+        articleId: article.id,
       }}
     >
       <div class="article-layout">
