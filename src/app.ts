@@ -4,7 +4,12 @@ import pino, { type Logger } from 'pino';
 import { sql } from 'kysely';
 import type { Config } from './config/index.ts';
 import { connectDatabase, migrateToLatest, type DatabaseHandle } from './db/index.ts';
-import { createBannerStore, type BannerStore } from './domains/ads/index.ts';
+import {
+  createAdStats,
+  createBannerStore,
+  type AdStats,
+  type BannerStore,
+} from './domains/ads/index.ts';
 import {
   createContentService,
   createWriter,
@@ -66,6 +71,8 @@ export interface Services {
   /** KMA sources: the background refresh, the admin's "test now", `tamna weather refresh`. */
   weatherSources: WeatherRefresher;
   banners: BannerStore;
+  /** Banner impressions and clicks, counted in memory and written every few seconds. */
+  adStats: AdStats;
   media: MediaStorage;
   accounts: Accounts;
   photos: PhotoLibrary;
@@ -89,6 +96,9 @@ export interface App {
   };
   close(): Promise<void>;
 }
+
+/** How often in-memory counts reach the database: at most this much is lost in a crash. */
+const COUNTS_FLUSH_MS = 5_000;
 
 const stylesheetFile = new URL('./views/assets/site.css', import.meta.url);
 const adminStylesheetFile = new URL('./views/assets/admin.css', import.meta.url);
@@ -150,6 +160,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       },
     }),
     banners: createBannerStore({ db, clock, mediaUrl }),
+    adStats: createAdStats({ db, clock }),
     media,
     accounts: createAccounts({ db, clock, totpIssuer: config.publisher.name }),
     photos: createPhotoLibrary({ db, storage: media, clock }),
@@ -214,6 +225,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     };
     every(2_000, () => watch.changesFromElsewhere(), 'change feed');
     every(15_000, () => watch.scheduledArticles(), 'scheduled publishing');
+    every(COUNTS_FLUSH_MS, () => services.adStats.flush(), 'banner count flush');
     every(60 * 60_000, () => changeFeed.prune(), 'change feed pruning');
     every(60 * 60_000, () => services.accounts.purgeExpired(), 'expired session cleanup');
     if (services.weatherSources.configured) {
@@ -248,6 +260,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     pageCacheMaxAgeMs: config.pageCache.maxAgeSeconds * 1000,
     perPage: 20,
     mediaRoot: media.localRoot,
+    adStats: services.adStats,
     healthCheck: async () => {
       await sql`select 1`.execute(db);
     },
@@ -298,6 +311,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       closed = true;
       for (const timer of timers) clearInterval(timer);
       await http.close();
+      // Counts still in memory are written before the database goes (SIGTERM lands here).
+      await services.adStats
+        .flush()
+        .catch((error: unknown) => logger.error({ err: error }, 'banner counts lost on close'));
       unsubscribe();
       await bus.close();
       if (ownsDatabase) await database.close();

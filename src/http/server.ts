@@ -9,6 +9,8 @@ import { isAppError } from '../shared/errors.ts';
 import { statusForCode } from './errors.ts';
 import { registerAdmin, type AdminDeps } from './admin/routes.tsx';
 import { createSiteRoutes, type SiteDeps, type SiteRoutes } from './site/routes.ts';
+import { registerAdRoutes } from './site/ads.ts';
+import type { AdStats } from '../domains/ads/index.ts';
 
 export interface HttpDeps extends SiteDeps {
   logger: FastifyBaseLogger;
@@ -17,6 +19,8 @@ export interface HttpDeps extends SiteDeps {
   healthCheck: () => Promise<void>;
   /** The newsroom under /admin; absent in processes that only serve readers. */
   admin?: AdminDeps;
+  /** Banner impressions and clicks. */
+  adStats: AdStats;
 }
 
 export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
@@ -35,7 +39,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
       if (site === null) return plain();
       const routes = site;
       void routes
-        .chrome()
+        .chrome(request)
         .then((chrome) => routes.sendError(request, reply, 400, chrome))
         .catch(plain);
     },
@@ -53,6 +57,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   site = siteRoutes;
   await siteRoutes.register(app);
   if (deps.admin !== undefined) await registerAdmin(app, deps.admin);
+  registerAdRoutes(app, { banners: deps.banners, stats: deps.adStats });
 
   if (deps.mediaRoot !== null) {
     await app.register(fastifyStatic, {
@@ -78,7 +83,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   });
 
   app.setNotFoundHandler(async (request, reply) => {
-    const chrome = await siteRoutes.chrome();
+    const chrome = await siteRoutes.chrome(request);
     return siteRoutes.sendError(request, reply, 404, chrome);
   });
 
@@ -95,7 +100,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     }
     if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
     try {
-      const chrome = await siteRoutes.chrome();
+      const chrome = await siteRoutes.chrome(request);
       return siteRoutes.sendError(request, reply, status, chrome, detail);
     } catch {
       // The database itself may be what failed; answer without the page chrome.

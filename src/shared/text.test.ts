@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutText, htmlToText, stripTags } from './text.ts';
+import { cutText, htmlToText, splitAfterParagraph, stripTags } from './text.ts';
 
 describe('cutText', () => {
   it('leaves short text alone', () => {
@@ -59,5 +59,30 @@ describe('stripTags', () => {
     expect(stripTags('<img src=x onerror=alert(1)>부제 <b>굵게</b>')).toBe('부제 굵게');
     expect(stripTags('3 < 5 그리고 AT&T')).toBe('3 < 5 그리고 AT&T');
     expect(stripTags('<svg><script>x</script></svg>남음')).toBe('남음');
+  });
+});
+
+describe('splitAfterParagraph', () => {
+  it('splits after the n-th top-level paragraph', () => {
+    const html = '<p>하나</p><h2>소제목</h2><p>둘</p><p>셋</p>';
+    expect(splitAfterParagraph(html, 2)).toEqual([
+      '<p>하나</p><h2>소제목</h2><p>둘</p>',
+      '<p>셋</p>',
+    ]);
+  });
+
+  it('does not count paragraphs inside quotes, lists and figures', () => {
+    const html =
+      '<p>하나</p><blockquote><p>인용</p><p>인용 둘</p></blockquote><ul><li><p>항목</p></li></ul><figure class="photo"><img src="a.jpg"><figcaption>사진</figcaption></figure><p>둘</p><p>셋</p>';
+    const split = splitAfterParagraph(html, 2);
+    expect(split?.[0].endsWith('<p>둘</p>')).toBe(true);
+    expect(split?.[1]).toBe('<p>셋</p>');
+  });
+
+  it('gives null when the body is too short, or n is not a paragraph count', () => {
+    expect(splitAfterParagraph('<p>하나</p><p>둘</p>', 2)).toBeNull();
+    expect(splitAfterParagraph('<p>하나</p><p>둘</p>', 3)).toBeNull();
+    expect(splitAfterParagraph('<p>하나</p><p>둘</p>', 0)).toBeNull();
+    expect(splitAfterParagraph('', 1)).toBeNull();
   });
 });

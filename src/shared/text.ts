@@ -61,3 +61,31 @@ export function stripTags(text: string): string {
     .replace(/<(script|style|iframe|object|svg|math|template)\b[\s\S]*?(<\/\1\s*>|$)/gi, '')
     .replace(/<\/?[a-z!][^>]*>?/gi, '');
 }
+
+/**
+ * Splits cleaned article HTML after its n-th top-level paragraph, for the in-article
+ * banner. Paragraphs inside quotes, lists and figures do not count, so the banner never
+ * lands inside one. Returns null when the body has fewer than n + 1 top-level blocks after
+ * that point (a banner at the very end is the slot below the article, not this one).
+ */
+export function splitAfterParagraph(html: string, n: number): [string, string] | null {
+  if (!Number.isInteger(n) || n < 1) return null;
+  const tag = /<(\/?)(p|blockquote|ul|ol|figure|table|div)\b[^>]*>/gi;
+  let depth = 0;
+  let seen = 0;
+  for (let m = tag.exec(html); m !== null; m = tag.exec(html)) {
+    const closing = m[1] === '/';
+    const name = (m[2] ?? '').toLowerCase();
+    if (name === 'p') {
+      if (closing && depth === 0 && ++seen === n) {
+        const at = m.index + m[0].length;
+        const rest = html.slice(at);
+        return rest.trim() === '' ? null : [html.slice(0, at), rest];
+      }
+      continue;
+    }
+    depth += closing ? -1 : 1;
+    if (depth < 0) depth = 0;
+  }
+  return null;
+}

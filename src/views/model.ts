@@ -46,16 +46,30 @@ export interface BoxView {
 
 export interface BannerView {
   id: number;
+  kind: 'image' | 'html';
   title: string;
+  /** Image banners. */
   imageSrc: string;
   width: number;
   height: number;
+  /** Where the banner links: /ad/click/<id>, which redirects to the campaign's URL. */
   href: string;
+  /** Relative frequency among the slot's banners. */
+  weight: number;
+  /** Section slugs it is limited to; empty runs everywhere. */
+  sections: string[];
   isSample: boolean;
 }
 
 export type BannerSlotName =
-  'header-top' | 'masthead-side' | 'rail-1' | 'rail-2' | 'article-inline' | 'above-footer';
+  | 'header-top'
+  | 'masthead-side'
+  | 'rail-1'
+  | 'rail-2'
+  | 'rail-3'
+  | 'article-inline'
+  | 'above-footer'
+  | 'mobile-sticky';
 
 export interface TickerView {
   /** sky is null when the station reported neither present weather nor cloud cover. */
@@ -84,7 +98,12 @@ export interface ChromeView {
   nav: SectionView[];
   now: number;
   ticker: TickerView | null;
-  banners: Partial<Record<BannerSlotName, BannerView>>;
+  /** The banners that may run in each slot for this device, heaviest first. */
+  banners: Partial<Record<BannerSlotName, BannerView[]>>;
+  /** In-article banner: after which paragraph of the body. */
+  inlineBannerParagraph: number;
+  /** Picks among a slot's banners for readers without JavaScript; random per render. */
+  bannerSeed: number;
   stylesheet: string;
   icon: string;
   script: string;

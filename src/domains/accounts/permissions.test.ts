@@ -28,6 +28,8 @@ settings.manage   Y           -           -           -
 photo.upload      Y           Y           Y           Y
 notice.add        Y           Y           -           -
 import.run        Y           Y           -           -
+ads.manage        Y           Y           -           -
+ads.html          Y           -           -           -
 `);
   });
 });

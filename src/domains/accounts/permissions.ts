@@ -28,6 +28,8 @@ export const ACTIONS = [
   'photo.upload',
   'notice.add',
   'import.run',
+  'ads.manage',
+  'ads.html',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -58,6 +60,9 @@ const MATRIX: Readonly<Record<Action, readonly [admin: boolean, desk: boolean, r
   'photo.upload':        [Y,    Y,   Y,       Y],
   'notice.add':          [Y,    Y,   _,       _],
   'import.run':          [Y,    Y,   _,       _],
+  // Third-party ad tags run script: only admins enter them, however sandboxed.
+  'ads.manage':          [Y,    Y,   _,       _],
+  'ads.html':            [Y,    _,   _,       _],
 };
 
 export function can(role: StaffRole, action: Action): boolean {

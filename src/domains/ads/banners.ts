@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/index.ts';
+import type { Kysely, Selectable } from 'kysely';
+import type { BannerTable, Database } from '../../db/index.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { invalidInput } from '../../shared/errors.ts';
+import { AppError, invalidInput, notFound } from '../../shared/errors.ts';
 import { keptValue } from '../../shared/kept.ts';
 
 /** Places on the page where a banner can run. */
@@ -10,20 +10,80 @@ export const bannerSlots = [
   'masthead-side',
   'rail-1',
   'rail-2',
+  'rail-3',
   'article-inline',
   'above-footer',
+  'mobile-sticky',
 ] as const;
 export type BannerSlot = (typeof bannerSlots)[number];
 
+export const isBannerSlot = (value: string): value is BannerSlot =>
+  (bannerSlots as readonly string[]).includes(value);
+
+export type BannerKind = 'image' | 'html';
+export type DeviceTarget = 'all' | 'mobile' | 'desktop';
+export type DeviceClass = 'mobile' | 'desktop';
+
+/** A campaign as the page needs it. */
 export interface Banner {
   id: number;
   slot: BannerSlot;
+  kind: BannerKind;
   title: string;
+  /** Image banners: the image URL; HTML banners: ''. */
   imageSrc: string;
   width: number;
   height: number;
+  /** Image banners: the advertiser's URL (pages link through /ad/click/<id>). */
   href: string;
+  weight: number;
+  device: DeviceTarget;
+  /** Section slugs it is limited to; empty runs everywhere. */
+  sections: string[];
   isSample: boolean;
+}
+
+/** A campaign as the admin edits it. */
+export interface Campaign extends Banner {
+  advertiser: string;
+  imageKey: string;
+  htmlTag: string | null;
+  startsAt: number;
+  endsAt: number;
+  paused: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SlotSettings {
+  id: BannerSlot;
+  name: string;
+  width: number;
+  height: number;
+  /** In-article slot: after which paragraph. */
+  paragraph: number | null;
+  enabled: boolean;
+}
+
+export interface BannerInput {
+  slot: BannerSlot;
+  title: string;
+  advertiser?: string;
+  kind?: BannerKind;
+  /** Image banners: the stored image. */
+  imageKey?: string;
+  htmlTag?: string | null;
+  width: number;
+  height: number;
+  /** Image banners: where a click goes. */
+  linkUrl?: string;
+  startsAt: number;
+  endsAt: number;
+  weight?: number;
+  device?: DeviceTarget;
+  sections?: string[];
+  paused?: boolean;
+  isSample?: boolean;
 }
 
 export interface BannerStoreDeps {
@@ -32,74 +92,178 @@ export interface BannerStoreDeps {
   mediaUrl: (key: string) => string;
 }
 
-export interface BannerInput {
-  slot: BannerSlot;
-  title: string;
-  imageKey: string;
-  width: number;
-  height: number;
-  linkUrl: string;
-  startsAt: number;
-  endsAt: number;
-  weight?: number;
-  isSample?: boolean;
-}
-
 /** Campaigns change at their own start and end times, which the kept value respects. */
 const BANNERS_KEPT_MS = 30_000;
+const MAX_HTML_TAG = 20_000;
+const MAX_WEIGHT = 100;
+
+const sectionList = (text: string): string[] => text.split(',').filter((s) => s !== '');
+
+function toBanner(r: Selectable<BannerTable>, mediaUrl: (key: string) => string): Banner {
+  const kind: BannerKind = r.kind === 'html' ? 'html' : 'image';
+  return {
+    id: r.id,
+    slot: r.slot as BannerSlot,
+    kind,
+    title: r.title,
+    imageSrc: kind === 'image' ? mediaUrl(r.image_key) : '',
+    width: r.width,
+    height: r.height,
+    href: r.link_url,
+    weight: r.weight,
+    device: r.device === 'mobile' || r.device === 'desktop' ? r.device : 'all',
+    sections: sectionList(r.sections),
+    isSample: r.is_sample === 1,
+  };
+}
+
+function toCampaign(r: Selectable<BannerTable>, mediaUrl: (key: string) => string): Campaign {
+  return {
+    ...toBanner(r, mediaUrl),
+    advertiser: r.advertiser,
+    imageKey: r.image_key,
+    htmlTag: r.html_tag,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    paused: r.paused === 1,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** Whether a campaign may run on a page for this device and section. */
+export function targets(banner: Banner, page: { device: DeviceClass; section: string | null }) {
+  if (banner.device !== 'all' && banner.device !== page.device) return false;
+  if (banner.sections.length === 0) return true;
+  return page.section !== null && banner.sections.includes(page.section);
+}
+
+function validate(input: BannerInput): void {
+  if (!isBannerSlot(input.slot)) throw invalidInput(`알 수 없는 배너 위치입니다: ${input.slot}`);
+  const title = input.title.trim();
+  if (title === '' || title.length > 200) {
+    throw invalidInput('광고 이름은 1~200자로 써 주세요.', { field: 'title' });
+  }
+  if ((input.advertiser ?? '').length > 100) {
+    throw invalidInput('광고주 이름은 100자까지 쓸 수 있습니다.', { field: 'advertiser' });
+  }
+  if (!(Number.isFinite(input.startsAt) && Number.isFinite(input.endsAt))) {
+    throw invalidInput('시작과 종료 시각을 입력하세요.', { field: 'startsAt' });
+  }
+  if (!(input.endsAt > input.startsAt)) {
+    throw invalidInput('배너 종료 시각은 시작 시각보다 늦어야 합니다.', { field: 'endsAt' });
+  }
+  const weight = input.weight ?? 1;
+  if (!Number.isInteger(weight) || weight < 1 || weight > MAX_WEIGHT) {
+    throw invalidInput(`가중치는 1에서 ${MAX_WEIGHT} 사이의 정수여야 합니다.`, { field: 'weight' });
+  }
+  for (const [value, label] of [
+    [input.width, '가로'],
+    [input.height, '세로'],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1 || value > 2000) {
+      throw invalidInput(`배너 ${label} 크기는 1~2000 픽셀이어야 합니다.`);
+    }
+  }
+  if ((input.kind ?? 'image') === 'image') {
+    if ((input.imageKey ?? '') === '')
+      throw invalidInput('배너 이미지를 올려 주세요.', { field: 'image' });
+    const link = input.linkUrl ?? '';
+    if (!/^(https?:\/\/[^\s]+|\/(?!\/)[^\s]*)$/.test(link) || link.length > 2000) {
+      throw invalidInput('배너 링크는 http(s) 주소나 사이트 안의 경로여야 합니다.', {
+        field: 'linkUrl',
+      });
+    }
+  } else {
+    const tag = (input.htmlTag ?? '').trim();
+    if (tag === '') throw invalidInput('HTML 광고 태그를 입력하세요.', { field: 'htmlTag' });
+    if (tag.length > MAX_HTML_TAG) {
+      throw invalidInput(`HTML 광고 태그는 ${MAX_HTML_TAG}자까지입니다.`, { field: 'htmlTag' });
+    }
+  }
+  for (const slug of input.sections ?? []) {
+    if (!/^[a-z0-9][a-z0-9-]{0,79}$/.test(slug))
+      throw invalidInput(`알 수 없는 섹션입니다: ${slug}`);
+  }
+}
+
+function row(input: BannerInput, now: number) {
+  const kind = input.kind ?? 'image';
+  return {
+    slot: input.slot,
+    title: input.title.trim(),
+    advertiser: (input.advertiser ?? '').trim(),
+    kind,
+    image_key: kind === 'image' ? (input.imageKey ?? '') : '',
+    html_tag: kind === 'html' ? (input.htmlTag ?? '').trim() : null,
+    width: input.width,
+    height: input.height,
+    link_url: kind === 'image' ? (input.linkUrl ?? '') : '',
+    starts_at: input.startsAt,
+    ends_at: input.endsAt,
+    weight: input.weight ?? 1,
+    device: input.device ?? 'all',
+    sections: [...new Set(input.sections ?? [])].join(','),
+    paused: input.paused ? 1 : 0,
+    updated_at: now,
+  };
+}
 
 export function createBannerStore(deps: BannerStoreDeps) {
   const { db, clock, mediaUrl } = deps;
 
-  async function readRunning(): Promise<Partial<Record<BannerSlot, Banner>>> {
+  async function readRunning(): Promise<Partial<Record<BannerSlot, Banner[]>>> {
     const now = clock.now();
-    const rows = await db
-      .selectFrom('banners')
-      .select([
-        'id',
-        'slot',
-        'title',
-        'image_key',
-        'width',
-        'height',
-        'link_url',
-        'is_sample',
-        'weight',
-      ])
-      .where('starts_at', '<=', now)
-      .where('ends_at', '>', now)
-      .orderBy('weight', 'desc')
-      .orderBy('id')
-      .execute();
-    const out: Partial<Record<BannerSlot, Banner>> = {};
+    const [rows, slots] = await Promise.all([
+      db
+        .selectFrom('banners')
+        .selectAll()
+        .where('starts_at', '<=', now)
+        .where('ends_at', '>', now)
+        .where('paused', '=', 0)
+        .orderBy('weight', 'desc')
+        .orderBy('id')
+        .execute(),
+      readSlots(),
+    ]);
+    const enabled = new Set(slots.filter((s) => s.enabled).map((s) => s.id));
+    const out: Partial<Record<BannerSlot, Banner[]>> = {};
     for (const r of rows) {
-      const slot = r.slot as BannerSlot;
-      if (!bannerSlots.includes(slot) || out[slot] !== undefined) continue;
-      out[slot] = {
-        id: r.id,
-        slot,
-        title: r.title,
-        imageSrc: mediaUrl(r.image_key),
-        width: r.width,
-        height: r.height,
-        href: r.link_url,
-        isSample: r.is_sample === 1,
-      };
+      if (!isBannerSlot(r.slot) || !enabled.has(r.slot)) continue;
+      (out[r.slot] ??= []).push(toBanner(r, mediaUrl));
     }
     return out;
+  }
+
+  async function readSlots(): Promise<SlotSettings[]> {
+    const rows = await db.selectFrom('banner_slots').selectAll().orderBy('position').execute();
+    return rows.flatMap((r) =>
+      isBannerSlot(r.id)
+        ? [
+            {
+              id: r.id,
+              name: r.name,
+              width: r.width,
+              height: r.height,
+              paragraph: r.paragraph,
+              enabled: r.enabled === 1,
+            },
+          ]
+        : [],
+    );
   }
 
   /** The earliest future start or end of a campaign: when cached pages must change. */
   async function readNextChange(): Promise<number | null> {
     const now = clock.now();
-    const row = await db
+    const r = await db
       .selectFrom('banners')
       .select((eb) => [
         eb.fn.min('starts_at').filterWhere('starts_at', '>', now).as('nextStart'),
         eb.fn.min('ends_at').filterWhere('ends_at', '>', now).as('nextEnd'),
       ])
       .executeTakeFirst();
-    const times = [row?.nextStart, row?.nextEnd]
+    const times = [r?.nextStart, r?.nextEnd]
       .filter((t): t is number => typeof t === 'number' || typeof t === 'string')
       .map(Number);
     return times.length === 0 ? null : Math.min(...times);
@@ -110,19 +274,39 @@ export function createBannerStore(deps: BannerStoreDeps) {
   const kept = keptValue(
     clock,
     async () => {
-      const [running, nextChange] = await Promise.all([readRunning(), readNextChange()]);
-      return { running, nextChange };
+      const [running, nextChange, slots, ids] = await Promise.all([
+        readRunning(),
+        readNextChange(),
+        readSlots(),
+        db.selectFrom('banners').select('id').execute(),
+      ]);
+      return { running, nextChange, slots, ids: new Set(ids.map((r) => r.id)) };
     },
     (v, at) => Math.min(at + BANNERS_KEPT_MS, v.nextChange ?? Number.POSITIVE_INFINITY),
   );
 
+  async function campaign(id: number): Promise<Campaign> {
+    const r = await db.selectFrom('banners').selectAll().where('id', '=', id).executeTakeFirst();
+    if (r === undefined) throw notFound('없는 광고입니다.');
+    return toCampaign(r, mediaUrl);
+  }
+
   return {
     /**
-     * The banner running in each slot now: the heaviest-weighted live campaign. Slots with
-     * nothing scheduled are absent, so templates render no empty box.
+     * Every live campaign per slot, heaviest first. Slots with nothing scheduled are
+     * absent, so templates render no empty box; the page picks among the candidates.
      */
-    async running(): Promise<Partial<Record<BannerSlot, Banner>>> {
+    async running(): Promise<Partial<Record<BannerSlot, Banner[]>>> {
       return (await kept.get()).running;
+    },
+
+    async slots(): Promise<SlotSettings[]> {
+      return (await kept.get()).slots;
+    },
+
+    /** Whether a campaign with this id exists: beacons for made-up ids are not counted. */
+    async exists(id: number): Promise<boolean> {
+      return (await kept.get()).ids.has(id);
     },
 
     /** The earliest future start or end of a campaign: when cached pages must change. */
@@ -136,31 +320,104 @@ export function createBannerStore(deps: BannerStoreDeps) {
     },
 
     async create(input: BannerInput): Promise<number> {
-      if (!bannerSlots.includes(input.slot))
-        throw invalidInput(`알 수 없는 배너 위치입니다: ${input.slot}`);
-      if (!(input.endsAt > input.startsAt))
-        throw invalidInput('배너 종료 시각은 시작 시각보다 늦어야 합니다.');
-      if (!/^(https?:\/\/|\/(?!\/))/.test(input.linkUrl))
-        throw invalidInput('배너 링크는 http(s) 주소나 사이트 안의 경로여야 합니다.');
-      const row = await db
+      validate(input);
+      const now = clock.now();
+      const created = await db
         .insertInto('banners')
-        .values({
-          slot: input.slot,
-          title: input.title,
-          image_key: input.imageKey,
-          width: input.width,
-          height: input.height,
-          link_url: input.linkUrl,
-          starts_at: input.startsAt,
-          ends_at: input.endsAt,
-          weight: input.weight ?? 1,
-          is_sample: input.isSample ? 1 : 0,
-          created_at: clock.now(),
-        })
+        .values({ ...row(input, now), is_sample: input.isSample ? 1 : 0, created_at: now })
         .returning('id')
         .executeTakeFirstOrThrow();
       kept.forget();
-      return row.id;
+      return created.id;
+    },
+
+    async update(id: number, input: BannerInput): Promise<void> {
+      validate(input);
+      const result = await db
+        .updateTable('banners')
+        .set(row(input, clock.now()))
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n) throw notFound('없는 광고입니다.');
+      kept.forget();
+    },
+
+    async setPaused(id: number, paused: boolean): Promise<void> {
+      const result = await db
+        .updateTable('banners')
+        .set({ paused: paused ? 1 : 0, updated_at: clock.now() })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n) throw notFound('없는 광고입니다.');
+      kept.forget();
+    },
+
+    campaign,
+
+    /** All campaigns, newest first, for the admin. */
+    async campaigns(): Promise<Campaign[]> {
+      const rows = await db.selectFrom('banners').selectAll().orderBy('id', 'desc').execute();
+      return rows.map((r) => toCampaign(r, mediaUrl));
+    },
+
+    /**
+     * Where a click on an image banner goes: the stored URL of that campaign and nothing
+     * else, so /ad/click/<id> can never be used to redirect anywhere a visitor supplies.
+     * A campaign that ended a moment ago still resolves (the page may be cached).
+     */
+    async clickTarget(id: number): Promise<string | null> {
+      const r = await db
+        .selectFrom('banners')
+        .select(['kind', 'link_url'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (r === undefined || r.kind !== 'image' || r.link_url === '') return null;
+      return r.link_url;
+    },
+
+    /** The HTML tag of an HTML campaign, for its sandboxed frame. */
+    async htmlTag(id: number): Promise<string | null> {
+      const r = await db
+        .selectFrom('banners')
+        .select(['kind', 'html_tag'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return r?.kind === 'html' ? r.html_tag : null;
+    },
+
+    async updateSlot(
+      id: string,
+      settings: { width: number; height: number; paragraph: number | null; enabled: boolean },
+    ): Promise<void> {
+      if (!isBannerSlot(id)) throw notFound('없는 배너 위치입니다.');
+      for (const [value, label] of [
+        [settings.width, '가로'],
+        [settings.height, '세로'],
+      ] as const) {
+        if (!Number.isInteger(value) || value < 1 || value > 2000) {
+          throw invalidInput(`${label} 크기는 1~2000 픽셀이어야 합니다.`);
+        }
+      }
+      if (
+        settings.paragraph !== null &&
+        (!Number.isInteger(settings.paragraph) || settings.paragraph < 1 || settings.paragraph > 50)
+      ) {
+        throw invalidInput('본문 광고는 1~50번째 문단 뒤에 둘 수 있습니다.');
+      }
+      if (id !== 'article-inline' && settings.paragraph !== null) {
+        throw new AppError('INVALID_INPUT', '문단 위치는 기사 본문 중간 배너에만 있습니다.');
+      }
+      await db
+        .updateTable('banner_slots')
+        .set({
+          width: settings.width,
+          height: settings.height,
+          paragraph: settings.paragraph,
+          enabled: settings.enabled ? 1 : 0,
+        })
+        .where('id', '=', id)
+        .execute();
+      kept.forget();
     },
   };
 }

@@ -1,8 +1,22 @@
 export {
   createBannerStore,
   bannerSlots,
+  isBannerSlot,
+  targets,
   type Banner,
+  type BannerKind,
   type BannerSlot,
   type BannerStore,
   type BannerInput,
+  type Campaign,
+  type DeviceClass,
+  type DeviceTarget,
+  type SlotSettings,
 } from './banners.ts';
+export {
+  createAdStats,
+  dailyStatsCsv,
+  kstDayNumber,
+  type AdStats,
+  type DailyAdStats,
+} from './stats.ts';

@@ -10,7 +10,8 @@ export const siteSecurityHeaders: Readonly<Record<string, string>> = Object.free
     "script-src 'self'",
     "font-src 'self'",
     "connect-src 'self'",
-    'frame-src https://www.youtube-nocookie.com https://www.youtube.com',
+    // 'self': HTML ad tags run in sandboxed frames served from /ad/frame/<id>.
+    "frame-src 'self' https://www.youtube-nocookie.com https://www.youtube.com",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

@@ -1,5 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { BannerStore } from '../../domains/ads/index.ts';
+import {
+  bannerSlots,
+  type Banner,
+  type BannerSlot,
+  type BannerStore,
+} from '../../domains/ads/index.ts';
 import type { ContentService } from '../../domains/content/index.ts';
 import type { WeatherStore } from '../../domains/weather/index.ts';
 import type { PublisherDetails } from '../../config/index.ts';
@@ -53,11 +58,13 @@ export class PageStatus extends Error {
 export function createSiteRoutes(deps: SiteDeps) {
   const { content, weather, banners, clock, cache } = deps;
 
-  async function chrome(): Promise<ChromeView> {
-    const [nav, ticker, running] = await Promise.all([
+  async function chrome(request: FastifyRequest): Promise<ChromeView> {
+    const device = deviceClass(request.headers['user-agent']);
+    const [nav, ticker, running, slots] = await Promise.all([
       content.navigation(),
       weather.ticker(),
       banners.running(),
+      banners.slots(),
     ]);
     return {
       siteUrl: deps.siteUrl,
@@ -65,7 +72,9 @@ export function createSiteRoutes(deps: SiteDeps) {
       nav,
       now: clock.now(),
       ticker,
-      banners: running,
+      banners: bannerViews(running, device),
+      inlineBannerParagraph: slots.find((s) => s.id === 'article-inline')?.paragraph ?? 3,
+      bannerSeed: Math.random(),
       stylesheet: deps.stylesheet.path,
       icon: deps.icon.path,
       script: deps.script.path,
@@ -101,7 +110,7 @@ export function createSiteRoutes(deps: SiteDeps) {
     if (hit !== undefined)
       return sendPage(request, reply, hit, { headers: siteSecurityHeaders, now, cache });
     const generation = cache.currentGeneration;
-    const view = await chrome();
+    const view = await chrome(request);
     let rendered: { html: string; tags: string[]; expiresAt?: number };
     try {
       rendered = await render(view);
@@ -181,7 +190,8 @@ export function createSiteRoutes(deps: SiteDeps) {
         reply: FastifyReply,
       ) => {
         const id = parsePositiveInt(request.params.id);
-        if (id === null) return chrome().then((view) => sendError(request, reply, 404, view));
+        if (id === null)
+          return chrome(request).then((view) => sendError(request, reply, 404, view));
         return page(request, reply, articlePath(id), async (view) => {
           const article = await content.article(id);
           if (article === null) throw new PageStatus(404);
@@ -220,7 +230,8 @@ export function createSiteRoutes(deps: SiteDeps) {
         '/news/articleView.html',
         (request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply) => {
           const id = parsePositiveInt(request.query.idxno);
-          if (id === null) return chrome().then((view) => sendError(request, reply, 404, view));
+          if (id === null)
+            return chrome(request).then((view) => sendError(request, reply, 404, view));
           return reply.redirect(articlePath(id), 301);
         },
       );
@@ -240,14 +251,14 @@ export function createSiteRoutes(deps: SiteDeps) {
           if (rawPage !== undefined) {
             const parsed = typeof rawPage === 'string' ? parsePositiveInt(rawPage, 100_000) : null;
             if (parsed === null) {
-              return chrome().then((view) =>
+              return chrome(request).then((view) =>
                 sendError(request, reply, 400, view, '페이지 번호는 1 이상의 숫자여야 합니다.'),
               );
             }
             pageNumber = parsed;
           }
           if (!/^[a-z0-9][a-z0-9-]{0,79}$/.test(slug))
-            return chrome().then((view) => sendError(request, reply, 404, view));
+            return chrome(request).then((view) => sendError(request, reply, 404, view));
           return page(request, reply, `/section/${slug}?page=${pageNumber}`, async (view) => {
             const listing = await content.sectionPage(slug, pageNumber, deps.perPage);
             if (listing === null) throw new PageStatus(404);
@@ -296,3 +307,33 @@ export function createSiteRoutes(deps: SiteDeps) {
 }
 
 export type SiteRoutes = ReturnType<typeof createSiteRoutes>;
+
+/**
+ * The banners each slot may show on this device. Pages are cached per device class, so
+ * device targeting is decided here; section targeting is decided by the page.
+ */
+function bannerViews(
+  running: Partial<Record<BannerSlot, Banner[]>>,
+  device: 'mobile' | 'desktop',
+): ChromeView['banners'] {
+  const out: ChromeView['banners'] = {};
+  for (const slot of bannerSlots) {
+    if (slot === 'mobile-sticky' && device !== 'mobile') continue;
+    const fits = (running[slot] ?? [])
+      .filter((b) => b.device === 'all' || b.device === device)
+      .map((b) => ({
+        id: b.id,
+        kind: b.kind,
+        title: b.title,
+        imageSrc: b.imageSrc,
+        width: b.width,
+        height: b.height,
+        href: `/ad/click/${b.id}`,
+        weight: b.weight,
+        sections: b.sections,
+        isSample: b.isSample,
+      }));
+    if (fits.length > 0) out[slot] = fits;
+  }
+  return out;
+}

@@ -1,22 +1,70 @@
+import { pickByWeight, seededRandom } from '../../shared/weighted.ts';
 import type { BannerSlotName, BannerView, ChromeView } from '../model.ts';
 
-/** A banner slot: renders nothing at all when no campaign runs in it. */
-export function BannerSlot({ chrome, slot }: { chrome: ChromeView; slot: BannerSlotName }) {
-  const banner: BannerView | undefined = chrome.banners[slot];
-  if (banner === undefined) return null;
+/** Third-party tags run script in their own opaque origin: no cookies, no page access. */
+const FRAME_SANDBOX = 'allow-scripts allow-popups allow-popups-to-escape-sandbox';
+
+function slotSeed(seed: number, slot: string): number {
+  let h = Math.floor(seed * 0x100000000);
+  for (let i = 0; i < slot.length; i++) h = Math.imul(h ^ slot.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+function Creative({ banner, shown }: { banner: BannerView; shown: boolean }) {
+  if (banner.kind === 'html') {
+    const src = `/ad/frame/${banner.id}`;
+    // Frames of banners not picked wait for the script to pick them (data-src).
+    return (
+      <iframe
+        title={banner.title}
+        src={shown ? src : undefined}
+        data-src={shown ? undefined : src}
+        width={banner.width}
+        height={banner.height}
+        sandbox={FRAME_SANDBOX}
+        referrerpolicy="no-referrer"
+        loading="lazy"
+      ></iframe>
+    );
+  }
   return (
-    <aside class={`banner banner-${slot}`} aria-label="배너">
-      <a href={banner.href} rel={banner.href.startsWith('/') ? undefined : 'sponsored noopener'}>
-        <img
-          src={banner.imageSrc}
-          width={banner.width}
-          height={banner.height}
-          alt={banner.title}
-          loading="lazy"
-          decoding="async"
-        />
-      </a>
-      <span class="banner-label">{banner.isSample ? '광고 예시' : '광고'}</span>
+    <a href={banner.href} rel="sponsored noopener">
+      <img
+        src={banner.imageSrc}
+        width={banner.width}
+        height={banner.height}
+        alt={banner.title}
+        loading="lazy"
+        decoding="async"
+      />
+    </a>
+  );
+}
+
+/**
+ * A banner slot: every banner that may run here on this page, one shown. The site script
+ * re-picks by weight for each reader (cached pages still rotate) and reports the
+ * impression when the banner is on screen; without script the server's pick shows and a
+ * pixel counts it. Renders nothing at all when no campaign runs in the slot.
+ */
+export function BannerSlot({ chrome, slot }: { chrome: ChromeView; slot: BannerSlotName }) {
+  const section = chrome.currentSection ?? null;
+  const eligible = (chrome.banners[slot] ?? []).filter(
+    (b) => b.sections.length === 0 || (section !== null && b.sections.includes(section)),
+  );
+  const chosen = pickByWeight(eligible, seededRandom(slotSeed(chrome.bannerSeed, slot)));
+  if (chosen === undefined) return null;
+  return (
+    <aside class={`banner banner-${slot}`} aria-label="광고" data-banner-slot={slot}>
+      {eligible.map((b) => (
+        <div class="banner-item" data-banner-id={b.id} data-weight={b.weight} hidden={b !== chosen}>
+          <Creative banner={b} shown={b === chosen} />
+        </div>
+      ))}
+      <noscript>
+        <img class="banner-pixel" src={`/ad/view?b=${chosen.id}`} alt="" width="1" height="1" />
+      </noscript>
+      <span class="banner-label">{eligible.every((b) => b.isSample) ? '광고 예시' : '광고'}</span>
     </aside>
   );
 }

@@ -1,5 +1,6 @@
 import type { Child } from '../jsx/jsx-runtime.ts';
 import { toKstIso } from '../../shared/kst.ts';
+import { BannerSlot } from '../components/Banner.tsx';
 import { Footer } from '../components/Footer.tsx';
 import { Masthead } from '../components/Masthead.tsx';
 import type { ChromeView, PageMeta } from '../model.ts';
@@ -61,6 +62,7 @@ export function SiteLayout({
           {children}
         </main>
         <Footer chrome={chrome} />
+        <BannerSlot chrome={chrome} slot="mobile-sticky" />
       </body>
     </html>
   );

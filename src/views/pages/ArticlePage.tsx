@@ -1,5 +1,6 @@
 import { raw, renderDocument } from '../jsx/jsx-runtime.ts';
 import { formatKstDateTime } from '../../shared/kst.ts';
+import { splitAfterParagraph } from '../../shared/text.ts';
 import { BannerSlot } from '../components/Banner.tsx';
 import { SectionBox, TeaserBox, WidePhotoBox } from '../components/Boxes.tsx';
 import { Photo } from '../components/Photo.tsx';
@@ -43,15 +44,26 @@ function Figure({ photo, eager }: { photo: PhotoView; eager: boolean }) {
  * The body is already-cleaned HTML. Photos attached to the article but not placed in the
  * body by the editor are shown above the first paragraph, in their order.
  */
-function Body({ article }: { article: ArticleView }) {
+function Body({ article, chrome }: { article: ArticleView; chrome: ChromeView }) {
   const placed = (p: PhotoView) => article.bodyHtml.includes(p.src);
   const loose = article.photos.filter((p) => !placed(p));
+  // The in-article banner goes after the paragraph the slot names; a body too short for
+  // that gets none rather than one stuck at its end.
+  const split = splitAfterParagraph(article.bodyHtml, chrome.inlineBannerParagraph);
   return (
     <div class="article-body">
       {loose.slice(0, 1).map((p) => (
         <Figure photo={p} eager />
       ))}
-      {raw(article.bodyHtml)}
+      {split === null ? (
+        raw(article.bodyHtml)
+      ) : (
+        <>
+          {raw(split[0])}
+          <BannerSlot chrome={chrome} slot="article-inline" />
+          {raw(split[1])}
+        </>
+      )}
       {loose.slice(1).map((p) => (
         <Figure photo={p} eager={false} />
       ))}
@@ -60,12 +72,14 @@ function Body({ article }: { article: ArticleView }) {
 }
 
 export function renderArticlePage(props: ArticlePageProps): string {
-  const { chrome, article } = props;
+  const { article } = props;
   const updated = article.updatedAt > article.publishedAt + 60_000;
   const home = article.sectionPath[0];
+  // Banners targeted at a section run on its articles too.
+  const chrome: ChromeView = { ...props.chrome, currentSection: home?.slug };
   return renderDocument(
     <SiteLayout
-      chrome={{ ...chrome, currentSection: home?.slug }}
+      chrome={chrome}
       meta={{
         title: article.title,
         description: article.subtitleLines.join(' ') || article.summary,
@@ -140,7 +154,7 @@ export function renderArticlePage(props: ArticlePageProps): string {
               ))}
             </section>
           ) : null}
-          <Body article={article} />
+          <Body article={article} chrome={chrome} />
           <footer class="article-foot">
             <ul class="reporter-cards">
               {article.bylines.map((b) => (
@@ -157,7 +171,6 @@ export function renderArticlePage(props: ArticlePageProps): string {
               </ul>
             ) : null}
           </footer>
-          <BannerSlot chrome={chrome} slot="article-inline" />
         </article>
         <aside class="article-rail" aria-label="관련 기사">
           <BannerSlot chrome={chrome} slot="rail-1" />
@@ -168,6 +181,7 @@ export function renderArticlePage(props: ArticlePageProps): string {
             <TeaserBox box={props.teaserBox} />
           ) : null}
           <BannerSlot chrome={chrome} slot="rail-2" />
+          <BannerSlot chrome={chrome} slot="rail-3" />
         </aside>
       </div>
       <WidePhotoBox stories={props.photoStories} section={props.photoSection} />

@@ -87,7 +87,10 @@ export function renderFrontPage(props: FrontPageProps): string {
           ),
         )}
       </div>
-      <BannerSlot chrome={chrome} slot="rail-2" />
+      <div class="banner-row">
+        <BannerSlot chrome={chrome} slot="rail-2" />
+        <BannerSlot chrome={chrome} slot="rail-3" />
+      </div>
     </SiteLayout>,
   );
 }

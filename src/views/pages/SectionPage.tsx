@@ -54,11 +54,12 @@ function Pager({ slug, page, pageCount }: { slug: string; page: number; pageCoun
 }
 
 export function renderSectionPage(props: SectionPageProps): string {
-  const { chrome, section } = props;
+  const { section } = props;
   const top = props.sectionPath[0] ?? section;
+  const chrome: ChromeView = { ...props.chrome, currentSection: top.slug };
   return renderDocument(
     <SiteLayout
-      chrome={{ ...chrome, currentSection: top.slug }}
+      chrome={chrome}
       meta={{
         title: props.page > 1 ? `${section.name} (${props.page}쪽)` : section.name,
         description: `${chrome.publisher.name} ${section.name} 섹션의 최신 기사 ${props.total}건`,
