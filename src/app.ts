@@ -180,7 +180,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   });
   const unsubscribe = bus.subscribe((tags) => {
-    if (tags.includes('*')) services.content.forgetSections();
+    if (tags.includes('*')) {
+      services.content.forgetSections();
+      // Banner changes on another server arrive as '*' too.
+      services.banners.forget();
+    }
     services.content.forgetSchedule();
     cache.invalidate(tags);
   });
@@ -281,6 +285,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         maxUploadBytes: services.photos.limits.maxBytes,
         changed,
         importRecords: (ndjson: string) => importer.importNdjson(ndjson, { trusted: false }),
+        ads: {
+          banners: services.banners,
+          stats: services.adStats,
+          media,
+          sections: async () =>
+            (await services.content.navigation()).map((s) => ({ slug: s.slug, name: s.name })),
+        },
         weather: {
           weather: services.weather,
           sources: services.weatherSources,

@@ -20,3 +20,4 @@ export {
   type AdStats,
   type DailyAdStats,
 } from './stats.ts';
+export { storeBannerImage, MAX_BANNER_BYTES } from './images.ts';

@@ -67,6 +67,7 @@ import {
 } from './guard.ts';
 import type { AdminAccounts, AdminPhotos } from './ports.ts';
 import { registerWeatherAdmin, type WeatherAdminDeps } from './weather-routes.ts';
+import { registerAdsAdmin, type AdsAdminDeps } from './ads-routes.ts';
 
 export interface AdminDeps {
   accounts: AdminAccounts;
@@ -86,6 +87,8 @@ export interface AdminDeps {
   changed: (tags: string[]) => Promise<void>;
   /** Imports NDJSON records sent to the admin API (the same code as `tamna import`). */
   importRecords?: (ndjson: string, actor: Actor) => Promise<unknown>;
+  /** The banner desk; absent, the admin has none. */
+  ads?: Omit<AdsAdminDeps, 'changed' | 'clock'>;
   /** The weather settings screen; absent, the admin has none. */
   weather?: Omit<WeatherAdminDeps, 'changed' | 'clock'>;
 }
@@ -147,6 +150,7 @@ const FLASH: Record<string, string> = {
   arranged: '첫 화면 편집을 저장했습니다.',
   section: '섹션을 저장했습니다.',
   weather: '날씨 띠 장소를 저장했습니다.',
+  ad: '광고를 저장했습니다.',
   staff: '직원 정보를 저장했습니다.',
   setup: '비밀번호를 정했습니다. 로그인하세요.',
 };
@@ -185,7 +189,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       await admin.register(fastifyFormbody, { bodyLimit: 4 * 1024 * 1024 });
       await admin.register(fastifyMultipart, {
         attachFieldsToBody: 'keyValues',
-        limits: { fileSize: deps.maxUploadBytes, files: 1, fields: 20, fieldSize: 100_000 },
+        limits: { fileSize: deps.maxUploadBytes, files: 1, fields: 80, fieldSize: 100_000 },
         throwFileSizeLimit: true,
       });
       // The import API takes NDJSON as text.
@@ -266,6 +270,9 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
           { href: '/admin/photos', label: '사진함' },
           ...(deskCan(role, 'front.arrange') ? [{ href: '/admin/front', label: '첫 화면' }] : []),
           ...(deskCan(role, 'section.manage') ? [{ href: '/admin/sections', label: '섹션' }] : []),
+          ...(deps.ads !== undefined && can(role, 'ads.manage')
+            ? [{ href: '/admin/ads', label: '광고' }]
+            : []),
           ...(role === 'admin' ? [{ href: '/admin/staff', label: '직원' }] : []),
           ...(role === 'admin' && deps.weather !== undefined
             ? [{ href: '/admin/weather', label: '날씨' }]
@@ -1310,6 +1317,16 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         else await accounts.setRole(id, roleOf(field(form, 'role')));
         return back(reply, '/admin/staff?ok=staff');
       });
+
+      // ---- Banners -----------------------------------------------------------------------
+
+      if (deps.ads !== undefined) {
+        registerAdsAdmin(
+          admin,
+          { ...deps.ads, clock: deps.clock, changed: deps.changed },
+          { chrome, html, back, roleOf: (request) => staffOf(request).user.role },
+        );
+      }
 
       // ---- Weather -----------------------------------------------------------------------
 
