@@ -18,6 +18,7 @@ describe('the newsroom in Chromium', () => {
   let browser: Browser;
   let base: string;
   let photoFile: string;
+  let adId: number;
 
   beforeAll(async () => {
     app = await createTestApp({ now: Date.now() });
@@ -34,6 +35,27 @@ describe('the newsroom in Chromium', () => {
         password: PASSWORD,
       });
     }
+    // A campaign with a few days of counts, for the banner desk's screenshots.
+    const now = app.clock.now();
+    adId = await app.services.banners.create({
+      slot: 'rail-1',
+      title: '한라산 눈꽃 축제',
+      advertiser: '제주관광공사',
+      imageKey: 'ads/snow.png',
+      width: 300,
+      height: 250,
+      linkUrl: 'https://festival.example/halla',
+      startsAt: now - 10 * 86_400_000,
+      endsAt: now + 20 * 86_400_000,
+      weight: 3,
+    });
+    for (let day = 9; day >= 0; day--) {
+      app.clock.set(now - day * 86_400_000);
+      for (let i = 0; i < 200 + ((day * 37) % 120); i++) app.services.adStats.impression(adId);
+      for (let i = 0; i < 3 + (day % 4); i++) app.services.adStats.click(adId);
+      await app.services.adStats.flush();
+    }
+    app.clock.set(now);
     await app.http.listen({ host: '127.0.0.1', port: 0 });
     const address = app.http.server.address();
     if (address === null || typeof address === 'string') throw new Error('no port');
@@ -249,6 +271,9 @@ describe('the newsroom in Chromium', () => {
         ['front', '/admin/front'],
         ['staff', '/admin/staff'],
         ['weather', '/admin/weather'],
+        ['ads', '/admin/ads'],
+        ['ad-new', '/admin/ads/new'],
+        ['ad-report', `/admin/ads/${adId}/report`],
         ['account', '/admin/account'],
       ];
       for (const [name, url] of screens) {
