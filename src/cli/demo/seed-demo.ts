@@ -181,8 +181,8 @@ async function seedHouseBanners(app: App, now: number): Promise<void> {
       slot: 'article-inline',
       text: '지역 교육 소식 한눈에',
       sub: '교육 섹션 바로 가기',
-      w: 728,
-      h: 90,
+      w: 640,
+      h: 120,
       hue: 260,
       href: '/section/education',
     },
@@ -195,6 +195,15 @@ async function seedHouseBanners(app: App, now: number): Promise<void> {
       hue: 120,
       href: '/section/culture',
     },
+    {
+      slot: 'mobile-sticky',
+      text: '탐나일보 속보 알림',
+      sub: '제주 소식을 가장 먼저',
+      w: 320,
+      h: 50,
+      hue: 215,
+      href: '/section/society',
+    },
   ] as const;
   for (const ad of houseAds) {
     const key = `demo/banner-${ad.slot}.svg`;
@@ -206,6 +215,7 @@ async function seedHouseBanners(app: App, now: number): Promise<void> {
       width: ad.w,
       height: ad.h,
       linkUrl: ad.href,
+      advertiser: '탐나일보 (자사 광고)',
       startsAt: now - 24 * HOUR,
       endsAt: now + year,
       isSample: true,

@@ -91,6 +91,43 @@ describe('a banner in Chromium', () => {
     await page.close();
   });
 
+  it('keeps a phone’s sticky bottom banner on screen, and off desktops', async () => {
+    const art = await sharp({
+      create: { width: 640, height: 100, channels: 3, background: '#1d4f91' },
+    })
+      .png()
+      .toBuffer();
+    await app.services.media.put('ads/sticky.png', art);
+    const now = app.clock.now();
+    const sticky = await app.services.banners.create({
+      slot: 'mobile-sticky',
+      title: '탐나일보 속보 알림',
+      imageKey: 'ads/sticky.png',
+      width: 320,
+      height: 50,
+      linkUrl: '/section/society',
+      startsAt: now - HOUR,
+      endsAt: now + HOUR,
+    });
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      userAgent: PHONE,
+      isMobile: true,
+    });
+    const page = await context.newPage();
+    await page.goto(`${base}/`);
+    const bar = page.locator(`.banner-mobile-sticky [data-banner-id="${sticky}"]`);
+    await expect.poll(() => bar.isVisible()).toBe(true);
+    const box = await page.locator('.banner-mobile-sticky').boundingBox();
+    expect(box !== null && Math.round(box.y + box.height)).toBe(844);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'banner-mobile-sticky.png') });
+    await context.close();
+    const desktop = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await desktop.goto(`${base}/`);
+    expect(await desktop.locator('.banner-mobile-sticky').count()).toBe(0);
+    await desktop.close();
+  });
+
   it('does not show on a phone when targeted at desktops', async () => {
     const context = await browser.newContext({
       viewport: { width: 390, height: 844 },
