@@ -10,6 +10,7 @@ import {
   type AdStats,
   type BannerStore,
 } from './domains/ads/index.ts';
+import { createReaderCounts, type ReaderCounts } from './domains/analytics/index.ts';
 import {
   createContentService,
   createWriter,
@@ -73,6 +74,8 @@ export interface Services {
   banners: BannerStore;
   /** Banner impressions and clicks, counted in memory and written every few seconds. */
   adStats: AdStats;
+  /** Article readings, counted in memory and written every few seconds; 많이 본 뉴스. */
+  readers: ReaderCounts;
   media: MediaStorage;
   accounts: Accounts;
   photos: PhotoLibrary;
@@ -161,6 +164,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }),
     banners: createBannerStore({ db, clock, mediaUrl }),
     adStats: createAdStats({ db, clock }),
+    readers: createReaderCounts({ db, clock, logger }),
     media,
     accounts: createAccounts({ db, clock, totpIssuer: config.publisher.name }),
     photos: createPhotoLibrary({ db, storage: media, clock }),
@@ -230,6 +234,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     every(2_000, () => watch.changesFromElsewhere(), 'change feed');
     every(15_000, () => watch.scheduledArticles(), 'scheduled publishing');
     every(COUNTS_FLUSH_MS, () => services.adStats.flush(), 'banner count flush');
+    every(COUNTS_FLUSH_MS, () => services.readers.flush(), 'reader count flush');
     every(60 * 60_000, () => changeFeed.prune(), 'change feed pruning');
     every(60 * 60_000, () => services.accounts.purgeExpired(), 'expired session cleanup');
     if (services.weatherSources.configured) {
@@ -285,6 +290,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         maxUploadBytes: services.photos.limits.maxBytes,
         changed,
         importRecords: (ndjson: string) => importer.importNdjson(ndjson, { trusted: false }),
+        readers: { readers: services.readers },
         ads: {
           banners: services.banners,
           stats: services.adStats,
@@ -326,6 +332,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await services.adStats
         .flush()
         .catch((error: unknown) => logger.error({ err: error }, 'banner counts lost on close'));
+      await services.readers
+        .close()
+        .catch((error: unknown) => logger.error({ err: error }, 'reader counts lost on close'));
       unsubscribe();
       await bus.close();
       if (ownsDatabase) await database.close();

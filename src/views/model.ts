@@ -44,6 +44,12 @@ export interface BoxView {
   articles: TeaserView[];
 }
 
+/** 많이 본 뉴스: the most read articles of the last 24 hours and of 7 days, most first. */
+export interface MostReadView {
+  day: { id: number; title: string }[];
+  week: { id: number; title: string }[];
+}
+
 export interface BannerView {
   id: number;
   kind: 'image' | 'html';

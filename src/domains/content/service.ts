@@ -162,6 +162,31 @@ export function createContentService(deps: ContentServiceDeps) {
         .execute();
     },
 
+    /**
+     * Titles of the articles among `ids` that readers may open now (published, their time
+     * come, in a visible section), in the order given: lists built elsewhere (많이 본 뉴스)
+     * show only these.
+     */
+    async readableTitles(ids: readonly number[]): Promise<{ id: number; title: string }[]> {
+      if (ids.length === 0) return [];
+      const { all } = await sectionMap();
+      const visible = all.filter((s) => !s.hidden).map((s) => s.id);
+      if (visible.length === 0) return [];
+      const rows = await deps.db
+        .selectFrom('articles')
+        .select(['id', 'title'])
+        .where('id', 'in', [...ids])
+        .where('status', '=', 'published')
+        .where('published_at', '<=', deps.clock.now())
+        .where('section_id', 'in', visible)
+        .execute();
+      const titles = new Map(rows.map((r) => [Number(r.id), r.title]));
+      return ids.flatMap((id) => {
+        const title = titles.get(id);
+        return title === undefined ? [] : [{ id, title }];
+      });
+    },
+
     /** Top-level, visible sections in desk order: the site navigation. */
     async navigation(): Promise<SectionRef[]> {
       return navigable((await sectionMap()).all);

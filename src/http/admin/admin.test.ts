@@ -352,6 +352,13 @@ describe('admin permission matrix (every role × every admin route)', () => {
       url: () => '/admin/weather/refresh',
       allowed: adminOnly,
     },
+    { method: 'GET', name: '/admin/readers', url: () => '/admin/readers', allowed: deskOnly },
+    {
+      method: 'GET',
+      name: '/admin/readers/articles/:id',
+      url: () => `/admin/readers/articles/${fx.published[0]}`,
+      allowed: deskOnly,
+    },
     { method: 'GET', name: '/admin/staff', url: () => '/admin/staff', allowed: adminOnly },
     {
       method: 'POST',

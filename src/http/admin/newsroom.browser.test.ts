@@ -36,6 +36,12 @@ describe('the newsroom in Chromium', () => {
       });
     }
     // A campaign with a few days of counts, for the banner desk's screenshots.
+    await app.services.media.put(
+      'ads/snow.png',
+      await sharp({ create: { width: 600, height: 500, channels: 3, background: '#dfe9f3' } })
+        .png()
+        .toBuffer(),
+    );
     const now = app.clock.now();
     adId = await app.services.banners.create({
       slot: 'rail-1',
@@ -246,6 +252,18 @@ describe('the newsroom in Chromium', () => {
   });
 
   it('saves a screenshot of each admin screen, on a phone and on a laptop', async () => {
+    // A few readings, so 독자 통계 has bars and rows to show.
+    for (const [i, articleId] of fx.published.slice(0, 4).entries()) {
+      for (let n = 0; n < 8 - 2 * i; n++) {
+        app.services.readers.recordView({
+          articleId,
+          userAgent:
+            'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36',
+          ip: `192.0.2.${i * 10 + n}`,
+        });
+      }
+    }
+    await app.services.readers.flush();
     for (const viewport of [
       { name: 'mobile', width: 390, height: 844 },
       { name: 'desktop', width: 1280, height: 900 },
@@ -271,6 +289,7 @@ describe('the newsroom in Chromium', () => {
         ['front', '/admin/front'],
         ['staff', '/admin/staff'],
         ['weather', '/admin/weather'],
+        ['readers', '/admin/readers'],
         ['ads', '/admin/ads'],
         ['ad-new', '/admin/ads/new'],
         ['ad-report', `/admin/ads/${adId}/report`],

@@ -68,6 +68,7 @@ import {
 import type { AdminAccounts, AdminPhotos } from './ports.ts';
 import { registerWeatherAdmin, type WeatherAdminDeps } from './weather-routes.ts';
 import { registerAdsAdmin, type AdsAdminDeps } from './ads-routes.ts';
+import { registerReadersAdmin, type ReadersAdminDeps } from './readers-routes.ts';
 
 export interface AdminDeps {
   accounts: AdminAccounts;
@@ -91,6 +92,8 @@ export interface AdminDeps {
   ads?: Omit<AdsAdminDeps, 'changed' | 'clock'>;
   /** The weather settings screen; absent, the admin has none. */
   weather?: Omit<WeatherAdminDeps, 'changed' | 'clock'>;
+  /** 독자 통계 (reader counts); absent, the admin has none. */
+  readers?: Omit<ReadersAdminDeps, 'clock' | 'content'>;
 }
 
 const HTML = 'text/html; charset=utf-8';
@@ -270,6 +273,9 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
           { href: '/admin/photos', label: '사진함' },
           ...(deskCan(role, 'front.arrange') ? [{ href: '/admin/front', label: '첫 화면' }] : []),
           ...(deskCan(role, 'section.manage') ? [{ href: '/admin/sections', label: '섹션' }] : []),
+          ...(deps.readers !== undefined && deskCan(role, 'article.publish')
+            ? [{ href: '/admin/readers', label: '독자 통계' }]
+            : []),
           ...(deps.ads !== undefined && can(role, 'ads.manage')
             ? [{ href: '/admin/ads', label: '광고' }]
             : []),
@@ -1325,6 +1331,20 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
           admin,
           { ...deps.ads, clock: deps.clock, changed: deps.changed },
           { chrome, html, back, roleOf: (request) => staffOf(request).user.role },
+        );
+      }
+
+      // ---- Reader counts -----------------------------------------------------------------
+
+      if (deps.readers !== undefined) {
+        registerReadersAdmin(
+          admin,
+          { ...deps.readers, content, clock },
+          {
+            chrome,
+            html,
+            requireReaders: (request) => requireDesk(staffOf(request), 'article.publish'),
+          },
         );
       }
 

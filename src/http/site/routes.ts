@@ -5,6 +5,7 @@ import {
   type BannerSlot,
   type BannerStore,
 } from '../../domains/ads/index.ts';
+import type { ReaderCounts } from '../../domains/analytics/index.ts';
 import type { ContentService } from '../../domains/content/index.ts';
 import type { WeatherStore } from '../../domains/weather/index.ts';
 import type { PublisherDetails } from '../../config/index.ts';
@@ -21,13 +22,17 @@ import { articlePath, weatherPath } from '../../views/urls.ts';
 import type { PageCache } from '../cache/page-cache.ts';
 import { buildUncachedPage, deviceClass, sendPage } from '../cache/serve.ts';
 import { IMMUTABLE_ASSET, sendAsset, type Asset } from './assets.ts';
+import { registerBeacon } from './beacon.ts';
 import { siteSecurityHeaders } from './headers.ts';
+import { mostReadBox } from './most-read.ts';
 import { forecastForPage, WEATHER_PAGE_MAX_AGE_MS } from './weather.ts';
 
 export interface SiteDeps {
   content: ContentService;
   weather: WeatherStore;
   banners: BannerStore;
+  /** Article readings: the beacon counts them, 많이 본 뉴스 shows them. */
+  readers: ReaderCounts;
   clock: Clock;
   cache: PageCache;
   publisher: PublisherDetails;
@@ -168,11 +173,14 @@ export function createSiteRoutes(deps: SiteDeps) {
     sendError,
 
     async register(app: FastifyInstance): Promise<void> {
+      await registerBeacon(app, deps.readers);
+
       app.get('/', (request, reply) =>
         page(request, reply, '/', async (view) => {
-          const [front, photoSection] = await Promise.all([
+          const [front, photoSection, mostRead] = await Promise.all([
             content.frontPage(),
             content.photoSection(),
+            mostReadBox(deps.readers, content),
           ]);
           const html = renderFrontPage({
             chrome: view,
@@ -180,8 +188,13 @@ export function createSiteRoutes(deps: SiteDeps) {
             photoSection,
             teaserBoxSlugs: [...deps.teaserSections],
             description: `${deps.publisher.name} - 지역의 오늘을 빠르고 정확하게 전합니다.`,
+            mostRead: mostRead.view,
           });
-          return { html, tags: ['front', 'photo-stories'] };
+          return {
+            html,
+            tags: ['front', 'photo-stories', ...mostRead.tags],
+            expiresAt: mostRead.expiresAt,
+          };
         }),
       );
 
@@ -198,10 +211,11 @@ export function createSiteRoutes(deps: SiteDeps) {
           const home = article.sectionPath[0] ?? article.section;
           const teaserSlug =
             deps.teaserSections.find((s) => s !== home.slug) ?? deps.teaserSections[0];
-          const [photos, teaserBox, sameSection] = await Promise.all([
+          const [photos, teaserBox, sameSection, mostRead] = await Promise.all([
             photoBox(),
             teaserSlug === undefined ? null : content.latestInSection(teaserSlug, 4, id),
             content.latestInSection(home.slug, 6, id),
+            mostReadBox(deps.readers, content),
           ]);
           const html = renderArticlePage({
             chrome: view,
@@ -210,6 +224,7 @@ export function createSiteRoutes(deps: SiteDeps) {
             photoSection: photos.section,
             teaserBox: teaserBox && teaserBox.section.slug !== home.slug ? teaserBox : null,
             sameSection,
+            mostRead: mostRead.view,
           });
           // Boxes of other articles are part of this page: a change in their sections must refresh it.
           const boxSections = [
@@ -218,7 +233,14 @@ export function createSiteRoutes(deps: SiteDeps) {
           ];
           return {
             html,
-            tags: [`article:${id}`, 'photo-stories', ...boxSections.map((s) => `section:${s}`)],
+            tags: [
+              `article:${id}`,
+              'photo-stories',
+              ...boxSections.map((s) => `section:${s}`),
+              ...mostRead.tags,
+            ],
+            // 많이 본 뉴스 must not outlive its lists, however long pages may be kept.
+            expiresAt: mostRead.expiresAt,
           };
         });
       };

@@ -43,6 +43,27 @@ const VIEWPORTS = [
   { name: 'desktop', width: 1280, height: 900 },
 ] as const;
 
+/**
+ * Readers for 많이 본 뉴스: every other article read today, the others three days ago (in
+ * the 7-day list only), fewer readers for each newer one.
+ */
+async function seedReadings(app: TestApp): Promise<void> {
+  const start = app.clock.now();
+  const articles = await app.services.content.latestPublished(24);
+  for (const [i, article] of articles.entries()) {
+    app.clock.set(i % 2 === 0 ? start : start - 72 * HOUR);
+    for (let n = 0; n < 30 - i; n++) {
+      app.services.readers.recordView({
+        articleId: article.id,
+        userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36',
+        ip: `192.0.2.${n}`,
+      });
+    }
+  }
+  app.clock.set(start);
+  await app.services.readers.flush();
+}
+
 describe('public site in Chromium', () => {
   let app: TestApp;
   let browser: Browser;
@@ -52,6 +73,7 @@ describe('public site in Chromium', () => {
   beforeAll(async () => {
     app = await createTestApp({ now: Date.now() });
     await seedDemo(app);
+    await seedReadings(app);
     await app.http.listen({ host: '127.0.0.1', port: 0 });
     const address = app.http.server.address();
     if (address === null || typeof address === 'string') throw new Error('no port');
@@ -208,6 +230,40 @@ describe('public site in Chromium', () => {
         fullPage: true,
       });
       await page.close();
+    });
+  }
+
+  for (const vp of VIEWPORTS) {
+    it(`switches 많이 본 뉴스 between 24시간 and 7일 by keyboard, without JavaScript, at ${vp.width}px`, async () => {
+      const context = await browser.newContext({
+        javaScriptEnabled: false,
+        viewport: { width: vp.width, height: vp.height },
+      });
+      const page = await context.newPage();
+      for (const url of ['/', `/news/${articleId}`]) {
+        await page.goto(base + url);
+        const day = page.locator('.most-read-panel-day');
+        const week = page.locator('.most-read-panel-week');
+        expect(await day.locator('li').count(), url).toBe(10);
+        expect(await day.isVisible()).toBe(true);
+        expect(await week.isVisible()).toBe(false);
+        // Tab reaches the chosen period; an arrow key chooses the other, with a visible focus.
+        await page.locator('#most-read-day').focus();
+        await page.keyboard.press('ArrowRight');
+        expect(await page.locator('#most-read-week').isChecked()).toBe(true);
+        expect(await week.isVisible()).toBe(true);
+        expect(await day.isVisible()).toBe(false);
+        expect(
+          await page
+            .locator('label[for="most-read-week"]')
+            .evaluate((label) => getComputedStyle(label).outlineStyle),
+        ).toBe('solid');
+        const box = page.locator('.most-read');
+        await box.scrollIntoViewIfNeeded();
+        if (url === '/')
+          await box.screenshot({ path: path.join(SCREENSHOTS, `most-read-${vp.name}.png`) });
+      }
+      await context.close();
     });
   }
 

@@ -101,7 +101,10 @@ describe.each(testDialects)('the /weather page on %s', (dialect) => {
     expect(html).toContain('<span class="weather-place-temp">-0.4℃</span>');
     // No forecast stored: no forecast section, and no empty one.
     expect(html).not.toContain('단기예보</h2>');
-    expect(html).not.toContain('<script');
+    // The site's one script, by address; nothing inline.
+    expect(html.match(/<script[^>]*>/g)).toEqual([
+      expect.stringMatching(/^<script src="\/assets\/site\.[0-9a-f]+\.js" defer>$/),
+    ]);
   });
 
   it('says calmly that there are no observations, without an empty list', async () => {

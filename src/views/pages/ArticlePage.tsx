@@ -3,6 +3,7 @@ import { formatKstDateTime } from '../../shared/kst.ts';
 import { splitAfterParagraph } from '../../shared/text.ts';
 import { BannerSlot } from '../components/Banner.tsx';
 import { SectionBox, TeaserBox, WidePhotoBox } from '../components/Boxes.tsx';
+import { MostRead } from '../components/MostRead.tsx';
 import { Photo } from '../components/Photo.tsx';
 import { TimeTag } from '../components/Teasers.tsx';
 import { SiteLayout } from '../layouts/SiteLayout.tsx';
@@ -10,6 +11,7 @@ import type {
   ArticleView,
   BoxView,
   ChromeView,
+  MostReadView,
   PhotoView,
   SectionView,
   TeaserView,
@@ -24,6 +26,8 @@ export interface ArticlePageProps {
   /** The 사건/사고/판결-style teaser box; null when the site has no such section. */
   teaserBox: BoxView | null;
   sameSection: BoxView | null;
+  /** 많이 본 뉴스; null or empty lists leave the box out. */
+  mostRead: MostReadView | null;
 }
 
 function Figure({ photo, eager }: { photo: PhotoView; eager: boolean }) {
@@ -177,6 +181,7 @@ export function renderArticlePage(props: ArticlePageProps): string {
           {props.sameSection && props.sameSection.articles.length > 0 ? (
             <SectionBox box={props.sameSection} />
           ) : null}
+          <MostRead lists={props.mostRead} />
           {props.teaserBox && props.teaserBox.articles.length > 0 ? (
             <TeaserBox box={props.teaserBox} />
           ) : null}

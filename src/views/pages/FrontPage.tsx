@@ -1,10 +1,11 @@
 import { renderDocument } from '../jsx/jsx-runtime.ts';
 import { BannerSlot } from '../components/Banner.tsx';
 import { SectionBox, TeaserBox, WidePhotoBox } from '../components/Boxes.tsx';
+import { MostRead } from '../components/MostRead.tsx';
 import { Photo } from '../components/Photo.tsx';
 import { TeaserRow, TitleLink } from '../components/Teasers.tsx';
 import { SiteLayout } from '../layouts/SiteLayout.tsx';
-import type { BoxView, ChromeView, SectionView, TeaserView } from '../model.ts';
+import type { BoxView, ChromeView, MostReadView, SectionView, TeaserView } from '../model.ts';
 import { articlePath } from '../urls.ts';
 
 export interface FrontPageProps {
@@ -18,6 +19,8 @@ export interface FrontPageProps {
   photoStories: TeaserView[];
   photoSection: SectionView | null;
   description: string;
+  /** 많이 본 뉴스; null or empty lists leave the box out. */
+  mostRead: MostReadView | null;
 }
 
 export function renderFrontPage(props: FrontPageProps): string {
@@ -75,6 +78,7 @@ export function renderFrontPage(props: FrontPageProps): string {
         </section>
         <div class="rail">
           <BannerSlot chrome={chrome} slot="rail-1" />
+          <MostRead lists={props.mostRead} />
         </div>
       </div>
       <WidePhotoBox stories={props.photoStories} section={props.photoSection} />
