@@ -23,3 +23,4 @@ export {
   type MostReadArticle,
   type SectionViews,
 } from './reports.ts';
+export { crawlerTest, isSpeculative } from './visitors.ts';

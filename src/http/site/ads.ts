@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isbot } from 'isbot';
 import type { AdStats, BannerStore } from '../../domains/ads/index.ts';
+import { crawlerTest, isSpeculative } from '../../domains/analytics/index.ts';
+import { purposeOf } from './purpose.ts';
 
 export interface AdRouteDeps {
   banners: BannerStore;
@@ -12,15 +13,6 @@ const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBR
 
 const idOf = (value: unknown): number | null =>
   typeof value === 'string' && /^[1-9]\d{0,11}$/.test(value) ? Number(value) : null;
-
-const isPrefetch = (request: FastifyRequest): boolean => {
-  const purpose = `${request.headers['sec-purpose'] ?? ''} ${request.headers.purpose ?? ''} ${request.headers['x-moz'] ?? ''}`;
-  return /prefetch|prerender/i.test(purpose);
-};
-
-/** Whether this request is a reader's, not a crawler's or a browser's speculation. */
-const countable = (request: FastifyRequest): boolean =>
-  !isbot(request.headers['user-agent'] ?? '') && !isPrefetch(request);
 
 function notFound(reply: FastifyReply, message: string) {
   return reply
@@ -37,6 +29,10 @@ function notFound(reply: FastifyReply, message: string) {
  */
 export function registerAdRoutes(app: FastifyInstance, deps: AdRouteDeps): void {
   const { banners, stats } = deps;
+  // The same rule as reader counts: no crawlers, no browser speculation.
+  const isCrawler = crawlerTest();
+  const countable = (request: FastifyRequest): boolean =>
+    !isCrawler(request.headers['user-agent']) && !isSpeculative(purposeOf(request));
 
   app.get('/ad/click/:id', async (request, reply) => {
     const id = idOf((request.params as { id?: string }).id);

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ReaderCounts } from '../../domains/analytics/index.ts';
+import { purposeOf } from './purpose.ts';
 
 /** sendBeacon may carry a small body; the count needs none, so anything larger is refused. */
 const BODY_LIMIT = 1024;
@@ -11,19 +12,6 @@ function plain(reply: FastifyReply, status: number, message: string): FastifyRep
     .header('content-type', 'text/plain; charset=utf-8')
     .header('cache-control', 'no-store')
     .send(message);
-}
-
-/** `Sec-Purpose`, `Purpose`, `X-Purpose`, `X-Moz`: set when the browser only speculates. */
-function purposeOf(request: FastifyRequest): string | undefined {
-  const h = request.headers;
-  const parts = [h['sec-purpose'], h.purpose, h['x-purpose'], h['x-moz']];
-  let out: string | undefined;
-  for (const part of parts) {
-    if (part === undefined) continue;
-    const text = Array.isArray(part) ? part.join(' ') : part;
-    out = out === undefined ? text : `${out} ${text}`;
-  }
-  return out;
 }
 
 /**
