@@ -96,6 +96,7 @@ export interface BannerStoreDeps {
 const BANNERS_KEPT_MS = 30_000;
 const MAX_HTML_TAG = 20_000;
 const MAX_WEIGHT = 100;
+const MAX_SIDE = 2000;
 
 const sectionList = (text: string): string[] => text.split(',').filter((s) => s !== '');
 
@@ -138,6 +139,18 @@ export function targets(banner: Banner, page: { device: DeviceClass; section: st
   return page.section !== null && banner.sections.includes(page.section);
 }
 
+/** Banner and slot sizes: whole pixels, 1 to 2000 each way. */
+function checkSize(size: { width: number; height: number }, subject: string): void {
+  for (const [value, label] of [
+    [size.width, '가로'],
+    [size.height, '세로'],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1 || value > MAX_SIDE) {
+      throw invalidInput(`${subject}${label} 크기는 1~${MAX_SIDE} 픽셀이어야 합니다.`);
+    }
+  }
+}
+
 function validate(input: BannerInput): void {
   if (!isBannerSlot(input.slot)) throw invalidInput(`알 수 없는 배너 위치입니다: ${input.slot}`);
   const title = input.title.trim();
@@ -157,14 +170,7 @@ function validate(input: BannerInput): void {
   if (!Number.isInteger(weight) || weight < 1 || weight > MAX_WEIGHT) {
     throw invalidInput(`가중치는 1에서 ${MAX_WEIGHT} 사이의 정수여야 합니다.`, { field: 'weight' });
   }
-  for (const [value, label] of [
-    [input.width, '가로'],
-    [input.height, '세로'],
-  ] as const) {
-    if (!Number.isInteger(value) || value < 1 || value > 2000) {
-      throw invalidInput(`배너 ${label} 크기는 1~2000 픽셀이어야 합니다.`);
-    }
-  }
+  checkSize(input, '배너 ');
   if ((input.kind ?? 'image') === 'image') {
     if ((input.imageKey ?? '') === '')
       throw invalidInput('배너 이미지를 올려 주세요.', { field: 'image' });
@@ -390,14 +396,7 @@ export function createBannerStore(deps: BannerStoreDeps) {
       settings: { width: number; height: number; paragraph: number | null; enabled: boolean },
     ): Promise<void> {
       if (!isBannerSlot(id)) throw notFound('없는 배너 위치입니다.');
-      for (const [value, label] of [
-        [settings.width, '가로'],
-        [settings.height, '세로'],
-      ] as const) {
-        if (!Number.isInteger(value) || value < 1 || value > 2000) {
-          throw invalidInput(`${label} 크기는 1~2000 픽셀이어야 합니다.`);
-        }
-      }
+      checkSize(settings, '');
       if (
         settings.paragraph !== null &&
         (!Number.isInteger(settings.paragraph) || settings.paragraph < 1 || settings.paragraph > 50)
