@@ -19,6 +19,7 @@ import { loadConfig } from '../src/config/index.ts';
 import type { Database } from '../src/db/index.ts';
 import { cleanBodyHtml } from '../src/domains/content/index.ts';
 import { cutText, htmlToText } from '../src/shared/text.ts';
+import { seededRandom } from '../src/shared/weighted.ts';
 
 /** Bump when the generated content changes in a way the source hash would not show. */
 const GENERATOR_VERSION = 'bench-db-v1';
@@ -45,21 +46,10 @@ export const outDir = path.join(here, 'out');
 // ---------------------------------------------------------------------------------------
 // Deterministic randomness and Korean text from word lists
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 class Random {
   private readonly next: () => number;
   constructor(seed: number) {
-    this.next = mulberry32(seed);
+    this.next = seededRandom(seed);
   }
   float(): number {
     return this.next();
