@@ -2,7 +2,7 @@ import pino from 'pino';
 import { createApp } from '../app.ts';
 import type { Config } from '../config/index.ts';
 import { toGrid } from '../domains/weather/index.ts';
-import { kstParts } from '../shared/kst.ts';
+import { formatKstHour } from '../shared/kst.ts';
 import type { CliIo } from './run.ts';
 
 export type WeatherCommand =
@@ -24,12 +24,6 @@ export function parseWeatherCommand(positionals: string[]): WeatherCommand {
   }
   return { usage: USAGE };
 }
-
-const when = (at: number | null) => {
-  if (at === null) return '';
-  const t = kstParts(at);
-  return `${t.month}월 ${t.day}일 ${t.hour}시`;
-};
 
 /**
  * `tamna weather refresh`: one refresh of every configured KMA source now, whatever the
@@ -60,7 +54,9 @@ export async function weatherCommand(
       (s.ok ? io.out : io.err)(`${s.source}: ${s.ok ? 'ok' : 'failed'} — ${s.message}`);
     const ticker = await app.services.weather.ticker();
     if (ticker !== null && !ticker.isSample) {
-      io.out(`Ticker: ${ticker.places.length} places, observed ${when(ticker.observedAt)} KST.`);
+      io.out(
+        `Ticker: ${ticker.places.length} places, observed ${formatKstHour(ticker.observedAt)} KST.`,
+      );
     }
     return report.sources.every((s) => s.ok) ? 0 : 1;
   } finally {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatKstHour,
   formatKstDate,
   formatKstDateTime,
   formatKstDateWithWeekday,
@@ -54,5 +55,13 @@ describe('parseKstDateTime', () => {
       '',
     ])
       expect(parseKstDateTime(text)).toBeNull();
+  });
+});
+
+describe('formatKstHour', () => {
+  it('gives the KST month, day and hour, as the ticker and weather pages print them', () => {
+    expect(formatKstHour(Date.UTC(2025, 11, 9, 5, 0))).toBe('12월 9일 14시');
+    // 23:30 UTC is 08:30 the next day in KST.
+    expect(formatKstHour(Date.UTC(2025, 11, 31, 23, 30))).toBe('1월 1일 8시');
   });
 });

@@ -41,6 +41,12 @@ export function formatKstDateTime(ms: number): string {
   return `${p.year}.${two(p.month)}.${two(p.day)} ${two(p.hour)}:${two(p.minute)}`;
 }
 
+/** `12월 9일 14시` — when weather was observed or a forecast issued. */
+export function formatKstHour(ms: number): string {
+  const p = kstParts(ms);
+  return `${p.month}월 ${p.day}일 ${p.hour}시`;
+}
+
 /** `2025.12.09` — list dates. */
 export function formatKstDate(ms: number): string {
   const p = kstParts(ms);

@@ -14,7 +14,7 @@ import {
 } from '../../domains/weather/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, isAppError } from '../../shared/errors.ts';
-import { kstParts } from '../../shared/kst.ts';
+import { formatKstHour, kstParts } from '../../shared/kst.ts';
 import type { AdminChrome } from '../../views/admin/model.ts';
 import { renderWeatherAdmin, type WeatherAdminView } from '../../views/admin/weather-pages.tsx';
 import { asForm, field } from './forms.ts';
@@ -42,10 +42,6 @@ const SOURCE_LABELS = {
   forecast: '공공데이터포털 (단기예보)',
 } as const;
 
-const hourText = (at: number) => {
-  const t = kstParts(at);
-  return `${t.month}월 ${t.day}일 ${t.hour}시`;
-};
 const minuteText = (at: number) => {
   const t = kstParts(at);
   return `${t.month}월 ${t.day}일 ${t.hour}:${String(t.minute).padStart(2, '0')}`;
@@ -87,7 +83,7 @@ export function registerWeatherAdmin(
           configured: source === 'hub' ? deps.keys.hub : deps.keys.portal,
           attempted: s ? minuteText(s.attemptedAt) : null,
           succeeded: s?.succeededAt ? minuteText(s.succeededAt) : null,
-          observed: s?.observedAt ? hourText(s.observedAt) : null,
+          observed: s?.observedAt ? formatKstHour(s.observedAt) : null,
           error: s?.error ?? null,
         };
       }),
@@ -100,7 +96,7 @@ export function registerWeatherAdmin(
             p.kind === 'station'
               ? `ASOS ${p.station}`
               : `격자 ${p.nx},${p.ny} (${p.lat.toFixed(4)}, ${p.lon.toFixed(4)})`,
-          reading: o ? `${reading(o.sky, o.temperature)} · ${hourText(o.observedAt)}` : null,
+          reading: o ? `${reading(o.sky, o.temperature)} · ${formatKstHour(o.observedAt)}` : null,
           note:
             o === undefined
               ? null
@@ -244,7 +240,7 @@ function testView(result: PlaceTest): NonNullable<WeatherAdminView['test']> {
   return {
     placeName: result.place.name,
     ok: true,
-    summary: `${what === '' ? '값 없음' : what} · ${hourText(result.observedAt)} 기준${
+    summary: `${what === '' ? '값 없음' : what} · ${formatKstHour(result.observedAt)} 기준${
       result.sky === null ? ' (하늘 상태 없음: 날씨 띠에는 기온만 나옵니다)' : ''
     }`,
     details: result.details,

@@ -1,4 +1,4 @@
-import { kstParts } from '../../shared/kst.ts';
+import { formatKstHour } from '../../shared/kst.ts';
 import type { TickerView } from '../model.ts';
 import { WeatherIcon, WeatherIconSprite } from './WeatherIcon.tsx';
 
@@ -29,7 +29,6 @@ function Places({ ticker }: { ticker: TickerView }) {
  */
 export function Ticker({ ticker }: { ticker: TickerView | null }) {
   if (ticker === null) return null;
-  const t = kstParts(ticker.observedAt);
   return (
     <section class="ticker" aria-label="전국 날씨">
       <WeatherIconSprite skies={ticker.places.flatMap((p) => (p.sky === null ? [] : [p.sky]))} />
@@ -49,9 +48,7 @@ export function Ticker({ ticker }: { ticker: TickerView | null }) {
             예시
           </strong>
         ) : null}
-        <span class="ticker-time">
-          {t.month}월 {t.day}일 {t.hour}시 기준
-        </span>{' '}
+        <span class="ticker-time">{formatKstHour(ticker.observedAt)} 기준</span>{' '}
         <a href="https://www.weather.go.kr/" rel="noopener noreferrer">
           기상청 제공
         </a>

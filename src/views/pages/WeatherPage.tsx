@@ -1,4 +1,4 @@
-import { kstParts, toKstIso } from '../../shared/kst.ts';
+import { formatKstHour, kstParts, toKstIso } from '../../shared/kst.ts';
 import { renderDocument } from '../jsx/jsx-runtime.ts';
 import { WeatherIcon, WeatherIconSprite } from '../components/WeatherIcon.tsx';
 import { SiteLayout } from '../layouts/SiteLayout.tsx';
@@ -24,8 +24,8 @@ function formatTemp(t: number | null): string {
 
 /** `12월 9일 14시` (with minutes only when they are not zero). */
 function formatHour(ms: number): string {
-  const p = kstParts(ms);
-  return `${p.month}월 ${p.day}일 ${p.hour}시${p.minute === 0 ? '' : ` ${p.minute}분`}`;
+  const minute = kstParts(ms).minute;
+  return `${formatKstHour(ms)}${minute === 0 ? '' : ` ${minute}분`}`;
 }
 
 function Sky({ sky }: { sky: string | null }) {
@@ -151,7 +151,6 @@ function ForecastDay({ day, index }: { day: ForecastDayView; index: number }) {
 }
 
 function Forecast({ forecast }: { forecast: ForecastView }) {
-  const issued = kstParts(forecast.issuedAt);
   return (
     <section class="weather-block" aria-labelledby="weather-forecast">
       <div class="weather-block-head">
@@ -159,10 +158,7 @@ function Forecast({ forecast }: { forecast: ForecastView }) {
       </div>
       <p class="weather-caption">
         기상청 단기예보 ·{' '}
-        <time datetime={toKstIso(forecast.issuedAt)}>
-          {issued.month}월 {issued.day}일 {issued.hour}시
-        </time>{' '}
-        발표
+        <time datetime={toKstIso(forecast.issuedAt)}>{formatKstHour(forecast.issuedAt)}</time> 발표
       </p>
       {forecast.days.map((day, index) => (
         <ForecastDay day={day} index={index} />
