@@ -25,8 +25,8 @@ import {
   renderReport,
   type CampaignFormView,
 } from '../../views/admin/ads-pages.tsx';
-import type { AdminChrome } from '../../views/admin/model.ts';
 import { asForm, checked, field, fields, type FormBody } from './forms.ts';
+import type { AdminRouteKit } from './ports.ts';
 
 export interface AdsAdminDeps {
   banners: BannerStore;
@@ -37,13 +37,6 @@ export interface AdsAdminDeps {
   clock: Clock;
   /** Banners are on every page: a change drops them all. */
   changed: (tags: string[]) => Promise<void>;
-}
-
-interface RouteKit {
-  chrome: (request: FastifyRequest, current: string) => AdminChrome;
-  roleOf: (request: FastifyRequest) => StaffRole;
-  html: (reply: FastifyReply, body: string, status?: number) => FastifyReply;
-  back: (reply: FastifyReply, to: string) => FastifyReply;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -65,7 +58,7 @@ function status(c: Campaign, now: number): '진행 중' | '예정' | '종료' | 
 }
 
 /** The newsroom's banner desk: campaigns, slots, daily reports and CSV. */
-export function registerAdsAdmin(admin: FastifyInstance, deps: AdsAdminDeps, kit: RouteKit) {
+export function registerAdsAdmin(admin: FastifyInstance, deps: AdsAdminDeps, kit: AdminRouteKit) {
   const { banners, stats, clock } = deps;
 
   const requireAds = (request: FastifyRequest): StaffRole => {

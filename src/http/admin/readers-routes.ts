@@ -1,23 +1,17 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { kstDayStart, type ReaderCounts } from '../../domains/analytics/index.ts';
 import type { ContentService } from '../../domains/content/index.ts';
 import { STATUS_LABELS } from '../../domains/newsroom/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError } from '../../shared/errors.ts';
-import type { AdminChrome } from '../../views/admin/model.ts';
+import { can } from '../../domains/accounts/index.ts';
+import type { AdminRouteKit } from './ports.ts';
 import { renderArticleReaders, renderReadersDashboard } from '../../views/admin/readers-pages.tsx';
 
 export interface ReadersAdminDeps {
   readers: ReaderCounts;
   content: Pick<ContentService, 'titles'>;
   clock: Clock;
-}
-
-interface RouteKit {
-  chrome: (request: FastifyRequest, current: string) => AdminChrome;
-  /** Throws FORBIDDEN unless the signed-in role may see reader counts (the desk's). */
-  requireReaders: (request: FastifyRequest) => void;
-  html: (reply: FastifyReply, body: string, status?: number) => FastifyReply;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -29,12 +23,17 @@ const TOP_ARTICLES = 20;
 export function registerReadersAdmin(
   admin: FastifyInstance,
   deps: ReadersAdminDeps,
-  kit: RouteKit,
+  kit: AdminRouteKit,
 ) {
   const { readers, clock } = deps;
+  // Reader counts are the desk's: whoever may publish may see them.
+  const requireReaders = (request: FastifyRequest) => {
+    if (!can(kit.roleOf(request), 'article.publish'))
+      throw new AppError('FORBIDDEN', '이 작업을 할 권한이 없습니다.');
+  };
 
   admin.get('/readers', async (request, reply) => {
-    kit.requireReaders(request);
+    requireReaders(request);
     const todayStart = kstDayStart(clock.now());
     const tomorrow = todayStart + DAY;
     const [days, sections, top] = await Promise.all([
@@ -60,7 +59,7 @@ export function registerReadersAdmin(
   });
 
   admin.get('/readers/articles/:id', async (request, reply) => {
-    kit.requireReaders(request);
+    requireReaders(request);
     const raw = (request.params as { id?: string }).id ?? '';
     const id = /^[1-9]\d{0,11}$/.test(raw) ? Number(raw) : null;
     const found = id === null ? undefined : (await deps.content.titles([id]))[0];

@@ -65,7 +65,7 @@ import {
   wantsJson,
   type Staff,
 } from './guard.ts';
-import type { AdminAccounts, AdminPhotos } from './ports.ts';
+import type { AdminAccounts, AdminPhotos, AdminRouteKit } from './ports.ts';
 import { registerWeatherAdmin, type WeatherAdminDeps } from './weather-routes.ts';
 import { registerAdsAdmin, type AdsAdminDeps } from './ads-routes.ts';
 import { registerReadersAdmin, type ReadersAdminDeps } from './readers-routes.ts';
@@ -1326,26 +1326,21 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
 
       // ---- Banners -----------------------------------------------------------------------
 
+      const kit: AdminRouteKit = {
+        chrome,
+        html,
+        back,
+        roleOf: (request) => staffOf(request).user.role,
+      };
+
       if (deps.ads !== undefined) {
-        registerAdsAdmin(
-          admin,
-          { ...deps.ads, clock: deps.clock, changed: deps.changed },
-          { chrome, html, back, roleOf: (request) => staffOf(request).user.role },
-        );
+        registerAdsAdmin(admin, { ...deps.ads, clock: deps.clock, changed: deps.changed }, kit);
       }
 
       // ---- Reader counts -----------------------------------------------------------------
 
       if (deps.readers !== undefined) {
-        registerReadersAdmin(
-          admin,
-          { ...deps.readers, content, clock },
-          {
-            chrome,
-            html,
-            requireReaders: (request) => requireDesk(staffOf(request), 'article.publish'),
-          },
-        );
+        registerReadersAdmin(admin, { ...deps.readers, content, clock }, kit);
       }
 
       // ---- Weather -----------------------------------------------------------------------
@@ -1354,15 +1349,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         registerWeatherAdmin(
           admin,
           { ...deps.weather, clock: deps.clock, changed: deps.changed },
-          {
-            chrome,
-            html,
-            back,
-            requireSettings: (request) => {
-              if (!can(staffOf(request).user.role, 'settings.manage'))
-                throw new AppError('FORBIDDEN', '관리자만 할 수 있습니다.');
-            },
-          },
+          kit,
         );
       }
 

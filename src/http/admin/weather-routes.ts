@@ -15,9 +15,10 @@ import {
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, isAppError } from '../../shared/errors.ts';
 import { formatKstHour, kstParts } from '../../shared/kst.ts';
-import type { AdminChrome } from '../../views/admin/model.ts';
 import { renderWeatherAdmin, type WeatherAdminView } from '../../views/admin/weather-pages.tsx';
 import { asForm, field } from './forms.ts';
+import type { AdminRouteKit } from './ports.ts';
+import { can } from '../../domains/accounts/index.ts';
 
 export interface WeatherAdminDeps {
   weather: WeatherStore;
@@ -27,13 +28,6 @@ export interface WeatherAdminDeps {
   keys: { hub: boolean; portal: boolean };
   /** Every page carries the ticker: a changed place list drops them all. */
   changed: (tags: string[]) => Promise<void>;
-}
-
-interface RouteKit {
-  chrome: (request: FastifyRequest, current: string) => AdminChrome;
-  requireSettings: (request: FastifyRequest) => void;
-  html: (reply: FastifyReply, body: string, status?: number) => FastifyReply;
-  back: (reply: FastifyReply, to: string) => FastifyReply;
 }
 
 const SOURCE_LABELS = {
@@ -56,9 +50,13 @@ const reading = (sky: string | null, temperature: number | null) =>
 export function registerWeatherAdmin(
   admin: FastifyInstance,
   deps: WeatherAdminDeps,
-  kit: RouteKit,
+  kit: AdminRouteKit,
 ) {
   const { weather, sources, clock } = deps;
+  const requireSettings = (request: FastifyRequest) => {
+    if (!can(kit.roleOf(request), 'settings.manage'))
+      throw new AppError('FORBIDDEN', '관리자만 할 수 있습니다.');
+  };
 
   async function page(
     request: FastifyRequest,
@@ -128,12 +126,12 @@ export function registerWeatherAdmin(
   };
 
   admin.get('/weather', async (request, reply) => {
-    kit.requireSettings(request);
+    requireSettings(request);
     return page(request, reply);
   });
 
   admin.post('/weather/places', async (request, reply) => {
-    kit.requireSettings(request);
+    requireSettings(request);
     const form = asForm(request.body);
     const values = {
       station: field(form, 'station'),
@@ -153,7 +151,7 @@ export function registerWeatherAdmin(
   });
 
   admin.post('/weather/places/move', async (request, reply) => {
-    kit.requireSettings(request);
+    requireSettings(request);
     const place = await placeOf(request);
     await weather.movePlace(place.id, field(asForm(request.body), 'dir') === 'up' ? -1 : 1);
     await changed();
@@ -161,7 +159,7 @@ export function registerWeatherAdmin(
   });
 
   admin.post('/weather/places/remove', async (request, reply) => {
-    kit.requireSettings(request);
+    requireSettings(request);
     const place = await placeOf(request);
     await weather.removePlace(place.id);
     await changed();
@@ -169,13 +167,13 @@ export function registerWeatherAdmin(
   });
 
   admin.post('/weather/places/test', async (request, reply) => {
-    kit.requireSettings(request);
+    requireSettings(request);
     const place = await placeOf(request);
     return page(request, reply, { test: testView(await sources.testPlace(place)) });
   });
 
   admin.post('/weather/refresh', async (request, reply) => {
-    kit.requireSettings(request);
+    requireSettings(request);
     if (!sources.configured) {
       return page(
         request,
