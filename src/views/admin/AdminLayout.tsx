@@ -100,6 +100,15 @@ export function AdminBareLayout({
   );
 }
 
+/** The error a form or action ended with, announced to screen readers; nothing without one. */
+export function ErrorFlash({ message }: { message: string | undefined }) {
+  return message ? (
+    <p class="flash flash-error" role="alert">
+      {message}
+    </p>
+  ) : null;
+}
+
 /** A hidden CSRF field for every state-changing form. */
 export function Csrf({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;

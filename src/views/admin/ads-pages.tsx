@@ -1,5 +1,5 @@
 import { renderDocument } from '../jsx/jsx-runtime.ts';
-import { AdminLayout, Csrf } from './AdminLayout.tsx';
+import { AdminLayout, Csrf, ErrorFlash } from './AdminLayout.tsx';
 import type { AdminChrome } from './model.ts';
 
 export interface CampaignRowView {
@@ -74,11 +74,7 @@ export function renderCampaigns(
           새 광고
         </a>
       </div>
-      {view.error ? (
-        <p class="flash flash-error" role="alert">
-          {view.error}
-        </p>
-      ) : null}
+      <ErrorFlash message={view.error} />
       <section class="panel">
         <h2>광고 목록</h2>
         {view.campaigns.length === 0 ? <p>아직 광고가 없습니다.</p> : null}
@@ -228,11 +224,7 @@ export function renderCampaignForm(chrome: AdminChrome, view: CampaignFormView):
         <h1>{view.id === null ? '새 광고' : '광고 수정'}</h1>
         <a href="/admin/ads">목록으로</a>
       </div>
-      {view.error ? (
-        <p class="flash flash-error" role="alert">
-          {view.error}
-        </p>
-      ) : null}
+      <ErrorFlash message={view.error} />
       <form method="post" action={action} enctype="multipart/form-data" class="panel stack ad-form">
         <Csrf token={chrome.csrfToken} />
         <label>
@@ -458,11 +450,7 @@ export function renderReport(chrome: AdminChrome, view: ReportView): string {
       <p>
         <strong>{view.title}</strong> · {view.advertiser || '광고주 미입력'}
       </p>
-      {view.error ? (
-        <p class="flash flash-error" role="alert">
-          {view.error}
-        </p>
-      ) : null}
+      <ErrorFlash message={view.error} />
       <form method="get" action={`/admin/ads/${view.id}/report`} class="inline-form panel">
         <label>
           시작일

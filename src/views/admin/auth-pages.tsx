@@ -1,5 +1,5 @@
 import { renderDocument } from '../jsx/jsx-runtime.ts';
-import { AdminBareLayout } from './AdminLayout.tsx';
+import { AdminBareLayout, ErrorFlash } from './AdminLayout.tsx';
 
 interface BareProps {
   siteName: string;
@@ -12,11 +12,7 @@ export function renderLoginPage(
   return renderDocument(
     <AdminBareLayout siteName={props.siteName} stylesheet={props.stylesheet} title="로그인">
       <h1>로그인</h1>
-      {props.error ? (
-        <p class="flash flash-error" role="alert">
-          {props.error}
-        </p>
-      ) : null}
+      <ErrorFlash message={props.error} />
       <form method="post" action="/admin/login" class="stack">
         <input type="hidden" name="_csrf" value={props.csrfToken} />
         <input type="hidden" name="next" value={props.next} />
@@ -50,11 +46,7 @@ export function renderSecondFactorPage(
     <AdminBareLayout siteName={props.siteName} stylesheet={props.stylesheet} title="2단계 인증">
       <h1>2단계 인증</h1>
       <p>인증 앱에 표시된 6자리 숫자를 입력하세요.</p>
-      {props.error ? (
-        <p class="flash flash-error" role="alert">
-          {props.error}
-        </p>
-      ) : null}
+      <ErrorFlash message={props.error} />
       <form method="post" action="/admin/2fa" class="stack">
         <input type="hidden" name="_csrf" value={props.csrfToken} />
         <label>
@@ -90,11 +82,7 @@ export function renderSetupPage(
     <AdminBareLayout siteName={props.siteName} stylesheet={props.stylesheet} title="비밀번호 설정">
       <h1>비밀번호 설정</h1>
       <p>뉴스룸에서 쓸 비밀번호를 정하세요. 10자 이상이어야 합니다.</p>
-      {props.error ? (
-        <p class="flash flash-error" role="alert">
-          {props.error}
-        </p>
-      ) : null}
+      <ErrorFlash message={props.error} />
       <form method="post" action="/admin/setup" class="stack">
         <input type="hidden" name="_csrf" value={props.csrfToken} />
         <input type="hidden" name="token" value={props.token} />

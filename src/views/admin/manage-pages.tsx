@@ -1,6 +1,6 @@
 import { formatKstDateTime } from '../../shared/kst.ts';
 import { renderDocument } from '../jsx/jsx-runtime.ts';
-import { AdminLayout, Csrf } from './AdminLayout.tsx';
+import { AdminLayout, Csrf, ErrorFlash } from './AdminLayout.tsx';
 import { ROLE_LABELS, type AdminChrome, type StaffRoleName } from './model.ts';
 
 export interface PhotoItemView {
@@ -22,11 +22,7 @@ export function renderPhotoLibrary(
       <div class="page-head">
         <h1>사진함</h1>
       </div>
-      {view.error ? (
-        <p class="flash flash-error" role="alert">
-          {view.error}
-        </p>
-      ) : null}
+      <ErrorFlash message={view.error} />
       <section class="panel">
         <h2>사진 올리기</h2>
         <form
@@ -129,11 +125,7 @@ export function renderSections(
       <div class="page-head">
         <h1>섹션</h1>
       </div>
-      {view.error ? (
-        <p class="flash flash-error" role="alert">
-          {view.error}
-        </p>
-      ) : null}
+      <ErrorFlash message={view.error} />
       <table class="admin-table">
         <thead>
           <tr>
@@ -234,11 +226,7 @@ export function renderFrontDesk(
         <h1>첫 화면 편집</h1>
       </div>
       <p class="hint">기사 번호를 순서대로 쉼표로 적습니다. 비운 자리는 최신 기사로 채워집니다.</p>
-      {view.error ? (
-        <p class="flash flash-error" role="alert">
-          {view.error}
-        </p>
-      ) : null}
+      <ErrorFlash message={view.error} />
       {view.areas.map((a) => (
         <section class="panel">
           <h2>
@@ -312,11 +300,7 @@ export function renderStaff(
       <div class="page-head">
         <h1>직원</h1>
       </div>
-      {view.error ? (
-        <p class="flash flash-error" role="alert">
-          {view.error}
-        </p>
-      ) : null}
+      <ErrorFlash message={view.error} />
       {view.invited ? (
         <p class="flash flash-ok" role="status">
           {view.invited.email} 님을 초대했습니다. 이 주소를 전달하세요(24시간, 한 번만 쓸 수
@@ -415,11 +399,7 @@ export function renderAccount(
           처음 받은 임시 비밀번호입니다. 계속하려면 새 비밀번호로 바꾸세요.
         </p>
       ) : null}
-      {view.error ? (
-        <p class="flash flash-error" role="alert">
-          {view.error}
-        </p>
-      ) : null}
+      <ErrorFlash message={view.error} />
       <section class="panel">
         <h2>비밀번호 변경</h2>
         <form method="post" action="/admin/account/password" class="stack">

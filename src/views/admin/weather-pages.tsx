@@ -1,5 +1,5 @@
 import { renderDocument } from '../jsx/jsx-runtime.ts';
-import { AdminLayout, Csrf } from './AdminLayout.tsx';
+import { AdminLayout, Csrf, ErrorFlash } from './AdminLayout.tsx';
 import type { AdminChrome } from './model.ts';
 
 export interface WeatherPlaceRowView {
@@ -79,11 +79,7 @@ export function renderWeatherAdmin(chrome: AdminChrome, view: WeatherAdminView):
           </button>
         </form>
       </div>
-      {view.error ? (
-        <p class="flash flash-error" role="alert">
-          {view.error}
-        </p>
-      ) : null}
+      <ErrorFlash message={view.error} />
       {view.report ? (
         <section class="panel" aria-live="polite">
           <h2>새로 받은 결과</h2>
