@@ -5,6 +5,7 @@ import { ManualClock } from '../../shared/clock.ts';
 import { freshDatabase, testDialects } from '../../testing/databases.ts';
 import { createWriter } from '../content/index.ts';
 import { createReaderCounts, MOST_READ_KEEP_MS, type ViewReport } from './index.ts';
+import { DESKTOP_BROWSER as CHROME, PHONE_BROWSER as SAFARI } from '../../testing/user-agents.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -13,11 +14,6 @@ const DAY = 24 * HOUR;
 const NOW = Date.UTC(2025, 11, 9, 5, 0);
 /** 2025-12-10 00:00 KST. */
 const MIDNIGHT = Date.UTC(2025, 11, 9, 15, 0);
-
-const CHROME =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-const SAFARI =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
 
 const silent = { info: () => {} };
 

@@ -2,11 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StaffRole } from '../../db/index.ts';
 import { createTestApp, REFERENCE_NOW, type TestApp } from '../../testing/app.ts';
 import { seedFixture, type Fixture } from '../../testing/fixtures.ts';
+import { DESKTOP_BROWSER as CHROME } from '../../testing/user-agents.ts';
 
 const PASSWORD = '성산일출봉-2025-desk!';
 const DAY = 24 * 60 * 60 * 1000;
-const CHROME =
-  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 /** Signs in through the real form and returns the session cookie. */
 async function signIn(app: TestApp, role: StaffRole): Promise<string> {

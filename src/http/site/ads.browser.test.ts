@@ -9,13 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/app.ts';
 import { launchChromium } from '../../testing/browser.ts';
 import { seedFixture } from '../../testing/fixtures.ts';
+import { DESKTOP_BROWSER as LAPTOP, PHONE_BROWSER as PHONE } from '../../testing/user-agents.ts';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../../test-artifacts/screenshots');
 const HOUR = 3_600_000;
-const LAPTOP =
-  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-const PHONE =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
 
 describe('a banner in Chromium', () => {
   let app: TestApp;

@@ -9,13 +9,13 @@ import { ManualClock } from '../../shared/clock.ts';
 import { createTestApp, REFERENCE_NOW, type TestApp } from '../../testing/app.ts';
 import { freshDatabase, testDialects } from '../../testing/databases.ts';
 import { seedFixture, type Fixture } from '../../testing/fixtures.ts';
+import {
+  DESKTOP_BROWSER as LAPTOP,
+  GOOGLEBOT,
+  PHONE_BROWSER as PHONE,
+} from '../../testing/user-agents.ts';
 
 const HOUR = 3_600_000;
-const PHONE =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
-const LAPTOP =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
 
 const campaign = (overrides: Partial<BannerInput> = {}): BannerInput => ({
   slot: 'rail-1',

@@ -10,13 +10,11 @@ import { ManualClock } from '../../shared/clock.ts';
 import { createTestApp, REFERENCE_NOW, type TestApp } from '../../testing/app.ts';
 import { freshDatabase, testDialects } from '../../testing/databases.ts';
 import { seedFixture, type Fixture } from '../../testing/fixtures.ts';
+import { DESKTOP_BROWSER as CHROME, GOOGLEBOT } from '../../testing/user-agents.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const CHROME =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
 
 type Http = Pick<TestApp['http'], 'inject'>;
 
