@@ -28,7 +28,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +36,19 @@ import pino from 'pino';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { connectDatabase } from '../src/db/index.ts';
+import {
+  cleanups,
+  fmtInt,
+  fmtMs,
+  freePort,
+  killAll,
+  parseWrk,
+  runWrk,
+  stopChild,
+  track,
+  verdict,
+  type WrkResult,
+} from './support.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..');
@@ -89,56 +101,11 @@ function parseOptions(argv: string[]): Options | string {
   return options;
 }
 
-// ---------------------------------------------------------------------------------------
-// Child processes: tracked so every exit path stops them.
-
-const children = new Set<ChildProcess>();
-const cleanups: Array<() => void> = [];
-
-function killAll(): void {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-  children.clear();
-  for (const cleanup of cleanups.splice(0)) {
-    try {
-      cleanup();
-    } catch {
-      // Best effort on the way out.
-    }
-  }
-}
-
-process.on('exit', killAll);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.on(signal, () => {
-    process.stderr.write(`\nbench: ${signal} received, stopping servers.\n`);
-    killAll();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  });
-}
-
 interface Server {
   name: string;
   child: ChildProcess;
   port: number;
   output: () => string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address !== null
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 function status(port: number, urlPath: string): Promise<number> {
@@ -165,7 +132,7 @@ async function startServer(
     env: { ...process.env, ...env, TAMNA_BENCH_CHILD: role },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
-  children.add(child);
+  track(child);
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);
@@ -187,70 +154,37 @@ async function startServer(
 }
 
 /** SIGTERM, as a process manager stops the server; resolves with its exit code. */
-async function stopServer(server: Server): Promise<number | null> {
-  const { child } = server;
-  if (child.exitCode !== null || child.signalCode !== null) {
-    children.delete(child);
-    return child.exitCode;
-  }
-  const code = await new Promise<number | null>((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.once('exit', (c) => {
-      clearTimeout(force);
-      resolve(c);
-    });
-    child.kill('SIGTERM');
-  });
-  children.delete(child);
-  return code;
+function stopServer(server: Server): Promise<number | null> {
+  return stopChild(server.child, 15_000);
 }
 
 // ---------------------------------------------------------------------------------------
 // wrk
 
-interface WrkResult {
-  requestsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  requests: number;
-  socketErrors: number;
-  non2xx: number;
+interface BeaconRun extends WrkResult {
   /** From the Lua script (beacon runs only). */
   beacons?: { sent: number; accepted: number; refused: number; other: number };
 }
 
-function parseDuration(text: string): number {
-  const m = /^([\d.]+)(us|ms|s|m)$/.exec(text.trim());
-  if (m === null) return NaN;
-  const value = Number(m[1]);
-  return m[2] === 'us'
-    ? value / 1000
-    : m[2] === 'ms'
-      ? value
-      : m[2] === 's'
-        ? value * 1000
-        : value * 60_000;
-}
-
-function parseWrk(output: string): WrkResult {
-  const rps = /Requests\/sec:\s+([\d.]+)/.exec(output);
-  const p50 = /^\s+50%\s+(\S+)/m.exec(output);
-  const p99 = /^\s+99%\s+(\S+)/m.exec(output);
-  const total = /(\d+) requests in [\d.]+\w+/.exec(output);
-  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(
-    output,
-  );
-  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(output);
-  const lua = /TAMNA_BEACON sent=(\d+) accepted=(\d+) refused=(\d+) other=(\d+)/.exec(output);
-  if (rps === null || p50 === null || p99 === null || total === null)
-    throw new Error(`cannot parse wrk output:\n${output}`);
+async function wrk(
+  url: string,
+  seconds: number,
+  connections: number,
+  script?: { file: string; args: string[] },
+): Promise<BeaconRun> {
+  const args = [
+    '-t1',
+    `-c${connections}`,
+    `-d${seconds}s`,
+    '--latency',
+    ...(script === undefined ? [] : ['-s', script.file]),
+    url,
+    ...(script === undefined ? [] : ['--', ...script.args]),
+  ];
+  const out = await runWrk(args, seconds);
+  const lua = /TAMNA_BEACON sent=(\d+) accepted=(\d+) refused=(\d+) other=(\d+)/.exec(out);
   return {
-    requestsPerSec: Number(rps[1]),
-    p50Ms: parseDuration(p50[1] ?? ''),
-    p99Ms: parseDuration(p99[1] ?? ''),
-    requests: Number(total[1]),
-    socketErrors: socket === null ? 0 : socket.slice(1).reduce((s, n) => s + Number(n), 0),
-    non2xx: non2xx === null ? 0 : Number(non2xx[1]),
+    ...parseWrk(out),
     ...(lua === null
       ? {}
       : {
@@ -262,39 +196,6 @@ function parseWrk(output: string): WrkResult {
           },
         }),
   };
-}
-
-async function wrk(
-  url: string,
-  seconds: number,
-  connections: number,
-  script?: { file: string; args: string[] },
-): Promise<WrkResult> {
-  const args = [
-    '-t1',
-    `-c${connections}`,
-    `-d${seconds}s`,
-    '--latency',
-    ...(script === undefined ? [] : ['-s', script.file]),
-    url,
-    ...(script === undefined ? [] : ['--', ...script.args]),
-  ];
-  const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 15) * 1000);
-    child.once('error', reject);
-    child.once('exit', (c) => {
-      clearTimeout(timer);
-      resolve(c);
-    });
-  });
-  children.delete(child);
-  if (code !== 0) throw new Error(`wrk ${args.join(' ')} failed (exit ${code}):\n${out}`);
-  return parseWrk(out);
 }
 
 /**
@@ -372,9 +273,6 @@ end
 
 // ---------------------------------------------------------------------------------------
 
-const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
-const fmtMs = (n: number) => `${n < 10 ? n.toFixed(2) : n.toFixed(1)} ms`;
-const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 const log = (line = '') => process.stdout.write(`${line}\n`);
 
 /** A paper's worth of published articles, through the real services. */
@@ -482,9 +380,9 @@ async function main(argv: string[]): Promise<number> {
     });
     if (result.beacons === undefined) throw new Error('the wrk script reported no counts');
     if (server === app) {
-      if (result.beacons.other > 0 || result.socketErrors > 0)
+      if (result.beacons.other > 0 || result.errors > 0)
         throw new Error(
-          `the app answered ${result.beacons.other} beacons with neither 204 nor 400, ${result.socketErrors} socket errors`,
+          `the app answered ${result.beacons.other} beacons with neither 204 nor 400, ${result.errors} socket errors`,
         );
       accepted += result.beacons.accepted;
       appRuns++;
@@ -508,8 +406,8 @@ async function main(argv: string[]): Promise<number> {
     beacon(app, options.duration),
     wrk(`http://127.0.0.1:${appPort}${pagePath}`, options.duration, options.pageConnections),
   ]);
-  if (pages.non2xx > 0 || pages.socketErrors > 0)
-    throw new Error(`article pages: ${pages.non2xx} non-2xx, ${pages.socketErrors} socket errors`);
+  if (pages.non2xx > 0 || pages.errors > 0)
+    throw new Error(`article pages: ${pages.non2xx} non-2xx, ${pages.errors} socket errors`);
 
   const exitCode = await stopServer(app);
   await stopServer(baseline);

@@ -22,7 +22,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +29,19 @@ import pino from 'pino';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { ensureBenchDatabase } from './generate.ts';
+import {
+  cleanups,
+  fmtInt,
+  fmtMs,
+  freePort,
+  killAll,
+  parseWrk,
+  runWrk,
+  stopChild,
+  track,
+  verdict,
+  type WrkResult,
+} from './support.ts';
 import type { AppStatsMessage } from './serve-app.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -111,32 +123,6 @@ class UsageError extends Error {
 // ---------------------------------------------------------------------------------------
 // Child processes: tracked so every exit path (error, SIGINT) stops them.
 
-const children = new Set<ChildProcess>();
-const cleanups: Array<() => void> = [];
-
-function killAll(): void {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-  children.clear();
-  for (const cleanup of cleanups.splice(0)) {
-    try {
-      cleanup();
-    } catch {
-      // Best effort on the way out.
-    }
-  }
-}
-
-process.on('exit', killAll);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.on(signal, () => {
-    process.stderr.write(`\nbench: ${signal} received, stopping servers.\n`);
-    killAll();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  });
-}
-
 interface Server {
   name: string;
   child: ChildProcess;
@@ -146,27 +132,6 @@ interface Server {
   output: () => string;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address !== null
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-/**
- * Starts a server in its own Node process through bin/tamna-bench.js, which registers tsx
- * exactly as bin/tamna.js does, and waits until it is ready: an IPC 'ready' message, or
- * GET /healthz answering 200.
- */
 async function startServer(
   name: string,
   role: 'app' | 'static',
@@ -180,7 +145,7 @@ async function startServer(
     env: { ...process.env, ...env, TAMNA_BENCH_CHILD: role },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
-  children.add(child);
+  track(child);
   let output = '';
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
@@ -234,20 +199,7 @@ async function startServer(
 }
 
 async function stopServer(server: Server): Promise<void> {
-  const { child } = server;
-  if (child.exitCode !== null || child.signalCode !== null) {
-    children.delete(child);
-    return;
-  }
-  await new Promise<void>((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-  children.delete(child);
+  await stopChild(server.child, 5000);
 }
 
 function assertAlive(server: Server): void {
@@ -336,71 +288,11 @@ function processMemory(pid: number): Memory | null {
 // ---------------------------------------------------------------------------------------
 // wrk
 
-interface WrkResult {
-  requestsPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  requests: number;
-  bytesPerResponse: number;
-  errors: number;
-  non2xx: number;
-}
-
 function checkWrk(): string | null {
   const result = spawnSync('wrk', ['--version'], { encoding: 'utf8' });
   if (result.error !== undefined) return null;
   // wrk --version prints its banner and exits 1.
   return (result.stdout + result.stderr).split('\n')[0]?.trim() || 'wrk';
-}
-
-function parseDuration(text: string): number {
-  const m = /^([\d.]+)(us|ms|s|m)$/.exec(text.trim());
-  if (m === null) return NaN;
-  const value = Number(m[1]);
-  const unit = m[2];
-  return unit === 'us'
-    ? value / 1000
-    : unit === 'ms'
-      ? value
-      : unit === 's'
-        ? value * 1000
-        : value * 60_000;
-}
-
-function parseSize(text: string): number {
-  const m = /^([\d.]+)([KMGT]?B)$/.exec(text.trim());
-  if (m === null) return NaN;
-  const scale: Record<string, number> = {
-    B: 1,
-    KB: 1024,
-    MB: 1024 ** 2,
-    GB: 1024 ** 3,
-    TB: 1024 ** 4,
-  };
-  return Number(m[1]) * (scale[m[2] ?? 'B'] ?? 1);
-}
-
-export function parseWrk(output: string): WrkResult {
-  const rps = /Requests\/sec:\s+([\d.]+)/.exec(output);
-  const p50 = /^\s+50%\s+(\S+)/m.exec(output);
-  const p99 = /^\s+99%\s+(\S+)/m.exec(output);
-  const total = /(\d+) requests in [\d.]+\w+, ([\d.]+[KMGT]?B) read/.exec(output);
-  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(
-    output,
-  );
-  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(output);
-  if (rps === null || p99 === null || p50 === null || total === null)
-    throw new Error(`cannot parse wrk output:\n${output}`);
-  const requests = Number(total[1]);
-  return {
-    requestsPerSec: Number(rps[1]),
-    p50Ms: parseDuration(p50[1] ?? ''),
-    p99Ms: parseDuration(p99[1] ?? ''),
-    requests,
-    bytesPerResponse: requests > 0 ? parseSize(total[2] ?? '') / requests : 0,
-    errors: socket === null ? 0 : socket.slice(1).reduce((sum, n) => sum + Number(n), 0),
-    non2xx: non2xx === null ? 0 : Number(non2xx[1]),
-  };
 }
 
 async function wrk(url: string, seconds: number, options: Options): Promise<WrkResult> {
@@ -411,21 +303,7 @@ async function wrk(url: string, seconds: number, options: Options): Promise<WrkR
     '--latency',
     url,
   ];
-  const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 15) * 1000);
-    child.once('error', reject);
-    child.once('exit', (c) => {
-      clearTimeout(timer);
-      resolve(c);
-    });
-  });
-  children.delete(child);
-  if (code !== 0) throw new Error(`wrk ${args.join(' ')} failed (exit ${code}):\n${out}`);
+  const out = await runWrk(args, seconds);
   const result = parseWrk(out);
   // A server answering errors fast is not fast: refuse the measurement.
   if (result.non2xx > 0 || result.errors > result.requests * 0.001) {
@@ -527,10 +405,7 @@ async function measureRenders(
 // ---------------------------------------------------------------------------------------
 // Output
 
-const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
-const fmtMs = (n: number) => `${n < 10 ? n.toFixed(2) : n.toFixed(1)} ms`;
 const fmtKb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
-const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 
 function log(line = ''): void {
   process.stdout.write(`${line}\n`);

@@ -1,0 +1,167 @@
+/**
+ * What both benchmarks (`npm run bench`, `npm run bench:beacon`) need: child processes that
+ * every exit path stops, a free port, wrk runs and their parsed summaries, report format.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+
+const children = new Set<ChildProcess>();
+/** Work for the way out (temporary directories), run once with the children's kill. */
+export const cleanups: Array<() => void> = [];
+
+export function track(child: ChildProcess): void {
+  children.add(child);
+}
+
+export function untrack(child: ChildProcess): void {
+  children.delete(child);
+}
+
+export function killAll(): void {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  children.clear();
+  for (const cleanup of cleanups.splice(0)) {
+    try {
+      cleanup();
+    } catch {
+      // Best effort on the way out.
+    }
+  }
+}
+
+process.on('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    process.stderr.write(`\nbench: ${signal} received, stopping servers.\n`);
+    killAll();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address !== null
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** SIGTERM, as a process manager stops a server (SIGKILL after `graceMs`); its exit code. */
+export async function stopChild(child: ChildProcess, graceMs: number): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    untrack(child);
+    return child.exitCode;
+  }
+  const code = await new Promise<number | null>((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', (c) => {
+      clearTimeout(force);
+      resolve(c);
+    });
+    child.kill('SIGTERM');
+  });
+  untrack(child);
+  return code;
+}
+
+// ---------------------------------------------------------------------------------------
+// wrk
+
+export interface WrkResult {
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  bytesPerResponse: number;
+  /** Socket errors of every kind (connect, read, write, timeout). */
+  errors: number;
+  non2xx: number;
+}
+
+function parseDuration(text: string): number {
+  const m = /^([\d.]+)(us|ms|s|m)$/.exec(text.trim());
+  if (m === null) return NaN;
+  const value = Number(m[1]);
+  const unit = m[2];
+  return unit === 'us'
+    ? value / 1000
+    : unit === 'ms'
+      ? value
+      : unit === 's'
+        ? value * 1000
+        : value * 60_000;
+}
+
+function parseSize(text: string): number {
+  const m = /^([\d.]+)([KMGT]?B)$/.exec(text.trim());
+  if (m === null) return NaN;
+  const scale: Record<string, number> = {
+    B: 1,
+    KB: 1024,
+    MB: 1024 ** 2,
+    GB: 1024 ** 3,
+    TB: 1024 ** 4,
+  };
+  return Number(m[1]) * (scale[m[2] ?? 'B'] ?? 1);
+}
+
+/** The summary wrk prints with `--latency`. */
+export function parseWrk(output: string): WrkResult {
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(output);
+  const p50 = /^\s+50%\s+(\S+)/m.exec(output);
+  const p99 = /^\s+99%\s+(\S+)/m.exec(output);
+  const total = /(\d+) requests in [\d.]+\w+, ([\d.]+[KMGT]?B) read/.exec(output);
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(
+    output,
+  );
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(output);
+  if (rps === null || p99 === null || p50 === null || total === null)
+    throw new Error(`cannot parse wrk output:\n${output}`);
+  const requests = Number(total[1]);
+  return {
+    requestsPerSec: Number(rps[1]),
+    p50Ms: parseDuration(p50[1] ?? ''),
+    p99Ms: parseDuration(p99[1] ?? ''),
+    requests,
+    bytesPerResponse: requests > 0 ? parseSize(total[2] ?? '') / requests : 0,
+    errors: socket === null ? 0 : socket.slice(1).reduce((sum, n) => sum + Number(n), 0),
+    non2xx: non2xx === null ? 0 : Number(non2xx[1]),
+  };
+}
+
+/** Runs wrk with these arguments (about `seconds` long) and returns everything it printed. */
+export async function runWrk(args: string[], seconds: number): Promise<string> {
+  const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  track(child);
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 15) * 1000);
+    child.once('error', reject);
+    child.once('exit', (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
+  });
+  untrack(child);
+  if (code !== 0) throw new Error(`wrk ${args.join(' ')} failed (exit ${code}):\n${out}`);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Report
+
+export const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
+export const fmtMs = (n: number) => `${n < 10 ? n.toFixed(2) : n.toFixed(1)} ms`;
+export const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
