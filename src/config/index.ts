@@ -30,11 +30,16 @@ export interface Config {
 }
 
 export interface WeatherConfig {
+  /** KMA API hub origin (https://apihub.kma.go.kr) or a proxy. */
   hubUrl: string;
+  /** VilageFcstInfoService_2.0 base URL on the data portal, or a proxy. */
   portalUrl: string;
+  /** API hub authKey (TAMNA_KMA_AUTH_KEY). */
   authKey: string | null;
+  /** Data portal serviceKey (TAMNA_KMA_SERVICE_KEY). */
   serviceKey: string | null;
   refreshMinutes: number;
+  /** The paper's region for the /weather forecast. */
   region: { name: string; lat: number; lon: number };
 }
 

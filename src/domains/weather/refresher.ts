@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { WeatherConfig } from '../../config/index.ts';
 import { claimJob, type Database } from '../../db/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { fetchText, realSleep, type Fetch, type FetchPolicy, type Sleep } from './fetch-text.ts';
@@ -25,20 +26,8 @@ import { gridSky } from './sky.ts';
 import { WeatherSourceError } from './source-error.ts';
 import type { NewObservation, SourceName, WeatherStore } from './store.ts';
 
-export interface WeatherSourcesConfig {
-  /** KMA API hub origin (https://apihub.kma.go.kr) or a proxy. */
-  hubUrl: string;
-  /** VilageFcstInfoService_2.0 base URL on the data portal, or a proxy. */
-  portalUrl: string;
-  /** API hub authKey (TAMNA_KMA_AUTH_KEY). */
-  authKey: string | null;
-  /** Data portal serviceKey (TAMNA_KMA_SERVICE_KEY). */
-  serviceKey: string | null;
-  refreshMinutes: number;
-  /** The paper's region for the /weather forecast. */
-  region: { name: string; lat: number; lon: number };
-  fetch: FetchPolicy;
-}
+/** The weather settings from the environment, with the timeouts and retries to use. */
+export type WeatherSourcesConfig = WeatherConfig & { fetch: FetchPolicy };
 
 export interface SourceReport {
   source: SourceName;
