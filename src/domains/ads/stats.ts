@@ -104,7 +104,6 @@ export function createAdStats(deps: { db: Kysely<Database>; clock: Clock }) {
       const out: DailyAdStats[] = [];
       for (let at = from; kstDayNumber(at) <= last; at += DAY) {
         const day = kstDayNumber(at);
-        if (out.length > 0 && dayText(day) === out.at(-1)?.day) continue;
         const r = byDay.get(day);
         const shown = Number(r?.impressions ?? 0);
         const clicked = Number(r?.clicks ?? 0);
