@@ -1,4 +1,5 @@
-import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import { sql } from 'kysely';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import { AppError } from '../shared/errors.ts';
 import type { DatabaseHandle } from './connect.ts';
 import type { DialectName } from './dialect.ts';
