@@ -42,6 +42,7 @@ import {
   fmtMs,
   freePort,
   killAll,
+  parseBenchFlags,
   parseWrk,
   runWrk,
   stopChild,
@@ -68,38 +69,12 @@ interface Options {
 
 const usage = `Usage: npm run bench:beacon -- [--duration=10] [--connections=32] [--page-connections=8] [--articles=200]`;
 
-function parseOptions(argv: string[]): Options | string {
-  const options: Options = { duration: 10, connections: 32, pageConnections: 8, articles: 200 };
-  for (const arg of argv) {
-    const [name, value] = arg.split('=', 2) as [string, string | undefined];
-    const int = (min: number, max: number): number | string => {
-      const n = Number(value);
-      return value !== undefined && Number.isInteger(n) && n >= min && n <= max
-        ? n
-        : `${name} needs a whole number from ${min} to ${max}`;
-    };
-    const set = (key: keyof Options, min: number, max: number): string | null => {
-      const n = int(min, max);
-      if (typeof n === 'string') return n;
-      options[key] = n;
-      return null;
-    };
-    const problem =
-      name === '--duration'
-        ? set('duration', 3, 60)
-        : name === '--connections'
-          ? set('connections', 1, 1000)
-          : name === '--page-connections'
-            ? set('pageConnections', 1, 1000)
-            : name === '--articles'
-              ? set('articles', 1, 5000)
-              : name === '--help' || name === '-h'
-                ? usage
-                : `unknown option ${arg}`;
-    if (problem !== null) return problem;
-  }
-  return options;
-}
+const flags = {
+  duration: { min: 3, max: 60 },
+  connections: { min: 1, max: 1000 },
+  'page-connections': { min: 1, max: 1000 },
+  articles: { min: 1, max: 5000 },
+} as const;
 
 interface Server {
   name: string;
@@ -318,15 +293,18 @@ async function storedViews(dbFile: string): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const parsed = parseOptions(argv);
-  if (typeof parsed === 'string') {
-    const help = parsed === usage;
-    (help ? process.stdout : process.stderr).write(
-      help ? `${usage}\n` : `bench: ${parsed}\n\n${usage}\n`,
-    );
-    return help ? 0 : 2;
+  const parsed = parseBenchFlags(argv, flags, usage);
+  if ('print' in parsed) {
+    (parsed.exitCode === 0 ? process.stdout : process.stderr).write(parsed.print);
+    return parsed.exitCode;
   }
-  const options = parsed;
+  const given = parsed.values;
+  const options: Options = {
+    duration: given.duration ?? 10,
+    connections: given.connections ?? 32,
+    pageConnections: given['page-connections'] ?? 8,
+    articles: given.articles ?? 200,
+  };
   const version = spawnSync('wrk', ['--version'], { encoding: 'utf8' });
   if (version.error !== undefined) {
     process.stderr.write('bench: wrk is not installed (apt-get install wrk).\n');

@@ -35,11 +35,13 @@ import {
   fmtMs,
   freePort,
   killAll,
+  parseBenchFlags,
   parseWrk,
   runWrk,
   stopChild,
   track,
   verdict,
+  type ParsedFlags,
   type WrkResult,
 } from './support.ts';
 import type { AppStatsMessage } from './serve-app.ts';
@@ -78,46 +80,28 @@ const usage = `Usage: npm run bench -- [--quick] [--duration=8] [--rounds=2] [--
   --threads=N      wrk threads (default 2)
   --regenerate     rebuild the cached benchmark database`;
 
-function parseOptions(argv: string[]): Options {
-  const quick = argv.includes('--quick');
-  const options: Options = {
-    duration: quick ? 2 : 8,
-    rounds: quick ? 1 : 2,
+const flags = {
+  quick: { flag: true },
+  duration: { min: 1, max: 120 },
+  rounds: { min: 1, max: 10 },
+  connections: { min: 1, max: 10_000 },
+  threads: { min: 1, max: 64 },
+  regenerate: { flag: true },
+} as const;
+
+function optionsFrom(given: ParsedFlags<typeof flags>): Options {
+  const quick = given.quick === true;
+  const connections = given.connections ?? 64;
+  return {
+    duration: given.duration ?? (quick ? 2 : 8),
+    rounds: given.rounds ?? (quick ? 1 : 2),
     warmup: quick ? 1 : 2,
-    connections: 64,
-    threads: 2,
+    connections,
+    threads: Math.min(given.threads ?? 2, connections),
     fillPages: quick ? 1000 : 4000,
-    regenerate: false,
+    regenerate: given.regenerate === true,
     quick,
   };
-  for (const arg of argv) {
-    const [name, value] = arg.split('=', 2) as [string, string | undefined];
-    const int = (min: number, max: number): number => {
-      const n = Number(value);
-      if (value === undefined || !Number.isInteger(n) || n < min || n > max) {
-        throw new UsageError(
-          `${name} needs a whole number from ${min} to ${max}, e.g. ${name}=${min}`,
-        );
-      }
-      return n;
-    };
-    if (name === '--quick') continue;
-    else if (name === '--duration') options.duration = int(1, 120);
-    else if (name === '--rounds') options.rounds = int(1, 10);
-    else if (name === '--connections') options.connections = int(1, 10_000);
-    else if (name === '--threads') options.threads = int(1, 64);
-    else if (name === '--regenerate') options.regenerate = true;
-    else if (name === '--help' || name === '-h') throw new UsageError(null);
-    else throw new UsageError(`unknown option ${arg}`);
-  }
-  if (options.threads > options.connections) options.threads = options.connections;
-  return options;
-}
-
-class UsageError extends Error {
-  constructor(readonly problem: string | null) {
-    super(problem ?? 'usage');
-  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -414,18 +398,12 @@ function log(line = ''): void {
 // ---------------------------------------------------------------------------------------
 
 async function main(argv: string[]): Promise<number> {
-  let options: Options;
-  try {
-    options = parseOptions(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    if (error.problem === null) {
-      process.stdout.write(`${usage}\n`);
-      return 0;
-    }
-    process.stderr.write(`bench: ${error.problem}\n\n${usage}\n`);
-    return 2;
+  const parsed = parseBenchFlags(argv, flags, usage);
+  if ('print' in parsed) {
+    (parsed.exitCode === 0 ? process.stdout : process.stderr).write(parsed.print);
+    return parsed.exitCode;
   }
+  const options = optionsFrom(parsed.values);
 
   const wrkVersion = checkWrk();
   if (wrkVersion === null) {

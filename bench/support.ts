@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { parseArgs } from 'node:util';
 
 const children = new Set<ChildProcess>();
 /** Work for the way out (temporary directories), run once with the children's kill. */
@@ -72,6 +73,56 @@ export async function stopChild(child: ChildProcess, graceMs: number): Promise<n
   });
   untrack(child);
   return code;
+}
+
+// ---------------------------------------------------------------------------------------
+// Options
+
+/** A benchmark flag: a whole number in a range (`--duration=8`), or a switch (`--quick`). */
+export type FlagSpec = { min: number; max: number } | { flag: true };
+
+export type ParsedFlags<S extends Record<string, FlagSpec>> = {
+  [K in keyof S]?: S[K] extends { flag: true } ? boolean : number;
+};
+
+/**
+ * Parses `--name=N` and `--name N` with node:util's parseArgs, then checks each number's
+ * range. Returns the values given, or what to print and the exit code (0 for --help).
+ */
+export function parseBenchFlags<S extends Record<string, FlagSpec>>(
+  argv: string[],
+  spec: S,
+  usage: string,
+): { values: ParsedFlags<S> } | { print: string; exitCode: number } {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    help: { type: 'boolean', short: 'h' },
+  };
+  for (const [name, flag] of Object.entries(spec))
+    options[name] = { type: 'flag' in flag ? 'boolean' : 'string' };
+  const fail = (problem: string) => ({ print: `bench: ${problem}\n\n${usage}\n`, exitCode: 2 });
+  let raw: Record<string, string | boolean | undefined>;
+  try {
+    raw = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    return fail((error as Error).message.replace(/\. To specify.*$/s, ''));
+  }
+  if (raw.help === true) return { print: `${usage}\n`, exitCode: 0 };
+  const values: Record<string, number | boolean> = {};
+  for (const [name, flag] of Object.entries(spec)) {
+    const value = raw[name];
+    if (value === undefined) continue;
+    if ('flag' in flag) {
+      values[name] = value === true;
+      continue;
+    }
+    const n = Number(value);
+    if (typeof value !== 'string' || !/^\d+$/.test(value) || n < flag.min || n > flag.max)
+      return fail(
+        `--${name} needs a whole number from ${flag.min} to ${flag.max}, e.g. --${name}=${flag.min}`,
+      );
+    values[name] = n;
+  }
+  return { values: values as ParsedFlags<S> };
 }
 
 // ---------------------------------------------------------------------------------------
