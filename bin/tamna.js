@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=16
 // Runs the TypeScript sources directly through tsx's loader: no build step, and the
 // same files run in development, tests and production.
 import { fileURLToPath } from 'node:url';
