@@ -43,6 +43,8 @@ import {
   freePort,
   killAll,
   parseBenchFlags,
+  productionRuntime,
+  runtimeLabel,
   parseWrk,
   runWrk,
   stopChild,
@@ -102,9 +104,11 @@ async function startServer(
   env: Record<string, string>,
   port: number,
 ): Promise<Server> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'tamna-bench.js'), ...args], {
+  const runtime = productionRuntime(path.join(repoRoot, 'bin', 'tamna.js'));
+  const bench = path.join(repoRoot, 'bin', 'tamna-bench.js');
+  const child = spawn(process.execPath, [...runtime.args, bench, ...args], {
     cwd: repoRoot,
-    env: { ...process.env, ...env, TAMNA_BENCH_CHILD: role },
+    env: { ...process.env, ...runtime.env, ...env, TAMNA_BENCH_CHILD: role },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   track(child);
@@ -312,7 +316,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const started = performance.now();
   log(
-    `Tamna beacon benchmark — node ${process.version}, ${os.cpus().length} CPUs, ${(version.stdout + version.stderr).split('\n')[0]?.trim()}`,
+    `Tamna beacon benchmark — node ${process.version}${runtimeLabel(path.join(repoRoot, 'bin', 'tamna.js'))}, ${os.cpus().length} CPUs, ${(version.stdout + version.stderr).split('\n')[0]?.trim()}`,
   );
 
   // Everything temporary lives outside the repository, and goes on every exit path.
@@ -337,6 +341,8 @@ async function main(argv: string[]): Promise<number> {
       PORT: String(appPort),
       TAMNA_LOG_LEVEL: 'warn',
       TAMNA_SITE_URL: 'https://news.tamna.example',
+      // wrk on 127.0.0.1 stands in for the reverse proxy that tells each reader's address.
+      TAMNA_TRUST_PROXY: 'loopback',
     },
     appPort,
   );

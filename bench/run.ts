@@ -36,6 +36,8 @@ import {
   freePort,
   killAll,
   parseBenchFlags,
+  productionRuntime,
+  runtimeLabel,
   parseWrk,
   runWrk,
   stopChild,
@@ -124,9 +126,11 @@ async function startServer(
   port: number,
   readiness: 'ipc' | 'healthz',
 ): Promise<Server> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'tamna-bench.js'), ...args], {
+  const runtime = productionRuntime(path.join(repoRoot, 'bin', 'tamna.js'));
+  const bench = path.join(repoRoot, 'bin', 'tamna-bench.js');
+  const child = spawn(process.execPath, [...runtime.args, bench, ...args], {
     cwd: repoRoot,
-    env: { ...process.env, ...env, TAMNA_BENCH_CHILD: role },
+    env: { ...process.env, ...runtime.env, ...env, TAMNA_BENCH_CHILD: role },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   track(child);
@@ -413,7 +417,9 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const started = performance.now();
-  log(`Tamna benchmark — node ${process.version}, ${os.cpus().length} CPUs, ${wrkVersion}`);
+  log(
+    `Tamna benchmark — node ${process.version}${runtimeLabel(path.join(repoRoot, 'bin', 'tamna.js'))}, ${os.cpus().length} CPUs, ${wrkVersion}`,
+  );
 
   const database = await ensureBenchDatabase({
     regenerate: options.regenerate,

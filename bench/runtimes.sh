@@ -8,9 +8,10 @@
 #   npm run bench:runtimes [-- --base COMMIT] [-- --duration=8 ...]   (flags after the base go
 #                                                                    to npm run bench)
 #
-# The older commit is checked out as git worktrees under bench/out/runtimes/ with their own
-# node_modules (native addons differ between the two Nodes); Node 20 and Node 24 come from
-# the npm registry through scripts/node-env.sh, as CI's Node does.
+# The older commit is checked out as git worktrees under ~/.cache/tamna/runtimes/ (outside
+# the repository, so the linters never see them) with their own node_modules (native addons
+# differ between the two Nodes); Node 20 and Node 24 come from the npm registry through
+# scripts/node-env.sh, as CI's Node does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -26,7 +27,7 @@ base="$(git rev-parse --short "$base")"
 bench_flags=("$@")
 node20="${TAMNA_BENCH_NODE20:-20.20.2}"
 node24="$(tr -d 'v \n\r' <.node-version)"
-out="$root/bench/out/runtimes"
+out="${TAMNA_BENCH_RUNTIMES_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tamna/runtimes}"
 mkdir -p "$out"
 
 # A subshell with that Node first on PATH (fetched from the registry when needed).
@@ -50,7 +51,7 @@ prepare() {
     git worktree add --detach --force "$dir" "$base" >&2
   fi
   if [[ ! -f "$dir/node_modules/.tamna-node-$version" ]]; then
-    printf '==> npm ci in %s on Node %s\n' "${dir#"$root/"}" "$version" >&2
+    printf '==> npm ci in %s on Node %s\n' "$dir" "$version" >&2
     (cd "$dir" && with_node "$version" npm ci --no-audit --no-fund >&2)
     touch "$dir/node_modules/.tamna-node-$version"
   fi
@@ -78,7 +79,7 @@ for bench in bench bench:beacon; do
   for i in 0 1 2; do run "$bench" "$i"; done
 done
 
-printf '\nNode runtimes compared (%s), full logs in %s\n' "$(date -u +%FT%TZ)" "${out#"$root/"}"
+printf '\nNode runtimes compared (%s), full logs in %s\n' "$(date -u +%FT%TZ)" "$out"
 for bench in bench bench:beacon; do
   for i in 0 1 2; do
     printf '\n== npm run %s — %s\n' "$bench" "${labels[$i]}"

@@ -3,6 +3,7 @@
  * every exit path stops, a free port, wrk runs and their parsed summaries, report format.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import { parseArgs } from 'node:util';
 
@@ -77,6 +78,41 @@ export async function stopChild(child: ChildProcess, graceMs: number): Promise<n
 
 // ---------------------------------------------------------------------------------------
 // Options
+
+/**
+ * How production starts Node: the environment and flags on bin/tamna.js's first line
+ * (`#!/usr/bin/env -S NAME=value node --flag`), so benchmark servers run as `npm start` does.
+ */
+export function productionRuntime(binFile: string): {
+  env: Record<string, string>;
+  args: string[];
+} {
+  const first = fs.readFileSync(binFile, 'utf8').split('\n', 1)[0] ?? '';
+  const words = first
+    .replace(/^#!\S*env\s+-S\s+/, '')
+    .split(/\s+/)
+    .filter(Boolean);
+  const env: Record<string, string> = {};
+  const args: string[] = [];
+  let seenNode = false;
+  for (const word of words) {
+    if (!seenNode && /^[A-Z_][A-Z0-9_]*=/.test(word)) {
+      const at = word.indexOf('=');
+      env[word.slice(0, at)] = word.slice(at + 1);
+    } else if (!seenNode) seenNode = word === 'node';
+    else args.push(word);
+  }
+  return { env, args };
+}
+
+/** What the servers run with, for the report's header: bin/tamna.js's line and NODE_OPTIONS. */
+export function runtimeLabel(binFile: string): string {
+  const { env, args } = productionRuntime(binFile);
+  const parts = [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...args];
+  const options = process.env.NODE_OPTIONS?.trim() ?? '';
+  if (options !== '') parts.push(`NODE_OPTIONS=${options}`);
+  return parts.length === 0 ? '' : ` (${parts.join(' ')})`;
+}
 
 /** A benchmark flag: a whole number in a range (`--duration=8`), or a switch (`--quick`). */
 export type FlagSpec = { min: number; max: number } | { flag: true };
