@@ -23,6 +23,15 @@ describe('loadConfig', () => {
     expect(c.siteUrl).toBe('https://news.example.kr');
   });
 
+  it('trusts no proxy unless told which', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TAMNA_TRUST_PROXY: 'none' }).trustProxy).toBe(false);
+    expect(loadConfig({ TAMNA_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(
+      loadConfig({ TAMNA_TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,loopback,::1,fd00::/8' }).trustProxy,
+    ).toEqual(['127.0.0.1', '10.0.0.0/8', 'loopback', '::1', 'fd00::/8']);
+  });
+
   it.each([
     [{ PORT: 'abc' }, /^PORT="abc" must be a number\.$/],
     [{ PORT: '70000' }, /PORT="70000" must be between 1 and 65535/],
@@ -35,6 +44,10 @@ describe('loadConfig', () => {
       /TAMNA_SITE_URL="news.example.kr" must be an absolute URL/,
     ],
     [{ TAMNA_LOG_LEVEL: 'loud' }, /TAMNA_LOG_LEVEL="loud"/],
+    [{ TAMNA_TRUST_PROXY: 'true' }, /TAMNA_TRUST_PROXY has "true", which is not an address/],
+    [{ TAMNA_TRUST_PROXY: '0' }, /TAMNA_TRUST_PROXY="0": use none, a hop count/],
+    [{ TAMNA_TRUST_PROXY: '10.0.0.0/33' }, /TAMNA_TRUST_PROXY has "10.0.0.0\/33"/],
+    [{ TAMNA_TRUST_PROXY: '127.0.0.1,proxy.example' }, /has "proxy.example"/],
   ])('explains bad configuration %j in one line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../shared/errors.ts';
@@ -23,6 +24,12 @@ export interface Config {
   dataDir: string;
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
   siteUrl: string;
+  /**
+   * Which peers may tell us the client's address and protocol (X-Forwarded-For/-Proto):
+   * false (nobody: the socket's address counts), a number of proxy hops in front, or a
+   * list of addresses, CIDR ranges and proxy-addr's names (loopback, linklocal, uniquelocal).
+   */
+  trustProxy: false | number | string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   pageCache: { maxEntries: number; maxBytes: number; maxAgeSeconds: number };
   publisher: PublisherDetails;
@@ -66,6 +73,7 @@ const envSchema = z.object({
     .url('must be an absolute URL such as https://news.example.kr')
     .refine((v) => /^https?:\/\//.test(v), 'must start with http:// or https://')
     .optional(),
+  TAMNA_TRUST_PROXY: z.string().trim().optional(),
   TAMNA_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -134,6 +142,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     dataDir,
     database: parseDatabaseUrl(e.DATABASE_URL, dataDir, cwd),
     siteUrl: (e.TAMNA_SITE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
+    trustProxy: parseTrustProxy(e.TAMNA_TRUST_PROXY),
     logLevel: e.TAMNA_LOG_LEVEL,
     pageCache: {
       maxEntries: e.TAMNA_PAGE_CACHE_ENTRIES,
@@ -165,6 +174,39 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       copyrightHolder: e.TAMNA_PUBLISHER_NAME,
     },
   };
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TAMNA_TRUST_PROXY: unset or `none` trusts no one; `1`…`10` trusts that many proxy hops;
+ * otherwise a comma-separated list of addresses, CIDR ranges or proxy-addr's range names.
+ * `true`/`all` is refused: trusting every peer lets anyone forge their address.
+ */
+function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
+  if (value === undefined || value === 'none') return false;
+  const usage =
+    'use none, a hop count (1–10), or addresses/CIDR ranges such as 127.0.0.1,10.0.0.0/8 (or loopback)';
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops >= 1 && hops <= 10) return hops;
+    throw new AppError('CONFIG', `TAMNA_TRUST_PROXY=${JSON.stringify(value)}: ${usage}.`);
+  }
+  const entries = value.split(',').map((v) => v.trim());
+  for (const entry of entries) {
+    if (PROXY_NAMES.has(entry)) continue;
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const prefixOk =
+      prefix === undefined ||
+      (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (family === 0 || !prefixOk || extra !== undefined)
+      throw new AppError(
+        'CONFIG',
+        `TAMNA_TRUST_PROXY has ${JSON.stringify(entry)}, which is not an address or range: ${usage}.`,
+      );
+  }
+  return entries;
 }
 
 function parseDatabaseUrl(

@@ -21,6 +21,13 @@ export interface HttpDeps extends SiteDeps {
   admin?: AdminDeps;
   /** Banner impressions and clicks. */
   adStats: AdStats;
+  /** Peers allowed to set X-Forwarded-For/-Proto (Config.trustProxy); false trusts none. */
+  trustProxy: false | number | string[];
+}
+
+/** Trust the nearest `hops` proxies (Fastify's types omit the number form proxy-addr takes). */
+function trustHops(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
 }
 
 export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
@@ -47,10 +54,23 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     // Per-request log lines cost more than serving a cached page; the error handler logs
     // failures itself.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: true,
+    // Forwarded headers count only from the configured proxies: anyone else could forge
+    // their address (login limits, reader counts) or protocol.
+    trustProxy: typeof deps.trustProxy === 'number' ? trustHops(deps.trustProxy) : deps.trustProxy,
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
+  });
+
+  // Every response, pages, admin and /media/ alike: no content sniffing, and once the site
+  // is served over TLS, browsers keep to TLS for a year (HSTS). Subdomains are left out:
+  // a paper's other hosts may not have TLS yet.
+  const everyResponse: Record<string, string> = { 'x-content-type-options': 'nosniff' };
+  if (deps.siteUrl.startsWith('https://'))
+    everyResponse['strict-transport-security'] = 'max-age=31536000';
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(everyResponse);
+    done();
   });
 
   const siteRoutes = createSiteRoutes(deps);

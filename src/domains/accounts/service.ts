@@ -29,7 +29,7 @@ export interface AccountsDeps {
   sessionMaxAgeMs?: number;
   /** scrypt cost for new hashes; older hashes are upgraded at sign-in. Tests pass a low N. */
   passwordHashing?: ScryptParams;
-  throttle?: { account?: ThrottleRule; ip?: ThrottleRule; secondFactor?: ThrottleRule };
+  throttle?: Partial<Record<keyof typeof DEFAULT_THROTTLE, ThrottleRule>>;
   /** The name authenticator apps show next to the code. Default 탐나. */
   totpIssuer?: string;
   /** Lifetime of a setup or reset link. Default 24 hours. */
@@ -211,9 +211,7 @@ export function createAccounts(deps: AccountsDeps) {
   const idleTtl = deps.sessionTtlMs ?? 12 * HOUR;
   const maxAge = deps.sessionMaxAgeMs ?? 7 * 24 * HOUR;
   const hashing = deps.passwordHashing ?? DEFAULT_SCRYPT;
-  const accountRule = deps.throttle?.account ?? DEFAULT_THROTTLE.account;
-  const ipRule = deps.throttle?.ip ?? DEFAULT_THROTTLE.ip;
-  const secondFactorRule = deps.throttle?.secondFactor ?? DEFAULT_THROTTLE.account;
+  const rules = { ...DEFAULT_THROTTLE, ...deps.throttle };
   const issuer = deps.totpIssuer ?? '탐나';
   const setupTtl = deps.setupTokenTtlMs ?? 24 * HOUR;
   const throttle = createThrottle(db, clock);
@@ -225,7 +223,12 @@ export function createAccounts(deps: AccountsDeps) {
 
   // Cut to fit the key column (varchar(300)): sign-in input is whatever was posted.
   const accountKey = (email: string) => `account:${email.slice(0, 254)}`;
+  const pairPrefix = (email: string) => `pair:${email.slice(0, 254)}|`;
+  const pairKey = (email: string, ip: string) => `${pairPrefix(email)}${ip.slice(0, 40)}`;
   const ipKey = (ip: string) => `ip:${ip.slice(0, 200)}`;
+  /** Every count an account's sign-ins left, from every address. */
+  const clearAccountCounts = (email: string) =>
+    Promise.all([throttle.clear(accountKey(email)), throttle.clearPrefix(pairPrefix(email))]);
   const secondFactorKey = (userId: number) => `totp:${userId}`;
 
   async function userRow(id: number, executor: Kysely<Database> = db) {
@@ -390,9 +393,9 @@ export function createAccounts(deps: AccountsDeps) {
   async function acceptTotpCode(user: Selectable<UserTable>, code: string): Promise<void> {
     const key = secondFactorKey(user.id);
     const now = clock.now();
-    const lockedUntil = await throttle.lockedUntil([key]);
-    if (lockedUntil !== null)
-      throw tooManyAttempts('인증 코드를 너무 많이 틀렸습니다.', lockedUntil, now);
+    const admission = await throttle.admit([[key, rules.secondFactor]]);
+    if (!admission.ok)
+      throw tooManyAttempts('인증 코드를 너무 많이 틀렸습니다.', admission.until, now);
     const state = parseTotpColumn(user.totp_secret);
     const digits = code.replace(/\s/g, '');
     const step =
@@ -413,7 +416,7 @@ export function createAccounts(deps: AccountsDeps) {
       accepted = Number(result.numUpdatedRows) === 1;
     }
     if (!accepted) {
-      const until = await throttle.fail(key, secondFactorRule);
+      const until = await throttle.failed(admission.tickets);
       if (until !== null) throw tooManyAttempts('인증 코드를 너무 많이 틀렸습니다.', until, now);
       throw invalidInput('인증 코드가 맞지 않습니다. 앱에 표시된 6자리 숫자를 입력하세요.', {
         field: 'code',
@@ -647,13 +650,13 @@ export function createAccounts(deps: AccountsDeps) {
       currentToken?: string,
     ): Promise<StaffUser> {
       const row = await userRow(userId);
-      const key = accountKey(row.email);
       const now = clock.now();
-      const lockedUntil = await throttle.lockedUntil([key]);
-      if (lockedUntil !== null)
-        throw tooManyAttempts('비밀번호를 너무 많이 틀렸습니다.', lockedUntil, now);
+      // A signed-in session guessing its own password: counted as sign-ins to the account.
+      const admission = await throttle.admit([[accountKey(row.email), rules.account]]);
+      if (!admission.ok)
+        throw tooManyAttempts('비밀번호를 너무 많이 틀렸습니다.', admission.until, now);
       if (!(await verifyPassword(current, row.password_hash))) {
-        const until = await throttle.fail(key, accountRule);
+        const until = await throttle.failed(admission.tickets);
         if (until !== null) throw tooManyAttempts('비밀번호를 너무 많이 틀렸습니다.', until, now);
         throw invalidInput('현재 비밀번호가 맞지 않습니다.', { field: 'currentPassword' });
       }
@@ -662,6 +665,7 @@ export function createAccounts(deps: AccountsDeps) {
         throw invalidInput('새 비밀번호가 지금 비밀번호와 같습니다. 다른 비밀번호를 고르세요.', {
           field: 'newPassword',
         });
+      await throttle.giveBack([accountKey(row.email)]);
       await setPassword(userId, next, false);
       await endSessions(userId, currentToken);
       return toUser(await userRow(userId));
@@ -679,7 +683,7 @@ export function createAccounts(deps: AccountsDeps) {
       checkPasswordPolicy(chosen, row.email);
       await setPassword(userId, chosen, true);
       await endSessions(userId);
-      await throttle.clear(accountKey(row.email));
+      await clearAccountCounts(row.email);
       return { user: toUser(await userRow(userId)), oneTimePassword };
     },
 
@@ -697,12 +701,14 @@ export function createAccounts(deps: AccountsDeps) {
       userAgent?: string;
     }): Promise<LoginResult> {
       const email = normaliseEmail(input.email);
-      const keys = [accountKey(email)];
-      if (input.ip !== '') keys.push(ipKey(input.ip));
       const now = clock.now();
-      const lockedUntil = await throttle.lockedUntil(keys);
-      if (lockedUntil !== null)
-        throw tooManyAttempts('로그인 시도가 너무 많습니다.', lockedUntil, now);
+      // Counted before the password is checked, so parallel guesses cannot outrun the limit.
+      const entries: [string, ThrottleRule][] = [[accountKey(email), rules.account]];
+      if (input.ip !== '')
+        entries.push([pairKey(email, input.ip), rules.pair], [ipKey(input.ip), rules.ip]);
+      const admission = await throttle.admit(entries);
+      if (!admission.ok)
+        throw tooManyAttempts('로그인 시도가 너무 많습니다.', admission.until, now);
 
       const row = await db
         .selectFrom('users')
@@ -714,20 +720,16 @@ export function createAccounts(deps: AccountsDeps) {
           ? await verifyPassword(input.password, await getDummyHash()).then(() => false)
           : await verifyPassword(input.password, row.password_hash);
       if (row === undefined || !ok) {
-        const failures: [string, ThrottleRule][] = [[accountKey(email), accountRule]];
-        if (input.ip !== '') failures.push([ipKey(input.ip), ipRule]);
-        let until: number | null = null;
-        for (const [key, rule] of failures) {
-          const locked = await throttle.fail(key, rule);
-          if (locked !== null) until = Math.max(until ?? 0, locked);
-        }
+        const until = await throttle.failed(admission.tickets);
         if (until !== null) throw tooManyAttempts('로그인 시도가 너무 많습니다.', until, now);
         throw new AppError('UNAUTHORIZED', BAD_CREDENTIALS);
       }
       if (row.disabled === 1)
         throw new AppError('FORBIDDEN', '사용이 중지된 계정입니다. 관리자에게 문의하세요.');
 
-      await throttle.clear(accountKey(email));
+      await clearAccountCounts(email);
+      // The address keeps counting other accounts' failures, not this success.
+      if (input.ip !== '') await throttle.giveBack([ipKey(input.ip)]);
       if (needsRehash(row.password_hash, hashing)) {
         await db
           .updateTable('users')
@@ -800,7 +802,7 @@ export function createAccounts(deps: AccountsDeps) {
         .where((eb) => eb.or([eb('expires_at', '<=', now), eb('used_at', 'is not', null)]))
         .executeTakeFirst();
       const throttles = await throttle.purge(
-        Math.max(accountRule.windowMs, ipRule.windowMs, secondFactorRule.windowMs),
+        Math.max(...Object.values(rules).map((rule) => rule.windowMs)),
       );
       return {
         sessions: Number(sessions.numDeletedRows),
@@ -921,7 +923,7 @@ export function createAccounts(deps: AccountsDeps) {
       if (Number(spent.numUpdatedRows) !== 1) throw invalid();
       await setPassword(found.id, newPassword, false);
       await endSessions(found.id);
-      await throttle.clear(accountKey(found.email));
+      await clearAccountCounts(found.email);
       return toUser(await userRow(found.id));
     },
   };

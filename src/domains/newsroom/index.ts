@@ -19,3 +19,4 @@ export {
 export { createFrontDesk, FRONT_AREAS, type FrontDesk, type FrontArea } from './front.ts';
 export { createChangeFeed, type ChangeFeed } from './change-feed.ts';
 export { createImporter, type Importer, type ImportReport, type ImportRecord } from './import.ts';
+export { compareBodyHtml, compareText, type FieldDiff } from './revision-diff.ts';

@@ -6,73 +6,15 @@ import { testDialects } from '../../testing/databases.ts';
 import { hubBody, hubRow, startFakeKma, type FakeKma } from '../../testing/fake-kma.ts';
 import { seedFixture, type Fixture } from '../../testing/fixtures.ts';
 import { base32Decode, totp } from '../../domains/accounts/index.ts';
-
-const PASSWORD = '제주바다-2025-desk!';
-
-interface Session {
-  cookie: string;
-  csrf: string;
-}
-
-function cookieFrom(setCookie: string | string[] | undefined, name: string): string | null {
-  const all = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
-  for (const c of all) {
-    const m = new RegExp(`^${name}=([^;]*)`).exec(c);
-    if (m) return m[1] ?? null;
-  }
-  return null;
-}
-
-const form = (fields: Record<string, string | string[]>) => {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(fields)) {
-    for (const one of Array.isArray(v) ? v : [v]) params.append(k, one);
-  }
-  return params.toString();
-};
-
-async function addUser(app: TestApp, role: StaffRole, name: string): Promise<string> {
-  const email = `${role}@tamnailbo.example`;
-  await app.services.accounts.createUser({ email, name, role, password: PASSWORD });
-  return email;
-}
-
-/** Signs in through the real form: CSRF cookie, POST, session cookie. */
-async function signIn(app: TestApp, email: string, password = PASSWORD): Promise<Session> {
-  const page = await app.http.inject({ url: '/admin/login' });
-  const loginCsrf = cookieFrom(page.headers['set-cookie'], 'tamna_login_csrf') ?? '';
-  const res = await app.http.inject({
-    method: 'POST',
-    url: '/admin/login',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      cookie: `tamna_login_csrf=${loginCsrf}`,
-    },
-    payload: form({ _csrf: loginCsrf, email, password, next: '/admin' }),
-  });
-  expect(res.statusCode, res.body).toBe(303);
-  const session = cookieFrom(res.headers['set-cookie'], 'tamna_session');
-  if (session === null) throw new Error('no session cookie');
-  const home = await app.http.inject({
-    url: '/admin',
-    headers: { cookie: `tamna_session=${session}` },
-  });
-  const csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(home.body)?.[1] ?? '';
-  return { cookie: `tamna_session=${session}`, csrf };
-}
-
-function as(app: TestApp, session: Session) {
-  return {
-    get: (url: string) => app.http.inject({ url, headers: { cookie: session.cookie } }),
-    post: (url: string, fields: Record<string, string | string[]> = {}, csrf = session.csrf) =>
-      app.http.inject({
-        method: 'POST',
-        url,
-        headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
-        payload: form({ _csrf: csrf, ...fields }),
-      }),
-  };
-}
+import {
+  addStaff as addUser,
+  as,
+  cookieFrom,
+  formBody as form,
+  signIn,
+  STAFF_PASSWORD as PASSWORD,
+  type StaffSession as Session,
+} from '../../testing/admin-session.ts';
 
 describe('admin permission matrix (every role × every admin route)', () => {
   let app: TestApp;

@@ -18,13 +18,16 @@ declare module 'fastify' {
   }
 }
 
-export function cookieOptions(request: FastifyRequest) {
+/**
+ * The admin cookies' attributes. `Secure` follows the configured site URL, never a request
+ * header: a forged X-Forwarded-Proto must not decide how a session cookie travels.
+ */
+export function cookieOptions(siteUrl: string) {
   return {
     path: '/admin',
     httpOnly: true,
     sameSite: 'lax' as const,
-    // Behind TLS (directly or via a proxy that says so) the cookie never travels in clear.
-    secure: request.protocol === 'https',
+    secure: siteUrl.startsWith('https://'),
   };
 }
 

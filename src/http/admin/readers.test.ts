@@ -50,7 +50,8 @@ describe('독자 통계 in the admin', () => {
       await app.http.inject({
         method: 'POST',
         url: `/beacon/view?a=${id}`,
-        headers: { 'user-agent': CHROME, 'x-forwarded-for': `192.0.2.${n}` },
+        remoteAddress: `192.0.2.${n}`,
+        headers: { 'user-agent': CHROME },
       });
     }
     await app.services.readers.flush();

@@ -1,7 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyMultipart from '@fastify/multipart';
-import { diffWordsWithSpace } from 'diff';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can, type StaffRole } from '../../domains/accounts/index.ts';
 import type { ContentService, Writer } from '../../domains/content/index.ts';
@@ -13,11 +12,12 @@ import {
   type Desk,
   type EditableArticle,
   type FrontDesk,
+  compareBodyHtml,
+  compareText,
 } from '../../domains/newsroom/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, isAppError } from '../../shared/errors.ts';
 import { toKstDateTimeLocal } from '../../shared/kst.ts';
-import { htmlToText } from '../../shared/text.ts';
 import { renderDocument } from '../../views/jsx/jsx-runtime.ts';
 import {
   renderArticleList,
@@ -79,6 +79,8 @@ export interface AdminDeps {
   writer: Writer;
   clock: Clock;
   siteName: string;
+  /** The public URL (TAMNA_SITE_URL): every absolute link and the cookies' Secure flag. */
+  siteUrl: string;
   stylesheet: Asset;
   script: Asset;
   editorStylesheet: Asset;
@@ -180,6 +182,7 @@ function clientIp(request: FastifyRequest): string {
 
 export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Promise<void> {
   const { accounts, desk, front, content, photos, clock } = deps;
+  const cookies = cookieOptions(deps.siteUrl);
 
   // Outside the guarded scope: the sign-in page needs its stylesheet.
   for (const asset of [deps.stylesheet, deps.script, deps.editorStylesheet]) {
@@ -328,7 +331,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         status = 200,
       ) {
         const csrf = newToken();
-        reply.setCookie(LOGIN_CSRF_COOKIE, csrf, { ...cookieOptions(request), maxAge: 3600 });
+        reply.setCookie(LOGIN_CSRF_COOKIE, csrf, { ...cookies, maxAge: 3600 });
         return html(
           reply,
           renderLoginPage({
@@ -363,10 +366,10 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
             userAgent: String(request.headers['user-agent'] ?? '').slice(0, 300),
           });
           reply.setCookie(SESSION_COOKIE, token, {
-            ...cookieOptions(request),
+            ...cookies,
             maxAge: 7 * 24 * 3600,
           });
-          reply.clearCookie(LOGIN_CSRF_COOKIE, cookieOptions(request));
+          reply.clearCookie(LOGIN_CSRF_COOKIE, cookies);
           return back(reply, needsSecondFactor ? '/admin/2fa' : next);
         } catch (error) {
           if (
@@ -422,21 +425,21 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       admin.post('/logout', async (request, reply) => {
         const staff = staffOf(request);
         await accounts.logout(staff.token);
-        reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
+        reply.clearCookie(SESSION_COOKIE, cookies);
         return back(reply, '/admin/login');
       });
 
       admin.post('/logout-everywhere', async (request, reply) => {
         const staff = staffOf(request);
         await accounts.logoutEverywhere(staff.user.id);
-        reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
+        reply.clearCookie(SESSION_COOKIE, cookies);
         return back(reply, '/admin/login');
       });
 
       admin.get('/setup', async (request, reply) => {
         const token = String((request.query as Record<string, unknown>).token ?? '');
         const csrf = newToken();
-        reply.setCookie(LOGIN_CSRF_COOKIE, csrf, { ...cookieOptions(request), maxAge: 3600 });
+        reply.setCookie(LOGIN_CSRF_COOKIE, csrf, { ...cookies, maxAge: 3600 });
         return html(
           reply,
           renderSetupPage({
@@ -457,7 +460,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         } catch (error) {
           if (isAppError(error) && statusForCode[error.code] < 500) {
             const csrf = newToken();
-            reply.setCookie(LOGIN_CSRF_COOKIE, csrf, { ...cookieOptions(request), maxAge: 3600 });
+            reply.setCookie(LOGIN_CSRF_COOKIE, csrf, { ...cookies, maxAge: 3600 });
             return html(
               reply,
               renderSetupPage({
@@ -986,17 +989,6 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         const previousSummary = list[index + 1];
         const previous =
           previousSummary === undefined ? null : await desk.revision(actor, id, previousSummary.id);
-        const diff = (label: string, before: string, after: string) => ({
-          field: label,
-          parts: diffWordsWithSpace(before, after).map((p) => ({
-            kind: p.added
-              ? ('added' as const)
-              : p.removed
-                ? ('removed' as const)
-                : ('same' as const),
-            text: p.value,
-          })),
-        });
         return html(
           reply,
           renderRevision(chrome(request, '/admin/articles'), {
@@ -1007,9 +999,9 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
             userName: rev.userName,
             comparedWith: previous === null ? '빈 기사' : '바로 앞 판',
             diffs: [
-              diff('제목', previous?.title ?? '', rev.title),
-              diff('부제', previous?.subtitle ?? '', rev.subtitle),
-              diff('본문', htmlToText(previous?.bodyHtml ?? ''), htmlToText(rev.bodyHtml)),
+              compareText('제목', previous?.title ?? '', rev.title),
+              compareText('부제', previous?.subtitle ?? '', rev.subtitle),
+              compareBodyHtml('본문', previous?.bodyHtml ?? '', rev.bodyHtml),
             ],
             canRestore: index !== 0 && desk.canEdit(actor, article),
           }),
@@ -1298,11 +1290,10 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
             email: values.email,
             role: roleOf(values.role),
           });
-          const origin = `${request.protocol}://${request.host}`;
           return staffPage(request, reply, {
             invited: {
               email: values.email.trim().toLowerCase(),
-              link: `${origin}/admin/setup?token=${setupToken}`,
+              link: `${deps.siteUrl}/admin/setup?token=${setupToken}`,
             },
           });
         } catch (error) {

@@ -607,8 +607,17 @@ export interface RevisionView {
   createdAt: number;
   userName: string | null;
   comparedWith: string;
-  /** Diff parts of title, subtitle and body text: added, removed or unchanged. */
-  diffs: { field: string; parts: { kind: 'same' | 'added' | 'removed'; text: string }[] }[];
+  /**
+   * Title, subtitle and body text: parts added, removed or unchanged, compared word by word,
+   * paragraph by paragraph (long or very different texts), or not at all (too large).
+   */
+  diffs: {
+    field: string;
+    granularity: 'words' | 'paragraphs' | 'too-large';
+    parts: { kind: 'same' | 'added' | 'removed'; text: string }[];
+    beforeChars: number;
+    afterChars: number;
+  }[];
   canRestore: boolean;
 }
 
@@ -631,6 +640,15 @@ export function renderRevision(chrome: AdminChrome, view: RevisionView): string 
       {view.diffs.map((d) => (
         <section class="panel diff">
           <h2>{d.field}</h2>
+          {d.granularity === 'paragraphs' ? (
+            <p class="hint">글이 길거나 많이 바뀌어 문단 단위로 비교했습니다.</p>
+          ) : d.granularity === 'too-large' ? (
+            <p class="hint">
+              두 판의 차이가 너무 커서 나란히 비교하지 않았습니다 (
+              {d.beforeChars.toLocaleString('ko-KR')}자 → {d.afterChars.toLocaleString('ko-KR')}
+              자).
+            </p>
+          ) : null}
           <p class="diff-text">
             {d.parts.map((p) =>
               p.kind === 'added' ? (
