@@ -13,6 +13,7 @@ import {
 import { createReaderCounts, type ReaderCounts } from './domains/analytics/index.ts';
 import {
   createContentService,
+  createBodyCleaner,
   createWriter,
   type ContentService,
   type Writer,
@@ -145,10 +146,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ownChanges.add(await changeFeed.record(tags));
   };
   const weather = createWeatherStore({ db, clock });
+  const bodyCleaner = createBodyCleaner();
   const services: Services = {
     content: createContentService({ db, clock, mediaUrl }),
-    writer: createWriter({ db, clock, onChange: changed }),
-    desk: createDesk({ db, clock, onChange: changed }),
+    writer: createWriter({ db, clock, bodyCleaner, onChange: changed }),
+    desk: createDesk({ db, clock, bodyCleaner, onChange: changed }),
     front: createFrontDesk({ db, onChange: changed }),
     changeFeed,
     weather,
@@ -172,6 +174,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const importer = createImporter({
     db,
     clock,
+    bodyCleaner,
     onChange: changed,
     async storePhoto(bytes, meta) {
       const photo = await services.photos.ingestPhoto(bytes, { ...meta, uploadedBy: null });
@@ -339,6 +342,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         .catch((error: unknown) => logger.error({ err: error }, 'reader counts lost on close'));
       unsubscribe();
       await bus.close();
+      await bodyCleaner.close();
       if (ownsDatabase) await database.close();
     },
   };

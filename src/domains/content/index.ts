@@ -11,4 +11,5 @@ export {
   type PhotoInput,
 } from './writer.ts';
 export { cleanBodyHtml } from './body-html.ts';
+export { createBodyCleaner, type BodyCleaner } from './body-cleaner.ts';
 export type * from './types.ts';

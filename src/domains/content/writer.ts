@@ -4,11 +4,13 @@ import type { ArticleStatus, Database } from '../../db/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, invalidInput, notFound } from '../../shared/errors.ts';
 import { cutText, htmlToText } from '../../shared/text.ts';
-import { cleanBodyHtml } from './body-html.ts';
+import { createBodyCleaner, type BodyCleaner } from './body-cleaner.ts';
 
 export interface WriterDeps {
   db: Kysely<Database>;
   clock: Clock;
+  /** Cleans bodies before they are stored (long ones off the event loop). */
+  bodyCleaner?: BodyCleaner;
   /** Called after a commit with the cache tags the change affects. */
   onChange?: (tags: string[]) => void | Promise<void>;
 }
@@ -112,6 +114,7 @@ export async function upsertTags(trx: Transaction<Database>, names: string[]): P
 
 export function createWriter(deps: WriterDeps) {
   const { db, clock } = deps;
+  const bodyCleaner = deps.bodyCleaner ?? createBodyCleaner();
   const notify = async (tags: string[]) => {
     if (deps.onChange) await deps.onChange(tags);
   };
@@ -194,7 +197,7 @@ export function createWriter(deps: WriterDeps) {
     async createArticle(input: ArticleInput): Promise<number> {
       const a = parse(articleInput, input);
       const now = clock.now();
-      const body = cleanBodyHtml(a.bodyHtml);
+      const body = await bodyCleaner.clean(a.bodyHtml);
       if (a.status === 'published' && a.publishedAt === null) a.publishedAt = now;
       const id = await db.transaction().execute(async (trx) => {
         const section = await trx
@@ -299,7 +302,8 @@ export function createWriter(deps: WriterDeps) {
         articleInput.pick({ title: true, subtitle: true, bodyHtml: true }).partial(),
         input,
       );
-      const body = patch.bodyHtml === undefined ? undefined : cleanBodyHtml(patch.bodyHtml);
+      const body =
+        patch.bodyHtml === undefined ? undefined : await bodyCleaner.clean(patch.bodyHtml);
       await db
         .updateTable('articles')
         .set({

@@ -86,6 +86,20 @@ describe.each(testDialects)('desk workflow on %s', (dialect) => {
     ...overrides,
   });
 
+  // An autosave of '<b>' × 100,000 by a contributor held the sanitizer (and every public
+  // page) for 4.1 s before it was stored.
+  it('refuses a body of deeply nested tags at once, marking the body field', async () => {
+    const id = await app.services.desk.create(contributor, draft());
+    await expect(
+      app.services.desk.save(contributor, id, draft({ bodyHtml: '<b>'.repeat(100_000) }), {
+        autosave: true,
+      }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      details: { fields: { bodyHtml: expect.stringContaining('너무 깊게') } },
+    });
+  });
+
   it('runs draft → submitted → sent back → submitted → published, and readers see it only then', async () => {
     const { desk, content } = app.services;
     const id = await desk.create(reporter, draft());

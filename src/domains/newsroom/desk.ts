@@ -2,7 +2,13 @@ import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import type { ArticleEventKind, ArticleStatus, Database, StaffRole } from '../../db/index.ts';
 import { can, canEditArticle, type Action } from '../accounts/index.ts';
-import { articleSummary, articleTags, cleanBodyHtml, upsertTags } from '../content/index.ts';
+import {
+  articleSummary,
+  articleTags,
+  createBodyCleaner,
+  upsertTags,
+  type BodyCleaner,
+} from '../content/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, invalidInput, notFound } from '../../shared/errors.ts';
 import { formatKstDateTime } from '../../shared/kst.ts';
@@ -18,6 +24,8 @@ export interface Actor {
 export interface DeskDeps {
   db: Kysely<Database>;
   clock: Clock;
+  /** Cleans bodies before they are stored (long ones off the event loop). */
+  bodyCleaner?: BodyCleaner;
   /** Called after a commit with the cache tags the change affects. */
   onChange?: (tags: string[]) => void | Promise<void>;
 }
@@ -182,6 +190,7 @@ export const STATUS_LABELS: Record<ArticleStatus | 'scheduled', string> = {
 
 export function createDesk(deps: DeskDeps) {
   const { db, clock } = deps;
+  const bodyCleaner = deps.bodyCleaner ?? createBodyCleaner();
   const notify = async (tags: string[]) => {
     if (deps.onChange !== undefined && tags.length > 0) await deps.onChange(tags);
   };
@@ -335,8 +344,8 @@ export function createDesk(deps: DeskDeps) {
     });
   }
 
-  function contentColumns(fields: EditorFields) {
-    const body = cleanBodyHtml(fields.bodyHtml);
+  /** The article's content columns; `body` is fields.bodyHtml already cleaned. */
+  function contentColumns(fields: EditorFields, body: string) {
     return {
       section_id: fields.sectionId,
       title: fields.title,
@@ -409,10 +418,11 @@ export function createDesk(deps: DeskDeps) {
     async create(actor: Actor, input: EditorInput): Promise<number> {
       if (!deskCan(actor.role, 'article.create')) throw forbidden();
       const fields = parseEditor(input);
+      const body = await bodyCleaner.clean(fields.bodyHtml);
       const now = clock.now();
       return db.transaction().execute(async (trx) => {
         await checkReferences(trx, fields);
-        const columns = contentColumns(fields);
+        const columns = contentColumns(fields, body);
         const row = await trx
           .insertInto('articles')
           .values({
@@ -448,10 +458,11 @@ export function createDesk(deps: DeskDeps) {
       if (before.status === 'published' && before.publishedAt !== null) {
         checkEmbargo(before.publishedAt, fields.embargoUntil);
       }
+      const body = await bodyCleaner.clean(fields.bodyHtml);
       const now = clock.now();
       await db.transaction().execute(async (trx) => {
         await checkReferences(trx, fields);
-        const columns = contentColumns(fields);
+        const columns = contentColumns(fields, body);
         await trx
           .updateTable('articles')
           .set({ ...columns, updated_at: now })

@@ -5,7 +5,13 @@ import path from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/index.ts';
-import { articleSummary, articleTags, cleanBodyHtml, upsertTags } from '../content/index.ts';
+import {
+  articleSummary,
+  articleTags,
+  createBodyCleaner,
+  upsertTags,
+  type BodyCleaner,
+} from '../content/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { isAppError } from '../../shared/errors.ts';
 import { parseKstDateTime } from '../../shared/kst.ts';
@@ -81,6 +87,8 @@ export interface ImportReport {
 export interface ImportDeps {
   db: Kysely<Database>;
   clock: Clock;
+  /** Cleans bodies before they are stored (long ones off the event loop). */
+  bodyCleaner?: BodyCleaner;
   /** Stores a photo (type checks, renditions, metadata stripping) and returns its id. */
   storePhoto: (
     bytes: Buffer,
@@ -160,6 +168,7 @@ function sectionSlug(name: string, taken: Set<string>): string {
  */
 export function createImporter(deps: ImportDeps) {
   const { db, clock } = deps;
+  const bodyCleaner = deps.bodyCleaner ?? createBodyCleaner();
   const doFetch = deps.fetch ?? fetch;
 
   async function photoBytes(
@@ -271,7 +280,7 @@ export function createImporter(deps: ImportDeps) {
       const status = data.status ?? (data.publishedAt !== undefined ? 'published' : 'draft');
       const publishedAt =
         data.publishedAt ?? (status === 'published' ? (data.updatedAt ?? now) : null);
-      const body = cleanBodyHtml(data.bodyHtml);
+      const body = await bodyCleaner.clean(data.bodyHtml);
       const columns = {
         section_id: sectionId,
         title: stripTags(data.title).trim() || data.externalId,
