@@ -54,12 +54,14 @@ const wantsJson = (request: FastifyRequest) =>
   (request.headers.accept ?? '').includes('application/json');
 
 /**
- * Every admin request: find the session, send strangers to the sign-in page, hold a
- * session at the second-factor or password-change step, and refuse a state-changing
- * request whose CSRF token is not the session's.
+ * Every admin request, in two steps. `identify` runs when the request arrives, before any
+ * body is read: it finds the session and turns strangers away, so only signed-in staff can
+ * make the server read (and hold) a large body. `check` runs once the body is parsed: the
+ * CSRF token (which a form sends in its body), then the second-factor and
+ * password-change steps.
  */
 export function createGuard(accounts: AdminAccounts) {
-  return async function guard(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  async function identify(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     request.staff = null;
     const path = request.url.split('?')[0] ?? '';
     const token = request.cookies[SESSION_COOKIE];
@@ -67,20 +69,25 @@ export function createGuard(accounts: AdminAccounts) {
       const found = await accounts.authenticate(token);
       if (found !== null) request.staff = { ...found, token };
     }
+    if (PUBLIC.has(path) || request.staff !== null) return;
     const mutating = request.method !== 'GET' && request.method !== 'HEAD';
+    if (wantsJson(request) || mutating) {
+      throw new AppError('UNAUTHORIZED', '로그인이 필요합니다. 다시 로그인하세요.');
+    }
+    const next = encodeURIComponent(request.url);
+    return reply.redirect(`/admin/login?next=${next}`, 303) as unknown as void;
+  }
 
+  async function check(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const path = request.url.split('?')[0] ?? '';
+    const mutating = request.method !== 'GET' && request.method !== 'HEAD';
     if (PUBLIC.has(path)) {
       if (mutating) checkLoginCsrf(request);
       return;
     }
     const staff = request.staff;
-    if (staff === null) {
-      if (wantsJson(request) || mutating) {
-        throw new AppError('UNAUTHORIZED', '로그인이 필요합니다. 다시 로그인하세요.');
-      }
-      const next = encodeURIComponent(request.url);
-      return reply.redirect(`/admin/login?next=${next}`, 303) as unknown as void;
-    }
+    if (staff === null)
+      throw new AppError('UNAUTHORIZED', '로그인이 필요합니다. 다시 로그인하세요.');
     if (mutating) checkSessionCsrf(request, staff);
     if (staff.session.secondFactorPending && !SECOND_FACTOR.has(path)) {
       if (mutating || wantsJson(request))
@@ -96,7 +103,9 @@ export function createGuard(accounts: AdminAccounts) {
         throw new AppError('FORBIDDEN', '임시 비밀번호를 먼저 바꾸세요.');
       return reply.redirect('/admin/account', 303) as unknown as void;
     }
-  };
+  }
+
+  return { identify, check };
 }
 
 function submittedToken(request: FastifyRequest): string {

@@ -100,6 +100,15 @@ export interface AdminDeps {
 
 const HTML = 'text/html; charset=utf-8';
 
+/** Admin forms other than the editor's: a staff form never comes near 256 KB. */
+const FORM_BODY_LIMIT = 256 * 1024;
+/** The editor's save: a 2,000,000-character body is up to 6 MB in UTF-8, more when encoded. */
+const EDITOR_BODY_LIMIT = 24 * 1024 * 1024;
+/** The sign-in and setup forms, the only ones strangers may send. */
+const PUBLIC_FORM_LIMIT = 16 * 1024;
+/** NDJSON sent to the import API. */
+const IMPORT_BODY_LIMIT = 50 * 1024 * 1024;
+
 /** The admin runs no inline script and embeds only the allowlisted video player. */
 const ADMIN_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'content-security-policy': [
@@ -192,23 +201,27 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
   await app.register(
     async (admin) => {
       await admin.register(fastifyCookie);
-      await admin.register(fastifyFormbody, { bodyLimit: 4 * 1024 * 1024 });
-      await admin.register(fastifyMultipart, {
-        attachFieldsToBody: 'keyValues',
-        limits: { fileSize: deps.maxUploadBytes, files: 1, fields: 80, fieldSize: 100_000 },
-        throwFileSizeLimit: true,
-      });
-      // The import API takes NDJSON as text.
-      admin.addContentTypeParser(
-        ['application/x-ndjson', 'text/plain'],
-        { parseAs: 'string', bodyLimit: 50 * 1024 * 1024 },
-        (_request, body, done) => done(null, body),
-      );
+      // Forms are small; the article editor (bodies up to 2,000,000 characters) and the
+      // uploads and the import API declare their own, larger limits below. Every parser runs
+      // after the guard has identified the session, so strangers never get a body read.
+      await admin.register(fastifyFormbody, { bodyLimit: FORM_BODY_LIMIT });
       admin.decorateRequest('staff', null);
       admin.addHook('onRequest', async (_request, reply) => {
         reply.headers(ADMIN_HEADERS);
       });
-      admin.addHook('preHandler', createGuard(accounts));
+      const guard = createGuard(accounts);
+      admin.addHook('onRequest', guard.identify);
+      admin.addHook('preHandler', guard.check);
+      /** Routes that take photo or banner uploads: the multipart parser exists only there. */
+      const withUploads = (routes: (scope: FastifyInstance) => void) =>
+        admin.register(async (scope) => {
+          await scope.register(fastifyMultipart, {
+            attachFieldsToBody: 'keyValues',
+            limits: { fileSize: deps.maxUploadBytes, files: 1, fields: 80, fieldSize: 100_000 },
+            throwFileSizeLimit: true,
+          });
+          routes(scope);
+        });
 
       admin.setErrorHandler(async (error, request, reply) => {
         let status = 500;
@@ -354,7 +367,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         return loginPage(request, reply, '', safeNext(query.next ?? '/admin'), flash);
       });
 
-      admin.post('/login', async (request, reply) => {
+      admin.post('/login', { bodyLimit: PUBLIC_FORM_LIMIT }, async (request, reply) => {
         const form = asForm(request.body);
         const email = field(form, 'email').trim();
         const next = safeNext(field(form, 'next'));
@@ -451,7 +464,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         );
       });
 
-      admin.post('/setup', async (request, reply) => {
+      admin.post('/setup', { bodyLimit: PUBLIC_FORM_LIMIT }, async (request, reply) => {
         const form = asForm(request.body);
         const token = field(form, 'token');
         try {
@@ -746,7 +759,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         );
       });
 
-      admin.post('/articles', async (request, reply) => {
+      admin.post('/articles', { bodyLimit: EDITOR_BODY_LIMIT }, async (request, reply) => {
         const staff = staffOf(request);
         requireDesk(staff, 'article.create');
         const form = asForm(request.body);
@@ -850,7 +863,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         );
       });
 
-      admin.post('/articles/:id', async (request, reply) => {
+      admin.post('/articles/:id', { bodyLimit: EDITOR_BODY_LIMIT }, async (request, reply) => {
         const staff = staffOf(request);
         const id = parseId((request.params as { id: string }).id);
         const form = asForm(request.body);
@@ -873,23 +886,27 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         }
       });
 
-      admin.post('/articles/:id/autosave', async (request, reply) => {
-        const staff = staffOf(request);
-        const id = parseId((request.params as { id: string }).id);
-        try {
-          const saved = await desk.save(actorOf(staff), id, editorInput(asForm(request.body)), {
-            autosave: true,
-          });
-          return reply.send({ ok: true, savedAt: toKstDateTimeLocal(saved.updatedAt).slice(11) });
-        } catch (error) {
-          if (isAppError(error) && error.code === 'INVALID_INPUT') {
-            return reply
-              .code(400)
-              .send({ ok: false, error: error.message, fields: fieldErrors(error) });
+      admin.post(
+        '/articles/:id/autosave',
+        { bodyLimit: EDITOR_BODY_LIMIT },
+        async (request, reply) => {
+          const staff = staffOf(request);
+          const id = parseId((request.params as { id: string }).id);
+          try {
+            const saved = await desk.save(actorOf(staff), id, editorInput(asForm(request.body)), {
+              autosave: true,
+            });
+            return reply.send({ ok: true, savedAt: toKstDateTimeLocal(saved.updatedAt).slice(11) });
+          } catch (error) {
+            if (isAppError(error) && error.code === 'INVALID_INPUT') {
+              return reply
+                .code(400)
+                .send({ ok: false, error: error.message, fields: fieldErrors(error) });
+            }
+            throw error;
           }
-          throw error;
-        }
-      });
+        },
+      );
 
       admin.post('/articles/:id/heartbeat', async (request, reply) => {
         const staff = staffOf(request);
@@ -1052,30 +1069,32 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         });
       });
 
-      admin.post('/photos', async (request, reply) => {
-        const staff = staffOf(request);
-        const body = (request.body ?? {}) as Record<string, unknown>;
-        const text = (name: string) =>
-          typeof body[name] === 'string' ? (body[name] as string) : '';
-        const file = body.file;
-        const fromEditor =
-          (request.headers.accept ?? '').includes('application/json') ||
-          request.headers['x-requested-with'] === 'fetch';
-        if (!Buffer.isBuffer(file) || file.length === 0) {
-          throw new AppError('INVALID_INPUT', '사진 파일을 골라 주세요.');
-        }
-        const photo = await photos.ingest(file, {
-          caption: text('caption'),
-          credit: text('credit'),
-          alt: text('alt'),
-          uploadedBy: staff.user.id,
-          originalName: '',
-        });
-        if (fromEditor) {
-          return reply.send({ ...photo, sizes: '(min-width: 1024px) 680px, 100vw' });
-        }
-        return back(reply, '/admin/photos?ok=uploaded');
-      });
+      await withUploads((uploads) =>
+        uploads.post('/photos', async (request, reply) => {
+          const staff = staffOf(request);
+          const body = (request.body ?? {}) as Record<string, unknown>;
+          const text = (name: string) =>
+            typeof body[name] === 'string' ? (body[name] as string) : '';
+          const file = body.file;
+          const fromEditor =
+            (request.headers.accept ?? '').includes('application/json') ||
+            request.headers['x-requested-with'] === 'fetch';
+          if (!Buffer.isBuffer(file) || file.length === 0) {
+            throw new AppError('INVALID_INPUT', '사진 파일을 골라 주세요.');
+          }
+          const photo = await photos.ingest(file, {
+            caption: text('caption'),
+            credit: text('credit'),
+            alt: text('alt'),
+            uploadedBy: staff.user.id,
+            originalName: '',
+          });
+          if (fromEditor) {
+            return reply.send({ ...photo, sizes: '(min-width: 1024px) 680px, 100vw' });
+          }
+          return back(reply, '/admin/photos?ok=uploaded');
+        }),
+      );
 
       admin.post('/photos/:id', async (request, reply) => {
         staffOf(request);
@@ -1325,7 +1344,10 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       };
 
       if (deps.ads !== undefined) {
-        registerAdsAdmin(admin, { ...deps.ads, clock: deps.clock, changed: deps.changed }, kit);
+        const ads = deps.ads;
+        await withUploads((uploads) =>
+          registerAdsAdmin(uploads, { ...ads, clock: deps.clock, changed: deps.changed }, kit),
+        );
       }
 
       // ---- Reader counts -----------------------------------------------------------------
@@ -1348,15 +1370,24 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
 
       if (deps.importRecords !== undefined) {
         const importRecords = deps.importRecords;
-        admin.post('/api/import', async (request, reply) => {
-          const staff = staffOf(request);
-          requireDesk(staff, 'article.publish');
-          if (typeof request.body !== 'string')
-            throw new AppError(
-              'INVALID_INPUT',
-              '본문은 NDJSON(한 줄에 기사 하나)이어야 합니다. Content-Type: application/x-ndjson',
-            );
-          return reply.send(await importRecords(request.body, actorOf(staff)));
+        await admin.register(async (api) => {
+          // The import API takes NDJSON as text, and only this route parses it.
+          api.addContentTypeParser(
+            ['application/x-ndjson', 'text/plain'],
+            { parseAs: 'string', bodyLimit: IMPORT_BODY_LIMIT },
+            (_request, body, done) => done(null, body),
+          );
+          api.post('/api/import', async (request, reply) => {
+            const staff = staffOf(request);
+            if (!can(staff.user.role, 'import.run'))
+              throw new AppError('FORBIDDEN', '가져오기 권한이 없습니다.');
+            if (typeof request.body !== 'string')
+              throw new AppError(
+                'INVALID_INPUT',
+                '본문은 NDJSON(한 줄에 기사 하나)이어야 합니다. Content-Type: application/x-ndjson',
+              );
+            return reply.send(await importRecords(request.body, actorOf(staff)));
+          });
         });
       }
     },
