@@ -26,6 +26,8 @@ section.manage    Y           Y           -           -
 staff.manage      Y           -           -           -
 settings.manage   Y           -           -           -
 photo.upload      Y           Y           Y           Y
+photo.browseAll   Y           Y           Y           -
+photo.editAny     Y           Y           -           -
 notice.add        Y           Y           -           -
 import.run        Y           Y           -           -
 ads.manage        Y           Y           -           -

@@ -26,6 +26,8 @@ export const ACTIONS = [
   'staff.manage',
   'settings.manage',
   'photo.upload',
+  'photo.browseAll',
+  'photo.editAny',
   'notice.add',
   'import.run',
   'ads.manage',
@@ -58,6 +60,10 @@ const MATRIX: Readonly<Record<Action, readonly [admin: boolean, desk: boolean, r
   'staff.manage':        [Y,    _,   _,       _],
   'settings.manage':     [Y,    _,   _,       _],
   'photo.upload':        [Y,    Y,   Y,       Y],
+  // Contributors see and describe only their own uploads (the library holds photos of
+  // embargoed drafts); a caption on a published article changes only through the desk.
+  'photo.browseAll':     [Y,    Y,   Y,       _],
+  'photo.editAny':       [Y,    Y,   _,       _],
   'notice.add':          [Y,    Y,   _,       _],
   'import.run':          [Y,    Y,   _,       _],
   // Third-party ad tags run script: only admins enter them, however sandboxed.

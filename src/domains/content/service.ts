@@ -130,6 +130,27 @@ export function createContentService(deps: ContentServiceDeps) {
     },
 
     /** Cache tags of every article that shows a photo (featured or attached). */
+    /** Whether readers see the photo now: on a published article, featured or in the body. */
+    async photoIsPublished(photoId: number): Promise<boolean> {
+      const row = await deps.db
+        .selectFrom('articles as a')
+        .select('a.id')
+        .where('a.status', '=', 'published')
+        .where((eb) =>
+          eb.or([
+            eb('a.featured_photo_id', '=', photoId),
+            eb(
+              'a.id',
+              'in',
+              eb.selectFrom('article_photos').select('article_id').where('photo_id', '=', photoId),
+            ),
+          ]),
+        )
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
     async photoTags(photoId: number): Promise<string[]> {
       const rows = await deps.db
         .selectFrom('articles as a')

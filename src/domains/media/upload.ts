@@ -69,6 +69,8 @@ export interface PhotoSearch {
   query?: string;
   /** Keyset cursor: only photos with an id below this (the previous page's `nextBefore`). */
   before?: number;
+  /** Only this staff member's uploads. */
+  uploadedBy?: number;
   limit?: number;
 }
 
@@ -251,6 +253,7 @@ export function createPhotoLibrary(deps: PhotoLibraryDeps, options: PhotoLibrary
         .filter((w) => w !== '')
         .slice(0, SEARCH_MAX_WORDS);
       let q = db.selectFrom('photos').selectAll();
+      if (search.uploadedBy !== undefined) q = q.where('uploaded_by', '=', search.uploadedBy);
       if (search.before !== undefined) {
         if (!isId(search.before)) return { items: [], nextBefore: null };
         q = q.where('id', '<', search.before);

@@ -57,6 +57,7 @@ const libraryPhoto = (p: StoredPhoto): LibraryPhoto => ({
   caption: p.caption,
   credit: p.credit,
   alt: p.alt,
+  uploadedBy: p.uploadedBy,
 });
 
 /** The media library in the admin routes' terms. */

@@ -169,8 +169,9 @@ describe('admin permission matrix (every role × every admin route)', () => {
     {
       method: 'POST',
       name: '/admin/photos/:id',
+      // The fixture's photo is on published articles: its caption is the desk's.
       url: () => `/admin/photos/${fx.photoId}`,
-      allowed: everyone,
+      allowed: deskOnly,
       body: () => ({ caption: '제주항 전경', credit: '사진=탐나일보', alt: '제주항의 배들' }),
     },
     {

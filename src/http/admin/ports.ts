@@ -63,6 +63,8 @@ export interface LibraryPhoto {
   caption: string;
   credit: string;
   alt: string;
+  /** The staff member who uploaded it; null for imported photos. */
+  uploadedBy: number | null;
 }
 
 export interface AdminPhotos {
@@ -77,7 +79,7 @@ export interface AdminPhotos {
       originalName: string;
     },
   ): Promise<LibraryPhoto>;
-  search(query: { query?: string; before?: number; limit: number }): Promise<{
+  search(query: { query?: string; before?: number; uploadedBy?: number; limit: number }): Promise<{
     items: LibraryPhoto[];
     nextBefore: number | null;
   }>;

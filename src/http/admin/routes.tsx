@@ -1036,11 +1036,14 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       // ---- Photos ----------------------------------------------------------------------
 
       async function library(request: FastifyRequest) {
+        const staff = staffOf(request);
         const query = request.query as Record<string, string | undefined>;
         const before = /^[1-9]\d{0,9}$/.test(query.before ?? '') ? Number(query.before) : undefined;
         const q = (query.q ?? '').slice(0, 100);
         const limit = 24;
+        const own = can(staff.user.role, 'photo.browseAll') ? {} : { uploadedBy: staff.user.id };
         const { items, nextBefore } = await photos.search({
+          ...own,
           ...(q ? { query: q } : {}),
           ...(before ? { before } : {}),
           limit,
@@ -1097,8 +1100,20 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       );
 
       admin.post('/photos/:id', async (request, reply) => {
-        staffOf(request);
+        const staff = staffOf(request);
         const id = parseId((request.params as { id: string }).id);
+        const photo = await photos.get(id);
+        if (photo === null) throw new AppError('NOT_FOUND', '사진을 찾을 수 없습니다.');
+        // A caption shows on every article using the photo: once one is published, only
+        // the desk changes it; before that, the uploader may.
+        const mayEdit =
+          can(staff.user.role, 'photo.editAny') ||
+          (photo.uploadedBy === staff.user.id && !(await content.photoIsPublished(id)));
+        if (!mayEdit)
+          throw new AppError(
+            'FORBIDDEN',
+            '이 사진의 설명을 고칠 권한이 없습니다. 출고된 기사에 쓰인 사진은 데스크가 고칩니다.',
+          );
         const form = asForm(request.body);
         await photos.updateText(id, {
           caption: field(form, 'caption'),
