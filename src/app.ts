@@ -294,7 +294,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         editorStylesheet: assetFromBytes(built.css, 'editor', 'css', 'text/css; charset=utf-8'),
         maxUploadBytes: services.photos.limits.maxBytes,
         changed,
-        importRecords: (ndjson: string) => importer.importNdjson(ndjson, { trusted: false }),
+        importRecords: (ndjson, actor) =>
+          importer.importNdjson(ndjson, { trusted: false, actorId: actor.id }),
         readers: { readers: services.readers },
         ads: {
           banners: services.banners,

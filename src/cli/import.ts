@@ -35,6 +35,7 @@ export async function importCommand(config: Config, file: string, io: CliIo): Pr
       },
     });
     for (const f of report.failed) io.err(`line ${f.line}: ${f.reason}`);
+    for (const n of report.notes) io.out(`line ${n.line}: ${n.note}`);
     io.out(
       `Imported ${file}: ${report.created} created, ${report.updated} updated, ${report.failed.length} failed, ${report.photosStored} photos stored.`,
     );

@@ -118,6 +118,39 @@ describe.each(testDialects)('NDJSON import on %s', (dialect) => {
     expect(article?.photos[0]?.caption).toBe('원격 사진');
   });
 
+  // An import renamed the admin's byline: authors were upserted by email, name included.
+  it('never renames an existing byline, says so, and records who imported', async () => {
+    const admin = await app.services.accounts.createUser({
+      email: 'chief@tamnailbo.example',
+      name: '문서윤',
+      role: 'admin',
+      password: '제주바다-2025-desk!',
+    });
+    const report = await app.importer.importNdjson(
+      good('b-1', { authors: [{ name: '가짜 이름', email: 'CHIEF@tamnailbo.example' }] }),
+      { actorId: admin.user.id },
+    );
+    expect(report.failed).toEqual([]);
+    expect(report.notes).toEqual([
+      {
+        line: 1,
+        note: "chief@tamnailbo.example의 바이라인은 이미 '문서윤'(으)로 있어 이름을 바꾸지 않았습니다.",
+      },
+    ]);
+    const author = await app.database.db
+      .selectFrom('authors')
+      .select('name')
+      .where('email', '=', 'chief@tamnailbo.example')
+      .executeTakeFirstOrThrow();
+    expect(author.name).toBe('문서윤');
+    const event = await app.database.db
+      .selectFrom('article_events')
+      .select(['user_id', 'kind'])
+      .where('kind', '=', 'imported')
+      .executeTakeFirstOrThrow();
+    expect(event.user_id).toBe(admin.user.id);
+  });
+
   it('updates on a second run instead of duplicating, and reuses photos', async () => {
     const first = good('b-1', {
       photos: [{ url: `${base}/photo.jpg`, caption: '사진', credit: '' }],

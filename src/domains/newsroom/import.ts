@@ -80,6 +80,8 @@ export interface ImportReport {
   created: number;
   updated: number;
   failed: { line: number; reason: string }[];
+  /** Lines imported with something left as it was, e.g. a staff byline's name. */
+  notes: { line: number; note: string }[];
   sectionsCreated: string[];
   photosStored: number;
 }
@@ -223,6 +225,7 @@ export function createImporter(deps: ImportDeps) {
     sectionsByName: Map<string, number>,
     slugs: Set<string>,
     trusted: boolean,
+    line: { number: number; actorId: number | null },
   ): Promise<string[]> {
     const now = clock.now();
     // Photos first, outside the transaction: downloads and image work are slow, and a
@@ -328,12 +331,14 @@ export function createImporter(deps: ImportDeps) {
       }
       if (status === 'published')
         for (const t of articleTags(articleId, sectionId, false)) tags.add(t);
-      await writeRelations(trx, articleId, data, photoIds, now);
+      await writeRelations(trx, articleId, data, photoIds, now, (note) =>
+        report.notes.push({ line: line.number, note }),
+      );
       await trx
         .insertInto('article_events')
         .values({
           article_id: articleId,
-          user_id: null,
+          user_id: line.actorId,
           kind: 'imported',
           comment: data.externalId,
           at: now,
@@ -349,17 +354,40 @@ export function createImporter(deps: ImportDeps) {
     data: z.output<typeof record>,
     photoIds: number[],
     now: number,
+    note: (text: string) => void,
   ): Promise<void> {
     await trx.deleteFrom('article_authors').where('article_id', '=', articleId).execute();
     const authorIds: number[] = [];
     for (const a of data.authors) {
-      const row = await trx
-        .insertInto('authors')
-        .values({ name: a.name, email: a.email, created_at: now })
-        .onConflict((oc) => oc.column('email').doUpdateSet({ name: a.name }))
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      if (!authorIds.includes(row.id)) authorIds.push(row.id);
+      // A byline that exists keeps its name: an archive must not rename a staff member
+      // (an import once renamed the admin's byline). New names create new bylines.
+      const existing = await trx
+        .selectFrom('authors')
+        .select(['id', 'name'])
+        .where('email', '=', a.email)
+        .executeTakeFirst();
+      let id = existing?.id;
+      if (existing !== undefined && existing.name !== a.name)
+        note(
+          `${a.email}의 바이라인은 이미 '${existing.name}'(으)로 있어 이름을 바꾸지 않았습니다.`,
+        );
+      if (id === undefined) {
+        // Another import may add the same email meanwhile: theirs stands, as above.
+        const row =
+          (await trx
+            .insertInto('authors')
+            .values({ name: a.name, email: a.email, created_at: now })
+            .onConflict((oc) => oc.column('email').doNothing())
+            .returning('id')
+            .executeTakeFirst()) ??
+          (await trx
+            .selectFrom('authors')
+            .select('id')
+            .where('email', '=', a.email)
+            .executeTakeFirstOrThrow());
+        id = row.id;
+      }
+      if (!authorIds.includes(id)) authorIds.push(id);
     }
     if (authorIds.length > 0) {
       await trx
@@ -405,12 +433,15 @@ export function createImporter(deps: ImportDeps) {
          * trusted.
          */
         trusted?: boolean;
+        /** The staff member importing (the admin API), recorded on each article's history. */
+        actorId?: number | null;
       } = {},
     ): Promise<ImportReport> {
       const report: ImportReport = {
         created: 0,
         updated: 0,
         failed: [],
+        notes: [],
         sectionsCreated: [],
         photosStored: 0,
       };
@@ -449,6 +480,7 @@ export function createImporter(deps: ImportDeps) {
             sectionsByName,
             slugs,
             options.trusted ?? true,
+            { number: lineNo, actorId: options.actorId ?? null },
           ))
             changed.add(t);
           options.onLine?.(lineNo, true);
