@@ -143,9 +143,18 @@ for (const dialect of testDialects) {
       await expect(banners.create(image({ linkUrl: 'javascript:alert(1)' }))).rejects.toThrow(
         '배너 링크는 http(s) 주소나 사이트 안의 경로여야 합니다.',
       );
-      await expect(banners.create(image({ linkUrl: '//evil.example' }))).rejects.toThrow(
-        '배너 링크는',
-      );
+      // Browsers read a backslash as a slash: each of these would leave the site.
+      for (const linkUrl of [
+        '//evil.example',
+        '/\\evil.example',
+        '/\\/evil.example',
+        'https:/\\evil.example',
+        'http://',
+        '/a b',
+      ]) {
+        await expect(banners.create(image({ linkUrl })), linkUrl).rejects.toThrow('배너 링크는');
+      }
+      expect(await banners.create(image({ linkUrl: '/news/12?from=banner' }))).toBeGreaterThan(0);
       await expect(banners.create(image({ weight: 0 }))).rejects.toThrow('가중치는 1에서 100');
       await expect(banners.create(image({ kind: 'html', htmlTag: '  ' }))).rejects.toThrow(
         'HTML 광고 태그를 입력하세요.',

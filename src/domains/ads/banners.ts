@@ -133,6 +133,19 @@ function toCampaign(r: Selectable<BannerTable>, mediaUrl: (key: string) => strin
 }
 
 /** Whether a campaign may run on a page for this device and section. */
+/**
+ * A banner's link: an absolute http(s) URL with a host, or a path on this site. Browsers
+ * read `\` as `/`, so `/\evil.example` would leave the site like `//evil.example`:
+ * backslashes, spaces and control characters are refused anywhere in the link.
+ */
+function isBannerLink(link: string): boolean {
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
+  if (link === '' || link.length > 2000 || /[\s\\\u0000-\u001f\u007f]/.test(link)) return false;
+  if (link.startsWith('/')) return !link.startsWith('//');
+  const url = URL.parse(link);
+  return url !== null && (url.protocol === 'http:' || url.protocol === 'https:') && url.host !== '';
+}
+
 export function targets(banner: Banner, page: { device: DeviceClass; section: string | null }) {
   if (banner.device !== 'all' && banner.device !== page.device) return false;
   if (banner.sections.length === 0) return true;
@@ -175,7 +188,7 @@ function validate(input: BannerInput): void {
     if ((input.imageKey ?? '') === '')
       throw invalidInput('배너 이미지를 올려 주세요.', { field: 'image' });
     const link = input.linkUrl ?? '';
-    if (!/^(https?:\/\/[^\s]+|\/(?!\/)[^\s]*)$/.test(link) || link.length > 2000) {
+    if (!isBannerLink(link)) {
       throw invalidInput('배너 링크는 http(s) 주소나 사이트 안의 경로여야 합니다.', {
         field: 'linkUrl',
       });

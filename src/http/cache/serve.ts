@@ -2,9 +2,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CachedPage, Encoding, PageCache } from './page-cache.ts';
 import { encodedBody, strongEtag } from './page-cache.ts';
 
-/** CDN policy for HTML: browsers revalidate every time, shared caches keep it briefly. */
+/**
+ * CDN policy for HTML: browsers revalidate every time, shared caches keep it briefly. The
+ * stale window is short because nothing purges a CDN yet: an unpublished or corrected
+ * article may show there for at most SHARED_MAX_AGE + STALE_WHILE_REVALIDATE seconds.
+ */
 const SHARED_MAX_AGE = 60;
-const STALE_WHILE_REVALIDATE = 600;
+const STALE_WHILE_REVALIDATE = 30;
 
 export type DeviceClass = 'mobile' | 'desktop';
 
@@ -58,7 +62,9 @@ export function sendPage(
 ): FastifyReply {
   reply.headers(options.headers);
   reply.header('content-type', page.contentType);
-  reply.header('vary', 'Accept-Encoding');
+  // Pages are rendered per device class (phone-only banner slots), decided by User-Agent:
+  // a shared cache must keep phone and desktop copies apart.
+  reply.header('vary', 'Accept-Encoding, User-Agent');
   reply.header('etag', page.etag);
   if (options.cacheable === false) {
     reply.header('cache-control', 'no-store');
