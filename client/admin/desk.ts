@@ -105,6 +105,7 @@ export function startDesk(root: Document = document): void {
         // The next beat tries again; a missed beat only delays the warning.
       }
     };
+    void beat();
     window.setInterval(() => void beat(), HEARTBEAT_EVERY_MS);
   }
 }

@@ -248,6 +248,18 @@ export function createDesk(deps: DeskDeps) {
     return deskCan(actor.role, 'article.editAny') || article.ownerId === actor.id;
   }
 
+  async function otherEditor(actor: Actor, id: number, now: number) {
+    const lock = await db
+      .selectFrom('article_edit_locks as l')
+      .innerJoin('users as u', 'u.id', 'l.user_id')
+      .select(['u.name', 'l.heartbeat_at', 'l.user_id'])
+      .where('l.article_id', '=', id)
+      .executeTakeFirst();
+    const held =
+      lock !== undefined && lock.user_id !== actor.id && now - lock.heartbeat_at < EDIT_LOCK_TTL_MS;
+    return held ? { name: lock.name, since: lock.heartbeat_at } : null;
+  }
+
   async function event(
     trx: Kysely<Database> | Transaction<Database>,
     articleId: number,
@@ -779,29 +791,27 @@ export function createDesk(deps: DeskDeps) {
      * Marks the actor as editing the article and returns who else is, if anyone: the
      * second person to open an article is warned.
      */
+    /** Someone else editing the article now (their heartbeat is fresh), without writing. */
+    async editingBy(actor: Actor, id: number): Promise<{ name: string; since: number } | null> {
+      return otherEditor(actor, id, clock.now());
+    },
+
+    /**
+     * The editor open in `actor`'s browser says it is still there: takes or keeps the
+     * "is editing" mark unless someone else holds it, and returns that someone.
+     */
     async heartbeat(actor: Actor, id: number): Promise<{ name: string; since: number } | null> {
       const now = clock.now();
-      const others = await db
-        .selectFrom('article_edit_locks as l')
-        .innerJoin('users as u', 'u.id', 'l.user_id')
-        .select(['u.name', 'l.heartbeat_at', 'l.user_id'])
-        .where('l.article_id', '=', id)
-        .executeTakeFirst();
-      const held =
-        others !== undefined &&
-        others.user_id !== actor.id &&
-        now - others.heartbeat_at < EDIT_LOCK_TTL_MS;
-      if (!held) {
-        await db
-          .insertInto('article_edit_locks')
-          .values({ article_id: id, user_id: actor.id, heartbeat_at: now })
-          .onConflict((oc) =>
-            oc.column('article_id').doUpdateSet({ user_id: actor.id, heartbeat_at: now }),
-          )
-          .execute();
-        return null;
-      }
-      return { name: others.name, since: others.heartbeat_at };
+      const other = await otherEditor(actor, id, now);
+      if (other !== null) return other;
+      await db
+        .insertInto('article_edit_locks')
+        .values({ article_id: id, user_id: actor.id, heartbeat_at: now })
+        .onConflict((oc) =>
+          oc.column('article_id').doUpdateSet({ user_id: actor.id, heartbeat_at: now }),
+        )
+        .execute();
+      return null;
     },
 
     /** Signing out ends every "is editing" mark of that person at once. */

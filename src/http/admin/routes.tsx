@@ -793,7 +793,9 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
           editorOptions(),
           desk.events(actor, article.id),
           desk.notices(article.id),
-          desk.heartbeat(actor, article.id),
+          // Reading only: the mark is taken by the editor's first heartbeat (a POST), so
+          // opening the page (or a prefetch of it) changes nothing.
+          desk.editingBy(actor, article.id),
           article.featuredPhotoId === null
             ? Promise.resolve(null)
             : photos.get(article.featuredPhotoId),
