@@ -1,8 +1,7 @@
-import { lookup } from 'node:dns/promises';
 import { readFile, stat } from 'node:fs/promises';
-import { BlockList, isIP } from 'node:net';
 import path from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
+import { fetchPublicPhoto, PhotoFetchError, type PhotoFetchOptions } from './photo-fetch.ts';
 import { z } from 'zod';
 import type { Database } from '../../db/index.ts';
 import {
@@ -97,49 +96,13 @@ export interface ImportDeps {
     meta: { caption: string; credit: string; alt: string; source: string },
   ) => Promise<number>;
   onChange?: (tags: string[]) => void | Promise<void>;
-  /** Fetches remote photos; injectable for tests. Defaults to global fetch. */
+  /** Fetches remote photos for the CLI (trusted) import; injectable for tests. */
   fetch?: typeof fetch;
+  /** DNS and address policy for API imports' photos; tests point them at a local server. */
+  publicPhotoFetch?: Pick<PhotoFetchOptions, 'resolve' | 'allowAddress'>;
 }
 
 class LineError extends Error {}
-
-/** Loopback, private, link-local, CGNAT, multicast and reserved ranges. */
-const NON_PUBLIC = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-  ['224.0.0.0', 3],
-] as const)
-  NON_PUBLIC.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [
-  ['::', 127],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-  ['::ffff:0:0', 96],
-] as const)
-  NON_PUBLIC.addSubnet(net, prefix, 'ipv6');
-
-async function assertPublicHost(url: string): Promise<void> {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  let addresses: { address: string; family: number }[];
-  try {
-    addresses = isIP(host)
-      ? [{ address: host, family: isIP(host) }]
-      : await lookup(host, { all: true });
-  } catch {
-    throw new LineError(`사진 주소의 호스트를 찾을 수 없습니다: ${host}`);
-  }
-  for (const a of addresses) {
-    if (NON_PUBLIC.check(a.address, a.family === 6 ? 'ipv6' : 'ipv4'))
-      throw new LineError(`내부망 주소의 사진은 가져올 수 없습니다: ${host}`);
-  }
-}
 
 /** Korean-readable first problem of a record that failed validation. */
 function describe(error: z.ZodError): string {
@@ -180,13 +143,22 @@ export function createImporter(deps: ImportDeps) {
   ): Promise<{ bytes: Buffer; source: string }> {
     if (/^https?:\/\//i.test(url)) {
       // Records sent over the admin API must not make the server reach its own network.
-      if (!trusted) await assertPublicHost(url);
+      if (!trusted) {
+        try {
+          const bytes = await fetchPublicPhoto(url, {
+            maxBytes: MAX_PHOTO_BYTES,
+            timeoutMs: FETCH_TIMEOUT_MS,
+            ...deps.publicPhotoFetch,
+          });
+          return { bytes, source: url };
+        } catch (error) {
+          if (error instanceof PhotoFetchError) throw new LineError(error.message);
+          throw error;
+        }
+      }
       let response: Response;
       try {
-        response = await doFetch(url, {
-          signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
-          redirect: trusted ? 'follow' : 'error',
-        });
+        response = await doFetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
       } catch (error) {
         const reason =
           (error as Error).name === 'TimeoutError' ? '시간 초과' : (error as Error).message;
@@ -194,11 +166,20 @@ export function createImporter(deps: ImportDeps) {
       }
       if (!response.ok)
         throw new LineError(`사진을 내려받지 못했습니다 (${url}): HTTP ${response.status}`);
-      const length = Number(response.headers.get('content-length') ?? 0);
-      if (length > MAX_PHOTO_BYTES) throw new LineError(`사진이 20MB보다 큽니다 (${url}).`);
-      const bytes = Buffer.from(await response.arrayBuffer());
-      if (bytes.length > MAX_PHOTO_BYTES) throw new LineError(`사진이 20MB보다 큽니다 (${url}).`);
-      return { bytes, source: url };
+      const tooLarge = () => new LineError(`사진이 20MB보다 큽니다 (${url}).`);
+      if (Number(response.headers.get('content-length') ?? 0) > MAX_PHOTO_BYTES) throw tooLarge();
+      // Counted as it arrives: a server that sends no length cannot fill the memory.
+      const chunks: Uint8Array[] = [];
+      let received = 0;
+      for await (const chunk of response.body ?? []) {
+        received += chunk.length;
+        if (received > MAX_PHOTO_BYTES) {
+          await response.body?.cancel();
+          throw tooLarge();
+        }
+        chunks.push(chunk);
+      }
+      return { bytes: Buffer.concat(chunks), source: url };
     }
     if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !/^[a-z]:[\\/]/i.test(url))
       throw new LineError(`사진 주소는 http(s) URL이나 파일 경로여야 합니다: ${url}`);
