@@ -248,7 +248,8 @@ export type ArticleEventKind =
   | 'restored'
   | 'edited'
   | 'imported'
-  | 'notice';
+  | 'notice'
+  | 'byline';
 
 export interface ArticleEventTable {
   id: Generated<number>;

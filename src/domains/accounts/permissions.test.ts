@@ -29,6 +29,7 @@ photo.upload      Y           Y           Y           Y
 photo.browseAll   Y           Y           Y           -
 photo.editAny     Y           Y           -           -
 notice.add        Y           Y           -           -
+byline.others     Y           Y           Y           -
 import.run        Y           Y           -           -
 ads.manage        Y           Y           -           -
 ads.html          Y           -           -           -

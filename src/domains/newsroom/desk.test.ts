@@ -89,11 +89,16 @@ describe.each(testDialects)('desk workflow on %s', (dialect) => {
   // An autosave of '<b>' × 100,000 by a contributor held the sanitizer (and every public
   // page) for 4.1 s before it was stored.
   it('refuses a body of deeply nested tags at once, marking the body field', async () => {
-    const id = await app.services.desk.create(contributor, draft());
+    const id = await app.services.desk.create(contributor, draft({ authorIds: [] }));
     await expect(
-      app.services.desk.save(contributor, id, draft({ bodyHtml: '<b>'.repeat(100_000) }), {
-        autosave: true,
-      }),
+      app.services.desk.save(
+        contributor,
+        id,
+        draft({ authorIds: [], bodyHtml: '<b>'.repeat(100_000) }),
+        {
+          autosave: true,
+        },
+      ),
     ).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       details: { fields: { bodyHtml: expect.stringContaining('너무 깊게') } },
@@ -138,7 +143,7 @@ describe.each(testDialects)('desk workflow on %s', (dialect) => {
     expect((await desk.list(otherReporter, {})).map((a) => a.id)).not.toContain(id);
     expect((await desk.list(editor, {})).map((a) => a.id)).toContain(id);
 
-    const own = await desk.create(contributor, draft());
+    const own = await desk.create(contributor, draft({ authorIds: [] }));
     await desk.submit(contributor, own);
     await expect(desk.save(contributor, own, draft({ title: '고침' }))).rejects.toMatchObject({
       code: 'FORBIDDEN',
@@ -146,6 +151,29 @@ describe.each(testDialects)('desk workflow on %s', (dialect) => {
     await expect(desk.unpublish(reporter, id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(desk.addNotice(reporter, id, 'correction', '정정')).rejects.toMatchObject({
       code: 'FORBIDDEN',
+    });
+  });
+
+  // A reporter could put any staff member in the byline, and nothing recorded it.
+  it('records every byline change, and keeps outside writers to their own name', async () => {
+    const { desk } = app.services;
+    const id = await desk.create(reporter, draft({ authorIds: [] }));
+    await desk.save(reporter, id, draft({ authorIds: [fx.authorId] }));
+    const byline = (await desk.events(reporter, id)).find((e) => e.kind === 'byline');
+    expect(byline).toMatchObject({ userName: '강기자' });
+    expect(byline?.comment).toMatch(/^없음 → .+/);
+    await desk.save(reporter, id, draft({ authorIds: [fx.authorId] }));
+    expect((await desk.events(reporter, id)).filter((e) => e.kind === 'byline')).toHaveLength(1);
+
+    const own = await desk.create(contributor, draft({ authorIds: [] }));
+    await expect(
+      desk.save(contributor, own, draft({ authorIds: [fx.authorId] })),
+    ).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      details: { fields: { authorIds: '외부 필자는 자기 이름만 바이라인에 넣을 수 있습니다.' } },
+    });
+    await expect(desk.create(contributor, draft())).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
     });
   });
 

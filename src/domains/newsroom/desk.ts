@@ -46,6 +46,7 @@ export type DeskAction = Extract<
   | 'front.arrange'
   | 'section.manage'
   | 'notice.add'
+  | 'byline.others'
 >;
 
 /**
@@ -341,6 +342,42 @@ export function createDesk(deps: DeskDeps) {
     }
   }
 
+  /**
+   * Who may sign the article: staff may add colleagues (joint reporting), an outside writer
+   * only their own byline, or the ones the article already had. Returns the names before
+   * and after when the byline changed, for the history.
+   */
+  async function checkByline(
+    trx: Transaction<Database>,
+    actor: Actor,
+    next: number[],
+    previous: number[],
+  ): Promise<{ before: string; after: string } | null> {
+    const same = next.length === previous.length && next.every((id, i) => id === previous[i]);
+    if (same) return null;
+    if (!deskCan(actor.role, 'byline.others')) {
+      const own = await trx
+        .selectFrom('users')
+        .select('author_id')
+        .where('id', '=', actor.id)
+        .executeTakeFirst();
+      const allowed = new Set([...previous, ...(own?.author_id == null ? [] : [own.author_id])]);
+      if (next.some((id) => !allowed.has(id)))
+        throw invalidInput('외부 필자는 자기 이름만 바이라인에 넣을 수 있습니다.', {
+          fields: { authorIds: '외부 필자는 자기 이름만 바이라인에 넣을 수 있습니다.' },
+        });
+    }
+    const ids = [...new Set([...previous, ...next])];
+    const rows =
+      ids.length === 0
+        ? []
+        : await trx.selectFrom('authors').select(['id', 'name']).where('id', 'in', ids).execute();
+    const name = new Map(rows.map((r) => [r.id, r.name]));
+    const names = (list: number[]) =>
+      list.map((id) => name.get(id) ?? `#${id}`).join(', ') || '없음';
+    return { before: names(previous), after: names(next) };
+  }
+
   /** The non-text fields of a revision, in a fixed key order so equal fields compare equal. */
   function fieldsJson(fields: EditorFields): string {
     return JSON.stringify({
@@ -434,6 +471,7 @@ export function createDesk(deps: DeskDeps) {
       const now = clock.now();
       return db.transaction().execute(async (trx) => {
         await checkReferences(trx, fields);
+        await checkByline(trx, actor, fields.authorIds, []);
         const columns = contentColumns(fields, body);
         const row = await trx
           .insertInto('articles')
@@ -474,6 +512,9 @@ export function createDesk(deps: DeskDeps) {
       const now = clock.now();
       await db.transaction().execute(async (trx) => {
         await checkReferences(trx, fields);
+        const byline = await checkByline(trx, actor, fields.authorIds, before.authorIds);
+        if (byline !== null)
+          await event(trx, id, actor, 'byline', `${byline.before} → ${byline.after}`);
         const columns = contentColumns(fields, body);
         await trx
           .updateTable('articles')

@@ -142,6 +142,7 @@ const EVENT_LABELS: Record<string, string> = {
   edited: '수정',
   imported: '가져오기',
   notice: '정정·반론',
+  byline: '바이라인 변경',
 };
 
 const FLASH: Record<string, string> = {
