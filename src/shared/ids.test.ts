@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePositiveInt, slugify } from './ids.ts';
+import { MAX_ROW_ID, parsePositiveInt, parseRowId, slugify } from './ids.ts';
 
 describe('parsePositiveInt', () => {
   it.each([
@@ -27,5 +27,26 @@ describe('slugify', () => {
   it('keeps Hangul and joins words with hyphens', () => {
     expect(slugify('제주 "감귤" 축제, 개막!')).toBe('제주-감귤-축제-개막');
     expect(slugify('KTX 개통 2025')).toBe('ktx-개통-2025');
+  });
+});
+
+describe('parseRowId', () => {
+  it('takes the ids a row can have and nothing else', () => {
+    expect(parseRowId('1')).toBe(1);
+    expect(parseRowId(String(MAX_ROW_ID))).toBe(MAX_ROW_ID);
+    for (const bad of [
+      String(MAX_ROW_ID + 1),
+      '0',
+      '01',
+      '-1',
+      '1.5',
+      '1e3',
+      ' 1',
+      '',
+      undefined,
+      7,
+      ['1'],
+    ])
+      expect(parseRowId(bad), String(bad)).toBeNull();
   });
 });

@@ -11,6 +11,14 @@ export function parsePositiveInt(
   return Number.isSafeInteger(n) && n <= max ? n : null;
 }
 
+/** The largest id a row can have: id columns are 32-bit integers on PostgreSQL. */
+export const MAX_ROW_ID = 2_147_483_647;
+
+/** A row id from a URL, query or form field; null for anything no row can have. */
+export function parseRowId(value: unknown): number | null {
+  return typeof value === 'string' ? parsePositiveInt(value, MAX_ROW_ID) : null;
+}
+
 /**
  * A URL slug. Hangul is kept (Korean readers share Korean URLs); punctuation becomes
  * hyphens. The article number, not the slug, identifies an article.

@@ -1,3 +1,4 @@
+import { parseRowId } from '../../shared/ids.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can, type StaffRole } from '../../domains/accounts/index.ts';
 import {
@@ -43,9 +44,9 @@ const DAY = 24 * 60 * 60 * 1000;
 const REPORT_MAX_DAYS = 366;
 
 const idParam = (request: FastifyRequest): number => {
-  const raw = (request.params as { id?: string }).id ?? '';
-  if (!/^[1-9]\d{0,11}$/.test(raw)) throw new AppError('NOT_FOUND', '없는 광고입니다.');
-  return Number(raw);
+  const id = parseRowId((request.params as { id?: string }).id);
+  if (id === null) throw new AppError('NOT_FOUND', '없는 광고입니다.');
+  return id;
 };
 
 /** `2025-12-09` (KST) for date inputs. */

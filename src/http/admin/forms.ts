@@ -1,3 +1,4 @@
+import { parseRowId } from '../../shared/ids.ts';
 import { parseKstDateTime } from '../../shared/kst.ts';
 import { invalidInput } from '../../shared/errors.ts';
 
@@ -28,17 +29,18 @@ export const checked = (form: FormBody, name: string): boolean =>
 export function optionalId(form: FormBody, name: string, label: string): number | null {
   const text = field(form, name).trim();
   if (text === '') return null;
-  if (!/^[1-9]\d{0,9}$/.test(text))
+  const id = parseRowId(text);
+  if (id === null)
     throw invalidInput(`${label}는 숫자로 입력하세요.`, {
       fields: { [name]: '숫자로 입력하세요.' },
     });
-  return Number(text);
+  return id;
 }
 
 export function requiredId(form: FormBody, name: string, message: string): number {
-  const text = field(form, name).trim();
-  if (!/^[1-9]\d{0,9}$/.test(text)) throw invalidInput(message, { fields: { [name]: message } });
-  return Number(text);
+  const id = parseRowId(field(form, name).trim());
+  if (id === null) throw invalidInput(message, { fields: { [name]: message } });
+  return id;
 }
 
 /** An optional KST date-time field (`<input type="datetime-local">`). */
@@ -73,8 +75,9 @@ export function idList(text: string): number[] {
     .filter((t) => t !== '');
   const ids: number[] = [];
   for (const p of parts) {
-    if (!/^[1-9]\d{0,9}$/.test(p)) throw invalidInput(`기사 번호가 아닙니다: ${p}`);
-    ids.push(Number(p));
+    const id = parseRowId(p);
+    if (id === null) throw invalidInput(`기사 번호가 아닙니다: ${p}`);
+    ids.push(id);
   }
   return ids;
 }

@@ -1,3 +1,4 @@
+import { parseRowId } from '../../shared/ids.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { kstDayStart, type ReaderCounts } from '../../domains/analytics/index.ts';
 import type { ContentService } from '../../domains/content/index.ts';
@@ -60,8 +61,7 @@ export function registerReadersAdmin(
 
   admin.get('/readers/articles/:id', async (request, reply) => {
     requireReaders(request);
-    const raw = (request.params as { id?: string }).id ?? '';
-    const id = /^[1-9]\d{0,11}$/.test(raw) ? Number(raw) : null;
+    const id = parseRowId((request.params as { id?: string }).id);
     const found = id === null ? undefined : (await deps.content.titles([id]))[0];
     if (id === null || found === undefined) throw new AppError('NOT_FOUND', '없는 기사입니다.');
     const days = await readers.articleViewsPerDay(id, { days: DASHBOARD_DAYS });

@@ -17,6 +17,7 @@ import {
 } from '../../domains/newsroom/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, isAppError } from '../../shared/errors.ts';
+import { parseRowId } from '../../shared/ids.ts';
 import { toKstDateTimeLocal } from '../../shared/kst.ts';
 import { renderDocument } from '../../views/jsx/jsx-runtime.ts';
 import {
@@ -177,8 +178,9 @@ const actorOf = (staff: Staff): Actor => ({
 });
 
 function parseId(raw: string): number {
-  if (!/^[1-9]\d{0,9}$/.test(raw)) throw new AppError('NOT_FOUND', '없는 주소입니다.');
-  return Number(raw);
+  const id = parseRowId(raw);
+  if (id === null) throw new AppError('NOT_FOUND', '없는 주소입니다.');
+  return id;
 }
 
 /** Only same-site admin paths may be a post-login destination (no open redirect). */
@@ -1041,7 +1043,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
       async function library(request: FastifyRequest) {
         const staff = staffOf(request);
         const query = request.query as Record<string, string | undefined>;
-        const before = /^[1-9]\d{0,9}$/.test(query.before ?? '') ? Number(query.before) : undefined;
+        const before = parseRowId(query.before) ?? undefined;
         const q = (query.q ?? '').slice(0, 100);
         const limit = 24;
         const own = can(staff.user.role, 'photo.browseAll') ? {} : { uploadedBy: staff.user.id };

@@ -1,3 +1,4 @@
+import { parseRowId } from '../../shared/ids.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AdStats, BannerStore } from '../../domains/ads/index.ts';
 import { crawlerTest, isSpeculative } from '../../domains/analytics/index.ts';
@@ -11,8 +12,7 @@ export interface AdRouteDeps {
 // A transparent 1×1 GIF for the no-script impression pixel.
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
-const idOf = (value: unknown): number | null =>
-  typeof value === 'string' && /^[1-9]\d{0,11}$/.test(value) ? Number(value) : null;
+const idOf = parseRowId;
 
 function notFound(reply: FastifyReply, message: string) {
   return reply

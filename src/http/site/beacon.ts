@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ReaderCounts } from '../../domains/analytics/index.ts';
+import { parseRowId } from '../../shared/ids.ts';
 import { purposeOf } from './purpose.ts';
 
 /** sendBeacon may carry a small body; the count needs none, so anything larger is refused. */
 const BODY_LIMIT = 1024;
-const ARTICLE_ID = /^[1-9]\d{0,11}$/;
 
 function plain(reply: FastifyReply, status: number, message: string): FastifyReply {
   return reply
@@ -48,11 +48,11 @@ export async function registerBeacon(app: FastifyInstance, readers: ReaderCounts
     });
 
     const view = (request: FastifyRequest, reply: FastifyReply) => {
-      const a = (request.query as { a?: unknown }).a;
-      if (typeof a !== 'string' || !ARTICLE_ID.test(a))
+      const articleId = parseRowId((request.query as { a?: unknown }).a);
+      if (articleId === null)
         return plain(reply, 400, 'a에 기사 번호를 주세요. 예: /beacon/view?a=123');
       readers.recordView({
-        articleId: Number(a),
+        articleId,
         userAgent: request.headers['user-agent'],
         ip: request.ip,
         purpose: purposeOf(request),

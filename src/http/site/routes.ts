@@ -10,7 +10,7 @@ import type { ContentService } from '../../domains/content/index.ts';
 import type { WeatherStore } from '../../domains/weather/index.ts';
 import type { PublisherDetails } from '../../config/index.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { parsePositiveInt } from '../../shared/ids.ts';
+import { parsePositiveInt, parseRowId } from '../../shared/ids.ts';
 import { nextKstMidnight } from '../../shared/kst.ts';
 import type { ChromeView } from '../../views/model.ts';
 import { renderArticlePage } from '../../views/pages/ArticlePage.tsx';
@@ -202,7 +202,7 @@ export function createSiteRoutes(deps: SiteDeps) {
         request: FastifyRequest<{ Params: { id: string } }>,
         reply: FastifyReply,
       ) => {
-        const id = parsePositiveInt(request.params.id);
+        const id = parseRowId(request.params.id);
         if (id === null)
           return chrome(request).then((view) => sendError(request, reply, 404, view));
         return page(request, reply, articlePath(id), async (view) => {
@@ -251,7 +251,7 @@ export function createSiteRoutes(deps: SiteDeps) {
       app.get(
         '/news/articleView.html',
         (request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply) => {
-          const id = parsePositiveInt(request.query.idxno);
+          const id = parseRowId(request.query.idxno);
           if (id === null)
             return chrome(request).then((view) => sendError(request, reply, 404, view));
           return reply.redirect(articlePath(id), 301);
