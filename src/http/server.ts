@@ -5,8 +5,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
 } from 'fastify';
-import { isAppError } from '../shared/errors.ts';
-import { statusForCode } from './errors.ts';
+import { statusOf } from './errors.ts';
 import { registerAdmin, type AdminDeps } from './admin/routes.tsx';
 import { createSiteRoutes, type SiteDeps, type SiteRoutes } from './site/routes.ts';
 import { registerAdRoutes } from './site/ads.ts';
@@ -108,16 +107,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   });
 
   app.setErrorHandler(async (error, request, reply) => {
-    let status = 500;
-    let detail: string | undefined;
-    if (isAppError(error)) {
-      status = statusForCode[error.code];
-      if (status < 500) detail = error.message;
-    } else if (typeof (error as { statusCode?: unknown }).statusCode === 'number') {
-      // Fastify's own client errors: malformed URL encoding, oversized bodies and the like.
-      const code = (error as { statusCode: number }).statusCode;
-      if (code >= 400 && code < 500) status = code === 404 ? 404 : 400;
-    }
+    const { status, detail: known } = statusOf(error);
+    const detail = known ?? undefined;
     if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
     try {
       const chrome = await siteRoutes.chrome(request);

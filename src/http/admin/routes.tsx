@@ -43,7 +43,7 @@ import {
 } from '../../views/admin/manage-pages.tsx';
 import { AdminBareLayout } from '../../views/admin/AdminLayout.tsx';
 import type { AdminChrome, FieldErrors } from '../../views/admin/model.ts';
-import { statusForCode } from '../errors.ts';
+import { statusForCode, statusOf } from '../errors.ts';
 import { IMMUTABLE_ASSET, sendAsset, type Asset } from '../site/assets.ts';
 import {
   asForm,
@@ -227,21 +227,18 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         });
 
       admin.setErrorHandler(async (error, request, reply) => {
-        let status = 500;
-        let message = '일시적인 오류가 발생했습니다. 잠시 후 다시 시도하세요.';
-        if (isAppError(error)) {
-          status = statusForCode[error.code];
-          if (status < 500) message = error.message;
-        } else if (typeof (error as { statusCode?: unknown }).statusCode === 'number') {
-          const code = (error as { statusCode: number }).statusCode;
-          if (code === 413 || (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-            status = 413;
-            message = `파일이 너무 큽니다. ${Math.round(deps.maxUploadBytes / 1024 / 1024)}MB 이하로 올려 주세요.`;
-          } else if (code >= 400 && code < 500) {
-            status = 400;
-            message = '요청을 처리할 수 없습니다. 입력값을 확인하세요.';
-          }
-        }
+        const answer = statusOf(error);
+        const status = answer.status;
+        const message =
+          answer.detail ??
+          {
+            'file-too-large': `파일이 너무 큽니다. ${Math.round(deps.maxUploadBytes / 1024 / 1024)}MB 이하로 올려 주세요.`,
+            'body-too-large': '보낸 내용이 너무 큽니다. 나누어 보내 주세요.',
+            'bad-request': '요청을 처리할 수 없습니다. 입력값을 확인하세요.',
+            'not-found': '없는 주소입니다.',
+            domain: '요청을 처리할 수 없습니다.',
+            server: '일시적인 오류가 발생했습니다. 잠시 후 다시 시도하세요.',
+          }[answer.kind];
         if (status >= 500)
           request.log.error({ err: error, url: request.url }, 'admin request failed');
         if (wantsJson(request) || request.headers['x-requested-with'] === 'fetch') {
