@@ -31,7 +31,15 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]>
     provider,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely's PostgreSQL introspection reads every schema in the database (it calls
+  // has_schema_privilege on each), so another schema dropped at that moment fails our
+  // migration with 3F000 naming *that* schema. Nothing of ours changed: try again, a little
+  // later each time.
+  for (let retry = 1; retry <= 10 && otherSchemaVanished(error, schema); retry++) {
+    await new Promise((resolve) => setTimeout(resolve, retry * 10 * Math.random()));
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   const failed = results?.find((r) => r.status === 'Error');
   if (error !== undefined || failed !== undefined) {
     throw new AppError(
@@ -42,4 +50,11 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]>
     );
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+function otherSchemaVanished(error: unknown, ours: string | undefined): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (code !== '3F000' || typeof message !== 'string') return false;
+  const named = /schema "([^"]+)" does not exist/.exec(message)?.[1];
+  return named !== undefined && named !== ours;
 }
