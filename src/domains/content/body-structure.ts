@@ -1,25 +1,11 @@
 import { invalidInput } from '../../shared/errors.ts';
+import { VOID_ELEMENTS } from '../../shared/html.ts';
 
 /** Deeper nesting than this is refused: real articles stay under ten levels. */
 export const MAX_BODY_DEPTH = 40;
 /** More elements than this are refused: a 2,000,000-character body of short, richly marked-up paragraphs has ~150,000. */
 export const MAX_BODY_ELEMENTS = 200_000;
 
-const VOID = new Set([
-  'area',
-  'base',
-  'br',
-  'col',
-  'embed',
-  'hr',
-  'img',
-  'input',
-  'link',
-  'meta',
-  'source',
-  'track',
-  'wbr',
-]);
 // Tags a browser closes when the same tag opens again (<p>one<p>two): old archives rely on it.
 const SELF_CLOSING_SIBLINGS = new Set(['p', 'li', 'dt', 'dd', 'tr', 'td', 'th', 'option']);
 
@@ -47,7 +33,7 @@ export function checkBodyStructure(html: string): void {
       throw bodyError(
         `본문의 요소가 너무 많습니다 (${MAX_BODY_ELEMENTS.toLocaleString('ko-KR')}개 초과). 기사를 나누어 저장하세요.`,
       );
-    if (VOID.has(name) || match[3] === '/') continue;
+    if (VOID_ELEMENTS.has(name) || match[3] === '/') continue;
     if (SELF_CLOSING_SIBLINGS.has(name) && open.at(-1) === name) continue;
     open.push(name);
     if (open.length > MAX_BODY_DEPTH)

@@ -33,6 +33,21 @@ const SECTIONS_TTL_MS = 60_000;
 export function createContentService(deps: ContentServiceDeps) {
   const reader = createReader(deps);
 
+  /** Articles that show a photo, featured or in the body. */
+  const articlesShowingPhoto = (photoId: number) =>
+    deps.db
+      .selectFrom('articles as a')
+      .where((eb) =>
+        eb.or([
+          eb('a.featured_photo_id', '=', photoId),
+          eb(
+            'a.id',
+            'in',
+            eb.selectFrom('article_photos').select('article_id').where('photo_id', '=', photoId),
+          ),
+        ]),
+      );
+
   // Kept until the scheduled time itself, or 30 s (a schedule set by another server), and
   // dropped on every content change this process hears about.
   const nextScheduled = keptValue(
@@ -129,42 +144,20 @@ export function createContentService(deps: ContentServiceDeps) {
       });
     },
 
-    /** Cache tags of every article that shows a photo (featured or attached). */
     /** Whether readers see the photo now: on a published article, featured or in the body. */
     async photoIsPublished(photoId: number): Promise<boolean> {
-      const row = await deps.db
-        .selectFrom('articles as a')
+      const row = await articlesShowingPhoto(photoId)
         .select('a.id')
         .where('a.status', '=', 'published')
-        .where((eb) =>
-          eb.or([
-            eb('a.featured_photo_id', '=', photoId),
-            eb(
-              'a.id',
-              'in',
-              eb.selectFrom('article_photos').select('article_id').where('photo_id', '=', photoId),
-            ),
-          ]),
-        )
         .limit(1)
         .executeTakeFirst();
       return row !== undefined;
     },
 
+    /** Cache tags of every article that shows a photo (featured or attached). */
     async photoTags(photoId: number): Promise<string[]> {
-      const rows = await deps.db
-        .selectFrom('articles as a')
+      const rows = await articlesShowingPhoto(photoId)
         .select(['a.id', 'a.section_id', 'a.is_photo_story'])
-        .where((eb) =>
-          eb.or([
-            eb('a.featured_photo_id', '=', photoId),
-            eb(
-              'a.id',
-              'in',
-              eb.selectFrom('article_photos').select('article_id').where('photo_id', '=', photoId),
-            ),
-          ]),
-        )
         .limit(1000)
         .execute();
       const tags = new Set<string>();

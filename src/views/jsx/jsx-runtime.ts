@@ -3,6 +3,7 @@
  * are escaped by default; only `Html` values (from `raw()`, or from rendering JSX) pass
  * through unescaped. Components are plain functions of plain data.
  */
+import { VOID_ELEMENTS } from '../../shared/html.ts';
 export class Html {
   constructor(readonly value: string) {}
   toString(): string {
@@ -34,21 +35,6 @@ export function raw(html: string): Html {
   return new Html(html);
 }
 
-const VOID = new Set([
-  'area',
-  'base',
-  'br',
-  'col',
-  'embed',
-  'hr',
-  'img',
-  'input',
-  'link',
-  'meta',
-  'source',
-  'track',
-  'wbr',
-]);
 const VALID_NAME = /^[a-zA-Z][a-zA-Z0-9:-]*$/;
 
 function renderChild(child: Child): string {
@@ -78,7 +64,7 @@ function renderAttributes(props: Attributes): string {
 export function jsx<P extends Attributes>(type: string | Component<P>, props: P): Html {
   if (typeof type === 'function') return type(props);
   const attrs = renderAttributes(props);
-  if (VOID.has(type)) return new Html(`<${type}${attrs}>`);
+  if (VOID_ELEMENTS.has(type)) return new Html(`<${type}${attrs}>`);
   return new Html(`<${type}${attrs}>${renderChild(props.children)}</${type}>`);
 }
 
