@@ -82,6 +82,29 @@ export interface Services {
   photos: PhotoLibrary;
 }
 
+/**
+ * The paper without its web server: configuration, database and services. What commands
+ * that serve no pages (`tamna import`, `seed`, `weather refresh`) need; `createApp` adds
+ * the page cache, the HTTP server and the background jobs on top.
+ */
+export interface Newsroom {
+  config: Config;
+  database: DatabaseHandle;
+  services: Services;
+  clock: Clock;
+  logger: Logger;
+  /** NDJSON archive import (`tamna import`, the admin API). */
+  importer: Importer;
+  /** Announces a committed change (cache tags) here and, through the change feed, elsewhere. */
+  announce(tags: readonly string[]): Promise<void>;
+  /** Runs `listener` with the cache tags of every change committed in this process. */
+  onChange(listener: (tags: readonly string[]) => void | Promise<void>): void;
+  /** True once for a change-feed entry this process wrote itself (then forgotten). */
+  ownChange(id: number): boolean;
+  /** Writes counts still in memory, stops the body cleaner and closes the database. */
+  close(): Promise<void>;
+}
+
 export interface App {
   config: Config;
   database: DatabaseHandle;
@@ -115,8 +138,11 @@ let siteScriptBuild: Promise<Buffer> | null = null;
 const siteScript = () => (siteScriptBuild ??= buildSiteScript());
 const iconFile = new URL('./views/assets/favicon.svg', import.meta.url);
 
-/** The composition root: config -> database -> services -> HTTP. */
-export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+/** The composition root, first half: config -> database -> services. */
+export async function createNewsroom(
+  config: Config,
+  options: Omit<AppOptions, 'backgroundJobs'> = {},
+): Promise<Newsroom> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? pino({ level: config.logLevel, base: { app: 'tamna' } });
   const database = options.database ?? (await connectDatabase(config.database));
@@ -131,18 +157,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
   const { db } = database;
 
-  const cache = new PageCache({
-    maxEntries: config.pageCache.maxEntries,
-    maxBytes: config.pageCache.maxBytes,
-  });
-  const bus = createLocalInvalidationBus();
-
   const mediaUrl = (key: string) => media.url(key);
   const changeFeed = createChangeFeed({ db, clock });
   const ownChanges = new Set<number>();
-  /** A committed change: drop this instance's pages now and tell the other processes. */
+  const listeners: Array<(tags: readonly string[]) => void | Promise<void>> = [];
+  /** A committed change: tell this process's listeners now and the other processes by the feed. */
   const changed = async (tags: readonly string[]) => {
-    await bus.publish(tags);
+    for (const listener of listeners) await listener(tags);
     ownChanges.add(await changeFeed.record(tags));
   };
   const weather = createWeatherStore({ db, clock });
@@ -186,6 +207,43 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       return photo.id;
     },
   });
+  return {
+    config,
+    database,
+    services,
+    clock,
+    logger,
+    importer,
+    announce: changed,
+    onChange: (listener) => void listeners.push(listener),
+    ownChange: (id) => ownChanges.delete(id),
+    async close() {
+      // Counts still in memory are written before the database goes (SIGTERM lands here).
+      await services.adStats
+        .flush()
+        .catch((error: unknown) => logger.error({ err: error }, 'banner counts lost on close'));
+      await services.readers
+        .close()
+        .catch((error: unknown) => logger.error({ err: error }, 'reader counts lost on close'));
+      await bodyCleaner.close();
+      if (ownsDatabase) await database.close();
+    },
+  };
+}
+
+/** The composition root, second half: the newsroom -> page cache -> HTTP and background jobs. */
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const newsroom = await createNewsroom(config, options);
+  const { database, services, clock, logger, importer } = newsroom;
+  const { changeFeed } = services;
+  const cache = new PageCache({
+    maxEntries: config.pageCache.maxEntries,
+    maxBytes: config.pageCache.maxBytes,
+  });
+  const bus = createLocalInvalidationBus();
+  // A change committed here drops this process's pages at once.
+  newsroom.onChange((tags) => bus.publish(tags));
+  const changed = newsroom.announce;
   const unsubscribe = bus.subscribe((tags) => {
     if (tags.includes('*')) {
       services.content.forgetSections();
@@ -205,7 +263,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       let seen = 0;
       for (const change of await changeFeed.since(feedCursor)) {
         feedCursor = change.id;
-        if (ownChanges.delete(change.id)) continue;
+        if (newsroom.ownChange(change.id)) continue;
         await bus.publish(change.tags);
         seen++;
       }
@@ -272,10 +330,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     weatherRegion: config.weather.region.name,
     pageCacheMaxAgeMs: config.pageCache.maxAgeSeconds * 1000,
     perPage: 20,
-    mediaRoot: media.localRoot,
+    mediaRoot: services.media.localRoot,
     adStats: services.adStats,
     healthCheck: async () => {
-      await sql`select 1`.execute(db);
+      await sql`select 1`.execute(database.db);
     },
     admin: await (async () => {
       const built = await editorAssets();
@@ -300,7 +358,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         ads: {
           banners: services.banners,
           stats: services.adStats,
-          media,
+          media: services.media,
           sections: async () =>
             (await services.content.navigation()).map((s) => ({ slug: s.slug, name: s.name })),
         },
@@ -334,17 +392,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       closed = true;
       for (const timer of timers) clearInterval(timer);
       await http.close();
-      // Counts still in memory are written before the database goes (SIGTERM lands here).
-      await services.adStats
-        .flush()
-        .catch((error: unknown) => logger.error({ err: error }, 'banner counts lost on close'));
-      await services.readers
-        .close()
-        .catch((error: unknown) => logger.error({ err: error }, 'reader counts lost on close'));
       unsubscribe();
       await bus.close();
-      await bodyCleaner.close();
-      if (ownsDatabase) await database.close();
+      await newsroom.close();
     },
   };
 }

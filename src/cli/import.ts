@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
-import { createApp } from '../app.ts';
+import { createNewsroom } from '../app.ts';
 import type { Config } from '../config/index.ts';
 import { AppError } from '../shared/errors.ts';
 import type { CliIo } from './run.ts';
@@ -21,10 +21,7 @@ export async function importCommand(config: Config, file: string, io: CliIo): Pr
   } catch {
     throw new AppError('INVALID_INPUT', `Cannot read ${file}: give the path of an NDJSON file.`);
   }
-  const app = await createApp(config, {
-    logger: pino({ level: 'warn' }),
-    backgroundJobs: false,
-  });
+  const app = await createNewsroom(config, { logger: pino({ level: 'warn' }) });
   try {
     let done = 0;
     const report = await app.importer.importNdjson(text, {

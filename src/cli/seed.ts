@@ -1,10 +1,10 @@
-import { createApp } from '../app.ts';
+import { createNewsroom } from '../app.ts';
 import type { Config } from '../config/index.ts';
 import { isDatabaseEmpty } from './demo/is-empty.ts';
 import type { CliIo } from './run.ts';
 
 export async function seedCommand(config: Config, io: CliIo): Promise<number> {
-  const app = await createApp(config, { logger: undefined });
+  const app = await createNewsroom(config);
   try {
     if (!(await isDatabaseEmpty(app.database.db))) {
       io.err(

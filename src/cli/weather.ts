@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { createApp } from '../app.ts';
+import { createNewsroom } from '../app.ts';
 import type { Config } from '../config/index.ts';
 import { toGrid } from '../domains/weather/index.ts';
 import { formatKstHour } from '../shared/kst.ts';
@@ -40,7 +40,7 @@ export async function weatherCommand(
     io.out(`${nx} ${ny}`);
     return 0;
   }
-  const app = await createApp(config, { logger: pino({ level: 'silent' }), backgroundJobs: false });
+  const app = await createNewsroom(config, { logger: pino({ level: 'silent' }) });
   try {
     const sources = app.services.weatherSources;
     if (!sources.configured) {

@@ -1,4 +1,4 @@
-import type { App } from '../../app.ts';
+import type { Newsroom } from '../../app.ts';
 import { demoArticles, demoAuthors, demoSections, type DemoArticle } from './content.ts';
 import {
   ILLUSTRATION_HEIGHT,
@@ -43,7 +43,7 @@ export interface SeedSummary {
  * banners (labelled 광고 예시).
  */
 export async function seedDemo(
-  app: App,
+  app: Pick<Newsroom, 'services' | 'clock'>,
   options: { articles?: readonly DemoArticle[] } = {},
 ): Promise<SeedSummary> {
   const { writer, media, weather } = app.services;
@@ -137,7 +137,10 @@ export async function seedDemo(
   return { sections: demoSections.length, articles: articles.length, photos: photoIds.length };
 }
 
-async function seedHouseBanners(app: App, now: number): Promise<void> {
+async function seedHouseBanners(
+  app: Pick<Newsroom, 'services' | 'clock'>,
+  now: number,
+): Promise<void> {
   const { media, banners } = app.services;
   const year = 365 * 24 * HOUR;
   const houseAds = [
