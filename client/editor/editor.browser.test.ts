@@ -506,6 +506,12 @@ describe('toolbar', () => {
           'srcset="/img/halla-400.png 400w, /img/halla-800.png 800w" sizes="(max-width: 800px) 100vw, 800px" ' +
           'width="800" height="533" alt="눈 덮인 한라산"><figcaption><span class="credit">제주일보</span></figcaption></figure>',
       );
+    // Inserting the photo focuses the editor in the next animation frame (TipTap's
+    // focus()); a caption typed before that frame would follow the focus into the body.
+    // Two frames later the focus has moved.
+    await page.evaluate(
+      () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+    );
     await page.locator('.editor-photo input[data-field="caption"]').fill('눈 덮인 한라산 백록담');
     await expect
       .poll(bodyHtml)
