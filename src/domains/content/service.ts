@@ -144,14 +144,29 @@ export function createContentService(deps: ContentServiceDeps) {
       });
     },
 
-    /** Whether readers see the photo now: on a published article, featured or in the body. */
-    async photoIsPublished(photoId: number): Promise<boolean> {
-      const row = await articlesShowingPhoto(photoId)
-        .select('a.id')
-        .where('a.status', '=', 'published')
-        .limit(1)
-        .executeTakeFirst();
-      return row !== undefined;
+    /** Which of these photos readers see now: on a published article, featured or in the body. */
+    async publishedPhotoIds(photoIds: readonly number[]): Promise<Set<number>> {
+      if (photoIds.length === 0) return new Set();
+      const ids = [...photoIds];
+      const published = deps.db
+        .selectFrom('articles')
+        .select('id')
+        .where('status', '=', 'published');
+      const [featured, inBody] = await Promise.all([
+        deps.db
+          .selectFrom('articles')
+          .select('featured_photo_id as photo_id')
+          .where('status', '=', 'published')
+          .where('featured_photo_id', 'in', ids)
+          .execute(),
+        deps.db
+          .selectFrom('article_photos')
+          .select('photo_id')
+          .where('photo_id', 'in', ids)
+          .where('article_id', 'in', published)
+          .execute(),
+      ]);
+      return new Set([...featured, ...inBody].map((r) => Number(r.photo_id)));
     },
 
     /** Cache tags of every article that shows a photo (featured or attached). */

@@ -77,6 +77,18 @@ describe('사진함 permissions', () => {
     expect((await app.services.photos.getPhoto(fx.photoId))?.caption).toBe('데스크가 고친 설명');
   });
 
+  it('offers the caption form only where saving it is allowed', async () => {
+    const form = (id: number) => `action="/admin/photos/${id}"`;
+    const reporterPage = (await client('reporter').get('/admin/photos')).body;
+    expect(reporterPage).toContain(form(photoOf.get('reporter')!));
+    expect(reporterPage).not.toContain(form(photoOf.get('contributor')!));
+    expect(reporterPage).not.toContain(form(fx.photoId));
+    expect(reporterPage).toContain('설명은 올린 사람이, 출고된 기사에 쓰인');
+    const deskPage = (await client('desk').get('/admin/photos')).body;
+    for (const id of [photoOf.get('reporter')!, photoOf.get('contributor')!, fx.photoId])
+      expect(deskPage).toContain(form(id));
+  });
+
   it('answers 404 for a photo that does not exist', async () => {
     expect((await edit('desk', 999_999, '설명')).statusCode).toBe(404);
   });

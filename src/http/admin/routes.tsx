@@ -1037,6 +1037,20 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
 
       // ---- Photos ----------------------------------------------------------------------
 
+      /**
+       * The photos whose caption, credit and alt text this staff member may change: any,
+       * for the desk; their own uploads while no published article shows them, for others.
+       */
+      async function editablePhotos(
+        staff: Staff,
+        list: readonly { id: number; uploadedBy: number | null }[],
+      ): Promise<Set<number>> {
+        if (can(staff.user.role, 'photo.editAny')) return new Set(list.map((p) => p.id));
+        const own = list.filter((p) => p.uploadedBy === staff.user.id).map((p) => p.id);
+        const live = await content.publishedPhotoIds(own);
+        return new Set(own.filter((id) => !live.has(id)));
+      }
+
       async function library(request: FastifyRequest) {
         const staff = staffOf(request);
         const query = request.query as Record<string, string | undefined>;
@@ -1054,7 +1068,8 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
           nextBefore === null
             ? null
             : `/admin/photos?${new URLSearchParams({ ...(q ? { q } : {}), before: String(nextBefore) }).toString()}`;
-        return { q, items, nextHref };
+        const editable = await editablePhotos(staff, items);
+        return { q, items: items.map((p) => ({ ...p, editable: editable.has(p.id) })), nextHref };
       }
 
       admin.get('/photos', async (request, reply) => {
@@ -1108,9 +1123,7 @@ export async function registerAdmin(app: FastifyInstance, deps: AdminDeps): Prom
         if (photo === null) throw new AppError('NOT_FOUND', '사진을 찾을 수 없습니다.');
         // A caption shows on every article using the photo: once one is published, only
         // the desk changes it; before that, the uploader may.
-        const mayEdit =
-          can(staff.user.role, 'photo.editAny') ||
-          (photo.uploadedBy === staff.user.id && !(await content.photoIsPublished(id)));
+        const mayEdit = (await editablePhotos(staff, [photo])).has(id);
         if (!mayEdit)
           throw new AppError(
             'FORBIDDEN',

@@ -11,6 +11,8 @@ export interface PhotoItemView {
   alt: string;
   width: number;
   height: number;
+  /** Whether this staff member may change its caption, credit and alt text. */
+  editable: boolean;
 }
 
 export function renderPhotoLibrary(
@@ -72,25 +74,36 @@ export function renderPhotoLibrary(
         {view.items.map((p) => (
           <li>
             <img src={p.src} alt={p.alt} width={p.width} height={p.height} loading="lazy" />
-            <form method="post" action={`/admin/photos/${p.id}`} class="stack">
-              <Csrf token={chrome.csrfToken} />
-              <p class="photo-id">사진 {p.id}번</p>
-              <label>
-                설명
-                <input name="caption" value={p.caption} maxlength={2000} />
-              </label>
-              <label>
-                출처
-                <input name="credit" value={p.credit} maxlength={120} />
-              </label>
-              <label>
-                대체 텍스트
-                <input name="alt" value={p.alt} maxlength={300} />
-              </label>
-              <button type="submit" class="button">
-                저장
-              </button>
-            </form>
+            {p.editable ? (
+              <form method="post" action={`/admin/photos/${p.id}`} class="stack">
+                <Csrf token={chrome.csrfToken} />
+                <p class="photo-id">사진 {p.id}번</p>
+                <label>
+                  설명
+                  <input name="caption" value={p.caption} maxlength={2000} />
+                </label>
+                <label>
+                  출처
+                  <input name="credit" value={p.credit} maxlength={120} />
+                </label>
+                <label>
+                  대체 텍스트
+                  <input name="alt" value={p.alt} maxlength={300} />
+                </label>
+                <button type="submit" class="button">
+                  저장
+                </button>
+              </form>
+            ) : (
+              <div class="stack">
+                <p class="photo-id">사진 {p.id}번</p>
+                <p>{p.caption === '' ? '(설명 없음)' : p.caption}</p>
+                <p class="hint">
+                  {p.credit === '' ? '' : `${p.credit} · `}설명은 올린 사람이, 출고된 기사에 쓰인
+                  뒤에는 데스크가 고칩니다.
+                </p>
+              </div>
+            )}
           </li>
         ))}
       </ul>
