@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/app.ts';
 import { seedFixture } from '../testing/fixtures.ts';
-import { addStaff, as, formBody, signIn } from '../testing/admin-session.ts';
+import { addStaff, as, formBody, postLogin, signIn } from '../testing/admin-session.ts';
 import { DESKTOP_BROWSER } from '../testing/user-agents.ts';
 
 /**
@@ -49,22 +49,14 @@ describe('forwarded headers', () => {
 
   it('keeps the per-address login limit on the real address whatever the header says', async () => {
     app = await createTestApp();
-    const page = await app.http.inject({ url: '/admin/login' });
-    const csrf = /tamna_login_csrf=([^;]*)/.exec(String(page.headers['set-cookie']))?.[1] ?? '';
     const statuses: number[] = [];
     // 21 different accounts so that only the address limit (20 per 15 minutes) can apply.
     for (let n = 0; n < 21; n++) {
-      const res = await app.http.inject({
-        method: 'POST',
-        url: '/admin/login',
-        remoteAddress: '203.0.113.20',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          cookie: `tamna_login_csrf=${csrf}`,
-          'x-forwarded-for': `198.51.100.${n}`,
-        },
-        payload: formBody({ _csrf: csrf, email: `nobody${n}@example.kr`, password: 'wrong-pass' }),
-      });
+      const res = await postLogin(
+        app,
+        { email: `nobody${n}@example.kr`, password: 'wrong-pass' },
+        { remoteAddress: '203.0.113.20', headers: { 'x-forwarded-for': `198.51.100.${n}` } },
+      );
       statuses.push(res.statusCode);
     }
     expect(statuses.at(-1)).toBe(429);

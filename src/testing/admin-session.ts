@@ -39,23 +39,37 @@ export async function addStaff(
   return email;
 }
 
+/**
+ * Posts the sign-in form as a browser does: fetch the page for its CSRF cookie, then send
+ * the fields (email, password, next) with that token. Returns the raw answer.
+ */
+export async function postLogin(
+  app: TestApp,
+  fields: Record<string, string>,
+  options: { remoteAddress?: string; headers?: Record<string, string> } = {},
+) {
+  const page = await app.http.inject({ url: '/admin/login' });
+  const loginCsrf = cookieFrom(page.headers['set-cookie'], 'tamna_login_csrf') ?? '';
+  return app.http.inject({
+    method: 'POST',
+    url: '/admin/login',
+    ...(options.remoteAddress === undefined ? {} : { remoteAddress: options.remoteAddress }),
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      cookie: `tamna_login_csrf=${loginCsrf}`,
+      ...options.headers,
+    },
+    payload: formBody({ _csrf: loginCsrf, ...fields }),
+  });
+}
+
 /** Signs in through the real form: CSRF cookie, POST, session cookie, the page's CSRF token. */
 export async function signIn(
   app: TestApp,
   email: string,
   password = STAFF_PASSWORD,
 ): Promise<StaffSession> {
-  const page = await app.http.inject({ url: '/admin/login' });
-  const loginCsrf = cookieFrom(page.headers['set-cookie'], 'tamna_login_csrf') ?? '';
-  const res = await app.http.inject({
-    method: 'POST',
-    url: '/admin/login',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      cookie: `tamna_login_csrf=${loginCsrf}`,
-    },
-    payload: formBody({ _csrf: loginCsrf, email, password, next: '/admin' }),
-  });
+  const res = await postLogin(app, { email, password, next: '/admin' });
   expect(res.statusCode, res.body).toBe(303);
   const session = cookieFrom(res.headers['set-cookie'], 'tamna_session');
   if (session === null) throw new Error('no session cookie');

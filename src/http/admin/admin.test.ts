@@ -11,6 +11,7 @@ import {
   as,
   cookieFrom,
   formBody as form,
+  postLogin,
   signIn,
   STAFF_PASSWORD as PASSWORD,
   type StaffSession as Session,
@@ -370,19 +371,7 @@ describe.each(testDialects)('admin security on %s', (dialect) => {
 
   it('throttles repeated wrong passwords with a clear message, even for the right one', async () => {
     const email = await addUser(app, 'reporter', '강기자');
-    const attempt = async (password: string) => {
-      const page = await app.http.inject({ url: '/admin/login' });
-      const csrf = cookieFrom(page.headers['set-cookie'], 'tamna_login_csrf') ?? '';
-      return app.http.inject({
-        method: 'POST',
-        url: '/admin/login',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          cookie: `tamna_login_csrf=${csrf}`,
-        },
-        payload: form({ _csrf: csrf, email, password }),
-      });
-    };
+    const attempt = (password: string) => postLogin(app, { email, password });
     for (let i = 0; i < 4; i++) {
       const res = await attempt('wrong-password-1');
       expect(res.statusCode).toBe(401);
@@ -484,17 +473,7 @@ describe.each(testDialects)('admin security on %s', (dialect) => {
     expect((await as(app, s).get('/admin')).statusCode).toBe(200);
 
     app.clock.advance(60_000);
-    const page = await app.http.inject({ url: '/admin/login' });
-    const loginCsrf = cookieFrom(page.headers['set-cookie'], 'tamna_login_csrf') ?? '';
-    const res = await app.http.inject({
-      method: 'POST',
-      url: '/admin/login',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        cookie: `tamna_login_csrf=${loginCsrf}`,
-      },
-      payload: form({ _csrf: loginCsrf, email, password: PASSWORD }),
-    });
+    const res = await postLogin(app, { email, password: PASSWORD });
     expect(res.headers.location).toBe('/admin/2fa');
     const pending = {
       cookie: `tamna_session=${cookieFrom(res.headers['set-cookie'], 'tamna_session')}`,

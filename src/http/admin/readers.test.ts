@@ -1,36 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StaffRole } from '../../db/index.ts';
+import { addStaff, signIn as signInAs } from '../../testing/admin-session.ts';
 import { createTestApp, REFERENCE_NOW, type TestApp } from '../../testing/app.ts';
 import { seedFixture, type Fixture } from '../../testing/fixtures.ts';
 import { DESKTOP_BROWSER as CHROME } from '../../testing/user-agents.ts';
 
-const PASSWORD = '성산일출봉-2025-desk!';
 const DAY = 24 * 60 * 60 * 1000;
 
-/** Signs in through the real form and returns the session cookie. */
+/** A staff member of this role, signed in through the real form: their session cookie. */
 async function signIn(app: TestApp, role: StaffRole): Promise<string> {
-  const email = `${role}@tamnailbo.example`;
-  await app.services.accounts.createUser({ email, name: `${role} 담당`, role, password: PASSWORD });
-  const page = await app.http.inject({ url: '/admin/login' });
-  const csrf = /tamna_login_csrf=([^;]*)/.exec(String(page.headers['set-cookie']))?.[1] ?? '';
-  const res = await app.http.inject({
-    method: 'POST',
-    url: '/admin/login',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      cookie: `tamna_login_csrf=${csrf}`,
-    },
-    payload: new URLSearchParams({
-      _csrf: csrf,
-      email,
-      password: PASSWORD,
-      next: '/admin',
-    }).toString(),
-  });
-  expect(res.statusCode).toBe(303);
-  const session = /tamna_session=([^;]*)/.exec(String(res.headers['set-cookie']))?.[1];
-  if (session === undefined) throw new Error('no session');
-  return `tamna_session=${session}`;
+  return (await signInAs(app, await addStaff(app, role, `${role} 담당`))).cookie;
 }
 
 describe('독자 통계 in the admin', () => {
