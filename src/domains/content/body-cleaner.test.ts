@@ -70,6 +70,13 @@ describe('body cleaner', () => {
     expect(await cleaner.clean(long)).toBe(cleanBodyHtml(long));
   });
 
+  it('answers a save still in the worker when it closes', async () => {
+    cleaner = createBodyCleaner({ inlineMaxChars: 1000 });
+    const pending = cleaner.clean(long.repeat(20));
+    await cleaner.close();
+    await expect(pending).rejects.toThrow('body cleaner closed');
+  });
+
   it('checks the structure before anything else', async () => {
     cleaner = createBodyCleaner();
     await expect(cleaner.clean('<i>'.repeat(50_000))).rejects.toMatchObject({

@@ -41,10 +41,10 @@ export function createBodyCleaner(options: BodyCleanerOptions = {}): BodyCleaner
   const queue: Job[] = [];
   let nextId = 1;
 
-  function stopWorker(): void {
+  async function stopWorker(): Promise<void> {
     const w = worker;
     worker = null;
-    if (w !== null) void w.terminate();
+    if (w !== null) await w.terminate();
   }
 
   function settle(job: Job, outcome: { html?: string; error?: Error }): void {
@@ -81,7 +81,7 @@ export function createBodyCleaner(options: BodyCleanerOptions = {}): BodyCleaner
     const job = queue.shift();
     if (job === undefined) {
       if (idle !== null) clearTimeout(idle);
-      idle = setTimeout(stopWorker, idleMs);
+      idle = setTimeout(() => void stopWorker(), idleMs);
       idle.unref();
       return;
     }
@@ -90,7 +90,7 @@ export function createBodyCleaner(options: BodyCleanerOptions = {}): BodyCleaner
     current = job;
     worker ??= start();
     deadline = setTimeout(() => {
-      stopWorker();
+      void stopWorker();
       settle(job, {
         error: bodyError('본문을 정리하는 데 너무 오래 걸립니다. 기사를 나누어 저장하세요.'),
       });
@@ -110,11 +110,13 @@ export function createBodyCleaner(options: BodyCleanerOptions = {}): BodyCleaner
     },
     async close(): Promise<void> {
       if (idle !== null) clearTimeout(idle);
-      idle = null;
-      for (const job of queue.splice(0)) job.reject(new Error('body cleaner closed'));
-      const w = worker;
-      worker = null;
-      if (w !== null) await w.terminate();
+      if (deadline !== null) clearTimeout(deadline);
+      idle = deadline = null;
+      // The job in the worker is answered too: a save in progress must not wait forever.
+      const pending = [...(current === null ? [] : [current]), ...queue.splice(0)];
+      current = null;
+      for (const job of pending) job.reject(new Error('body cleaner closed'));
+      await stopWorker();
     },
   };
 }
