@@ -1,8 +1,9 @@
 /**
  * Builds the benchmark database: a regional paper with 20,000 published articles over the
  * last two years. Sections, authors, sample weather and banners go through the real
- * services; articles, photos, bylines and tags are inserted in batches with Kysely,
- * storing exactly what writer.createArticle would (cleaned body, derived summary).
+ * services; articles are inserted in batches with Kysely, storing exactly what
+ * writer.createArticle would (cleaned body, derived summary), and their photos, bylines
+ * and tags in batches through the photo library and content's relations.
  *
  * The file is cached under bench/out/ keyed by a version string plus a hash of this file
  * and of the migrations, written to a temporary name and renamed only when complete, and
@@ -17,7 +18,12 @@ import pino from 'pino';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config/index.ts';
 import type { Database } from '../src/db/index.ts';
-import { cleanBodyHtml } from '../src/domains/content/index.ts';
+import {
+  addRelationsOfNewArticles,
+  cleanBodyHtml,
+  type ArticleRelations,
+} from '../src/domains/content/index.ts';
+import type { StoredRenditions } from '../src/domains/media/index.ts';
 import { cutText, htmlToText } from '../src/shared/text.ts';
 import { seededRandom } from '../src/shared/weighted.ts';
 
@@ -511,7 +517,7 @@ async function generate(file: string, dataDir: string, total: number): Promise<v
   });
   const app = await createApp(config, { logger: pino({ level: 'warn' }) });
   try {
-    const { writer, weather, banners } = app.services;
+    const { writer, weather, banners, photos } = app.services;
     const { db } = app.database;
     const now = app.clock.now();
     const r = new Random(SEED);
@@ -544,14 +550,6 @@ async function generate(file: string, dataDir: string, total: number): Promise<v
     const existing = await db.selectFrom('articles').select('id').limit(1).executeTakeFirst();
     if (existing !== undefined) throw new Error('the benchmark database must start empty');
 
-    const tagIds = new Map<string, number>();
-    const allTags = [...new Set([...tagWords, ...sections.map((s) => s.name)])];
-    await db
-      .insertInto('tags')
-      .values(allTags.map((name, i) => ({ id: i + 1, name })))
-      .execute();
-    allTags.forEach((name, i) => tagIds.set(name, i + 1));
-
     const weighted = sections.flatMap((s) => Array.from({ length: s.weight }, () => s));
     // Publish times over the last two years, oldest first, so article numbers rise with
     // time as on a real site; the newest is a few minutes old.
@@ -562,11 +560,9 @@ async function generate(file: string, dataDir: string, total: number): Promise<v
     ).sort((a, b) => a - b);
 
     for (let start = 0; start < total; start += BATCH) {
-      const photoRows: Array<Insertable<Database['photos']>> = [];
+      const photoRows: StoredRenditions[] = [];
       const articleRows: Array<Insertable<Database['articles']>> = [];
-      const bylineRows: Array<Insertable<Database['article_authors']>> = [];
-      const photoLinkRows: Array<Insertable<Database['article_photos']>> = [];
-      const tagRows: Array<Insertable<Database['article_tags']>> = [];
+      const relations: Array<ArticleRelations & { articleId: number }> = [];
       for (let i = start; i < Math.min(total, start + BATCH); i++) {
         const id = i + 1;
         const section = r.pick(weighted);
@@ -577,16 +573,15 @@ async function generate(file: string, dataDir: string, total: number): Promise<v
         const body = cleanBodyHtml(a.bodyHtml);
         const isPhotoStory = section.layout === 'photo';
         photoRows.push({
-          id,
-          storage_key: storageKey,
+          storageKey,
           width: 1200,
           height: 675,
           mime: 'image/jpeg',
           caption: a.caption,
           credit: '사진=탐나일보',
           alt: a.alt,
-          variants: '480,960',
-          created_at: publishedAt,
+          variants: [480, 960],
+          createdAt: publishedAt,
         });
         articleRows.push({
           id,
@@ -599,26 +594,22 @@ async function generate(file: string, dataDir: string, total: number): Promise<v
           // The desk flags a handful of the newest stories as breaking.
           is_breaking: i >= total - 40 && r.chance(0.05) ? 1 : 0,
           is_photo_story: isPhotoStory ? 1 : 0,
-          featured_photo_id: id,
+          // Set below, once the photo library has given the photo its id.
+          featured_photo_id: null,
           published_at: publishedAt,
           updated_at: r.chance(0.2) ? publishedAt + r.int(1, 48) * HOUR : publishedAt,
           created_at: publishedAt,
         });
-        const first = r.pick(authorIds);
-        bylineRows.push({ article_id: id, author_id: first, position: 0 });
-        if (r.chance(0.2)) {
-          const second = r.pick(authorIds);
-          if (second !== first) bylineRows.push({ article_id: id, author_id: second, position: 1 });
-        }
-        photoLinkRows.push({ article_id: id, photo_id: id, position: 0 });
-        for (const tag of a.tags) tagRows.push({ article_id: id, tag_id: tagIds.get(tag)! });
+        const byline = [r.pick(authorIds)];
+        if (r.chance(0.2)) byline.push(r.pick(authorIds));
+        relations.push({ articleId: id, authorIds: byline, tags: a.tags, featuredPhotoId: null });
       }
+      const photoIds = await photos.registerPhotos(photoRows);
+      articleRows.forEach((row, j) => (row.featured_photo_id = photoIds[j]!));
+      relations.forEach((rel, j) => (rel.featuredPhotoId = photoIds[j]!));
       await db.transaction().execute(async (trx) => {
-        await trx.insertInto('photos').values(photoRows).execute();
         await trx.insertInto('articles').values(articleRows).execute();
-        await trx.insertInto('article_authors').values(bylineRows).execute();
-        await trx.insertInto('article_photos').values(photoLinkRows).execute();
-        await trx.insertInto('article_tags').values(tagRows).execute();
+        await addRelationsOfNewArticles(trx, relations);
       });
     }
 

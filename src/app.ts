@@ -48,6 +48,7 @@ import { buildEditorAssets, type EditorAssets } from './http/admin/editor-asset.
 import { buildHttpServer } from './http/server.ts';
 import { assetFromBytes, loadAsset } from './http/site/assets.ts';
 import { buildSiteScript } from './http/site/site-script.ts';
+import { tag } from './shared/cache-tags.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 
 export interface AppOptions {
@@ -166,7 +167,7 @@ export async function createNewsroom(
     for (const listener of listeners) await listener(tags);
     ownChanges.add(await changeFeed.record(tags));
   };
-  const weather = createWeatherStore({ db, clock });
+  const weather = createWeatherStore({ db, clock, onChange: changed });
   const bodyCleaner = createBodyCleaner();
   const services: Services = {
     content: createContentService({ db, clock, mediaUrl }),
@@ -180,17 +181,18 @@ export async function createNewsroom(
       clock,
       logger,
       store: weather,
+      onChange: changed,
       config: {
         ...config.weather,
         fetch: { timeoutMs: 10_000, retries: 2, backoffMs: 2_000, ...options.weatherFetch },
       },
     }),
-    banners: createBannerStore({ db, clock, mediaUrl }),
+    banners: createBannerStore({ db, clock, mediaUrl, onChange: changed }),
     adStats: createAdStats({ db, clock }),
     readers: createReaderCounts({ db, clock, logger }),
     media,
     accounts: createAccounts({ db, clock, totpIssuer: config.publisher.name }),
-    photos: createPhotoLibrary({ db, storage: media, clock }),
+    photos: createPhotoLibrary({ db, storage: media, clock, onChange: changed }),
   };
   const importer = createImporter({
     db,
@@ -198,13 +200,7 @@ export async function createNewsroom(
     bodyCleaner,
     onChange: changed,
     async storePhoto(bytes, meta) {
-      const photo = await services.photos.ingestPhoto(bytes, { ...meta, uploadedBy: null });
-      await db
-        .updateTable('photos')
-        .set({ source: meta.source })
-        .where('id', '=', photo.id)
-        .execute();
-      return photo.id;
+      return (await services.photos.ingestPhoto(bytes, { ...meta, uploadedBy: null })).id;
     },
   });
   return {
@@ -244,12 +240,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // A change committed here drops this process's pages at once.
   newsroom.onChange((tags) => bus.publish(tags));
   const changed = newsroom.announce;
+  // Kept copies of layout data go with their tag, whoever announced it (this server or,
+  // through the change feed, another one).
   const unsubscribe = bus.subscribe((tags) => {
-    if (tags.includes('*')) {
-      services.content.forgetSections();
-      // Banner changes on another server arrive as '*' too.
-      services.banners.forget();
-    }
+    if (tags.includes(tag.sections)) services.content.forgetSections();
+    if (tags.includes(tag.banners)) services.banners.forget();
+    if (tags.includes(tag.weather)) services.weather.forget();
     services.content.forgetSchedule();
     cache.invalidate(tags);
   });

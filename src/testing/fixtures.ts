@@ -46,7 +46,7 @@ export async function seedFixture(
     hidden: true,
   });
   const authorId = await writer.createAuthor({ name: '김탐나', email: 'kim@tamnailbo.example' });
-  const photoId = await writer.createPhoto({
+  const photoId = await app.services.photos.registerPhoto({
     storageKey: 'fixture/photo.jpg',
     width: 1200,
     height: 675,

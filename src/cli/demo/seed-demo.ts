@@ -46,7 +46,7 @@ export async function seedDemo(
   app: Pick<Newsroom, 'services' | 'clock'>,
   options: { articles?: readonly DemoArticle[] } = {},
 ): Promise<SeedSummary> {
-  const { writer, media, weather } = app.services;
+  const { writer, media, photos, weather } = app.services;
   const now = app.clock.now();
   const articles = options.articles ?? demoArticles;
 
@@ -79,7 +79,7 @@ export async function seedDemo(
     await media.put(key, rendered.jpeg);
     for (const [width, bytes] of rendered.webp)
       await media.put(key.replace(/\.jpg$/, `-${width}.webp`), bytes);
-    return writer.createPhoto({
+    return photos.registerPhoto({
       storageKey: key,
       width: ILLUSTRATION_WIDTH,
       height: ILLUSTRATION_HEIGHT,
@@ -87,7 +87,7 @@ export async function seedDemo(
       caption: job.photo.caption,
       credit: job.photo.credit,
       alt: job.photo.alt,
-      variants: [...RENDITION_WIDTHS],
+      variants: RENDITION_WIDTHS,
     });
   });
   const photosOf = new Map<number, number[]>();

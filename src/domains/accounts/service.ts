@@ -3,6 +3,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Database, StaffRole, UserTable } from '../../db/index.ts';
 import type { Clock } from '../../shared/clock.ts';
+import { ensureAuthor, updateAuthor } from '../content/index.ts';
 import { AppError, invalidInput, notFound } from '../../shared/errors.ts';
 import {
   checkPasswordPolicy,
@@ -265,20 +266,9 @@ export function createAccounts(deps: AccountsDeps) {
       );
   }
 
-  /** The byline for a user: the existing author with that email, or a new one. */
+  /** The byline for a user: the existing author with that email, or a new one (content's). */
   async function bylineFor(trx: Transaction<Database>, name: string, email: string) {
-    const existing = await trx
-      .selectFrom('authors')
-      .select('id')
-      .where('email', '=', email)
-      .executeTakeFirst();
-    if (existing !== undefined) return existing.id;
-    const row = await trx
-      .insertInto('authors')
-      .values({ name, email, created_at: clock.now() })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
+    return (await ensureAuthor(trx, { name, email }, clock.now())).id;
   }
 
   async function setPassword(userId: number, password: string, mustChange: boolean): Promise<void> {
@@ -553,11 +543,7 @@ export function createAccounts(deps: AccountsDeps) {
           if (authorId === null || owner !== undefined) {
             authorId = await bylineFor(trx, name, email);
           } else {
-            await trx
-              .updateTable('authors')
-              .set({ name, email })
-              .where('id', '=', authorId)
-              .execute();
+            await updateAuthor(trx, authorId, { name, email });
           }
           await trx
             .updateTable('users')

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, type DatabaseHandle } from '../../db/index.ts';
+import { tag } from '../../shared/cache-tags.ts';
 import { ManualClock } from '../../shared/clock.ts';
 import { pickByWeight, seededRandom } from '../../shared/weighted.ts';
 import { freshDatabase, testDialects } from '../../testing/databases.ts';
@@ -101,6 +102,29 @@ for (const dialect of testDialects) {
 
     const store = () =>
       createBannerStore({ db: handle.db, clock, mediaUrl: (key) => `/media/${key}` });
+
+    it('announces every campaign and slot change as tag.banners, never *', async () => {
+      const heard: (readonly string[])[] = [];
+      const banners = createBannerStore({
+        db: handle.db,
+        clock,
+        mediaUrl: (key) => `/media/${key}`,
+        onChange: (tags) => void heard.push(tags),
+      });
+      const id = await banners.create(image());
+      await banners.update(id, image({ title: '고친 광고' }));
+      await banners.setPaused(id, true);
+      await banners.updateSlot('rail-1', {
+        width: 300,
+        height: 250,
+        paragraph: null,
+        enabled: true,
+      });
+      expect(heard).toEqual([[tag.banners], [tag.banners], [tag.banners], [tag.banners]]);
+      // A refused change announces nothing.
+      await expect(banners.setPaused(999_999, false)).rejects.toThrow();
+      expect(heard).toHaveLength(4);
+    });
 
     it('starts and ends exactly at KST midnight, and says when pages must change', async () => {
       const banners = store();

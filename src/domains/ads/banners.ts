@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { BannerTable, Database } from '../../db/index.ts';
+import { tag, type CacheTag } from '../../shared/cache-tags.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, invalidInput, notFound } from '../../shared/errors.ts';
 import { keptValue } from '../../shared/kept.ts';
@@ -90,6 +91,8 @@ export interface BannerStoreDeps {
   db: Kysely<Database>;
   clock: Clock;
   mediaUrl: (key: string) => string;
+  /** Called after a commit with the cache tags the change affects: banners are on every page. */
+  onChange?: (tags: readonly CacheTag[]) => void | Promise<void>;
 }
 
 /** Campaigns change at their own start and end times, which the kept value respects. */
@@ -304,6 +307,12 @@ export function createBannerStore(deps: BannerStoreDeps) {
     (v, at) => Math.min(at + BANNERS_KEPT_MS, v.nextChange ?? Number.POSITIVE_INFINITY),
   );
 
+  /** A write committed: this process reads the banners again, and pages showing them go. */
+  async function changed(): Promise<void> {
+    kept.forget();
+    if (deps.onChange !== undefined) await deps.onChange([tag.banners]);
+  }
+
   async function campaign(id: number): Promise<Campaign> {
     const r = await db.selectFrom('banners').selectAll().where('id', '=', id).executeTakeFirst();
     if (r === undefined) throw notFound('없는 광고입니다.');
@@ -333,7 +342,7 @@ export function createBannerStore(deps: BannerStoreDeps) {
       return (await kept.get()).nextChange;
     },
 
-    /** Drops the kept campaigns (a change made elsewhere, announced on the bus). */
+    /** Drops the kept campaigns (a change made elsewhere, heard as tag.banners). */
     forget(): void {
       kept.forget();
     },
@@ -346,7 +355,7 @@ export function createBannerStore(deps: BannerStoreDeps) {
         .values({ ...row(input, now), is_sample: input.isSample ? 1 : 0, created_at: now })
         .returning('id')
         .executeTakeFirstOrThrow();
-      kept.forget();
+      await changed();
       return created.id;
     },
 
@@ -358,7 +367,7 @@ export function createBannerStore(deps: BannerStoreDeps) {
         .where('id', '=', id)
         .executeTakeFirst();
       if (result.numUpdatedRows === 0n) throw notFound('없는 광고입니다.');
-      kept.forget();
+      await changed();
     },
 
     async setPaused(id: number, paused: boolean): Promise<void> {
@@ -368,7 +377,7 @@ export function createBannerStore(deps: BannerStoreDeps) {
         .where('id', '=', id)
         .executeTakeFirst();
       if (result.numUpdatedRows === 0n) throw notFound('없는 광고입니다.');
-      kept.forget();
+      await changed();
     },
 
     campaign,
@@ -429,7 +438,7 @@ export function createBannerStore(deps: BannerStoreDeps) {
         })
         .where('id', '=', id)
         .execute();
-      kept.forget();
+      await changed();
     },
   };
 }

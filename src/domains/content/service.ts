@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
+import { articleChangeTags } from '../../shared/cache-tags.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { keptValue } from '../../shared/kept.ts';
 import { createReader } from './reader.ts';
-import { articleTags } from './writer.ts';
 import type {
   ArticleDetail,
   ArticleTeaser,
@@ -63,7 +63,7 @@ export function createContentService(deps: ContentServiceDeps) {
 
   /**
    * The section tree, kept for a minute and dropped at once by forgetSections() (a section
-   * change publishes '*' on the invalidation bus, which every instance receives).
+   * change announces tag.sections, which every instance receives).
    */
   function sectionMap(): Promise<{ all: Section[]; byId: Map<number, SectionRef> }> {
     const now = deps.clock.now();
@@ -169,7 +169,11 @@ export function createContentService(deps: ContentServiceDeps) {
       return new Set([...featured, ...inBody].map((r) => Number(r.photo_id)));
     },
 
-    /** Cache tags of every article that shows a photo (featured or attached). */
+    /**
+     * Cache tags of every article that shows a photo (featured or attached).
+     * @deprecated The photo library announces caption changes itself (tag.photo), and
+     * pages showing a photo carry that tag; remove once the admin no longer calls this.
+     */
     async photoTags(photoId: number): Promise<string[]> {
       const rows = await articlesShowingPhoto(photoId)
         .select(['a.id', 'a.section_id', 'a.is_photo_story'])
@@ -177,7 +181,7 @@ export function createContentService(deps: ContentServiceDeps) {
         .execute();
       const tags = new Set<string>();
       for (const r of rows)
-        for (const t of articleTags(r.id, r.section_id, r.is_photo_story === 1)) tags.add(t);
+        for (const t of articleChangeTags(r.id, r.section_id, r.is_photo_story === 1)) tags.add(t);
       return [...tags];
     },
 

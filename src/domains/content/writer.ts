@@ -1,10 +1,12 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { ArticleStatus, Database } from '../../db/index.ts';
+import { articleChangeTags, tag, type CacheTag } from '../../shared/cache-tags.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, invalidInput, notFound } from '../../shared/errors.ts';
 import { cutText, htmlToText } from '../../shared/text.ts';
 import { createBodyCleaner, type BodyCleaner } from './body-cleaner.ts';
+import { ensureAuthor, setArticleRelations } from './relations.ts';
 
 export interface WriterDeps {
   db: Kysely<Database>;
@@ -12,7 +14,7 @@ export interface WriterDeps {
   /** Cleans bodies before they are stored (long ones off the event loop). */
   bodyCleaner?: BodyCleaner;
   /** Called after a commit with the cache tags the change affects. */
-  onChange?: (tags: string[]) => void | Promise<void>;
+  onChange?: (tags: readonly CacheTag[]) => void | Promise<void>;
 }
 
 const SUMMARY_LENGTH = 160;
@@ -34,17 +36,6 @@ const authorInput = z.object({
   email: z.string().trim().toLowerCase().email('올바른 이메일 주소가 아닙니다.'),
 });
 
-const photoInput = z.object({
-  storageKey: z.string().min(1),
-  width: z.number().int().positive(),
-  height: z.number().int().positive(),
-  mime: z.string().min(1),
-  caption: z.string().trim().max(2000).default(''),
-  credit: z.string().trim().max(120).default(''),
-  alt: z.string().trim().max(300).default(''),
-  variants: z.array(z.number().int().positive()).default([]),
-});
-
 const articleInput = z.object({
   sectionId: z.number().int().positive(),
   title: z.string().trim().min(1, '제목을 입력하세요.').max(300, '제목은 300자 이내로 입력하세요.'),
@@ -63,7 +54,6 @@ const articleInput = z.object({
 
 export type SectionInput = z.input<typeof sectionInput>;
 export type AuthorInput = z.input<typeof authorInput>;
-export type PhotoInput = z.input<typeof photoInput>;
 export type ArticleInput = z.input<typeof articleInput>;
 
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
@@ -77,45 +67,15 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   return result.data;
 }
 
-/**
- * Cache tags a change to an article touches: the article, every listing of its section,
- * the front page, and the photo-story boxes when it is (or was) a photo story.
- */
-export function articleTags(articleId: number, sectionId: number, isPhotoStory: boolean): string[] {
-  const tags = [`article:${articleId}`, `section:${sectionId}`, 'front'];
-  if (isPhotoStory) tags.push('photo-stories');
-  return tags;
-}
-
 /** The teaser and meta-description text of a cleaned body. */
 export function articleSummary(bodyHtml: string): string {
   return cutText(htmlToText(bodyHtml), SUMMARY_LENGTH);
 }
 
-/** Ids of the named tags, creating the ones that do not exist yet (inside `trx`). */
-export async function upsertTags(trx: Transaction<Database>, names: string[]): Promise<number[]> {
-  const unique = [...new Set(names.map((n) => n.trim()).filter((n) => n !== ''))];
-  const ids: number[] = [];
-  for (const name of unique) {
-    await trx
-      .insertInto('tags')
-      .values({ name })
-      .onConflict((oc) => oc.column('name').doNothing())
-      .execute();
-    const row = await trx
-      .selectFrom('tags')
-      .select('id')
-      .where('name', '=', name)
-      .executeTakeFirstOrThrow();
-    ids.push(row.id);
-  }
-  return ids;
-}
-
 export function createWriter(deps: WriterDeps) {
   const { db, clock } = deps;
   const bodyCleaner = deps.bodyCleaner ?? createBodyCleaner();
-  const notify = async (tags: string[]) => {
+  const notify = async (tags: readonly CacheTag[]) => {
     if (deps.onChange) await deps.onChange(tags);
   };
 
@@ -142,8 +102,7 @@ export function createWriter(deps: WriterDeps) {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      // Navigation is on every page.
-      await notify(['*']);
+      await notify([tag.sections]);
       return row.id;
     },
 
@@ -159,38 +118,13 @@ export function createWriter(deps: WriterDeps) {
         .where('id', '=', id)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) === 0) throw notFound(`섹션 ${id}을(를) 찾을 수 없습니다.`);
-      await notify(['*']);
+      await notify([tag.sections]);
     },
 
+    /** The byline with this email, created when new; an existing byline keeps its name. */
     async createAuthor(input: AuthorInput): Promise<number> {
       const a = parse(authorInput, input);
-      const row = await db
-        .insertInto('authors')
-        .values({ name: a.name, email: a.email, created_at: clock.now() })
-        .onConflict((oc) => oc.column('email').doUpdateSet({ name: a.name }))
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      return row.id;
-    },
-
-    async createPhoto(input: PhotoInput): Promise<number> {
-      const p = parse(photoInput, input);
-      const row = await db
-        .insertInto('photos')
-        .values({
-          storage_key: p.storageKey,
-          width: p.width,
-          height: p.height,
-          mime: p.mime,
-          caption: p.caption,
-          credit: p.credit,
-          alt: p.alt,
-          variants: p.variants.join(','),
-          created_at: clock.now(),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      return row.id;
+      return (await ensureAuthor(db, a, clock.now())).id;
     },
 
     /** Creates an article with its bylines, photos and tags in one transaction. */
@@ -199,6 +133,7 @@ export function createWriter(deps: WriterDeps) {
       const now = clock.now();
       const body = await bodyCleaner.clean(a.bodyHtml);
       if (a.status === 'published' && a.publishedAt === null) a.publishedAt = now;
+      const featuredPhotoId = a.featuredPhotoId ?? a.photoIds[0] ?? null;
       const id = await db.transaction().execute(async (trx) => {
         const section = await trx
           .selectFrom('sections')
@@ -217,48 +152,22 @@ export function createWriter(deps: WriterDeps) {
             status: a.status satisfies ArticleStatus,
             is_breaking: a.isBreaking ? 1 : 0,
             is_photo_story: a.isPhotoStory ? 1 : 0,
-            featured_photo_id: a.featuredPhotoId ?? a.photoIds[0] ?? null,
+            featured_photo_id: featuredPhotoId,
             published_at: a.publishedAt,
             updated_at: a.updatedAt ?? a.publishedAt ?? now,
             created_at: now,
           })
           .returning('id')
           .executeTakeFirstOrThrow();
-        const articleId = row.id;
-        if (a.authorIds.length > 0) {
-          await trx
-            .insertInto('article_authors')
-            .values(
-              [...new Set(a.authorIds)].map((authorId, position) => ({
-                article_id: articleId,
-                author_id: authorId,
-                position,
-              })),
-            )
-            .execute();
-        }
-        if (a.photoIds.length > 0) {
-          await trx
-            .insertInto('article_photos')
-            .values(
-              [...new Set(a.photoIds)].map((photoId, position) => ({
-                article_id: articleId,
-                photo_id: photoId,
-                position,
-              })),
-            )
-            .execute();
-        }
-        const tagIds = await upsertTags(trx, a.tags);
-        if (tagIds.length > 0) {
-          await trx
-            .insertInto('article_tags')
-            .values(tagIds.map((tagId) => ({ article_id: articleId, tag_id: tagId })))
-            .execute();
-        }
-        return articleId;
+        await setArticleRelations(trx, row.id, {
+          authorIds: a.authorIds,
+          tags: a.tags,
+          featuredPhotoId,
+          bodyPhotoIds: a.photoIds,
+        });
+        return row.id;
       });
-      await notify(articleTags(id, a.sectionId, a.isPhotoStory));
+      await notify(articleChangeTags(id, a.sectionId, a.isPhotoStory));
       return id;
     },
 
@@ -284,7 +193,9 @@ export function createWriter(deps: WriterDeps) {
         .set({ status, published_at: nextPublishedAt, updated_at: now })
         .where('id', '=', articleId)
         .execute();
-      await notify(articleTags(articleId, existing.section_id, existing.is_photo_story === 1));
+      await notify(
+        articleChangeTags(articleId, existing.section_id, existing.is_photo_story === 1),
+      );
     },
 
     /** Updates title, subtitle and body; the URL (the article number) never changes. */
@@ -316,7 +227,9 @@ export function createWriter(deps: WriterDeps) {
         })
         .where('id', '=', articleId)
         .execute();
-      await notify(articleTags(articleId, existing.section_id, existing.is_photo_story === 1));
+      await notify(
+        articleChangeTags(articleId, existing.section_id, existing.is_photo_story === 1),
+      );
     },
   };
 }

@@ -21,4 +21,5 @@ export {
   type PhotoText,
   type PhotoUploadMeta,
   type StoredPhoto,
+  type StoredRenditions,
 } from './upload.ts';

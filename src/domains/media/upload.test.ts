@@ -5,6 +5,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, type DatabaseHandle } from '../../db/index.ts';
+import { tag } from '../../shared/cache-tags.ts';
 import { ManualClock } from '../../shared/clock.ts';
 import { AppError } from '../../shared/errors.ts';
 import { freshDatabase, testDialects } from '../../testing/databases.ts';
@@ -452,6 +453,64 @@ describe.each(testDialects)('photo library on %s', (dialect) => {
     expect(await library.getPhoto(999_999)).toBeNull();
     expect((await refusal(library.updatePhotoText(999_999, { caption: 'x' }))).code).toBe(
       'NOT_FOUND',
+    );
+  });
+
+  it('announces a changed text as the photo’s cache tag, and nothing when nothing changed', async () => {
+    const heard: (readonly string[])[] = [];
+    const announcing = createPhotoLibrary({
+      db: handle.db,
+      storage,
+      clock: new ManualClock(NOW),
+      onChange: (tags) => void heard.push(tags),
+    });
+    const photo = await announcing.ingestPhoto(await (await picture(64, 48)).jpeg().toBuffer(), {
+      ...text,
+      uploadedBy: userId,
+    });
+    expect(heard).toEqual([]);
+    await announcing.updatePhotoText(photo.id, { caption: '새 설명' });
+    await announcing.updatePhotoText(photo.id, {});
+    expect(heard).toEqual([[tag.photo(photo.id)]]);
+  });
+
+  it('keeps where an imported photo came from', async () => {
+    const photo = await library.ingestPhoto(await (await picture(64, 48)).jpeg().toBuffer(), {
+      ...text,
+      uploadedBy: null,
+      source: 'https://archive.example/1.jpg',
+    });
+    const row = await handle.db
+      .selectFrom('photos')
+      .select('source')
+      .where('id', '=', photo.id)
+      .executeTakeFirstOrThrow();
+    expect(row.source).toBe('https://archive.example/1.jpg');
+  });
+
+  it('registers photos whose files are already stored, ids in the order given', async () => {
+    const renditions = (n: number) => ({
+      storageKey: `seed/${n}.jpg`,
+      width: 1200,
+      height: 675,
+      mime: 'image/jpeg',
+      caption: ` 씨앗 사진 ${n} `,
+      credit: '사진=탐나일보',
+      alt: '',
+      variants: [480, 960],
+    });
+    const ids = await library.registerPhotos([1, 2, 3].map(renditions));
+    expect(ids).toHaveLength(3);
+    const found = await Promise.all(ids.map((id) => library.getPhoto(id)));
+    expect(found.map((p) => p?.storageKey)).toEqual(['seed/1.jpg', 'seed/2.jpg', 'seed/3.jpg']);
+    expect(found[0]?.caption).toBe('씨앗 사진 1');
+    expect(found[0]?.sources.map((s) => s.width)).toEqual([480, 960]);
+    expect(await library.registerPhotos([])).toEqual([]);
+    expect(
+      (await refusal(library.registerPhoto({ ...renditions(4), storageKey: '../etc/x.jpg' }))).code,
+    ).toBe('INVALID_INPUT');
+    expect((await refusal(library.registerPhoto({ ...renditions(5), width: 0 }))).code).toBe(
+      'INVALID_INPUT',
     );
   });
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, PhotoTable } from '../../db/index.ts';
+import { tag, type CacheTag } from '../../shared/cache-tags.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, invalidInput, notFound } from '../../shared/errors.ts';
 import { kstParts } from '../../shared/kst.ts';
@@ -13,12 +14,14 @@ import {
   srcsetOf,
   type PhotoSource,
 } from './renditions.ts';
-import type { MediaStorage } from './storage.ts';
+import { assertSafeKey, type MediaStorage } from './storage.ts';
 
 export interface PhotoLibraryDeps {
   db: Kysely<Database>;
   storage: MediaStorage;
   clock: Clock;
+  /** Called after a commit with the cache tags the change affects (a caption shown on pages). */
+  onChange?: (tags: readonly CacheTag[]) => void | Promise<void>;
 }
 
 export interface PhotoLibraryOptions extends Partial<ImageLimits> {
@@ -45,7 +48,30 @@ export interface PhotoUploadMeta extends PhotoText {
   uploadedBy: number | null;
   /** Only for error details and logs: the type is always read from the bytes. */
   originalName?: string;
+  /** Where an imported photo came from (URL or file path): a later import finds it by this. */
+  source?: string | null;
 }
+
+/**
+ * A photo whose files are already in storage under `storageKey` (the fallback) and its
+ * WebP renditions beside it: the demo newspaper, test fixtures and the benchmark make
+ * their own pictures and only need the rows.
+ */
+export interface StoredRenditions extends PhotoText {
+  storageKey: string;
+  width: number;
+  height: number;
+  mime: string;
+  /** Widths of the WebP renditions. */
+  variants: readonly number[];
+  uploadedBy?: number | null;
+  source?: string | null;
+  /** Defaults to now. */
+  createdAt?: number;
+}
+
+/** Rows per insert: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const REGISTER_BATCH = 1000;
 
 /** A photo as the newsroom and the templates use it; satisfies the views' PhotoView. */
 export interface StoredPhoto extends PhotoText {
@@ -178,6 +204,48 @@ export function createPhotoLibrary(deps: PhotoLibraryDeps, options: PhotoLibrary
     return row === undefined ? null : toStoredPhoto(row);
   }
 
+  /**
+   * Adds rows for photos already in storage (see StoredRenditions) and returns their
+   * ids in the order given. Text is cleaned and checked as for an upload.
+   */
+  async function registerPhotos(photos: readonly StoredRenditions[]): Promise<number[]> {
+    if (photos.length === 0) return [];
+    const now = clock.now();
+    const rows = photos.map((p) => {
+      assertSafeKey(p.storageKey);
+      for (const n of [p.width, p.height, ...p.variants]) {
+        if (!isId(n)) throw invalidInput(`사진 크기가 올바르지 않습니다: ${p.storageKey}`);
+      }
+      return {
+        storage_key: p.storageKey,
+        width: p.width,
+        height: p.height,
+        mime: p.mime,
+        caption: cleanText('caption', p.caption),
+        credit: cleanText('credit', p.credit),
+        alt: cleanText('alt', p.alt),
+        variants: p.variants.join(','),
+        created_at: p.createdAt ?? now,
+        uploaded_by: p.uploadedBy ?? null,
+        source: p.source ?? null,
+      };
+    });
+    const ids: number[] = [];
+    // One transaction: a batch is stored whole or not at all, with one commit.
+    await db.transaction().execute(async (trx) => {
+      for (let start = 0; start < rows.length; start += REGISTER_BATCH) {
+        const inserted = await trx
+          .insertInto('photos')
+          .values(rows.slice(start, start + REGISTER_BATCH))
+          .returning('id')
+          .execute();
+        // One statement takes its ids in row order, but RETURNING promises no order.
+        ids.push(...inserted.map((r) => r.id).sort((a, b) => a - b));
+      }
+    });
+    return ids;
+  }
+
   return {
     /** The limits in force; the HTTP layer sizes its upload limit from `maxBytes`. */
     limits: { ...limits } as Readonly<ImageLimits>,
@@ -228,10 +296,20 @@ export function createPhotoLibrary(deps: PhotoLibraryDeps, options: PhotoLibrary
           variants: processed.webp.map((r) => r.width).join(','),
           created_at: now,
           uploaded_by: meta.uploadedBy,
+          source: meta.source ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
       return toStoredPhoto(row);
+    },
+
+    registerPhotos,
+
+    /** One photo already in storage (see registerPhotos); returns its id. */
+    async registerPhoto(photo: StoredRenditions): Promise<number> {
+      const [id] = await registerPhotos([photo]);
+      if (id === undefined) throw new Error(`photo ${photo.storageKey} was not stored`);
+      return id;
     },
 
     /**
@@ -288,11 +366,19 @@ export function createPhotoLibrary(deps: PhotoLibraryDeps, options: PhotoLibrary
       for (const field of ['caption', 'credit', 'alt'] as const) {
         if (text[field] !== undefined) changes[field] = cleanText(field, text[field]);
       }
+      let updated = false;
       if (isId(id) && Object.keys(changes).length > 0) {
-        await db.updateTable('photos').set(changes).where('id', '=', id).execute();
+        const result = await db
+          .updateTable('photos')
+          .set(changes)
+          .where('id', '=', id)
+          .executeTakeFirst();
+        updated = Number(result.numUpdatedRows) > 0;
       }
       const photo = await getPhoto(id);
       if (photo === null) throw notFound('사진을 찾을 수 없습니다.');
+      // Every page showing the photo carries its tag, whichever articles it is on.
+      if (updated && deps.onChange !== undefined) await deps.onChange([tag.photo(id)]);
       return photo;
     },
   };

@@ -4,11 +4,11 @@ import type { ArticleEventKind, ArticleStatus, Database, StaffRole } from '../..
 import { can, canEditArticle, type Action } from '../accounts/index.ts';
 import {
   articleSummary,
-  articleTags,
   createBodyCleaner,
-  upsertTags,
+  setArticleRelations,
   type BodyCleaner,
 } from '../content/index.ts';
+import { articleChangeTags, type CacheTag } from '../../shared/cache-tags.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, invalidInput, notFound } from '../../shared/errors.ts';
 import { formatKstDateTime } from '../../shared/kst.ts';
@@ -27,7 +27,7 @@ export interface DeskDeps {
   /** Cleans bodies before they are stored (long ones off the event loop). */
   bodyCleaner?: BodyCleaner;
   /** Called after a commit with the cache tags the change affects. */
-  onChange?: (tags: string[]) => void | Promise<void>;
+  onChange?: (tags: readonly CacheTag[]) => void | Promise<void>;
 }
 
 /** An editor who has not sent a heartbeat for this long is no longer "editing". */
@@ -192,7 +192,7 @@ export const STATUS_LABELS: Record<ArticleStatus | 'scheduled', string> = {
 export function createDesk(deps: DeskDeps) {
   const { db, clock } = deps;
   const bodyCleaner = deps.bodyCleaner ?? createBodyCleaner();
-  const notify = async (tags: string[]) => {
+  const notify = async (tags: readonly CacheTag[]) => {
     if (deps.onChange !== undefined && tags.length > 0) await deps.onChange(tags);
   };
 
@@ -279,35 +279,12 @@ export function createDesk(deps: DeskDeps) {
     articleId: number,
     fields: EditorFields,
   ): Promise<void> {
-    await trx.deleteFrom('article_authors').where('article_id', '=', articleId).execute();
-    const authorIds = [...new Set(fields.authorIds)];
-    if (authorIds.length > 0) {
-      await trx
-        .insertInto('article_authors')
-        .values(
-          authorIds.map((authorId, position) => ({
-            article_id: articleId,
-            author_id: authorId,
-            position,
-          })),
-        )
-        .execute();
-    }
-    await trx.deleteFrom('article_tags').where('article_id', '=', articleId).execute();
-    const tagIds = await upsertTags(trx, fields.tags);
-    if (tagIds.length > 0) {
-      await trx
-        .insertInto('article_tags')
-        .values(tagIds.map((tagId) => ({ article_id: articleId, tag_id: tagId })))
-        .execute();
-    }
-    await trx.deleteFrom('article_photos').where('article_id', '=', articleId).execute();
-    if (fields.featuredPhotoId !== null) {
-      await trx
-        .insertInto('article_photos')
-        .values({ article_id: articleId, photo_id: fields.featuredPhotoId, position: 0 })
-        .execute();
-    }
+    // The editor links only the featured photo; photos placed in the body live in its HTML.
+    await setArticleRelations(trx, articleId, {
+      authorIds: fields.authorIds,
+      tags: fields.tags,
+      featuredPhotoId: fields.featuredPhotoId,
+    });
   }
 
   async function checkReferences(trx: Transaction<Database>, fields: EditorFields): Promise<void> {
@@ -432,11 +409,11 @@ export function createDesk(deps: DeskDeps) {
   }
 
   /** Tags to refresh when a reader-visible article changes (old and new placement). */
-  function visibleTags(before: EditableArticle | null, after: EditableArticle): string[] {
-    const tags = new Set<string>();
+  function visibleTags(before: EditableArticle | null, after: EditableArticle): CacheTag[] {
+    const tags = new Set<CacheTag>();
     for (const a of [before, after]) {
       if (a === null || a.status !== 'published') continue;
-      for (const t of articleTags(a.id, a.sectionId, a.isPhotoStory)) tags.add(t);
+      for (const t of articleChangeTags(a.id, a.sectionId, a.isPhotoStory)) tags.add(t);
     }
     return [...tags];
   }
@@ -902,7 +879,7 @@ export function createDesk(deps: DeskDeps) {
     },
 
     /** Articles whose scheduled time passed in (since, now]: their pages must refresh. */
-    async dueSince(since: number, now: number): Promise<string[]> {
+    async dueSince(since: number, now: number): Promise<CacheTag[]> {
       const rows = await db
         .selectFrom('articles')
         .select(['id', 'section_id', 'is_photo_story'])
@@ -911,9 +888,9 @@ export function createDesk(deps: DeskDeps) {
         .where('published_at', '<=', now)
         .limit(500)
         .execute();
-      const tags = new Set<string>();
+      const tags = new Set<CacheTag>();
       for (const r of rows)
-        for (const t of articleTags(r.id, r.section_id, r.is_photo_story === 1)) tags.add(t);
+        for (const t of articleChangeTags(r.id, r.section_id, r.is_photo_story === 1)) tags.add(t);
       return [...tags];
     },
   };

@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
+import { tag, type CacheTag } from '../../shared/cache-tags.ts';
 import { invalidInput } from '../../shared/errors.ts';
 import { deskCan, forbidden, type Actor } from './desk.ts';
 
 export interface FrontDeps {
   db: Kysely<Database>;
-  onChange?: (tags: string[]) => void | Promise<void>;
+  onChange?: (tags: readonly CacheTag[]) => void | Promise<void>;
 }
 
 /** Areas of the front page the desk arranges, and how many places each has. */
@@ -76,7 +77,7 @@ export function createFrontDesk(deps: FrontDeps) {
             .execute();
         }
       });
-      if (deps.onChange !== undefined) await deps.onChange(['front']);
+      if (deps.onChange !== undefined) await deps.onChange([tag.front]);
     },
   };
 }

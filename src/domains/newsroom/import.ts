@@ -6,11 +6,12 @@ import { z } from 'zod';
 import type { Database } from '../../db/index.ts';
 import {
   articleSummary,
-  articleTags,
   createBodyCleaner,
-  upsertTags,
+  ensureAuthor,
+  setArticleRelations,
   type BodyCleaner,
 } from '../content/index.ts';
+import { articleChangeTags, tag, type CacheTag } from '../../shared/cache-tags.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { isAppError } from '../../shared/errors.ts';
 import { parseKstDateTime } from '../../shared/kst.ts';
@@ -95,7 +96,7 @@ export interface ImportDeps {
     bytes: Buffer,
     meta: { caption: string; credit: string; alt: string; source: string },
   ) => Promise<number>;
-  onChange?: (tags: string[]) => void | Promise<void>;
+  onChange?: (tags: readonly CacheTag[]) => void | Promise<void>;
   /** Fetches remote photos for the CLI (trusted) import; injectable for tests. */
   fetch?: typeof fetch;
   /** DNS and address policy for API imports' photos; tests point them at a local server. */
@@ -207,7 +208,7 @@ export function createImporter(deps: ImportDeps) {
     slugs: Set<string>,
     trusted: boolean,
     line: { number: number; actorId: number | null },
-  ): Promise<string[]> {
+  ): Promise<CacheTag[]> {
     const now = clock.now();
     // Photos first, outside the transaction: downloads and image work are slow, and a
     // photo that cannot be used fails the line before anything is written.
@@ -283,7 +284,7 @@ export function createImporter(deps: ImportDeps) {
         .where('external_id', '=', data.externalId)
         .executeTakeFirst();
       let articleId: number;
-      const tags = new Set<string>();
+      const tags = new Set<CacheTag>();
       if (existing === undefined) {
         const row = await trx
           .insertInto('articles')
@@ -302,7 +303,7 @@ export function createImporter(deps: ImportDeps) {
         articleId = existing.id;
         await trx.updateTable('articles').set(columns).where('id', '=', articleId).execute();
         if (existing.status === 'published')
-          for (const t of articleTags(
+          for (const t of articleChangeTags(
             articleId,
             existing.section_id,
             existing.is_photo_story === 1,
@@ -311,7 +312,7 @@ export function createImporter(deps: ImportDeps) {
         report.updated++;
       }
       if (status === 'published')
-        for (const t of articleTags(articleId, sectionId, false)) tags.add(t);
+        for (const t of articleChangeTags(articleId, sectionId, false)) tags.add(t);
       await writeRelations(trx, articleId, data, photoIds, now, (note) =>
         report.notes.push({ line: line.number, note }),
       );
@@ -337,65 +338,19 @@ export function createImporter(deps: ImportDeps) {
     now: number,
     note: (text: string) => void,
   ): Promise<void> {
-    await trx.deleteFrom('article_authors').where('article_id', '=', articleId).execute();
     const authorIds: number[] = [];
     for (const a of data.authors) {
-      // A byline that exists keeps its name: an archive must not rename a staff member
-      // (an import once renamed the admin's byline). New names create new bylines.
-      const existing = await trx
-        .selectFrom('authors')
-        .select(['id', 'name'])
-        .where('email', '=', a.email)
-        .executeTakeFirst();
-      let id = existing?.id;
-      if (existing !== undefined && existing.name !== a.name)
-        note(
-          `${a.email}의 바이라인은 이미 '${existing.name}'(으)로 있어 이름을 바꾸지 않았습니다.`,
-        );
-      if (id === undefined) {
-        // Another import may add the same email meanwhile: theirs stands, as above.
-        const row =
-          (await trx
-            .insertInto('authors')
-            .values({ name: a.name, email: a.email, created_at: now })
-            .onConflict((oc) => oc.column('email').doNothing())
-            .returning('id')
-            .executeTakeFirst()) ??
-          (await trx
-            .selectFrom('authors')
-            .select('id')
-            .where('email', '=', a.email)
-            .executeTakeFirstOrThrow());
-        id = row.id;
-      }
-      if (!authorIds.includes(id)) authorIds.push(id);
+      const author = await ensureAuthor(trx, a, now);
+      if (author.name !== a.name)
+        note(`${a.email}의 바이라인은 이미 '${author.name}'(으)로 있어 이름을 바꾸지 않았습니다.`);
+      authorIds.push(author.id);
     }
-    if (authorIds.length > 0) {
-      await trx
-        .insertInto('article_authors')
-        .values(
-          authorIds.map((author_id, position) => ({ article_id: articleId, author_id, position })),
-        )
-        .execute();
-    }
-    await trx.deleteFrom('article_tags').where('article_id', '=', articleId).execute();
-    const tagIds = await upsertTags(trx, data.tags);
-    if (tagIds.length > 0) {
-      await trx
-        .insertInto('article_tags')
-        .values(tagIds.map((tag_id) => ({ article_id: articleId, tag_id })))
-        .execute();
-    }
-    await trx.deleteFrom('article_photos').where('article_id', '=', articleId).execute();
-    const uniquePhotos = [...new Set(photoIds)];
-    if (uniquePhotos.length > 0) {
-      await trx
-        .insertInto('article_photos')
-        .values(
-          uniquePhotos.map((photo_id, position) => ({ article_id: articleId, photo_id, position })),
-        )
-        .execute();
-    }
+    await setArticleRelations(trx, articleId, {
+      authorIds,
+      tags: data.tags,
+      featuredPhotoId: photoIds[0] ?? null,
+      bodyPhotoIds: photoIds,
+    });
   }
 
   return {
@@ -430,7 +385,7 @@ export function createImporter(deps: ImportDeps) {
       const sectionsByName = new Map(sections.map((s) => [s.name, s.id]));
       const slugs = new Set(sections.map((s) => s.slug));
       const baseDir = options.baseDir ?? process.cwd();
-      const changed = new Set<string>();
+      const changed = new Set<CacheTag>();
       const lines = text.split(/\r?\n/);
       for (const [index, raw] of lines.entries()) {
         const lineNo = index + 1;
@@ -475,9 +430,8 @@ export function createImporter(deps: ImportDeps) {
           options.onLine?.(lineNo, false);
         }
       }
-      if (report.sectionsCreated.length > 0) changed.add('*');
-      if (changed.size > 0 && deps.onChange !== undefined)
-        await deps.onChange(changed.has('*') ? ['*'] : [...changed]);
+      if (report.sectionsCreated.length > 0) changed.add(tag.sections);
+      if (changed.size > 0 && deps.onChange !== undefined) await deps.onChange([...changed]);
       return report;
     },
   };

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, type DatabaseHandle } from '../../db/index.ts';
+import { tag } from '../../shared/cache-tags.ts';
 import { ManualClock } from '../../shared/clock.ts';
 import { freshDatabase, testDialects } from '../../testing/databases.ts';
 import { hubBody, hubRow, startFakeKma, type FakeKma } from '../../testing/fake-kma.ts';
@@ -64,6 +65,7 @@ for (const dialect of testDialects) {
         { write: (line: string) => logLines.push(JSON.parse(line) as (typeof logLines)[number]) },
       );
       const store = createWeatherStore({ db: handle.db, clock });
+      announced.length = 0;
       const config: WeatherSourcesConfig = {
         hubUrl: fake.hubUrl,
         portalUrl: fake.portalUrl,
@@ -81,9 +83,19 @@ for (const dialect of testDialects) {
         store,
         config,
         sleep: async () => {},
+        onChange: (tags) => void announced.push(tags),
       });
       return { store, refresher };
     }
+    const announced: (readonly string[])[] = [];
+
+    it('announces tag.weather after a refresh someone asked for, not after the background one', async () => {
+      const { refresher } = setup({ serviceKey: null });
+      await refresher.refresh();
+      expect(announced).toEqual([]);
+      await refresher.refresh({ force: true });
+      expect(announced).toEqual([[tag.weather]]);
+    });
 
     const warnings = (source: string) =>
       logLines.filter((l) => l.level === 40 && l.source === source);

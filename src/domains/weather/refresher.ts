@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { WeatherConfig } from '../../config/index.ts';
 import { claimJob, type Database } from '../../db/index.ts';
+import { tag, type CacheTag } from '../../shared/cache-tags.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { fetchText, realSleep, type Fetch, type FetchPolicy, type Sleep } from './fetch-text.ts';
 import { toGrid } from './grid.ts';
@@ -62,6 +63,8 @@ export interface WeatherRefresherDeps {
   config: WeatherSourcesConfig;
   fetch?: Fetch;
   sleep?: Sleep;
+  /** Called with the cache tags a refresh someone asked for (`force`) has changed. */
+  onChange?: (tags: readonly CacheTag[]) => void | Promise<void>;
 }
 
 const JOB = 'weather.refresh';
@@ -278,7 +281,12 @@ export function createWeatherRefresher(deps: WeatherRefresherDeps) {
         }
         reports.push(await attempt('forecast', () => refreshForecast(serviceKey)));
       }
-      return { ran: true, sources: reports.filter((r) => r !== null) };
+      const sources = reports.filter((r) => r !== null);
+      // Whoever asked (the admin, the CLI) expects the pages to show it now; the background
+      // refresh leaves cached pages to expire.
+      if (options.force && sources.some((r) => r.ok) && deps.onChange !== undefined)
+        await deps.onChange([tag.weather]);
+      return { ran: true, sources };
     },
 
     /** Asks KMA for one place now and shows what came back; stores nothing. */

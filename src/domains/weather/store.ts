@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, WeatherPlaceTable } from '../../db/index.ts';
+import { tag, type CacheTag } from '../../shared/cache-tags.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, invalidInput, notFound } from '../../shared/errors.ts';
 import { keptValue } from '../../shared/kept.ts';
@@ -67,6 +68,11 @@ export const MAX_PLACES = 40;
 export interface WeatherStoreDeps {
   db: Kysely<Database>;
   clock: Clock;
+  /**
+   * Called after an editor's change (places, sample readings) with the cache tags it
+   * affects: the ticker is on every page, so every cached page goes.
+   */
+  onChange?: (tags: readonly CacheTag[]) => void | Promise<void>;
 }
 
 /** Weather changes every ten minutes at most; pages need the ticker on every render. */
@@ -151,8 +157,11 @@ export function createWeatherStore(deps: WeatherStoreDeps) {
     return rows.map(toPlace);
   }
 
-  /** Every change to the place list shows on the next render. */
-  const changed = () => kept.forget();
+  /** An edit committed: the next render reads the ticker again, and cached pages go. */
+  async function changed(): Promise<void> {
+    kept.forget();
+    if (deps.onChange !== undefined) await deps.onChange([tag.weather]);
+  }
 
   return {
     /**
@@ -162,6 +171,11 @@ export function createWeatherStore(deps: WeatherStoreDeps) {
      */
     ticker(): Promise<WeatherTicker | null> {
       return kept.get();
+    },
+
+    /** Drops the kept ticker (a change made elsewhere, heard as tag.weather). */
+    forget(): void {
+      kept.forget();
     },
 
     places,
@@ -205,7 +219,7 @@ export function createWeatherStore(deps: WeatherStoreDeps) {
           created_at: clock.now(),
         })
         .execute();
-      changed();
+      await changed();
     },
 
     async removePlace(id: string): Promise<void> {
@@ -217,7 +231,7 @@ export function createWeatherStore(deps: WeatherStoreDeps) {
         if (result.numDeletedRows === 0n) throw notFound('목록에 없는 장소입니다.');
         await trx.deleteFrom('weather_observations').where('place_id', '=', id).execute();
       });
-      changed();
+      await changed();
     },
 
     /** Moves a place one step up (-1) or down (+1) in the ticker order. */
@@ -240,7 +254,7 @@ export function createWeatherStore(deps: WeatherStoreDeps) {
             .execute();
         }
       });
-      changed();
+      await changed();
     },
 
     async observations(): Promise<Map<string, StoredObservation>> {
@@ -301,7 +315,9 @@ export function createWeatherStore(deps: WeatherStoreDeps) {
             .execute();
         }
       });
-      changed();
+      // Readings arrive every few minutes: cached pages take them when they expire, as
+      // they do the forecast, rather than all being dropped each time.
+      kept.forget();
     },
 
     async recordAttempt(
@@ -413,7 +429,7 @@ export function createWeatherStore(deps: WeatherStoreDeps) {
           .onConflict((oc) => oc.column('place_id').doNothing())
           .execute();
       });
-      changed();
+      await changed();
     },
   };
 }

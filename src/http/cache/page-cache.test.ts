@@ -1,5 +1,6 @@
 import { gunzipSync, brotliDecompressSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { LAYOUT_TAGS, tag } from '../../shared/cache-tags.ts';
 import { PageCache } from './page-cache.ts';
 import { pickEncoding } from './serve.ts';
 
@@ -35,8 +36,22 @@ describe('PageCache', () => {
     expect(cache.get('/news/1', 1)).toBeUndefined();
     expect(cache.get('/', 1)).toBeUndefined();
     expect(cache.get('/news/2', 1)).toBeDefined();
-    expect(cache.invalidate(['*'])).toBe(1);
+  });
+
+  it('drops every page by a layout tag, and nothing by an unknown tag such as *', () => {
+    const cache = new PageCache({ maxEntries: 10 });
+    const pageTags = (...own: string[]) => [...LAYOUT_TAGS, ...own];
+    cache.set('/', page('a', pageTags(tag.front)), 0, cache.currentGeneration);
+    cache.set('/news/1', page('b', pageTags(tag.article(1))), 0, cache.currentGeneration);
+    cache.set('/weather', page('c', pageTags()), 0, cache.currentGeneration);
+    expect(cache.invalidate(['*'])).toBe(0);
+    expect(cache.size).toBe(3);
+    expect(cache.invalidate([tag.banners])).toBe(3);
     expect(cache.size).toBe(0);
+    expect(cache.byteSize).toBe(0);
+    cache.set('/news/1', page('b', pageTags(tag.article(1))), 0, cache.currentGeneration);
+    expect(cache.invalidate([tag.sections, tag.weather])).toBe(1);
+    expect(cache.get('/news/1', 1)).toBeUndefined();
   });
 
   it('expires entries at their expiry time', () => {
@@ -94,7 +109,7 @@ describe('PageCache memory', () => {
     expect(cache.get('/news/2', 1)).toBeUndefined();
     expect(cache.get('/news/1', 1)).toBeDefined();
     expect(cache.get('/news/4', 1)).toBeDefined();
-    cache.invalidate(['*']);
+    cache.clear();
     expect(cache.byteSize).toBe(0);
   });
 

@@ -3,8 +3,9 @@ import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:z
 
 /**
  * Rendered pages kept in memory, with their compressed bytes, so a warm hit costs about
- * what serving a static file from memory does. Entries carry tags (article:12, section:3,
- * front) and are dropped when any of their tags is invalidated.
+ * what serving a static file from memory does. Entries carry cache tags (shared/cache-tags)
+ * and are dropped when any of their tags is invalidated; every page carries the layout
+ * tags, so invalidating one of those drops every page.
  */
 export interface CachedPage {
   status: number;
@@ -213,11 +214,6 @@ export class PageCache {
     this.stats.invalidations++;
     let dropped = 0;
     for (const tag of tags) {
-      if (tag === '*') {
-        dropped += this.entries.size;
-        this.clear();
-        return dropped;
-      }
       const keys = this.byTag.get(tag);
       if (keys === undefined) continue;
       for (const key of [...keys]) if (this.delete(key)) dropped++;

@@ -1,5 +1,6 @@
 import type { MostReadArticle, ReaderCounts } from '../../domains/analytics/index.ts';
 import type { ContentService } from '../../domains/content/index.ts';
+import { tag, type CacheTag } from '../../shared/cache-tags.ts';
 import type { MostReadView } from '../../views/model.ts';
 
 /** Articles per list in the box. */
@@ -9,7 +10,7 @@ export interface MostReadBox {
   /** null when nothing has been counted yet: the box is left out. */
   view: MostReadView | null;
   /** Cache tags of the articles shown. */
-  tags: string[];
+  tags: CacheTag[];
   /** When the page must be rendered again to show fresher lists. */
   expiresAt: number;
 }
@@ -39,7 +40,7 @@ export async function mostReadBox(
   const articleIds = new Set([...view.day, ...view.week].map((a) => a.id));
   return {
     view: articleIds.size === 0 ? null : view,
-    tags: [...articleIds].map((id) => `article:${id}`),
+    tags: [...articleIds].map(tag.article),
     expiresAt: board.freshUntil,
   };
 }

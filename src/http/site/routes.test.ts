@@ -1,4 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../../app.ts';
+import { loadConfig } from '../../config/index.ts';
 import { createTestApp, REFERENCE_NOW, type TestApp } from '../../testing/app.ts';
 import { testDialects } from '../../testing/databases.ts';
 import { seedFixture, type Fixture } from '../../testing/fixtures.ts';
@@ -234,6 +240,84 @@ describe.each(testDialects)('public site on %s', (dialect) => {
     });
     expect((await get('/')).body).toContain('href="/section/weather-desk"');
     expect((await get('/section/weather-desk')).statusCode).toBe(200);
+  });
+
+  it('drops every cached page when the banners, the sections or the weather change', async () => {
+    const id = fx.published[0] as number;
+    const cacheAll = async () => {
+      for (const url of ['/', `/news/${id}`, '/section/politics', '/weather']) await get(url);
+      expect(app.cache.size).toBe(4);
+    };
+    await cacheAll();
+    await app.services.banners.create({
+      slot: 'rail-1',
+      title: '감귤 축제 광고',
+      imageKey: 'ads/tangerine.png',
+      width: 300,
+      height: 250,
+      linkUrl: 'https://example.com/festival',
+      startsAt: REFERENCE_NOW - HOUR,
+      endsAt: REFERENCE_NOW + HOUR,
+    });
+    expect(app.cache.size).toBe(0);
+    expect((await get(`/news/${id}`)).body).toContain('alt="감귤 축제 광고"');
+    await cacheAll();
+    await app.services.writer.updateSection(fx.sections.incidents, {
+      name: '사건·사고',
+      position: 4,
+      hidden: false,
+    });
+    expect(app.cache.size).toBe(0);
+    expect((await get('/')).body).toContain('사건·사고');
+    await cacheAll();
+    const places = await app.services.weather.places();
+    await app.services.weather.movePlace(places[1]?.id ?? '', -1);
+    expect(app.cache.size).toBe(0);
+  });
+
+  it('refreshes the pages showing a photo when its caption changes', async () => {
+    const id = fx.published[0] as number;
+    await get(`/news/${id}`);
+    await get('/section/politics');
+    await get('/weather');
+    await app.services.photos.updatePhotoText(fx.photoId, { caption: '새로 쓴 설명' });
+    expect((await get(`/news/${id}`)).body).toContain('<figcaption>새로 쓴 설명');
+    // The weather page shows no photo and stays cached.
+    expect(app.cache.size).toBe(2);
+  });
+
+  it('hears banner and section changes made on another server through the change feed', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tamna-other-'));
+    const other: App = await createApp(loadConfig({ TAMNA_DATA_DIR: dataDir }), {
+      database: app.database,
+      clock: app.clock,
+      logger: pino({ level: 'silent' }),
+      backgroundJobs: false,
+      migrate: false,
+    });
+    try {
+      expect((await get('/')).body).not.toContain('다른 서버 광고');
+      await other.services.banners.create({
+        slot: 'rail-1',
+        title: '다른 서버 광고',
+        imageKey: 'ads/other.png',
+        width: 300,
+        height: 250,
+        linkUrl: 'https://example.com/other',
+        startsAt: REFERENCE_NOW - HOUR,
+        endsAt: REFERENCE_NOW + HOUR,
+      });
+      await other.services.writer.createSection({ slug: 'from-other', name: '다른 서버 섹션' });
+      // This server keeps its pages, banners and sections until it reads the feed.
+      expect((await get('/')).body).not.toContain('다른 서버 광고');
+      expect(await app.watch.changesFromElsewhere()).toBe(2);
+      const html = (await get('/')).body;
+      expect(html).toContain('다른 서버 광고');
+      expect(html).toContain('href="/section/from-other"');
+    } finally {
+      await other.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('serves the stylesheet under a hashed, immutable URL', async () => {

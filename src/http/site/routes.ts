@@ -6,9 +6,10 @@ import {
   type BannerStore,
 } from '../../domains/ads/index.ts';
 import type { ReaderCounts } from '../../domains/analytics/index.ts';
-import type { ContentService } from '../../domains/content/index.ts';
+import type { ArticleTeaser, ContentService } from '../../domains/content/index.ts';
 import type { WeatherStore } from '../../domains/weather/index.ts';
 import type { PublisherDetails } from '../../config/index.ts';
+import { LAYOUT_TAGS, tag, type CacheTag } from '../../shared/cache-tags.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { parsePositiveInt, parseRowId } from '../../shared/ids.ts';
 import { nextKstMidnight } from '../../shared/kst.ts';
@@ -50,6 +51,11 @@ export interface SiteDeps {
 }
 
 const HTML = 'text/html; charset=utf-8';
+
+/** Tags of the photos a list of teasers shows: a changed caption or alt text refreshes it. */
+function teaserPhotoTags(teasers: readonly (ArticleTeaser | null | undefined)[]): CacheTag[] {
+  return teasers.flatMap((t) => (t?.photo == null ? [] : [tag.photo(t.photo.id)]));
+}
 
 export class PageStatus extends Error {
   constructor(
@@ -107,7 +113,7 @@ export function createSiteRoutes(deps: SiteDeps) {
     request: FastifyRequest,
     reply: FastifyReply,
     key: string,
-    render: (chrome: ChromeView) => Promise<{ html: string; tags: string[]; expiresAt?: number }>,
+    render: (chrome: ChromeView) => Promise<{ html: string; tags: CacheTag[]; expiresAt?: number }>,
   ): Promise<FastifyReply> {
     const now = clock.now();
     const cacheKey = `${deviceClass(request.headers['user-agent'])}|${key}`;
@@ -116,7 +122,7 @@ export function createSiteRoutes(deps: SiteDeps) {
       return sendPage(request, reply, hit, { headers: siteSecurityHeaders, now, cache });
     const generation = cache.currentGeneration;
     const view = await chrome(request);
-    let rendered: { html: string; tags: string[]; expiresAt?: number };
+    let rendered: { html: string; tags: CacheTag[]; expiresAt?: number };
     try {
       rendered = await render(view);
     } catch (error) {
@@ -130,7 +136,8 @@ export function createSiteRoutes(deps: SiteDeps) {
         status: 200,
         body: rendered.html,
         contentType: HTML,
-        tags: [...new Set(rendered.tags)],
+        // The layout (navigation, banners, ticker) is on every page.
+        tags: [...new Set([...LAYOUT_TAGS, ...rendered.tags])],
         expiresAt: Math.min(await expiry(now), rendered.expiresAt ?? Infinity),
       },
       now,
@@ -192,7 +199,18 @@ export function createSiteRoutes(deps: SiteDeps) {
           });
           return {
             html,
-            tags: ['front', 'photo-stories', ...mostRead.tags],
+            tags: [
+              tag.front,
+              tag.photoStories,
+              ...mostRead.tags,
+              ...teaserPhotoTags([
+                front.headline,
+                ...front.topStories,
+                ...front.breaking,
+                ...front.sectionBoxes.flatMap((b) => b.articles),
+                ...front.photoStories,
+              ]),
+            ],
             expiresAt: mostRead.expiresAt,
           };
         }),
@@ -234,10 +252,17 @@ export function createSiteRoutes(deps: SiteDeps) {
           return {
             html,
             tags: [
-              `article:${id}`,
-              'photo-stories',
-              ...boxSections.map((s) => `section:${s}`),
+              tag.article(id),
+              tag.photoStories,
+              ...boxSections.map(tag.section),
               ...mostRead.tags,
+              ...article.photos.map((p) => tag.photo(p.id)),
+              ...teaserPhotoTags([
+                article,
+                ...photos.stories,
+                ...(teaserBox?.articles ?? []),
+                ...(sameSection?.articles ?? []),
+              ]),
             ],
             // 많이 본 뉴스 must not outlive its lists, however long pages may be kept.
             expiresAt: mostRead.expiresAt,
@@ -287,7 +312,10 @@ export function createSiteRoutes(deps: SiteDeps) {
             if (pageNumber > listing.pageCount)
               throw new PageStatus(404, `이 섹션은 ${listing.pageCount}쪽까지 있습니다.`);
             const html = renderSectionPage({ chrome: view, ...listing });
-            return { html, tags: listing.sectionIds.map((s) => `section:${s}`) };
+            return {
+              html,
+              tags: [...listing.sectionIds.map(tag.section), ...teaserPhotoTags(listing.articles)],
+            };
           });
         },
       );
@@ -304,7 +332,7 @@ export function createSiteRoutes(deps: SiteDeps) {
           });
           return {
             html,
-            tags: ['weather'],
+            tags: [tag.weather],
             expiresAt: Math.min(now + WEATHER_PAGE_MAX_AGE_MS, forecast.changesAt ?? Infinity),
           };
         }),

@@ -1,0 +1,229 @@
+import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { Database } from '../../db/index.ts';
+
+/**
+ * An article's bylines, tags and photo links, and the author and tag rows they point at.
+ * Content owns these tables: the desk, the importer, the writer and the benchmark
+ * generator all write them through this file, inside the transaction that writes the
+ * article, so every path stores the same shape.
+ */
+
+export interface ArticleRelations {
+  /** Bylines in the order they are printed; repeats are dropped. */
+  authorIds: readonly number[];
+  /** Tag names; blanks and repeats are dropped, new names become tags. */
+  tags: readonly string[];
+  /** The photo at the top of the article and on its teasers. */
+  featuredPhotoId: number | null;
+  /** Further photos attached to the article, in order, after the featured one. */
+  bodyPhotoIds?: readonly number[];
+}
+
+/** Rows per insert statement: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const ROWS_PER_INSERT = 1000;
+
+/** Runs `insert` over `rows` in slices, skipping it when there are none. */
+async function inChunks<T>(
+  rows: readonly T[],
+  insert: (chunk: T[]) => Promise<unknown>,
+): Promise<void> {
+  for (let start = 0; start < rows.length; start += ROWS_PER_INSERT)
+    await insert(rows.slice(start, start + ROWS_PER_INSERT));
+}
+
+const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
+
+type Trx = Transaction<Database>;
+const insertBylines = (trx: Trx, rows: Insertable<Database['article_authors']>[]) =>
+  inChunks(rows, (chunk) => trx.insertInto('article_authors').values(chunk).execute());
+const insertTagLinks = (trx: Trx, rows: Insertable<Database['article_tags']>[]) =>
+  inChunks(rows, (chunk) => trx.insertInto('article_tags').values(chunk).execute());
+const insertPhotoLinks = (trx: Trx, rows: Insertable<Database['article_photos']>[]) =>
+  inChunks(rows, (chunk) => trx.insertInto('article_photos').values(chunk).execute());
+
+/** Trimmed, non-blank, each once, in first-seen order. */
+export function tagNames(names: readonly string[]): string[] {
+  return unique(names.map((n) => n.trim()).filter((n) => n !== ''));
+}
+
+/** The photos an article links, featured first: the order the article page shows them. */
+export function linkedPhotoIds(photos: Pick<ArticleRelations, 'featuredPhotoId' | 'bodyPhotoIds'>) {
+  return unique([
+    ...(photos.featuredPhotoId === null ? [] : [photos.featuredPhotoId]),
+    ...(photos.bodyPhotoIds ?? []),
+  ]);
+}
+
+/** Ids of the named tags, creating the ones that do not exist yet. */
+async function tagIdsByName(
+  trx: Transaction<Database>,
+  names: readonly string[],
+): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  for (let start = 0; start < names.length; start += ROWS_PER_INSERT) {
+    const chunk = names.slice(start, start + ROWS_PER_INSERT);
+    // Another writer may create the same tag meanwhile: its row stands, and is read below.
+    await trx
+      .insertInto('tags')
+      .values(chunk.map((name) => ({ name })))
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    const rows = await trx
+      .selectFrom('tags')
+      .select(['id', 'name'])
+      .where('name', 'in', chunk)
+      .execute();
+    for (const r of rows) ids.set(r.name, r.id);
+  }
+  return ids;
+}
+
+/** Replaces the article's bylines with `authorIds`, printed in that order. */
+export async function setArticleAuthors(
+  trx: Transaction<Database>,
+  articleId: number,
+  authorIds: readonly number[],
+): Promise<void> {
+  await trx.deleteFrom('article_authors').where('article_id', '=', articleId).execute();
+  await insertBylines(
+    trx,
+    unique(authorIds).map((authorId, position) => ({
+      article_id: articleId,
+      author_id: authorId,
+      position,
+    })),
+  );
+}
+
+/** Replaces the article's tags with the named ones, creating tags that are new. */
+export async function setArticleTags(
+  trx: Transaction<Database>,
+  articleId: number,
+  names: readonly string[],
+): Promise<void> {
+  await trx.deleteFrom('article_tags').where('article_id', '=', articleId).execute();
+  const wanted = tagNames(names);
+  if (wanted.length === 0) return;
+  const ids = await tagIdsByName(trx, wanted);
+  await insertTagLinks(
+    trx,
+    unique(wanted.map((name) => ids.get(name))).flatMap((tagId) =>
+      tagId === undefined ? [] : [{ article_id: articleId, tag_id: tagId }],
+    ),
+  );
+}
+
+/** Replaces the article's photo links: the featured photo first, then the others. */
+export async function setArticlePhotos(
+  trx: Transaction<Database>,
+  articleId: number,
+  photos: Pick<ArticleRelations, 'featuredPhotoId' | 'bodyPhotoIds'>,
+): Promise<void> {
+  await trx.deleteFrom('article_photos').where('article_id', '=', articleId).execute();
+  await insertPhotoLinks(
+    trx,
+    linkedPhotoIds(photos).map((photoId, position) => ({
+      article_id: articleId,
+      photo_id: photoId,
+      position,
+    })),
+  );
+}
+
+/** Replaces all three: what saving or importing an article does. */
+export async function setArticleRelations(
+  trx: Transaction<Database>,
+  articleId: number,
+  relations: ArticleRelations,
+): Promise<void> {
+  await setArticleAuthors(trx, articleId, relations.authorIds);
+  await setArticleTags(trx, articleId, relations.tags);
+  await setArticlePhotos(trx, articleId, relations);
+}
+
+/**
+ * The relations of many articles that have none yet (the benchmark generator's batches):
+ * the same rows as setArticleRelations, in a few statements for the whole batch.
+ */
+export async function addRelationsOfNewArticles(
+  trx: Transaction<Database>,
+  articles: readonly (ArticleRelations & { articleId: number })[],
+): Promise<void> {
+  const tagIds = await tagIdsByName(trx, tagNames(articles.flatMap((a) => a.tags)));
+  await insertBylines(
+    trx,
+    articles.flatMap((a) =>
+      unique(a.authorIds).map((authorId, position) => ({
+        article_id: a.articleId,
+        author_id: authorId,
+        position,
+      })),
+    ),
+  );
+  await insertTagLinks(
+    trx,
+    articles.flatMap((a) =>
+      unique(tagNames(a.tags).map((name) => tagIds.get(name))).flatMap((tagId) =>
+        tagId === undefined ? [] : [{ article_id: a.articleId, tag_id: tagId }],
+      ),
+    ),
+  );
+  await insertPhotoLinks(
+    trx,
+    articles.flatMap((a) =>
+      linkedPhotoIds(a).map((photoId, position) => ({
+        article_id: a.articleId,
+        photo_id: photoId,
+        position,
+      })),
+    ),
+  );
+}
+
+/**
+ * The byline with this email, created with `name` when there is none. An existing byline
+ * keeps its name: an archive or a new account must not rename a staff member's byline
+ * (an import once renamed the admin's). Pass the caller's transaction when there is one.
+ */
+export async function ensureAuthor(
+  db: Kysely<Database>,
+  author: { name: string; email: string },
+  now: number,
+): Promise<{ id: number; name: string; created: boolean }> {
+  const existing = await db
+    .selectFrom('authors')
+    .select(['id', 'name'])
+    .where('email', '=', author.email)
+    .executeTakeFirst();
+  if (existing !== undefined) return { ...existing, created: false };
+  // Another writer may add the same email meanwhile: theirs stands, as above.
+  const inserted = await db
+    .insertInto('authors')
+    .values({ name: author.name, email: author.email, created_at: now })
+    .onConflict((oc) => oc.column('email').doNothing())
+    .returning(['id', 'name'])
+    .executeTakeFirst();
+  if (inserted !== undefined) return { ...inserted, created: true };
+  const raced = await db
+    .selectFrom('authors')
+    .select(['id', 'name'])
+    .where('email', '=', author.email)
+    .executeTakeFirstOrThrow();
+  return { ...raced, created: false };
+}
+
+/**
+ * Changes a byline's name and email: a staff member's own byline follows their profile.
+ * Pages already showing the old name keep it until they expire.
+ */
+export async function updateAuthor(
+  db: Kysely<Database>,
+  authorId: number,
+  author: { name: string; email: string },
+): Promise<void> {
+  await db
+    .updateTable('authors')
+    .set({ name: author.name, email: author.email })
+    .where('id', '=', authorId)
+    .execute();
+}
