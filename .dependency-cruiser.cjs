@@ -84,6 +84,18 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(views|shared)/' },
     },
     {
+      name: 'admin-screen-views-are-views',
+      severity: 'error',
+      comment:
+        'An admin screen`s view (screens/<screen>.view.tsx) lives beside its routes but is a ' +
+        'view: it imports only src/views/, src/shared/ and other screen views.',
+      from: { path: '^src/http/admin/screens/[^/]+\\.view\\.tsx$' },
+      to: {
+        path: '^src/',
+        pathNot: ['^src/(views|shared)/', '^src/http/admin/screens/[^/]+\\.view\\.tsx$'],
+      },
+    },
+    {
       name: 'http-imports-down-only',
       severity: 'error',
       comment:

@@ -69,4 +69,29 @@ export default defineConfig(
       ],
     },
   },
+  {
+    // DESIGN.md: permissions are one table asked through `can`/`require(action)`; no code
+    // decides by naming a role. Tests may build actors of a given role.
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    // Views compare a role only to mark the selected option of a role picker.
+    ignores: [
+      '**/*.test.ts',
+      '**/*.test.tsx',
+      '**/*.view.tsx',
+      'src/views/**',
+      'src/testing/**',
+      'src/cli/**',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "BinaryExpression[operator=/^[!=]==?$/]:matches([left.property.name='role'], [right.property.name='role'])",
+          message:
+            'Ask the permission table (can / kit.require / the desk’s allowedActions) instead of comparing roles.',
+        },
+      ],
+    },
+  },
 );

@@ -239,7 +239,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const bus = createLocalInvalidationBus();
   // A change committed here drops this process's pages at once.
   newsroom.onChange((tags) => bus.publish(tags));
-  const changed = newsroom.announce;
   // Kept copies of layout data go with their tag, whoever announced it (this server or,
   // through the change feed, another one).
   const unsubscribe = bus.subscribe((tags) => {
@@ -347,7 +346,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         script: assetFromBytes(built.js, 'editor', 'js', 'text/javascript; charset=utf-8'),
         editorStylesheet: assetFromBytes(built.css, 'editor', 'css', 'text/css; charset=utf-8'),
         maxUploadBytes: services.photos.limits.maxBytes,
-        changed,
         importRecords: (ndjson, actor) =>
           importer.importNdjson(ndjson, { trusted: false, actorId: actor.id }),
         readers: { readers: services.readers },

@@ -6,7 +6,7 @@ import Fastify, {
   type FastifyReply,
 } from 'fastify';
 import { statusOf } from './errors.ts';
-import { registerAdmin, type AdminDeps } from './admin/routes.tsx';
+import { registerAdmin, type AdminDeps } from './admin/index.ts';
 import { createSiteRoutes, type SiteDeps, type SiteRoutes } from './site/routes.ts';
 import { registerAdRoutes } from './site/ads.ts';
 import type { AdStats } from '../domains/ads/index.ts';

@@ -29,6 +29,7 @@ export {
 export {
   ACTIONS,
   can,
+  rolesWith,
   canEditArticle,
   isStaffRole,
   ROLE_LABELS,

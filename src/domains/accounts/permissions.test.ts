@@ -31,6 +31,7 @@ photo.editAny     Y           Y           -           -
 notice.add        Y           Y           -           -
 byline.others     Y           Y           Y           -
 import.run        Y           Y           -           -
+readers.view      Y           Y           -           -
 ads.manage        Y           Y           -           -
 ads.html          Y           -           -           -
 `);

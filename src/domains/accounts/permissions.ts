@@ -31,6 +31,7 @@ export const ACTIONS = [
   'notice.add',
   'byline.others',
   'import.run',
+  'readers.view',
   'ads.manage',
   'ads.html',
 ] as const;
@@ -70,6 +71,8 @@ const MATRIX: Readonly<Record<Action, readonly [admin: boolean, desk: boolean, r
   // an outside writer signs only their own name, or keeps what the desk set.
   'byline.others':       [Y,    Y,   Y,       _],
   'import.run':          [Y,    Y,   _,       _],
+  // What readers read is the desk's planning tool, not every writer's scoreboard.
+  'readers.view':        [Y,    Y,   _,       _],
   // Third-party ad tags run script: only admins enter them, however sandboxed.
   'ads.manage':          [Y,    Y,   _,       _],
   'ads.html':            [Y,    _,   _,       _],
@@ -78,6 +81,11 @@ const MATRIX: Readonly<Record<Action, readonly [admin: boolean, desk: boolean, r
 export function can(role: StaffRole, action: Action): boolean {
   const row = MATRIX[action];
   return row[STAFF_ROLES.indexOf(role)] === true;
+}
+
+/** The roles that may do `action` (for queries: "is anyone else left who may manage staff?"). */
+export function rolesWith(action: Action): StaffRole[] {
+  return STAFF_ROLES.filter((role) => can(role, action));
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   verifyPassword,
   type ScryptParams,
 } from './passwords.ts';
-import { isStaffRole, ROLE_LABELS, STAFF_ROLES } from './permissions.ts';
+import { can, isStaffRole, ROLE_LABELS, rolesWith, STAFF_ROLES } from './permissions.ts';
 import { createThrottle, DEFAULT_THROTTLE, minutesUntil, type ThrottleRule } from './throttle.ts';
 import { base32Decode, generateTotpSecret, matchTotpStep, otpauthUri } from './totp.ts';
 
@@ -254,7 +254,7 @@ export function createAccounts(deps: AccountsDeps) {
     const other = await trx
       .selectFrom('users')
       .select('id')
-      .where('role', '=', 'admin')
+      .where('role', 'in', rolesWith('staff.manage'))
       .where('disabled', '=', 0)
       .where('id', '!=', userId)
       .executeTakeFirst();
@@ -562,7 +562,7 @@ export function createAccounts(deps: AccountsDeps) {
       const next = parseRole(role);
       await db.transaction().execute(async (trx) => {
         const row = await userRow(userId, trx);
-        if (row.role === 'admin' && next !== 'admin' && row.disabled === 0)
+        if (can(row.role, 'staff.manage') && !can(next, 'staff.manage') && row.disabled === 0)
           await assertOtherActiveAdmin(trx, userId, '역할을 바꿀');
         await trx
           .updateTable('users')
@@ -577,7 +577,7 @@ export function createAccounts(deps: AccountsDeps) {
     async disableUser(userId: number): Promise<StaffUser> {
       await db.transaction().execute(async (trx) => {
         const row = await userRow(userId, trx);
-        if (row.role === 'admin' && row.disabled === 0)
+        if (can(row.role, 'staff.manage') && row.disabled === 0)
           await assertOtherActiveAdmin(trx, userId, '사용 중지할');
         await trx
           .updateTable('users')

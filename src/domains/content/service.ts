@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
-import { articleChangeTags } from '../../shared/cache-tags.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { keptValue } from '../../shared/kept.ts';
 import { createReader } from './reader.ts';
@@ -32,21 +31,6 @@ const SECTIONS_TTL_MS = 60_000;
 
 export function createContentService(deps: ContentServiceDeps) {
   const reader = createReader(deps);
-
-  /** Articles that show a photo, featured or in the body. */
-  const articlesShowingPhoto = (photoId: number) =>
-    deps.db
-      .selectFrom('articles as a')
-      .where((eb) =>
-        eb.or([
-          eb('a.featured_photo_id', '=', photoId),
-          eb(
-            'a.id',
-            'in',
-            eb.selectFrom('article_photos').select('article_id').where('photo_id', '=', photoId),
-          ),
-        ]),
-      );
 
   // Kept until the scheduled time itself, or 30 s (a schedule set by another server), and
   // dropped on every content change this process hears about.
@@ -167,22 +151,6 @@ export function createContentService(deps: ContentServiceDeps) {
           .execute(),
       ]);
       return new Set([...featured, ...inBody].map((r) => Number(r.photo_id)));
-    },
-
-    /**
-     * Cache tags of every article that shows a photo (featured or attached).
-     * @deprecated The photo library announces caption changes itself (tag.photo), and
-     * pages showing a photo carry that tag; remove once the admin no longer calls this.
-     */
-    async photoTags(photoId: number): Promise<string[]> {
-      const rows = await articlesShowingPhoto(photoId)
-        .select(['a.id', 'a.section_id', 'a.is_photo_story'])
-        .limit(1000)
-        .execute();
-      const tags = new Set<string>();
-      for (const r of rows)
-        for (const t of articleChangeTags(r.id, r.section_id, r.is_photo_story === 1)) tags.add(t);
-      return [...tags];
     },
 
     /** Titles of articles by id, whatever their status (the desk's own lists). */

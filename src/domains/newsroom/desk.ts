@@ -1,7 +1,13 @@
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import type { ArticleEventKind, ArticleStatus, Database, StaffRole } from '../../db/index.ts';
-import { can, canEditArticle, type Action } from '../accounts/index.ts';
+import { can } from '../accounts/index.ts';
+import {
+  allowedActions,
+  articleVerdict,
+  type AllowedActions,
+  type ArticleAction,
+} from './article-rules.ts';
 import {
   articleSummary,
   createBodyCleaner,
@@ -33,29 +39,6 @@ export interface DeskDeps {
 /** An editor who has not sent a heartbeat for this long is no longer "editing". */
 export const EDIT_LOCK_TTL_MS = 90_000;
 const MAX_TAGS = 20;
-
-export type DeskAction = Extract<
-  Action,
-  | 'article.create'
-  | 'article.editOwn'
-  | 'article.editAny'
-  | 'article.submit'
-  | 'article.publish'
-  | 'article.unpublish'
-  | 'article.trash'
-  | 'front.arrange'
-  | 'section.manage'
-  | 'notice.add'
-  | 'byline.others'
->;
-
-/**
- * The desk's part of the one permission table (accounts' `can`): deskCan takes only these
- * actions, so a typo in an action name fails to compile here.
- */
-export function deskCan(role: StaffRole, action: DeskAction): boolean {
-  return can(role, action);
-}
 
 export const forbidden = (message = '이 작업을 할 권한이 없습니다.'): AppError =>
   new AppError('FORBIDDEN', message);
@@ -237,16 +220,10 @@ export function createDesk(deps: DeskDeps) {
     };
   }
 
-  /** Whether `actor` may change the article's content in its current state. */
-  function mayEdit(actor: Actor, article: EditableArticle): boolean {
-    // The desk may still fix a binned piece; everyone else follows the shared rule.
-    return article.status === 'trashed'
-      ? deskCan(actor.role, 'article.editAny')
-      : canEditArticle(actor, article);
-  }
-
-  function mayView(actor: Actor, article: EditableArticle): boolean {
-    return deskCan(actor.role, 'article.editAny') || article.ownerId === actor.id;
+  /** Throws the desk's answer when `actor` may not do `action` to the article now. */
+  function check(actor: Actor, article: EditableArticle, action: ArticleAction): void {
+    const verdict = articleVerdict(actor, article, action, clock.now());
+    if (verdict !== null) throw verdict;
   }
 
   async function otherEditor(actor: Actor, id: number, now: number) {
@@ -332,7 +309,7 @@ export function createDesk(deps: DeskDeps) {
   ): Promise<{ before: string; after: string } | null> {
     const same = next.length === previous.length && next.every((id, i) => id === previous[i]);
     if (same) return null;
-    if (!deskCan(actor.role, 'byline.others')) {
+    if (!can(actor.role, 'byline.others')) {
       const own = await trx
         .selectFrom('users')
         .select('author_id')
@@ -432,17 +409,17 @@ export function createDesk(deps: DeskDeps) {
 
     async get(actor: Actor, id: number): Promise<EditableArticle> {
       const article = await load(id);
-      if (!mayView(actor, article)) throw forbidden('다른 기자의 기사는 볼 수 없습니다.');
+      check(actor, article, 'view');
       return article;
     },
 
-    /** Whether the actor may edit the article now (for showing or hiding the form). */
-    canEdit(actor: Actor, article: EditableArticle): boolean {
-      return mayEdit(actor, article);
+    /** What `actor` may do to the article now: the editor's form and buttons. */
+    allowedActions(actor: Actor, article: EditableArticle): AllowedActions {
+      return allowedActions(actor, article, clock.now());
     },
 
     async create(actor: Actor, input: EditorInput): Promise<number> {
-      if (!deskCan(actor.role, 'article.create')) throw forbidden();
+      if (!can(actor.role, 'article.create')) throw forbidden();
       const fields = parseEditor(input);
       const body = await bodyCleaner.clean(fields.bodyHtml);
       const now = clock.now();
@@ -480,7 +457,7 @@ export function createDesk(deps: DeskDeps) {
       options: { autosave?: boolean } = {},
     ): Promise<EditableArticle> {
       const before = await load(id);
-      if (!mayEdit(actor, before)) throw forbidden('이 기사를 고칠 권한이 없습니다.');
+      check(actor, before, 'edit');
       const fields = parseEditor(input);
       if (before.status === 'published' && before.publishedAt !== null) {
         checkEmbargo(before.publishedAt, fields.embargoUntil);
@@ -548,9 +525,7 @@ export function createDesk(deps: DeskDeps) {
 
     async submit(actor: Actor, id: number): Promise<void> {
       const article = await load(id);
-      if (!deskCan(actor.role, 'article.submit') || !mayEdit(actor, article)) throw forbidden();
-      if (article.status !== 'draft')
-        throw new AppError('CONFLICT', '작성 중인 기사만 데스크로 보낼 수 있습니다.');
+      check(actor, article, 'submit');
       await db.transaction().execute(async (trx) => {
         await trx
           .updateTable('articles')
@@ -562,10 +537,8 @@ export function createDesk(deps: DeskDeps) {
     },
 
     async sendBack(actor: Actor, id: number, comment: string): Promise<void> {
-      if (!deskCan(actor.role, 'article.publish')) throw forbidden('데스크만 반려할 수 있습니다.');
       const article = await load(id);
-      if (article.status !== 'submitted')
-        throw new AppError('CONFLICT', '데스크 대기 중인 기사만 반려할 수 있습니다.');
+      check(actor, article, 'sendBack');
       const text = comment.trim();
       if (text === '')
         throw invalidInput('반려 사유를 적어 주세요.', {
@@ -588,11 +561,8 @@ export function createDesk(deps: DeskDeps) {
      * until then, so it appears on time without any job having to run.
      */
     async publish(actor: Actor, id: number, at?: number | null): Promise<void> {
-      if (!deskCan(actor.role, 'article.publish'))
-        throw forbidden('출고는 데스크만 할 수 있습니다.');
       const before = await load(id);
-      if (before.status === 'trashed')
-        throw new AppError('CONFLICT', '휴지통의 기사는 먼저 복원하세요.');
+      check(actor, before, 'publish');
       const now = clock.now();
       const publishAt =
         at ??
@@ -619,10 +589,8 @@ export function createDesk(deps: DeskDeps) {
     },
 
     async unpublish(actor: Actor, id: number): Promise<void> {
-      if (!deskCan(actor.role, 'article.unpublish'))
-        throw forbidden('출고 취소는 데스크만 할 수 있습니다.');
       const before = await load(id);
-      if (before.status !== 'published') throw new AppError('CONFLICT', '출고된 기사가 아닙니다.');
+      check(actor, before, 'unpublish');
       await db.transaction().execute(async (trx) => {
         await trx
           .updateTable('articles')
@@ -636,11 +604,10 @@ export function createDesk(deps: DeskDeps) {
 
     async trash(actor: Actor, id: number): Promise<void> {
       const before = await load(id);
-      const allowed =
-        deskCan(actor.role, 'article.trash') ||
-        (mayEdit(actor, before) && before.status === 'draft');
-      if (!allowed) throw forbidden('이 기사를 휴지통으로 옮길 권한이 없습니다.');
-      if (before.status === 'trashed') return;
+      const verdict = articleVerdict(actor, before, 'trash', clock.now());
+      // Binning a binned piece again changes nothing: a double click is not an error.
+      if (verdict?.code === 'CONFLICT') return;
+      if (verdict !== null) throw verdict;
       await db.transaction().execute(async (trx) => {
         await trx
           .updateTable('articles')
@@ -654,12 +621,7 @@ export function createDesk(deps: DeskDeps) {
 
     async restore(actor: Actor, id: number): Promise<void> {
       const before = await load(id);
-      const allowed =
-        deskCan(actor.role, 'article.trash') ||
-        (before.ownerId === actor.id && before.trashedFrom === 'draft');
-      if (!allowed) throw forbidden('이 기사를 복원할 권한이 없습니다.');
-      if (before.status !== 'trashed')
-        throw new AppError('CONFLICT', '휴지통에 있는 기사가 아닙니다.');
+      check(actor, before, 'restore');
       const status = before.trashedFrom ?? 'draft';
       await db.transaction().execute(async (trx) => {
         await trx
@@ -690,7 +652,7 @@ export function createDesk(deps: DeskDeps) {
           'a.updated_at as updatedAt',
           'a.embargo_until as embargoUntil',
         ]);
-      if (!deskCan(actor.role, 'article.editAny')) query = query.where('a.owner_id', '=', actor.id);
+      if (!can(actor.role, 'article.editAny')) query = query.where('a.owner_id', '=', actor.id);
       else if (q.ownerId !== undefined) query = query.where('a.owner_id', '=', q.ownerId);
       if (q.status === 'scheduled') {
         query = query.where('a.status', '=', 'published').where('a.published_at', '>', now);
@@ -736,7 +698,7 @@ export function createDesk(deps: DeskDeps) {
 
     async events(actor: Actor, id: number): Promise<ArticleEvent[]> {
       const article = await load(id);
-      if (!mayView(actor, article)) throw forbidden();
+      check(actor, article, 'view');
       const rows = await db
         .selectFrom('article_events as e')
         .leftJoin('users as u', 'u.id', 'e.user_id')
@@ -750,7 +712,7 @@ export function createDesk(deps: DeskDeps) {
 
     async revisions(actor: Actor, id: number): Promise<RevisionSummary[]> {
       const article = await load(id);
-      if (!mayView(actor, article)) throw forbidden();
+      check(actor, article, 'view');
       return db
         .selectFrom('article_revisions as r')
         .leftJoin('users as u', 'u.id', 'r.user_id')
@@ -763,7 +725,7 @@ export function createDesk(deps: DeskDeps) {
 
     async revision(actor: Actor, id: number, revisionId: number): Promise<Revision> {
       const article = await load(id);
-      if (!mayView(actor, article)) throw forbidden();
+      check(actor, article, 'view');
       const row = await db
         .selectFrom('article_revisions as r')
         .leftJoin('users as u', 'u.id', 'r.user_id')
@@ -787,7 +749,7 @@ export function createDesk(deps: DeskDeps) {
     /** Brings back an earlier revision's text as a new revision (history is never rewritten). */
     async restoreRevision(actor: Actor, id: number, revisionId: number): Promise<void> {
       const article = await load(id);
-      if (!mayEdit(actor, article)) throw forbidden('이 기사를 고칠 권한이 없습니다.');
+      check(actor, article, 'edit');
       const rev = await this.revision(actor, id, revisionId);
       await this.save(actor, id, {
         sectionId: article.sectionId,
@@ -819,6 +781,7 @@ export function createDesk(deps: DeskDeps) {
      * "is editing" mark unless someone else holds it, and returns that someone.
      */
     async heartbeat(actor: Actor, id: number): Promise<{ name: string; since: number } | null> {
+      check(actor, await load(id), 'view');
       const now = clock.now();
       const other = await otherEditor(actor, id, now);
       if (other !== null) return other;
@@ -852,9 +815,8 @@ export function createDesk(deps: DeskDeps) {
       kind: 'correction' | 'reply',
       body: string,
     ): Promise<void> {
-      if (!deskCan(actor.role, 'notice.add'))
-        throw forbidden('정정·반론보도는 데스크만 붙일 수 있습니다.');
       const article = await load(id);
+      check(actor, article, 'addNotice');
       const text = body.trim();
       if (text === '')
         throw invalidInput('내용을 입력하세요.', { fields: { body: '내용을 입력하세요.' } });

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { tag, type CacheTag } from '../../shared/cache-tags.ts';
 import { invalidInput } from '../../shared/errors.ts';
-import { deskCan, forbidden, type Actor } from './desk.ts';
+import { can } from '../accounts/index.ts';
+import { forbidden, type Actor } from './desk.ts';
 
 export interface FrontDeps {
   db: Kysely<Database>;
@@ -51,7 +52,7 @@ export function createFrontDesk(deps: FrontDeps) {
 
     /** Replaces an area's arrangement; ids must be published articles. */
     async arrange(actor: Actor, areaName: string, articleIds: number[]): Promise<void> {
-      if (!deskCan(actor.role, 'front.arrange'))
+      if (!can(actor.role, 'front.arrange'))
         throw forbidden('첫 화면 편집은 데스크만 할 수 있습니다.');
       const area = checkArea(areaName);
       const ids = [...new Set(articleIds)];

@@ -1,12 +1,10 @@
 export {
   createDesk,
-  deskCan,
   forbidden,
   STATUS_LABELS,
   EDIT_LOCK_TTL_MS,
   type Actor,
   type Desk,
-  type DeskAction,
   type DeskListItem,
   type DeskListQuery,
   type EditableArticle,
@@ -16,6 +14,13 @@ export {
   type Revision,
   type RevisionSummary,
 } from './desk.ts';
+export {
+  allowedActions,
+  articleVerdict,
+  ARTICLE_ACTIONS,
+  type AllowedActions,
+  type ArticleAction,
+} from './article-rules.ts';
 export { createFrontDesk, FRONT_AREAS, type FrontDesk, type FrontArea } from './front.ts';
 export { createChangeFeed, type ChangeFeed } from './change-feed.ts';
 export { createImporter, type Importer, type ImportReport, type ImportRecord } from './import.ts';

@@ -43,6 +43,15 @@ export function requiredId(form: FormBody, name: string, message: string): numbe
   return id;
 }
 
+/** A multi-valued id field (checkboxes, multi-selects): every value must be an id. */
+export function requiredIds(form: FormBody, name: string, message: string): number[] {
+  return fields(form, name).map((text) => {
+    const id = parseRowId(text.trim());
+    if (id === null) throw invalidInput(message, { fields: { [name]: message } });
+    return id;
+  });
+}
+
 /** An optional KST date-time field (`<input type="datetime-local">`). */
 export function optionalKstTime(form: FormBody, name: string): number | null {
   const text = field(form, name).trim();

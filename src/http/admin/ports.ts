@@ -1,6 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { StaffRole } from '../../domains/accounts/index.ts';
-import type { AdminChrome } from '../../views/admin/model.ts';
 
 /**
  * What the admin routes need from the accounts and media domains, in the routes' own
@@ -85,13 +83,4 @@ export interface AdminPhotos {
   }>;
   get(id: number): Promise<LibraryPhoto | null>;
   updateText(id: number, text: { caption: string; credit: string; alt: string }): Promise<void>;
-}
-
-/** What the admin's feature screens (banners, readers, weather) get from the admin core. */
-export interface AdminRouteKit {
-  chrome: (request: FastifyRequest, current: string) => AdminChrome;
-  /** The signed-in staff member's role; throws UNAUTHORIZED when nobody is signed in. */
-  roleOf: (request: FastifyRequest) => StaffRole;
-  html: (reply: FastifyReply, body: string, status?: number) => FastifyReply;
-  back: (reply: FastifyReply, to: string) => FastifyReply;
 }

@@ -1,53 +1,33 @@
-import { parseRowId } from '../../shared/ids.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { can, type StaffRole } from '../../domains/accounts/index.ts';
 import {
   dailyStatsCsv,
   isBannerSlot,
   MAX_BANNER_BYTES,
   storeBannerImage,
-  type AdStats,
   type BannerInput,
-  type BannerStore,
   type Campaign,
-} from '../../domains/ads/index.ts';
-import type { MediaStorage } from '../../domains/media/index.ts';
-import type { Clock } from '../../shared/clock.ts';
-import { AppError, isAppError } from '../../shared/errors.ts';
+} from '../../../domains/ads/index.ts';
+import type { Clock } from '../../../shared/clock.ts';
+import { AppError } from '../../../shared/errors.ts';
 import {
   formatKstDateTime,
   nextKstMidnight,
   parseKstDateTime,
   toKstDateTimeLocal,
-} from '../../shared/kst.ts';
+} from '../../../shared/kst.ts';
+import type { AdsDeps } from '../deps.ts';
+import { asForm, checked, field, fields, type FormBody } from '../forms.ts';
+import type { AdminKit } from '../kit.ts';
+import type { AdminScreen } from '../screen.ts';
 import {
   renderCampaignForm,
   renderCampaigns,
   renderReport,
   type CampaignFormView,
-} from '../../views/admin/ads-pages.tsx';
-import { asForm, checked, field, fields, type FormBody } from './forms.ts';
-import type { AdminRouteKit } from './ports.ts';
-
-export interface AdsAdminDeps {
-  banners: BannerStore;
-  stats: AdStats;
-  media: MediaStorage;
-  /** Top-level sections a campaign can target. */
-  sections: () => Promise<Array<{ slug: string; name: string }>>;
-  clock: Clock;
-  /** Banners are on every page: a change drops them all. */
-  changed: (tags: string[]) => Promise<void>;
-}
+} from './ads.view.tsx';
 
 const DAY = 24 * 60 * 60 * 1000;
 const REPORT_MAX_DAYS = 366;
-
-const idParam = (request: FastifyRequest): number => {
-  const id = parseRowId((request.params as { id?: string }).id);
-  if (id === null) throw new AppError('NOT_FOUND', '없는 광고입니다.');
-  return id;
-};
 
 /** `2025-12-09` (KST) for date inputs. */
 const kstDate = (at: number) => toKstDateTimeLocal(at).slice(0, 10);
@@ -59,18 +39,13 @@ function status(c: Campaign, now: number): '진행 중' | '예정' | '종료' | 
 }
 
 /** The newsroom's banner desk: campaigns, slots, daily reports and CSV. */
-export function registerAdsAdmin(admin: FastifyInstance, deps: AdsAdminDeps, kit: AdminRouteKit) {
-  const { banners, stats, clock } = deps;
+function adsRoutes(admin: FastifyInstance, kit: AdminKit, deps: AdsDeps, clock: Clock) {
+  const { banners, stats } = deps;
 
-  const requireAds = (request: FastifyRequest): StaffRole => {
-    const role = kit.roleOf(request);
-    if (!can(role, 'ads.manage')) throw new AppError('FORBIDDEN', '광고를 관리할 권한이 없습니다.');
-    return role;
-  };
-  const requireHtml = (role: StaffRole) => {
-    if (!can(role, 'ads.html')) {
+  /** Third-party ad tags run script: only those the table allows enter or change them. */
+  const requireHtml = (request: FastifyRequest) => {
+    if (!kit.allowed(request, 'ads.html'))
       throw new AppError('FORBIDDEN', 'HTML 광고 태그는 관리자만 넣거나 고칠 수 있습니다.');
-    }
   };
 
   async function listPage(
@@ -79,7 +54,6 @@ export function registerAdsAdmin(admin: FastifyInstance, deps: AdsAdminDeps, kit
     error?: string,
     code = 200,
   ) {
-    const role = requireAds(request);
     const [campaigns, totals, slots, sections] = await Promise.all([
       banners.campaigns(),
       stats.totals(),
@@ -91,7 +65,7 @@ export function registerAdsAdmin(admin: FastifyInstance, deps: AdsAdminDeps, kit
     const sectionName = new Map(sections.map((s) => [s.slug, s.name]));
     return kit.html(
       reply,
-      renderCampaigns(kit.chrome(request, '/admin/ads'), {
+      renderCampaigns(kit.chrome(request), {
         campaigns: campaigns.map((c) => ({
           id: c.id,
           title: c.title,
@@ -111,10 +85,10 @@ export function registerAdsAdmin(admin: FastifyInstance, deps: AdsAdminDeps, kit
           clicks: totals.get(c.id)?.clicks ?? 0,
           isSample: c.isSample,
           paused: c.paused,
-          editable: c.kind !== 'html' || can(role, 'ads.html'),
+          editable: c.kind !== 'html' || kit.allowed(request, 'ads.html'),
         })),
         slots,
-        canEditSlots: can(role, 'ads.html'),
+        canEditSlots: kit.allowed(request, 'ads.html'),
         ...(error ? { error } : {}),
       }),
       code,
@@ -129,7 +103,6 @@ export function registerAdsAdmin(admin: FastifyInstance, deps: AdsAdminDeps, kit
     extra: { error?: string; imageSrc?: string | null; checkedSections?: string[] } = {},
     code = 200,
   ) {
-    const role = requireAds(request);
     const [slots, sections] = await Promise.all([banners.slots(), deps.sections()]);
     const chosen = new Set(extra.checkedSections ?? []);
     const view: CampaignFormView = {
@@ -138,21 +111,21 @@ export function registerAdsAdmin(admin: FastifyInstance, deps: AdsAdminDeps, kit
       slots: slots.map((s) => ({ id: s.id, name: s.name, size: `${s.width}×${s.height}` })),
       sections: sections.map((s) => ({ ...s, checked: chosen.has(s.slug) })),
       imageSrc: extra.imageSrc ?? null,
-      allowHtml: can(role, 'ads.html'),
+      allowHtml: kit.allowed(request, 'ads.html'),
       maxUploadMb: MAX_BANNER_BYTES / 1024 / 1024,
       ...(extra.error ? { error: extra.error } : {}),
     };
-    return kit.html(reply, renderCampaignForm(kit.chrome(request, '/admin/ads'), view), code);
+    return kit.html(reply, renderCampaignForm(kit.chrome(request), view), code);
   }
 
   /** Reads the form into a campaign; the image is stored only once everything else is valid. */
   async function readForm(
+    request: FastifyRequest,
     form: FormBody,
-    role: StaffRole,
     existing: Campaign | null,
   ): Promise<BannerInput> {
     const kind = field(form, 'kind') === 'html' ? 'html' : 'image';
-    if (kind === 'html' || existing?.kind === 'html') requireHtml(role);
+    if (kind === 'html' || existing?.kind === 'html') requireHtml(request);
     const slot = field(form, 'slot');
     if (!isBannerSlot(slot)) throw new AppError('INVALID_INPUT', '배너 위치를 고르세요.');
     const slotSettings = (await banners.slots()).find((s) => s.id === slot);
@@ -217,44 +190,42 @@ export function registerAdsAdmin(admin: FastifyInstance, deps: AdsAdminDeps, kit
   };
 
   async function save(request: FastifyRequest, reply: FastifyReply, id: number | null) {
-    const role = requireAds(request);
     const body = (request.body ?? {}) as Record<string, unknown>;
     const form = asForm(
       Object.fromEntries(Object.entries(body).filter(([, v]) => !Buffer.isBuffer(v))),
     );
     const existing = id === null ? null : await banners.campaign(id);
-    try {
-      const input = await readForm(form, role, existing);
-      const upload = body.image;
-      if (input.kind === 'image' && Buffer.isBuffer(upload) && upload.length > 0) {
-        input.imageKey = (await storeBannerImage(deps.media, upload)).key;
-      }
-      if (id === null) await banners.create(input);
-      else await banners.update(id, input);
-      await deps.changed(['*']);
-      return kit.back(reply, '/admin/ads?ok=ad');
-    } catch (error) {
-      if (isAppError(error) && error.code === 'INVALID_INPUT') {
-        return formPage(
+    return kit.form(
+      reply,
+      async () => {
+        const input = await readForm(request, form, existing);
+        const upload = body.image;
+        if (input.kind === 'image' && Buffer.isBuffer(upload) && upload.length > 0) {
+          input.imageKey = (await storeBannerImage(deps.media, upload)).key;
+        }
+        if (id === null) await banners.create(input);
+        else await banners.update(id, input);
+        return '/admin/ads?ok=ad';
+      },
+      (failure) =>
+        formPage(
           request,
           reply,
           id,
           formValues(form),
           {
-            error: error.message,
+            error: failure.message,
             imageSrc: existing?.kind === 'image' ? existing.imageSrc : null,
             checkedSections: fields(form, 'sections'),
           },
-          400,
-        );
-      }
-      throw error;
-    }
+          failure.status,
+        ),
+    );
   }
 
-  admin.get('/ads', (request, reply) => listPage(request, reply));
+  admin.get('', (request, reply) => listPage(request, reply));
 
-  admin.get('/ads/new', async (request, reply) => {
+  admin.get('/new', async (request, reply) => {
     const now = clock.now();
     const start = nextKstMidnight(now);
     return formPage(request, reply, null, {
@@ -267,12 +238,11 @@ export function registerAdsAdmin(admin: FastifyInstance, deps: AdsAdminDeps, kit
     });
   });
 
-  admin.post('/ads', (request, reply) => save(request, reply, null));
+  admin.post('', (request, reply) => save(request, reply, null));
 
-  admin.get('/ads/:id', async (request, reply) => {
-    const role = requireAds(request);
-    const c = await banners.campaign(idParam(request));
-    if (c.kind === 'html') requireHtml(role);
+  admin.get('/:id', async (request, reply) => {
+    const c = await banners.campaign(kit.id(request));
+    if (c.kind === 'html') requireHtml(request);
     return formPage(
       request,
       reply,
@@ -296,21 +266,18 @@ export function registerAdsAdmin(admin: FastifyInstance, deps: AdsAdminDeps, kit
     );
   });
 
-  admin.post('/ads/:id', (request, reply) => save(request, reply, idParam(request)));
+  admin.post('/:id', (request, reply) => save(request, reply, kit.id(request)));
 
-  admin.post('/ads/:id/pause', async (request, reply) => {
-    const role = requireAds(request);
-    const c = await banners.campaign(idParam(request));
-    if (c.kind === 'html') requireHtml(role);
+  admin.post('/:id/pause', async (request, reply) => {
+    const c = await banners.campaign(kit.id(request));
+    if (c.kind === 'html') requireHtml(request);
     await banners.setPaused(c.id, field(asForm(request.body), 'paused') === '1');
-    await deps.changed(['*']);
     return kit.back(reply, '/admin/ads?ok=ad');
   });
 
-  admin.post('/ads/slots/:slot', async (request, reply) => {
-    const role = requireAds(request);
+  admin.post('/slots/:slot', async (request, reply) => {
     // Slot sizes go on the sales sheet and change the layout: the admin's call.
-    requireHtml(role);
+    requireHtml(request);
     const slot = (request.params as { slot?: string }).slot ?? '';
     const form = asForm(request.body);
     const integer = (name: string) => {
@@ -319,20 +286,19 @@ export function registerAdsAdmin(admin: FastifyInstance, deps: AdsAdminDeps, kit
         throw new AppError('INVALID_INPUT', '크기와 문단 위치는 숫자로 쓰세요.');
       return Number(text);
     };
-    try {
-      await banners.updateSlot(slot, {
-        width: integer('width'),
-        height: integer('height'),
-        paragraph: slot === 'article-inline' ? integer('paragraph') : null,
-        enabled: checked(form, 'enabled'),
-      });
-    } catch (error) {
-      if (isAppError(error) && error.code === 'INVALID_INPUT')
-        return listPage(request, reply, error.message, 400);
-      throw error;
-    }
-    await deps.changed(['*']);
-    return kit.back(reply, '/admin/ads?ok=ad');
+    return kit.form(
+      reply,
+      async () => {
+        await banners.updateSlot(slot, {
+          width: integer('width'),
+          height: integer('height'),
+          paragraph: slot === 'article-inline' ? integer('paragraph') : null,
+          enabled: checked(form, 'enabled'),
+        });
+        return '/admin/ads?ok=ad';
+      },
+      (failure) => listPage(request, reply, failure.message, failure.status),
+    );
   });
 
   /** The report period from the query: defaults to the campaign's days up to today. */
@@ -366,9 +332,8 @@ export function registerAdsAdmin(admin: FastifyInstance, deps: AdsAdminDeps, kit
     return { from, to, ...(error ? { error } : {}) };
   }
 
-  admin.get('/ads/:id/report', async (request, reply) => {
-    requireAds(request);
-    const c = await banners.campaign(idParam(request));
+  admin.get('/:id/report', async (request, reply) => {
+    const c = await banners.campaign(kit.id(request));
     const query = request.query as Record<string, unknown>;
     const { from, to, error } = period(c, query);
     const rows = await stats.daily(c.id, from, to);
@@ -376,7 +341,7 @@ export function registerAdsAdmin(admin: FastifyInstance, deps: AdsAdminDeps, kit
     const clicks = rows.reduce((n, r) => n + r.clicks, 0);
     return kit.html(
       reply,
-      renderReport(kit.chrome(request, '/admin/ads'), {
+      renderReport(kit.chrome(request), {
         id: c.id,
         title: c.title,
         advertiser: c.advertiser,
@@ -390,9 +355,8 @@ export function registerAdsAdmin(admin: FastifyInstance, deps: AdsAdminDeps, kit
     );
   });
 
-  admin.get('/ads/:id/report.csv', async (request, reply) => {
-    requireAds(request);
-    const c = await banners.campaign(idParam(request));
+  admin.get('/:id/report.csv', async (request, reply) => {
+    const c = await banners.campaign(kit.id(request));
     const { from, to } = period(c, request.query as Record<string, unknown>);
     const rows = await stats.daily(c.id, from, to);
     const name = `ad-${c.id}-${kstDate(from)}-${kstDate(to)}.csv`;
@@ -402,3 +366,17 @@ export function registerAdsAdmin(admin: FastifyInstance, deps: AdsAdminDeps, kit
       .send(dailyStatsCsv(rows));
   });
 }
+
+/** 광고: the banner desk. */
+export const adsScreen: AdminScreen = {
+  name: 'ads',
+  prefix: '/ads',
+  permission: 'ads.manage',
+  nav: { label: '광고', order: 70 },
+  uploads: true,
+  flash: { ad: '광고를 저장했습니다.' },
+  enabled: (deps) => deps.ads !== undefined,
+  routes(screen, kit, deps) {
+    if (deps.ads !== undefined) adsRoutes(screen, kit, deps.ads, deps.clock);
+  },
+};

@@ -9,26 +9,15 @@ import {
   type PlaceTest,
   type RefreshReport,
   type WeatherPlace,
-  type WeatherRefresher,
-  type WeatherStore,
-} from '../../domains/weather/index.ts';
-import type { Clock } from '../../shared/clock.ts';
-import { AppError, isAppError } from '../../shared/errors.ts';
-import { formatKstHour, kstParts } from '../../shared/kst.ts';
-import { renderWeatherAdmin, type WeatherAdminView } from '../../views/admin/weather-pages.tsx';
-import { asForm, field } from './forms.ts';
-import type { AdminRouteKit } from './ports.ts';
-import { can } from '../../domains/accounts/index.ts';
-
-export interface WeatherAdminDeps {
-  weather: WeatherStore;
-  sources: WeatherRefresher;
-  clock: Clock;
-  refreshMinutes: number;
-  keys: { hub: boolean; portal: boolean };
-  /** Every page carries the ticker: a changed place list drops them all. */
-  changed: (tags: string[]) => Promise<void>;
-}
+} from '../../../domains/weather/index.ts';
+import type { Clock } from '../../../shared/clock.ts';
+import { AppError } from '../../../shared/errors.ts';
+import { formatKstHour, kstParts } from '../../../shared/kst.ts';
+import type { WeatherDeps } from '../deps.ts';
+import { asForm, field } from '../forms.ts';
+import type { AdminKit } from '../kit.ts';
+import type { AdminScreen } from '../screen.ts';
+import { renderWeatherAdmin, type WeatherAdminView } from './weather.view.tsx';
 
 const SOURCE_LABELS = {
   hub: '기상청 API 허브 (지상관측)',
@@ -46,17 +35,9 @@ const reading = (sky: string | null, temperature: number | null) =>
     .filter((s) => s !== null)
     .join(' ');
 
-/** The newsroom's weather settings: sources, the ticker's places, "test now". Admins only. */
-export function registerWeatherAdmin(
-  admin: FastifyInstance,
-  deps: WeatherAdminDeps,
-  kit: AdminRouteKit,
-) {
-  const { weather, sources, clock } = deps;
-  const requireSettings = (request: FastifyRequest) => {
-    if (!can(kit.roleOf(request), 'settings.manage'))
-      throw new AppError('FORBIDDEN', '관리자만 할 수 있습니다.');
-  };
+/** The newsroom's weather settings: sources, the ticker's places, "test now". */
+function weatherRoutes(admin: FastifyInstance, kit: AdminKit, deps: WeatherDeps, clock: Clock) {
+  const { weather, sources } = deps;
 
   async function page(
     request: FastifyRequest,
@@ -111,7 +92,7 @@ export function registerWeatherAdmin(
       })),
       ...extra,
     };
-    return kit.html(reply, renderWeatherAdmin(kit.chrome(request, '/admin/weather'), view), status);
+    return kit.html(reply, renderWeatherAdmin(kit.chrome(request), view), status);
   }
 
   async function placeOf(request: FastifyRequest): Promise<WeatherPlace> {
@@ -121,17 +102,11 @@ export function registerWeatherAdmin(
     return place;
   }
 
-  const changed = async () => {
-    await deps.changed(['*']);
-  };
-
-  admin.get('/weather', async (request, reply) => {
-    requireSettings(request);
+  admin.get('', async (request, reply) => {
     return page(request, reply);
   });
 
-  admin.post('/weather/places', async (request, reply) => {
-    requireSettings(request);
+  admin.post('/places', async (request, reply) => {
     const form = asForm(request.body);
     const values = {
       station: field(form, 'station'),
@@ -139,41 +114,34 @@ export function registerWeatherAdmin(
       lat: field(form, 'lat').trim(),
       lon: field(form, 'lon').trim(),
     };
-    try {
-      await weather.addPlace(newPlace(field(form, 'kind'), values));
-      await changed();
-      return kit.back(reply, '/admin/weather?ok=weather');
-    } catch (error) {
-      if (isAppError(error) && (error.code === 'INVALID_INPUT' || error.code === 'CONFLICT'))
-        return page(request, reply, { error: error.message, values }, 400);
-      throw error;
-    }
+    return kit.form(
+      reply,
+      async () => {
+        await weather.addPlace(newPlace(field(form, 'kind'), values));
+        return '/admin/weather?ok=weather';
+      },
+      (failure) => page(request, reply, { error: failure.message, values }, failure.status),
+    );
   });
 
-  admin.post('/weather/places/move', async (request, reply) => {
-    requireSettings(request);
+  admin.post('/places/move', async (request, reply) => {
     const place = await placeOf(request);
     await weather.movePlace(place.id, field(asForm(request.body), 'dir') === 'up' ? -1 : 1);
-    await changed();
     return kit.back(reply, '/admin/weather?ok=weather');
   });
 
-  admin.post('/weather/places/remove', async (request, reply) => {
-    requireSettings(request);
+  admin.post('/places/remove', async (request, reply) => {
     const place = await placeOf(request);
     await weather.removePlace(place.id);
-    await changed();
     return kit.back(reply, '/admin/weather?ok=weather');
   });
 
-  admin.post('/weather/places/test', async (request, reply) => {
-    requireSettings(request);
+  admin.post('/places/test', async (request, reply) => {
     const place = await placeOf(request);
     return page(request, reply, { test: testView(await sources.testPlace(place)) });
   });
 
-  admin.post('/weather/refresh', async (request, reply) => {
-    requireSettings(request);
+  admin.post('/refresh', async (request, reply) => {
     if (!sources.configured) {
       return page(
         request,
@@ -183,7 +151,6 @@ export function registerWeatherAdmin(
       );
     }
     const report: RefreshReport = await sources.refresh({ force: true });
-    await changed();
     return page(request, reply, {
       report: report.sources.map((s) => ({
         label: SOURCE_LABELS[s.source],
@@ -244,3 +211,16 @@ function testView(result: PlaceTest): NonNullable<WeatherAdminView['test']> {
     details: result.details,
   };
 }
+
+/** 날씨: where the ticker's readings come from and which places it shows. */
+export const weatherScreen: AdminScreen = {
+  name: 'weather',
+  prefix: '/weather',
+  permission: 'settings.manage',
+  nav: { label: '날씨', order: 90 },
+  flash: { weather: '날씨 띠 장소를 저장했습니다.' },
+  enabled: (deps) => deps.weather !== undefined,
+  routes(screen, kit, deps) {
+    if (deps.weather !== undefined) weatherRoutes(screen, kit, deps.weather, deps.clock);
+  },
+};

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addStaff, as, signIn } from '../../testing/admin-session.ts';
-import { createTestApp, type TestApp } from '../../testing/app.ts';
-import { seedFixture } from '../../testing/fixtures.ts';
+import { addStaff, as, signIn } from '../../../testing/admin-session.ts';
+import { createTestApp, type TestApp } from '../../../testing/app.ts';
+import { seedFixture } from '../../../testing/fixtures.ts';
 
 /** GET /admin/articles/:id took the "is editing" mark: a side effect on GET (a prefetch did it). */
 describe('the editing mark', () => {

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StaffRole } from '../../db/index.ts';
-import { addStaff, signIn as signInAs } from '../../testing/admin-session.ts';
-import { createTestApp, REFERENCE_NOW, type TestApp } from '../../testing/app.ts';
-import { seedFixture, type Fixture } from '../../testing/fixtures.ts';
-import { DESKTOP_BROWSER as CHROME } from '../../testing/user-agents.ts';
+import type { StaffRole } from '../../../db/index.ts';
+import { addStaff, signIn as signInAs } from '../../../testing/admin-session.ts';
+import { createTestApp, REFERENCE_NOW, type TestApp } from '../../../testing/app.ts';
+import { seedFixture, type Fixture } from '../../../testing/fixtures.ts';
+import { DESKTOP_BROWSER as CHROME } from '../../../testing/user-agents.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 

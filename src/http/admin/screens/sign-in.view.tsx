@@ -1,5 +1,5 @@
-import { renderDocument } from '../jsx/jsx-runtime.ts';
-import { AdminBareLayout, ErrorFlash } from './AdminLayout.tsx';
+import { renderDocument } from '../../../views/jsx/jsx-runtime.ts';
+import { AdminBareLayout, ErrorFlash } from '../../../views/admin/AdminLayout.tsx';
 
 interface BareProps {
   siteName: string;

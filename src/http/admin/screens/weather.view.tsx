@@ -1,6 +1,6 @@
-import { renderDocument } from '../jsx/jsx-runtime.ts';
-import { AdminLayout, Csrf, ErrorFlash } from './AdminLayout.tsx';
-import type { AdminChrome } from './model.ts';
+import { renderDocument } from '../../../views/jsx/jsx-runtime.ts';
+import { AdminLayout, Csrf, ErrorFlash } from '../../../views/admin/AdminLayout.tsx';
+import type { AdminChrome } from '../../../views/admin/model.ts';
 
 export interface WeatherPlaceRowView {
   id: string;

@@ -1,19 +1,8 @@
-import { formatKstDateTime } from '../../shared/kst.ts';
-import { renderDocument } from '../jsx/jsx-runtime.ts';
-import { AdminLayout, Csrf, FieldError } from './AdminLayout.tsx';
-import type { AdminChrome, FieldErrors, OptionView } from './model.ts';
-
-export interface ArticleRowView {
-  id: number;
-  title: string;
-  statusLabel: string;
-  statusKey: string;
-  sectionName: string;
-  ownerName: string | null;
-  publishedAt: number | null;
-  updatedAt: number;
-  embargoUntil: number | null;
-}
+import { formatKstDateTime } from '../../../shared/kst.ts';
+import { renderDocument } from '../../../views/jsx/jsx-runtime.ts';
+import { AdminLayout, Csrf, FieldError } from '../../../views/admin/AdminLayout.tsx';
+import type { AdminChrome, FieldErrors, OptionView } from '../../../views/admin/model.ts';
+import { ArticleTable, type ArticleRowView } from '../../../views/admin/ArticleTable.tsx';
 
 export interface ArticleListView {
   heading: string;
@@ -22,46 +11,6 @@ export interface ArticleListView {
   rows: ArticleRowView[];
   nextHref: string | null;
   canCreate: boolean;
-}
-
-function ArticleTable({ rows }: { rows: ArticleRowView[] }) {
-  if (rows.length === 0) return <p class="empty">해당하는 기사가 없습니다.</p>;
-  return (
-    <table class="admin-table">
-      <thead>
-        <tr>
-          <th scope="col">제목</th>
-          <th scope="col">상태</th>
-          <th scope="col">섹션</th>
-          <th scope="col">작성</th>
-          <th scope="col">수정</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr>
-            <td>
-              <a href={`/admin/articles/${r.id}`}>{r.title || '(제목 없음)'}</a>
-              {r.embargoUntil !== null ? (
-                <span class="badge badge-embargo">엠바고 {formatKstDateTime(r.embargoUntil)}</span>
-              ) : null}
-            </td>
-            <td>
-              <span class={`status status-${r.statusKey}`}>{r.statusLabel}</span>
-              {r.statusKey === 'scheduled' && r.publishedAt !== null ? (
-                <small> {formatKstDateTime(r.publishedAt)}</small>
-              ) : null}
-            </td>
-            <td>{r.sectionName}</td>
-            <td>{r.ownerName ?? '-'}</td>
-            <td>
-              <time>{formatKstDateTime(r.updatedAt)}</time>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
 }
 
 export function renderArticleList(chrome: AdminChrome, view: ArticleListView): string {
@@ -108,45 +57,6 @@ export function renderArticleList(chrome: AdminChrome, view: ArticleListView): s
   );
 }
 
-export interface DashboardView {
-  queue: ArticleRowView[];
-  mine: ArticleRowView[];
-  scheduled: ArticleRowView[];
-  canPublish: boolean;
-  mustChangePassword: boolean;
-}
-
-export function renderDashboard(chrome: AdminChrome, view: DashboardView): string {
-  return renderDocument(
-    <AdminLayout chrome={chrome} title="오늘의 데스크">
-      <div class="page-head">
-        <h1>오늘의 데스크</h1>
-        <a class="button primary" href="/admin/articles/new">
-          새 기사 쓰기
-        </a>
-      </div>
-      {view.canPublish ? (
-        <section class="panel">
-          <h2>
-            데스크 대기 <span class="count">{view.queue.length}</span>
-          </h2>
-          <ArticleTable rows={view.queue} />
-        </section>
-      ) : null}
-      {view.canPublish ? (
-        <section class="panel">
-          <h2>예약 송고</h2>
-          <ArticleTable rows={view.scheduled} />
-        </section>
-      ) : null}
-      <section class="panel">
-        <h2>내 기사</h2>
-        <ArticleTable rows={view.mine} />
-      </section>
-    </AdminLayout>,
-  );
-}
-
 export interface EditorView {
   mode: 'new' | 'edit';
   id: number | null;
@@ -170,15 +80,16 @@ export interface EditorView {
   sections: OptionView[];
   authors: OptionView[];
   featuredPhoto: { src: string; caption: string } | null;
-  canEdit: boolean;
+  /** What this staff member may do to the article now (the desk's allowedActions). */
   actions: {
+    edit: boolean;
     submit: boolean;
     sendBack: boolean;
     publish: boolean;
     unpublish: boolean;
     trash: boolean;
     restore: boolean;
-    notices: boolean;
+    addNotice: boolean;
   };
   publishedAt: number | null;
   publishAtValue: string;
@@ -215,7 +126,7 @@ export function renderEditor(chrome: AdminChrome, view: EditorView): string {
   const v = view.values;
   const e = view.errors;
   const action = view.mode === 'new' ? '/admin/articles' : `/admin/articles/${view.id}`;
-  const disabled = !view.canEdit;
+  const disabled = !view.actions.edit;
   return renderDocument(
     <AdminLayout
       chrome={chrome}
@@ -264,7 +175,7 @@ export function renderEditor(chrome: AdminChrome, view: EditorView): string {
         method="post"
         action={action}
         class="editor-form"
-        data-autosave-url={view.id !== null && view.canEdit ? `${action}/autosave` : undefined}
+        data-autosave-url={view.id !== null && view.actions.edit ? `${action}/autosave` : undefined}
         data-heartbeat-url={view.id !== null ? `${action}/heartbeat` : undefined}
       >
         <Csrf token={chrome.csrfToken} />
@@ -415,7 +326,7 @@ export function renderEditor(chrome: AdminChrome, view: EditorView): string {
               </textarea>
             </Field>
           </details>
-          {view.canEdit ? (
+          {view.actions.edit ? (
             <div class="save-row">
               <button type="submit" class="button primary">
                 저장
@@ -496,7 +407,7 @@ function WorkflowActions({ chrome, view }: { chrome: AdminChrome; view: EditorVi
           </form>
         ) : null}
       </div>
-      {a.notices ? (
+      {a.addNotice ? (
         <form method="post" action={`${base}/notices`} class="notice-form">
           <Csrf token={chrome.csrfToken} />
           <h3>정정·반론보도 붙이기</h3>

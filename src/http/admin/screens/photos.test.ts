@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addStaff, as, signIn, type StaffSession } from '../../testing/admin-session.ts';
-import { createTestApp, type TestApp } from '../../testing/app.ts';
-import { seedFixture, type Fixture } from '../../testing/fixtures.ts';
+import { addStaff, as, signIn, type StaffSession } from '../../../testing/admin-session.ts';
+import { createTestApp, type TestApp } from '../../../testing/app.ts';
+import { seedFixture, type Fixture } from '../../../testing/fixtures.ts';
 
 /**
  * Any staff member could rewrite any photo's caption and credit, live on published

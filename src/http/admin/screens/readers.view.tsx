@@ -1,7 +1,7 @@
-import { formatKstDate, kstParts } from '../../shared/kst.ts';
-import { renderDocument } from '../jsx/jsx-runtime.ts';
-import { AdminLayout } from './AdminLayout.tsx';
-import type { AdminChrome } from './model.ts';
+import { formatKstDate, kstParts } from '../../../shared/kst.ts';
+import { renderDocument } from '../../../views/jsx/jsx-runtime.ts';
+import { AdminLayout } from '../../../views/admin/AdminLayout.tsx';
+import type { AdminChrome } from '../../../views/admin/model.ts';
 
 export interface DayViewsView {
   /** Start of the KST day, epoch ms. */

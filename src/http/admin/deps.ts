@@ -1,0 +1,51 @@
+import type { ReaderCounts } from '../../domains/analytics/index.ts';
+import type { AdStats, BannerStore } from '../../domains/ads/index.ts';
+import type { ContentService, Writer } from '../../domains/content/index.ts';
+import type { MediaStorage } from '../../domains/media/index.ts';
+import type { Actor, Desk, FrontDesk } from '../../domains/newsroom/index.ts';
+import type { WeatherRefresher, WeatherStore } from '../../domains/weather/index.ts';
+import type { Clock } from '../../shared/clock.ts';
+import type { Asset } from '../site/assets.ts';
+import type { AdminAccounts, AdminPhotos } from './ports.ts';
+
+/** Everything the newsroom's screens use, handed over by the composition root. */
+export interface AdminDeps {
+  accounts: AdminAccounts;
+  photos: AdminPhotos;
+  desk: Desk;
+  front: FrontDesk;
+  content: ContentService;
+  writer: Writer;
+  clock: Clock;
+  siteName: string;
+  /** The public URL (TAMNA_SITE_URL): every absolute link and the cookies' Secure flag. */
+  siteUrl: string;
+  stylesheet: Asset;
+  script: Asset;
+  editorStylesheet: Asset;
+  /** Largest photo upload in bytes. */
+  maxUploadBytes: number;
+  /** Imports NDJSON records sent to the admin API (the same code as `tamna import`). */
+  importRecords?: (ndjson: string, actor: Actor) => Promise<unknown>;
+  /** The banner desk; absent, the admin has none. */
+  ads?: AdsDeps;
+  /** The weather settings screen; absent, the admin has none. */
+  weather?: WeatherDeps;
+  /** 독자 통계 (reader counts); absent, the admin has none. */
+  readers?: { readers: ReaderCounts };
+}
+
+export interface AdsDeps {
+  banners: BannerStore;
+  stats: AdStats;
+  media: MediaStorage;
+  /** Top-level sections a campaign can target. */
+  sections: () => Promise<Array<{ slug: string; name: string }>>;
+}
+
+export interface WeatherDeps {
+  weather: WeatherStore;
+  sources: WeatherRefresher;
+  refreshMinutes: number;
+  keys: { hub: boolean; portal: boolean };
+}

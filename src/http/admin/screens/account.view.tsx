@@ -1,0 +1,109 @@
+import { formatKstDateTime } from '../../../shared/kst.ts';
+import { renderDocument } from '../../../views/jsx/jsx-runtime.ts';
+import { AdminLayout, Csrf, ErrorFlash } from '../../../views/admin/AdminLayout.tsx';
+import type { AdminChrome } from '../../../views/admin/model.ts';
+
+export function renderAccount(
+  chrome: AdminChrome,
+  view: {
+    mustChangePassword: boolean;
+    totpEnabled: boolean;
+    totpSetup?: { secret: string; uri: string };
+    error?: string;
+    sessions: { createdAt: number; userAgent: string; current: boolean }[];
+  },
+): string {
+  return renderDocument(
+    <AdminLayout chrome={chrome} title="내 계정">
+      <div class="page-head">
+        <h1>내 계정</h1>
+      </div>
+      {view.mustChangePassword ? (
+        <p class="flash flash-warn" role="alert">
+          처음 받은 임시 비밀번호입니다. 계속하려면 새 비밀번호로 바꾸세요.
+        </p>
+      ) : null}
+      <ErrorFlash message={view.error} />
+      <section class="panel">
+        <h2>비밀번호 변경</h2>
+        <form method="post" action="/admin/account/password" class="stack">
+          <Csrf token={chrome.csrfToken} />
+          <label>
+            지금 비밀번호
+            <input type="password" name="current" autocomplete="current-password" required />
+          </label>
+          <label>
+            새 비밀번호 (10자 이상)
+            <input
+              type="password"
+              name="next"
+              autocomplete="new-password"
+              minlength={10}
+              required
+            />
+          </label>
+          <button type="submit" class="button primary">
+            바꾸기
+          </button>
+        </form>
+      </section>
+      <section class="panel">
+        <h2>2단계 인증 (OTP)</h2>
+        {view.totpEnabled ? (
+          <form method="post" action="/admin/account/totp/disable" class="stack">
+            <Csrf token={chrome.csrfToken} />
+            <p>사용 중입니다.</p>
+            <label>
+              인증 코드
+              <input name="code" inputmode="numeric" maxlength={6} required />
+            </label>
+            <button type="submit" class="button danger">
+              끄기
+            </button>
+          </form>
+        ) : view.totpSetup ? (
+          <form method="post" action="/admin/account/totp/confirm" class="stack">
+            <Csrf token={chrome.csrfToken} />
+            <p>
+              인증 앱에 이 키를 등록하세요: <code>{view.totpSetup.secret}</code>
+            </p>
+            <p class="hint">
+              <code>{view.totpSetup.uri}</code>
+            </p>
+            <label>
+              앱에 나온 6자리 코드
+              <input name="code" inputmode="numeric" maxlength={6} required />
+            </label>
+            <button type="submit" class="button primary">
+              켜기
+            </button>
+          </form>
+        ) : (
+          <form method="post" action="/admin/account/totp/begin">
+            <Csrf token={chrome.csrfToken} />
+            <button type="submit" class="button">
+              2단계 인증 설정
+            </button>
+          </form>
+        )}
+      </section>
+      <section class="panel">
+        <h2>로그인한 기기</h2>
+        <ul>
+          {view.sessions.map((s) => (
+            <li>
+              {formatKstDateTime(s.createdAt)} · {s.userAgent || '알 수 없는 기기'}
+              {s.current ? <strong> (지금 이 기기)</strong> : null}
+            </li>
+          ))}
+        </ul>
+        <form method="post" action="/admin/logout-everywhere">
+          <Csrf token={chrome.csrfToken} />
+          <button type="submit" class="button danger">
+            모든 기기에서 로그아웃
+          </button>
+        </form>
+      </section>
+    </AdminLayout>,
+  );
+}

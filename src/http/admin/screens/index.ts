@@ -1,0 +1,29 @@
+import type { AdminScreen } from '../screen.ts';
+import { accountScreen } from './account.ts';
+import { adsScreen } from './ads.ts';
+import { articlesScreen } from './articles.ts';
+import { dashboardScreen } from './dashboard.ts';
+import { frontScreen } from './front.ts';
+import { importApiScreen } from './import-api.ts';
+import { photosScreen } from './photos.ts';
+import { readersScreen } from './readers.ts';
+import { sectionsScreen } from './sections.ts';
+import { signInScreen } from './sign-in.ts';
+import { staffScreen } from './staff.ts';
+import { weatherScreen } from './weather.ts';
+
+/** The newsroom's screens. A new screen is its module, its view, and one line here. */
+export const SCREENS: readonly AdminScreen[] = [
+  signInScreen,
+  dashboardScreen,
+  articlesScreen,
+  photosScreen,
+  frontScreen,
+  sectionsScreen,
+  readersScreen,
+  adsScreen,
+  staffScreen,
+  weatherScreen,
+  accountScreen,
+  importApiScreen,
+];
