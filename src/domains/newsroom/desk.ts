@@ -152,6 +152,8 @@ export interface DeskListItem {
   publishedAt: number | null;
   updatedAt: number;
   embargoUntil: number | null;
+  /** A draft the desk sent back (반려): why, by whom and when; null otherwise. */
+  sentBack: { comment: string; by: string | null; at: number } | null;
 }
 
 export interface DeskListQuery {
@@ -224,6 +226,33 @@ export function createDesk(deps: DeskDeps) {
   function check(actor: Actor, article: EditableArticle, action: ArticleAction): void {
     const verdict = articleVerdict(actor, article, action, clock.now());
     if (verdict !== null) throw verdict;
+  }
+
+  /**
+   * Drafts whose last hand-over was the desk's 반려, with the desk's comment: a writer must
+   * see at a glance which pieces came back and why, not one more "작성 중".
+   */
+  async function sentBackDrafts(
+    ids: number[],
+  ): Promise<Map<number, { comment: string; by: string | null; at: number }>> {
+    const out = new Map<number, { comment: string; by: string | null; at: number }>();
+    if (ids.length === 0) return out;
+    const events = await db
+      .selectFrom('article_events as e')
+      .leftJoin('users as u', 'u.id', 'e.user_id')
+      .select(['e.article_id', 'e.kind', 'e.comment', 'e.at', 'u.name'])
+      .where('e.article_id', 'in', ids)
+      .where('e.kind', 'in', ['submitted', 'sent_back'])
+      .orderBy('e.id', 'desc')
+      .execute();
+    const seen = new Set<number>();
+    for (const e of events) {
+      if (seen.has(e.article_id)) continue;
+      seen.add(e.article_id);
+      if (e.kind === 'sent_back')
+        out.set(e.article_id, { comment: e.comment, by: e.name, at: e.at });
+    }
+    return out;
   }
 
   async function otherEditor(actor: Actor, id: number, now: number) {
@@ -684,6 +713,9 @@ export function createDesk(deps: DeskDeps) {
         .orderBy('a.id', 'desc')
         .limit(limit)
         .execute();
+      const returned = await sentBackDrafts(
+        rows.filter((r) => r.status === 'draft').map((r) => r.id),
+      );
       return rows.map((r) => ({
         id: r.id,
         title: r.title,
@@ -693,6 +725,7 @@ export function createDesk(deps: DeskDeps) {
         publishedAt: r.publishedAt,
         updatedAt: r.updatedAt,
         embargoUntil: r.embargoUntil,
+        sentBack: returned.get(r.id) ?? null,
       }));
     },
 

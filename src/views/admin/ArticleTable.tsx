@@ -10,6 +10,8 @@ export interface ArticleRowView {
   publishedAt: number | null;
   updatedAt: number;
   embargoUntil: number | null;
+  /** The desk's 반려 comment on a draft that came back. */
+  sentBack: { comment: string; by: string | null; at: number } | null;
 }
 
 export function ArticleTable({ rows }: { rows: ArticleRowView[] }) {
@@ -38,6 +40,15 @@ export function ArticleTable({ rows }: { rows: ArticleRowView[] }) {
               <span class={`status status-${r.statusKey}`}>{r.statusLabel}</span>
               {r.statusKey === 'scheduled' && r.publishedAt !== null ? (
                 <small> {formatKstDateTime(r.publishedAt)}</small>
+              ) : null}
+              {r.sentBack !== null ? (
+                <p class="sent-back-note">
+                  {r.sentBack.comment}
+                  <small>
+                    {' '}
+                    — {r.sentBack.by ?? '데스크'}, {formatKstDateTime(r.sentBack.at)}
+                  </small>
+                </p>
               ) : null}
             </td>
             <td>{r.sectionName}</td>

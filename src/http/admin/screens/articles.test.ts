@@ -36,3 +36,47 @@ describe('the editing mark', () => {
     expect(beat.json()).toEqual({ editingBy: '강기자' });
   });
 });
+
+/** A sent-back piece read as "작성 중" in the writer's list: nothing said it came back or why. */
+describe('반려 in the writer’s lists', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp();
+    await seedFixture(app);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('shows 반려 with the desk’s comment on the writer’s home and in the list', async () => {
+    const email = await addStaff(app, 'reporter', '강서윤', 'kang@tamnailbo.example');
+    const reporter = as(app, await signIn(app, email));
+    const desk = as(app, await signIn(app, await addStaff(app, 'desk', '오데스크')));
+    const user = await app.services.accounts.findUserByEmail(email);
+    const actor = { id: user!.id, role: 'reporter' as const, name: '강서윤' };
+    const id = await app.services.desk.create(actor, {
+      sectionId: (await app.services.content.allSectionsForDesk())[0]!.id,
+      title: '한림항 어획량 두 배',
+    });
+    await app.services.desk.submit(actor, id);
+    const back = await desk.post(`/admin/articles/${id}/send-back`, {
+      comment: '출처를 밝혀 주세요.',
+    });
+    expect(back.statusCode).toBe(303);
+
+    const home = await reporter.get('/admin');
+    expect(home.body).toContain('<h1>내 기사</h1>');
+    expect(home.body).toContain('반려된 기사');
+    expect(home.body).toMatch(/status-sent-back">반려</);
+    expect(home.body).toContain('출처를 밝혀 주세요.');
+    const list = await reporter.get('/admin/articles');
+    expect(list.body).toMatch(/status-sent-back">반려</);
+    expect(list.body).toContain('오데스크');
+
+    // Sent again, it is the desk's once more: no longer 반려.
+    await app.services.desk.submit(actor, id);
+    const again = await reporter.get('/admin/articles');
+    expect(again.body).not.toContain('status-sent-back');
+    expect((await desk.get('/admin')).body).toContain('<h1>오늘의 데스크</h1>');
+  });
+});
