@@ -34,15 +34,18 @@ function formBody(form: HTMLFormElement): URLSearchParams {
 }
 
 export function startDesk(root: Document = document): void {
-  const form = root.querySelector<HTMLFormElement>('form.editor-form');
-  if (form === null) return;
+  const found = root.querySelector<HTMLFormElement>('form.editor-form');
+  if (found === null) return;
+  const form: HTMLFormElement = found;
   const status = form.querySelector<HTMLElement>('[data-autosave-status]');
   const warning = root.querySelector<HTMLElement>('[data-lock-warning]');
   const autosaveUrl = form.dataset.autosaveUrl;
   const heartbeatUrl = form.dataset.heartbeatUrl;
   let dirty = false;
   let saving = false;
-  let submitting = false;
+  // Set the moment a form really leaves the page: the browser asks "leave page?" only
+  // about changes that would be lost, never on the way out of a save or a desk action.
+  let leaving = false;
 
   const markDirty = () => {
     dirty = true;
@@ -51,41 +54,63 @@ export function startDesk(root: Document = document): void {
   form.addEventListener('input', markDirty);
   form.addEventListener('change', markDirty);
   form.addEventListener('tamna:editor-change', markDirty);
-  form.addEventListener('submit', (event) => {
-    // The editor cancels a submit while a photo is still uploading; only a real submit
-    // stops autosave and the leave-page warning.
-    setTimeout(() => {
-      submitting = !event.defaultPrevented;
-    }, 0);
+
+  /** Saves the form in the background; true when the server has everything typed so far. */
+  async function saveNow(): Promise<boolean> {
+    if (!autosaveUrl) return false;
+    saving = true;
+    dirty = false;
+    try {
+      const response = await post(autosaveUrl, formBody(form));
+      const answer = (await response.json()) as { ok?: boolean; savedAt?: string; error?: string };
+      if (status) {
+        status.textContent = answer.ok
+          ? `자동 저장됨 ${answer.savedAt ?? ''}`
+          : `자동 저장 안 됨: ${answer.error ?? '잠시 후 다시 시도합니다.'}`;
+      }
+      if (!answer.ok) dirty = true;
+      return answer.ok === true;
+    } catch {
+      dirty = true;
+      if (status) status.textContent = '자동 저장 안 됨: 연결을 확인하세요.';
+      return false;
+    } finally {
+      saving = false;
+    }
+  }
+
+  // Bubbling to the document, after the forms' own listeners (the editor cancels a submit
+  // while a photo is still uploading): decided synchronously, before the browser can ask.
+  root.addEventListener('submit', (event) => {
+    const target = event.target;
+    if (event.defaultPrevented || !(target instanceof HTMLFormElement)) return;
+    if (target === form || !dirty || !autosaveUrl) {
+      leaving = true;
+      return;
+    }
+    // A desk action (송고, 출고, …) with unsaved typing: save first, then act, so the
+    // action applies to what is on screen and nothing asks to leave.
+    event.preventDefault();
+    void (async () => {
+      while (saving) await new Promise((resolve) => setTimeout(resolve, 100));
+      if (await saveNow()) {
+        leaving = true;
+        target.submit();
+      }
+    })();
+  });
+  window.addEventListener('pageshow', () => {
+    // Back from the next page (bfcache): the editor is live again.
+    leaving = false;
   });
   window.addEventListener('beforeunload', (event) => {
-    if (dirty && !submitting) event.preventDefault();
+    if (dirty && !leaving) event.preventDefault();
   });
 
   if (autosaveUrl) {
-    window.setInterval(async () => {
-      if (!dirty || saving || submitting) return;
-      saving = true;
-      dirty = false;
-      try {
-        const response = await post(autosaveUrl, formBody(form));
-        const answer = (await response.json()) as {
-          ok?: boolean;
-          savedAt?: string;
-          error?: string;
-        };
-        if (status) {
-          status.textContent = answer.ok
-            ? `자동 저장됨 ${answer.savedAt ?? ''}`
-            : `자동 저장 안 됨: ${answer.error ?? '잠시 후 다시 시도합니다.'}`;
-        }
-        if (!answer.ok) dirty = true;
-      } catch {
-        dirty = true;
-        if (status) status.textContent = '자동 저장 안 됨: 연결을 확인하세요.';
-      } finally {
-        saving = false;
-      }
+    window.setInterval(() => {
+      if (!dirty || saving || leaving) return;
+      void saveNow();
     }, AUTOSAVE_EVERY_MS);
   }
 

@@ -148,10 +148,27 @@ describe('the newsroom in Chromium', () => {
       path: path.join(SCREENSHOTS, 'admin-editor-mobile.png'),
       fullPage: true,
     });
+    // Typing, then 데스크로 보내기 at once: the typing is saved first and the browser never
+    // asks "leave page?" (it did once, after an autosave).
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.type());
+      void dialog.dismiss();
+    });
+    await page.locator('.ProseMirror').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(' 첫 배는 오전 7시에 뜬다.');
     await Promise.all([
       page.waitForURL(/ok=submitted/),
       page.click('form[action$="/submit"] button'),
     ]);
+    expect(dialogs).toEqual([]);
+    const submitted = await app.database.db
+      .selectFrom('articles')
+      .select('body_html')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(submitted.body_html).toContain('첫 배는 오전 7시에 뜬다.');
     await expect(page.locator('.status').first().textContent()).resolves.toBe('데스크 대기');
     await signOut(page);
 
@@ -204,7 +221,7 @@ describe('the newsroom in Chromium', () => {
     );
     expect(errors).toEqual([]);
     await page.close();
-  });
+  }, 60_000);
 
   it('publishes a scheduled article at its time (injected clock)', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -309,5 +326,5 @@ describe('the newsroom in Chromium', () => {
       }
       await page.close();
     }
-  });
+  }, 60_000);
 });
