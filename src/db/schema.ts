@@ -280,10 +280,47 @@ export interface ArticleEditLockTable {
 export interface ArticleNoticeTable {
   id: Generated<number>;
   article_id: number;
-  kind: 'correction' | 'reply';
+  kind: 'correction' | 'reply' | 'followup';
   body: string;
   user_id: number | null;
   created_at: number;
+  updated_at: number | null;
+  /** Withdrawn notices stay in the history but no longer show on the article. */
+  withdrawn_at: number | null;
+}
+
+/** Every wording a notice had: what readers were shown, and when. */
+export interface ArticleNoticeVersionTable {
+  id: Generated<number>;
+  notice_id: number;
+  action: 'created' | 'edited' | 'withdrawn';
+  kind: 'correction' | 'reply' | 'followup';
+  body: string;
+  user_id: number | null;
+  at: number;
+}
+
+/** A private link showing an unpublished article as readers will see it. */
+export interface ArticlePreviewTable {
+  id: Generated<number>;
+  article_id: number;
+  token_hash: string;
+  purpose: 'desk' | 'share';
+  created_by: number | null;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+/** What a staff member should know about: a piece sent to the desk, sent back, published. */
+export interface StaffNotificationTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: 'submitted' | 'sent_back' | 'published' | 'scheduled';
+  article_id: number | null;
+  text: string;
+  created_at: number;
+  read_at: number | null;
 }
 
 export interface FrontSlotTable {
@@ -318,6 +355,9 @@ export interface Database {
   article_revisions: ArticleRevisionTable;
   article_edit_locks: ArticleEditLockTable;
   article_notices: ArticleNoticeTable;
+  article_notice_versions: ArticleNoticeVersionTable;
+  article_previews: ArticlePreviewTable;
+  staff_notifications: StaffNotificationTable;
   front_slots: FrontSlotTable;
   change_feed: ChangeFeedTable;
   weather_places: WeatherPlaceTable;

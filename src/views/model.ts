@@ -1,3 +1,4 @@
+import type { NoticeKind } from '../shared/notice-kinds.ts';
 /**
  * The plain data views render. Domain objects are structurally compatible with these, so
  * views never import a domain.
@@ -35,7 +36,7 @@ export interface ArticleView extends TeaserView {
   bylines: { name: string; email: string }[];
   tags: string[];
   photos: PhotoView[];
-  notices: { kind: 'correction' | 'reply'; body: string; createdAt: number }[];
+  notices: { kind: NoticeKind; body: string; createdAt: number; updatedAt: number | null }[];
   sectionPath: SectionView[];
 }
 

@@ -259,8 +259,9 @@ export function createReader(deps: ReaderDeps) {
           .execute(),
         db
           .selectFrom('article_notices')
-          .select(['kind', 'body', 'created_at as createdAt'])
+          .select(['kind', 'body', 'created_at as createdAt', 'updated_at as updatedAt'])
           .where('article_id', '=', id)
+          .where('withdrawn_at', 'is', null)
           .orderBy('id')
           .execute(),
       ]);

@@ -1,3 +1,4 @@
+import type { NoticeKind } from '../../shared/notice-kinds.ts';
 /** Plain data handed to the HTTP layer and views. Times are epoch milliseconds. */
 
 export interface SectionRef {
@@ -49,7 +50,7 @@ export interface ArticleDetail extends ArticleTeaser {
   tags: string[];
   photos: PhotoRef[];
   /** 정정보도 / 반론보도 attached by the desk, oldest first. */
-  notices: { kind: 'correction' | 'reply'; body: string; createdAt: number }[];
+  notices: { kind: NoticeKind; body: string; createdAt: number; updatedAt: number | null }[];
   /** Ancestors first, the article's own section last. */
   sectionPath: SectionRef[];
 }

@@ -243,10 +243,10 @@ describe.each(testDialects)('desk workflow on %s', (dialect) => {
     await expect(desk.trash(reporter, mine)).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
-  it('appends corrections and replies that show on the article and cannot be rewritten', async () => {
+  it('shows corrections and replies on the article, and keeps every wording when one is edited or withdrawn', async () => {
     const { desk } = app.services;
     const id = fx.published[0] as number;
-    await desk.addNotice(
+    const first = await desk.addNotice(
       editor,
       id,
       'correction',
@@ -257,12 +257,55 @@ describe.each(testDialects)('desk workflow on %s', (dialect) => {
     const notices = await desk.notices(id);
     expect(notices.map((n) => n.kind)).toEqual(['correction', 'reply']);
     expect(notices[1]!.createdAt - notices[0]!.createdAt).toBe(HOUR);
-    expect(Object.keys(desk)).not.toContain('updateNotice');
-    expect(Object.keys(desk)).not.toContain('deleteNotice');
     const page = await app.http.inject({ url: `/news/${id}` });
     expect(page.body).toContain('정정보도');
     expect(page.body).toContain('본보 12월 8일자 기사의 예산 규모를 바로잡습니다.');
     expect(page.body).toContain('반론보도');
+
+    // Reworded: readers see the new text marked 수정; the old one stays in the record.
+    app.clock.advance(HOUR);
+    await desk.editNotice(
+      editor,
+      id,
+      first,
+      '본보 12월 8일자 기사의 예산 규모(120억 원)를 바로잡습니다.',
+    );
+    await expect(desk.editNotice(reporter, id, first, '바꿔 봄')).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await expect(desk.editNotice(editor, id, first, '  ')).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+    const edited = await app.http.inject({ url: `/news/${id}` });
+    expect(edited.body).toContain('예산 규모(120억 원)를 바로잡습니다.');
+    expect(edited.body).toContain('(수정');
+
+    // Withdrawn: gone from the article, kept with the reason.
+    await expect(desk.withdrawNotice(editor, id, first, '')).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
+    await desk.withdrawNotice(editor, id, first, '같은 내용의 정정이 중복 게시됨');
+    const after = await app.http.inject({ url: `/news/${id}` });
+    expect(after.body).not.toContain('예산 규모(120억 원)');
+    expect(after.body).toContain('반론보도');
+    const record = (await desk.notices(id)).find((n) => n.id === first)!;
+    expect(record.withdrawnAt).not.toBeNull();
+    expect(record.versions.map((v) => [v.action, v.body])).toEqual([
+      ['created', '본보 12월 8일자 기사의 예산 규모를 바로잡습니다.'],
+      ['edited', '본보 12월 8일자 기사의 예산 규모(120억 원)를 바로잡습니다.'],
+      ['withdrawn', '같은 내용의 정정이 중복 게시됨'],
+    ]);
+    await expect(desk.editNotice(editor, id, first, '다시')).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+  });
+
+  it('adds a notice only to a piece that is out', async () => {
+    const { desk } = app.services;
+    const id = await desk.create(reporter, draft());
+    await expect(desk.addNotice(editor, id, 'followup', '추후보도')).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
   });
 
   it('lets the desk arrange the front page, falling back to the newest for empty places', async () => {

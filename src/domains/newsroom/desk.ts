@@ -18,6 +18,7 @@ import { articleChangeTags, type CacheTag } from '../../shared/cache-tags.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, invalidInput, notFound } from '../../shared/errors.ts';
 import { formatKstDateTime } from '../../shared/kst.ts';
+import { isNoticeKind, NOTICE_KINDS, type NoticeKind } from '../../shared/notice-kinds.ts';
 import { stripTags } from '../../shared/text.ts';
 
 /** Who is acting: the signed-in staff member. */
@@ -138,9 +139,31 @@ export interface Revision extends RevisionSummary {
 
 export interface ArticleNotice {
   id: number;
-  kind: 'correction' | 'reply';
+  kind: NoticeKind;
   body: string;
   createdAt: number;
+  updatedAt: number | null;
+  withdrawnAt: number | null;
+  /** Every wording it had, oldest first: what readers were shown, and when. */
+  versions: {
+    action: 'created' | 'edited' | 'withdrawn';
+    body: string;
+    at: number;
+    userName: string | null;
+  }[];
+}
+
+const NOTICE_MAX = 5000;
+
+function noticeText(body: string, field = 'body'): string {
+  const text = body.trim();
+  if (text === '')
+    throw invalidInput('내용을 입력하세요.', { fields: { [field]: '내용을 입력하세요.' } });
+  if (text.length > NOTICE_MAX)
+    throw invalidInput('내용은 5,000자 이내로 입력하세요.', {
+      fields: { [field]: '내용은 5,000자 이내로 입력하세요.' },
+    });
+  return text;
 }
 
 export interface DeskListItem {
@@ -253,6 +276,18 @@ export function createDesk(deps: DeskDeps) {
         out.set(e.article_id, { comment: e.comment, by: e.name, at: e.at });
     }
     return out;
+  }
+
+  async function liveNotice(articleId: number, noticeId: number) {
+    const notice = await db
+      .selectFrom('article_notices')
+      .select(['id', 'kind', 'body', 'withdrawn_at'])
+      .where('id', '=', noticeId)
+      .where('article_id', '=', articleId)
+      .executeTakeFirst();
+    if (notice === undefined) throw notFound('그 정정·반론보도를 찾을 수 없습니다.');
+    if (notice.withdrawn_at !== null) throw new AppError('CONFLICT', '이미 거둔 보도입니다.');
+    return notice;
   }
 
   async function otherEditor(actor: Actor, id: number, now: number) {
@@ -841,36 +876,137 @@ export function createDesk(deps: DeskDeps) {
         .execute();
     },
 
-    /** 정정보도 / 반론보도: appended with their own time and never changed afterwards. */
-    async addNotice(
-      actor: Actor,
-      id: number,
-      kind: 'correction' | 'reply',
-      body: string,
-    ): Promise<void> {
+    /**
+     * 정정·반론·추후보도: shown above the body with their own time. A notice can later be
+     * reworded or withdrawn, and every wording it had is kept with who and when, so the
+     * paper can always say what readers were shown.
+     */
+    async addNotice(actor: Actor, id: number, kind: NoticeKind, body: string): Promise<number> {
       const article = await load(id);
       check(actor, article, 'addNotice');
-      const text = body.trim();
-      if (text === '')
-        throw invalidInput('내용을 입력하세요.', { fields: { body: '내용을 입력하세요.' } });
-      if (text.length > 5000) throw invalidInput('내용은 5,000자 이내로 입력하세요.');
+      if (!isNoticeKind(kind)) throw invalidInput('정정·반론·추후보도 중에서 고르세요.');
+      const text = noticeText(body);
+      const now = clock.now();
+      const noticeId = await db.transaction().execute(async (trx) => {
+        const row = await trx
+          .insertInto('article_notices')
+          .values({ article_id: id, kind, body: text, user_id: actor.id, created_at: now })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await trx
+          .insertInto('article_notice_versions')
+          .values({
+            notice_id: row.id,
+            action: 'created',
+            kind,
+            body: text,
+            user_id: actor.id,
+            at: now,
+          })
+          .execute();
+        await event(trx, id, actor, 'notice', NOTICE_KINDS[kind]);
+        return row.id;
+      });
+      await notify(visibleTags(article, article));
+      return noticeId;
+    },
+
+    async editNotice(actor: Actor, id: number, noticeId: number, body: string): Promise<void> {
+      const article = await load(id);
+      check(actor, article, 'addNotice');
+      const notice = await liveNotice(id, noticeId);
+      const text = noticeText(body);
+      if (text === notice.body) return;
+      const now = clock.now();
       await db.transaction().execute(async (trx) => {
         await trx
-          .insertInto('article_notices')
-          .values({ article_id: id, kind, body: text, user_id: actor.id, created_at: clock.now() })
+          .updateTable('article_notices')
+          .set({ body: text, updated_at: now })
+          .where('id', '=', noticeId)
           .execute();
-        await event(trx, id, actor, 'notice', kind === 'correction' ? '정정보도' : '반론보도');
+        await trx
+          .insertInto('article_notice_versions')
+          .values({
+            notice_id: noticeId,
+            action: 'edited',
+            kind: notice.kind,
+            body: text,
+            user_id: actor.id,
+            at: now,
+          })
+          .execute();
+        await event(trx, id, actor, 'notice', `${NOTICE_KINDS[notice.kind]} 수정`);
+      });
+      await notify(visibleTags(article, article));
+    },
+
+    /** Takes a notice off the article; it stays in the history with the reason. */
+    async withdrawNotice(
+      actor: Actor,
+      id: number,
+      noticeId: number,
+      reason: string,
+    ): Promise<void> {
+      const article = await load(id);
+      if (!can(actor.role, 'notice.add'))
+        throw forbidden('정정·반론보도는 데스크만 거둘 수 있습니다.');
+      const notice = await liveNotice(id, noticeId);
+      const why = noticeText(reason, 'reason');
+      const now = clock.now();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('article_notices')
+          .set({ withdrawn_at: now })
+          .where('id', '=', noticeId)
+          .execute();
+        await trx
+          .insertInto('article_notice_versions')
+          .values({
+            notice_id: noticeId,
+            action: 'withdrawn',
+            kind: notice.kind,
+            body: why,
+            user_id: actor.id,
+            at: now,
+          })
+          .execute();
+        await event(trx, id, actor, 'notice', `${NOTICE_KINDS[notice.kind]} 철회: ${why}`);
       });
       await notify(visibleTags(article, article));
     },
 
     async notices(id: number): Promise<ArticleNotice[]> {
-      return db
+      const rows = await db
         .selectFrom('article_notices')
-        .select(['id', 'kind', 'body', 'created_at as createdAt'])
+        .select([
+          'id',
+          'kind',
+          'body',
+          'created_at as createdAt',
+          'updated_at as updatedAt',
+          'withdrawn_at as withdrawnAt',
+        ])
         .where('article_id', '=', id)
         .orderBy('id')
         .execute();
+      if (rows.length === 0) return [];
+      const versions = await db
+        .selectFrom('article_notice_versions as v')
+        .leftJoin('users as u', 'u.id', 'v.user_id')
+        .select(['v.notice_id', 'v.action', 'v.body', 'v.at', 'u.name as userName'])
+        .where(
+          'v.notice_id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .orderBy('v.id')
+        .execute();
+      return rows.map((r) => ({
+        ...r,
+        versions: versions
+          .filter((v) => v.notice_id === r.id)
+          .map((v) => ({ action: v.action, body: v.body, at: v.at, userName: v.userName })),
+      }));
     },
 
     /** Articles whose scheduled time passed in (since, now]: their pages must refresh. */

@@ -120,7 +120,7 @@ describe('admin permission matrix (every role × every admin route)', () => {
       name: '/admin/articles/:id/notices',
       url: () => `/admin/articles/${fx.published[0]}/notices`,
       allowed: deskOnly,
-      body: () => ({ kind: 'correction', body: '바로잡습니다.' }),
+      body: () => ({ kind: 'correction', body: '바로잡습니다.', step: 'publish' }),
     },
     {
       method: 'POST',

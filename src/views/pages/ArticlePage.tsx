@@ -17,6 +17,7 @@ import type {
   TeaserView,
 } from '../model.ts';
 import { articlePath, sectionPath } from '../urls.ts';
+import { NOTICE_KINDS } from '../../shared/notice-kinds.ts';
 
 export interface ArticlePageProps {
   chrome: ChromeView;
@@ -146,12 +147,18 @@ export function renderArticlePage(props: ArticlePageProps): string {
             </div>
           </header>
           {article.notices.length > 0 ? (
-            <section class="article-notices" aria-label="정정·반론보도">
+            <section class="article-notices" aria-label="정정·반론·추후보도">
               {article.notices.map((n) => (
                 <div class={`notice notice-${n.kind}`}>
                   <h2>
-                    {n.kind === 'correction' ? '정정보도' : '반론보도'}{' '}
+                    {NOTICE_KINDS[n.kind]}{' '}
                     <TimeTag ms={n.createdAt} text={formatKstDateTime(n.createdAt)} />
+                    {n.updatedAt !== null ? (
+                      <small>
+                        {' '}
+                        (수정 <TimeTag ms={n.updatedAt} text={formatKstDateTime(n.updatedAt)} />)
+                      </small>
+                    ) : null}
                   </h2>
                   <p>{n.body}</p>
                 </div>

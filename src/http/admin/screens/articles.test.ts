@@ -80,3 +80,42 @@ describe('반려 in the writer’s lists', () => {
     expect((await desk.get('/admin')).body).toContain('<h1>오늘의 데스크</h1>');
   });
 });
+
+describe('정정·반론보도 in the editor', () => {
+  let app: TestApp;
+  let published: number;
+  beforeAll(async () => {
+    app = await createTestApp();
+    published = (await seedFixture(app)).published[0]!;
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('shows the notice as readers will see it before it goes live, then posts it', async () => {
+    const desk = as(app, await signIn(app, await addStaff(app, 'desk', '오데스크')));
+    const url = `/admin/articles/${published}/notices`;
+    const empty = await desk.post(url, { kind: 'followup', body: '  ' });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.body).toContain('내용을 입력하세요.');
+
+    const text = '검찰은 해당 인물에 대해 무혐의 처분을 내렸습니다.';
+    const preview = await desk.post(url, { kind: 'followup', body: text });
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toContain('게시 전 확인');
+    expect(preview.body).toContain('추후보도');
+    expect(preview.body).toContain(text);
+    expect(await app.services.desk.notices(published)).toEqual([]);
+
+    const posted = await desk.post(url, { kind: 'followup', body: text, step: 'publish' });
+    expect(posted.statusCode).toBe(303);
+    expect((await app.http.inject({ url: `/news/${published}` })).body).toContain(text);
+
+    const [notice] = await app.services.desk.notices(published);
+    const withdrawn = await desk.post(`${url}/${notice!.id}/withdraw`, { reason: '오보 정정' });
+    expect(withdrawn.statusCode).toBe(303);
+    expect((await app.http.inject({ url: `/news/${published}` })).body).not.toContain(text);
+    const editor = await desk.get(`/admin/articles/${published}`);
+    expect(editor.body).toContain('철회');
+  });
+});

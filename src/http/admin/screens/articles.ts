@@ -8,6 +8,7 @@ import {
 } from '../../../domains/newsroom/index.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { toKstDateTimeLocal } from '../../../shared/kst.ts';
+import { isNoticeKind, type NoticeKind } from '../../../shared/notice-kinds.ts';
 import type { FieldErrors } from '../../../views/admin/model.ts';
 import type { AdminDeps } from '../deps.ts';
 import {
@@ -29,6 +30,7 @@ import {
   renderArticleList,
   renderEditor,
   renderHistory,
+  renderNoticeConfirm,
   renderRevision,
   type EditorView,
 } from './articles.view.tsx';
@@ -245,7 +247,9 @@ export const articlesScreen: AdminScreen = {
     unpublished: '출고를 취소했습니다.',
     trashed: '휴지통으로 옮겼습니다.',
     restored: '복원했습니다.',
-    notice: '정정·반론보도를 붙였습니다.',
+    notice: '정정·반론보도를 게시했습니다.',
+    'notice-edited': '고친 문구를 게시했습니다. 이전 문구는 기록에 남았습니다.',
+    'notice-withdrawn': '기사에서 거뒀습니다. 기록에는 남습니다.',
     'revision-restored': '이전 판으로 되돌렸습니다. 새 판으로 기록했습니다.',
   },
   routes(screen, kit, deps) {
@@ -365,11 +369,11 @@ export const articlesScreen: AdminScreen = {
     /** A workflow button: the desk decides whether it is allowed; the page says what happened. */
     const workflow = (
       path: string,
-      run: (actor: Actor, id: number, form: FormBody) => Promise<string>,
+      run: (actor: Actor, id: number, form: FormBody, request: FastifyRequest) => Promise<string>,
     ) =>
       screen.post(`/:id/${path}`, async (request, reply) => {
         const id = kit.id(request);
-        const flash = await run(kit.actor(request), id, asForm(request.body));
+        const flash = await run(kit.actor(request), id, asForm(request.body), request);
         return kit.back(reply, `/admin/articles/${id}?ok=${flash}`);
       });
 
@@ -398,10 +402,66 @@ export const articlesScreen: AdminScreen = {
       await desk.restore(actor, id);
       return 'restored';
     });
-    workflow('notices', async (actor, id, form) => {
-      const kind = field(form, 'kind') === 'reply' ? 'reply' : 'correction';
-      await desk.addNotice(actor, id, kind, field(form, 'body'));
-      return 'notice';
+    /**
+     * 정정·반론·추후보도 go live only from the confirmation page: the first post shows the
+     * notice as readers will see it, the second (step=publish) posts it.
+     */
+    async function noticeStep(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      noticeId: number | null,
+    ) {
+      const id = kit.id(request);
+      const form = asForm(request.body);
+      const actor = kit.actor(request);
+      const article = await desk.get(actor, id);
+      const existing =
+        noticeId === null ? undefined : (await desk.notices(id)).find((n) => n.id === noticeId);
+      if (noticeId !== null && existing === undefined)
+        throw new AppError('NOT_FOUND', '그 정정·반론보도를 찾을 수 없습니다.');
+      const chosen = field(form, 'kind');
+      const kind: NoticeKind = existing?.kind ?? (isNoticeKind(chosen) ? chosen : 'correction');
+      const body = field(form, 'body');
+      const confirm = (error?: string, status = 200) =>
+        kit.html(
+          reply,
+          renderNoticeConfirm(kit.chrome(request), {
+            articleId: id,
+            articleTitle: article.title,
+            noticeId,
+            kind,
+            body,
+            at: existing?.createdAt ?? clock.now(),
+            error,
+          }),
+          status,
+        );
+      if (field(form, 'step') !== 'publish') {
+        // Refuse at the preview what the desk would refuse at posting (an empty text, a
+        // piece not out), so the confirmation never shows something that cannot go live.
+        if (body.trim() === '') return confirm('내용을 입력하세요.', 400);
+        if (!desk.allowedActions(actor, article).addNotice)
+          throw new AppError('CONFLICT', '출고된 기사에만 정정·반론보도를 붙일 수 있습니다.');
+        return confirm();
+      }
+      return kit.form(
+        reply,
+        async () => {
+          if (noticeId === null) await desk.addNotice(actor, id, kind, body);
+          else await desk.editNotice(actor, id, noticeId, body);
+          return `/admin/articles/${id}?ok=${noticeId === null ? 'notice' : 'notice-edited'}`;
+        },
+        (failure) => confirm(failure.message, failure.status),
+      );
+    }
+
+    screen.post('/:id/notices', (request, reply) => noticeStep(request, reply, null));
+    screen.post('/:id/notices/:notice', (request, reply) =>
+      noticeStep(request, reply, kit.id(request, 'notice')),
+    );
+    workflow('notices/:notice/withdraw', async (actor, id, form, request) => {
+      await desk.withdrawNotice(actor, id, kit.id(request, 'notice'), field(form, 'reason'));
+      return 'notice-withdrawn';
     });
 
     screen.get('/:id/history', async (request, reply) => {

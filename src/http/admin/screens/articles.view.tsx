@@ -1,6 +1,7 @@
 import { formatKstDateTime } from '../../../shared/kst.ts';
 import { renderDocument } from '../../../views/jsx/jsx-runtime.ts';
-import { AdminLayout, Csrf, FieldError } from '../../../views/admin/AdminLayout.tsx';
+import { AdminLayout, Csrf, ErrorFlash, FieldError } from '../../../views/admin/AdminLayout.tsx';
+import { NOTICE_KINDS, type NoticeKind } from '../../../shared/notice-kinds.ts';
 import type { AdminChrome, FieldErrors, OptionView } from '../../../views/admin/model.ts';
 import { ArticleTable, type ArticleRowView } from '../../../views/admin/ArticleTable.tsx';
 
@@ -57,6 +58,23 @@ export function renderArticleList(chrome: AdminChrome, view: ArticleListView): s
   );
 }
 
+export interface NoticeView {
+  id: number;
+  kind: NoticeKind;
+  body: string;
+  createdAt: number;
+  updatedAt: number | null;
+  withdrawnAt: number | null;
+  versions: {
+    action: 'created' | 'edited' | 'withdrawn';
+    body: string;
+    at: number;
+    userName: string | null;
+  }[];
+}
+
+const VERSION_LABELS = { created: '게시', edited: '수정', withdrawn: '철회' } as const;
+
 export interface EditorView {
   mode: 'new' | 'edit';
   id: number | null;
@@ -96,7 +114,7 @@ export interface EditorView {
   publicUrl: string | null;
   editingBy: string | null;
   lastComment: { text: string; by: string | null; at: number } | null;
-  notices: { kind: string; body: string; createdAt: number }[];
+  notices: NoticeView[];
 }
 
 function Field({
@@ -410,32 +428,86 @@ function WorkflowActions({ chrome, view }: { chrome: AdminChrome; view: EditorVi
       {a.addNotice ? (
         <form method="post" action={`${base}/notices`} class="notice-form">
           <Csrf token={chrome.csrfToken} />
-          <h3>정정·반론보도 붙이기</h3>
+          <input type="hidden" name="step" value="preview" />
+          <h3>정정·반론·추후보도 붙이기</h3>
           <p class="hint">
-            붙인 뒤에는 고치거나 지울 수 없습니다. 기사 아래에 날짜와 함께 표시됩니다.
+            기사 제목 아래, 본문 위에 날짜와 함께 표시됩니다. 게시 전에 독자에게 보일 모습을
+            확인합니다. 게시한 뒤에도 고치거나 거둘 수 있고, 모든 문구가 기록에 남습니다.
           </p>
           <label>
             종류
             <select name="kind">
-              <option value="correction">정정보도</option>
-              <option value="reply">반론보도</option>
+              {(Object.keys(NOTICE_KINDS) as NoticeKind[]).map((k) => (
+                <option value={k}>{NOTICE_KINDS[k]}</option>
+              ))}
             </select>
           </label>
           <label>
             내용
-            <textarea name="body" rows={3} required></textarea>
+            <textarea name="body" rows={3} required maxlength={5000}></textarea>
           </label>
           <button type="submit" class="button">
-            붙이기
+            미리 보기
           </button>
         </form>
       ) : null}
       {view.notices.length > 0 ? (
         <ul class="notice-list">
           {view.notices.map((n) => (
-            <li>
-              <strong>{n.kind === 'correction' ? '정정보도' : '반론보도'}</strong>{' '}
-              <time>{formatKstDateTime(n.createdAt)}</time> {n.body}
+            <li class={n.withdrawnAt !== null ? 'notice-withdrawn' : undefined}>
+              <strong>{NOTICE_KINDS[n.kind]}</strong> <time>{formatKstDateTime(n.createdAt)}</time>
+              {n.withdrawnAt !== null ? (
+                <span class="badge">철회 {formatKstDateTime(n.withdrawnAt)}</span>
+              ) : n.updatedAt !== null ? (
+                <small> (수정 {formatKstDateTime(n.updatedAt)})</small>
+              ) : null}
+              <p>{n.body}</p>
+              {n.versions.length > 1 ? (
+                <details>
+                  <summary>문구 기록 {n.versions.length}건</summary>
+                  <ol class="notice-versions">
+                    {n.versions.map((v) => (
+                      <li>
+                        {VERSION_LABELS[v.action]} · <time>{formatKstDateTime(v.at)}</time> ·{' '}
+                        {v.userName ?? '알 수 없음'}
+                        <p>{v.action === 'withdrawn' ? `사유: ${v.body}` : v.body}</p>
+                      </li>
+                    ))}
+                  </ol>
+                </details>
+              ) : null}
+              {a.addNotice && n.withdrawnAt === null ? (
+                <details class="notice-actions">
+                  <summary>고치기·거두기</summary>
+                  <form method="post" action={`${base}/notices/${n.id}`} class="notice-form">
+                    <Csrf token={chrome.csrfToken} />
+                    <input type="hidden" name="step" value="preview" />
+                    <label>
+                      고칠 내용
+                      <textarea name="body" rows={3} required maxlength={5000}>
+                        {n.body}
+                      </textarea>
+                    </label>
+                    <button type="submit" class="button">
+                      고친 모습 미리 보기
+                    </button>
+                  </form>
+                  <form
+                    method="post"
+                    action={`${base}/notices/${n.id}/withdraw`}
+                    class="notice-form"
+                  >
+                    <Csrf token={chrome.csrfToken} />
+                    <label>
+                      거두는 사유 (기록에 남고 독자에게는 보이지 않습니다)
+                      <input type="text" name="reason" required maxlength={500} />
+                    </label>
+                    <button type="submit" class="button danger">
+                      기사에서 거두기
+                    </button>
+                  </form>
+                </details>
+              ) : null}
             </li>
           ))}
         </ul>
@@ -585,6 +657,76 @@ export function renderRevision(chrome: AdminChrome, view: RevisionView): string 
           <p class="hint">되돌리기도 새 판으로 기록됩니다. 지난 기록은 지워지지 않습니다.</p>
         </form>
       ) : null}
+    </AdminLayout>,
+  );
+}
+
+export interface NoticeConfirmView {
+  articleId: number;
+  articleTitle: string;
+  /** Null for a new notice. */
+  noticeId: number | null;
+  kind: NoticeKind;
+  body: string;
+  /** When it would show, if posted now. */
+  at: number;
+  error?: string | undefined;
+}
+
+/** The notice as readers will see it, before it goes live: 게시 or keep editing. */
+export function renderNoticeConfirm(chrome: AdminChrome, view: NoticeConfirmView): string {
+  const base = `/admin/articles/${view.articleId}`;
+  const action = view.noticeId === null ? `${base}/notices` : `${base}/notices/${view.noticeId}`;
+  return renderDocument(
+    <AdminLayout chrome={chrome} title="정정·반론보도 확인">
+      <div class="page-head">
+        <h1>{view.noticeId === null ? '게시 전 확인' : '고친 문구 확인'}</h1>
+      </div>
+      <p>
+        <a href={base}>{view.articleTitle}</a>
+      </p>
+      <ErrorFlash message={view.error} />
+      <p class="hint">기사 제목 아래, 본문 위에 독자에게 이렇게 보입니다.</p>
+      <section class="notice-preview" aria-label="독자에게 보일 모습">
+        <div class={`notice notice-${view.kind}`}>
+          <h2>
+            {NOTICE_KINDS[view.kind]} <time>{formatKstDateTime(view.at)}</time>
+          </h2>
+          <p>{view.body}</p>
+        </div>
+      </section>
+      <form method="post" action={action} class="notice-form">
+        <Csrf token={chrome.csrfToken} />
+        {view.noticeId === null ? (
+          <label>
+            종류
+            <select name="kind">
+              {(Object.keys(NOTICE_KINDS) as NoticeKind[]).map((k) => (
+                <option value={k} selected={k === view.kind}>
+                  {NOTICE_KINDS[k]}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <label>
+          내용
+          <textarea name="body" rows={4} required maxlength={5000}>
+            {view.body}
+          </textarea>
+        </label>
+        <div class="button-row">
+          <button type="submit" name="step" value="publish" class="button primary">
+            이대로 게시
+          </button>
+          <button type="submit" name="step" value="preview" class="button">
+            고친 내용 다시 보기
+          </button>
+          <a class="button" href={base}>
+            취소
+          </a>
+        </div>
+      </form>
     </AdminLayout>,
   );
 }
