@@ -28,6 +28,8 @@ import {
 import {
   createChangeFeed,
   createDesk,
+  createPreviews,
+  type Previews,
   createImporter,
   type Importer,
   createFrontDesk,
@@ -68,6 +70,8 @@ export interface Services {
   content: ContentService;
   writer: Writer;
   desk: Desk;
+  /** 미리보기 links of unpublished articles. */
+  previews: Previews;
   front: FrontDesk;
   changeFeed: ChangeFeed;
   weather: WeatherStore;
@@ -174,6 +178,7 @@ export async function createNewsroom(
     writer: createWriter({ db, clock, bodyCleaner, onChange: changed }),
     desk: createDesk({ db, clock, bodyCleaner, onChange: changed }),
     front: createFrontDesk({ db, onChange: changed }),
+    previews: createPreviews({ db, clock }),
     changeFeed,
     weather,
     weatherSources: createWeatherRefresher({
@@ -323,6 +328,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     script: assetFromBytes(await siteScript(), 'site', 'js', 'text/javascript; charset=utf-8'),
     teaserSections: ['incidents'],
     weatherRegion: config.weather.region.name,
+    previews: services.previews,
     pageCacheMaxAgeMs: config.pageCache.maxAgeSeconds * 1000,
     perPage: 20,
     mediaRoot: services.media.localRoot,
@@ -336,6 +342,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         accounts: adminAccounts(services.accounts),
         photos: adminPhotos(services.photos),
         desk: services.desk,
+        previews: services.previews,
         front: services.front,
         content: services.content,
         writer: services.writer,

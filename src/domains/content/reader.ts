@@ -41,8 +41,8 @@ type TeaserRow = {
 export function createReader(deps: ReaderDeps) {
   const { db, mediaUrl } = deps;
 
-  function teaserQuery(now: number) {
-    return db
+  function teaserQuery(now: number, options: { unpublished?: boolean } = {}) {
+    const query = db
       .selectFrom('articles as a')
       .leftJoin('photos as p', 'p.id', 'a.featured_photo_id')
       .select([
@@ -61,9 +61,10 @@ export function createReader(deps: ReaderDeps) {
         'p.caption',
         'p.credit',
         'p.variants',
-      ])
-      .where('a.status', '=', 'published')
-      .where('a.published_at', '<=', now);
+      ]);
+    // A preview shows a piece that is not out yet; everything else only what readers may see.
+    if (options.unpublished === true) return query.where('a.status', '!=', 'trashed');
+    return query.where('a.status', '=', 'published').where('a.published_at', '<=', now);
   }
 
   function newestFirst<O>(q: SelectQueryBuilder<Database & { a: Database['articles'] }, 'a', O>) {
@@ -218,8 +219,9 @@ export function createReader(deps: ReaderDeps) {
       now: number,
       id: number,
       sections: Map<number, SectionRef>,
+      options: { unpublished?: boolean } = {},
     ): Promise<Omit<ArticleDetail, 'sectionPath'> | null> {
-      const row = await teaserQuery(now)
+      const row = await teaserQuery(now, options)
         .select(['a.subtitle', 'a.body_html', 'a.updated_at'])
         .where('a.id', '=', id)
         .executeTakeFirst();

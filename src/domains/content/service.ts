@@ -266,6 +266,19 @@ export function createContentService(deps: ContentServiceDeps) {
       return { ...found, sectionPath: pathOf(all, found.section) };
     },
 
+    /**
+     * An article as readers will see it, whatever its status (not binned): for 미리보기.
+     * A piece not yet out shows the time it would carry if published now.
+     */
+    async articlePreview(id: number): Promise<ArticleDetail | null> {
+      const now = deps.clock.now();
+      const { all, byId } = await sectionMap();
+      const found = await reader.article(now, id, byId, { unpublished: true });
+      if (found === null) return null;
+      const publishedAt = found.publishedAt === 0 ? now : found.publishedAt;
+      return { ...found, publishedAt, sectionPath: pathOf(all, found.section) };
+    },
+
     /** Latest articles of a section (with its sub-sections), optionally leaving one out. */
     async latestInSection(
       sectionSlug: string,

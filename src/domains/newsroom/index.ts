@@ -25,3 +25,10 @@ export { createFrontDesk, FRONT_AREAS, type FrontDesk, type FrontArea } from './
 export { createChangeFeed, type ChangeFeed } from './change-feed.ts';
 export { createImporter, type Importer, type ImportReport, type ImportRecord } from './import.ts';
 export { compareBodyHtml, compareText, type FieldDiff } from './revision-diff.ts';
+export {
+  createPreviews,
+  PREVIEW_LIFETIME_MS,
+  type PreviewLink,
+  type PreviewPurpose,
+  type Previews,
+} from './previews.ts';

@@ -2,7 +2,7 @@ import type { ReaderCounts } from '../../domains/analytics/index.ts';
 import type { AdStats, BannerStore } from '../../domains/ads/index.ts';
 import type { ContentService, Writer } from '../../domains/content/index.ts';
 import type { MediaStorage } from '../../domains/media/index.ts';
-import type { Actor, Desk, FrontDesk } from '../../domains/newsroom/index.ts';
+import type { Actor, Desk, FrontDesk, Previews } from '../../domains/newsroom/index.ts';
 import type { WeatherRefresher, WeatherStore } from '../../domains/weather/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Asset } from '../site/assets.ts';
@@ -13,6 +13,7 @@ export interface AdminDeps {
   accounts: AdminAccounts;
   photos: AdminPhotos;
   desk: Desk;
+  previews: Previews;
   front: FrontDesk;
   content: ContentService;
   writer: Writer;

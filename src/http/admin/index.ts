@@ -27,7 +27,8 @@ const ADMIN_HEADERS: Readonly<Record<string, string>> = Object.freeze({
     "style-src 'self'",
     "script-src 'self'",
     "connect-src 'self'",
-    'frame-src https://www.youtube-nocookie.com',
+    // 'self': 미리보기 shows the public article page at phone and desktop width.
+    "frame-src 'self' https://www.youtube-nocookie.com",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

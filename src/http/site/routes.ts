@@ -48,6 +48,8 @@ export interface SiteDeps {
   perPage: number;
   /** The region whose short-range forecast /weather shows (config.weather.region.name). */
   weatherRegion: string;
+  /** 미리보기 links: the article a token opens, or null. */
+  previews?: { open(token: string): Promise<{ articleId: number; expiresAt: number } | null> };
 }
 
 const HTML = 'text/html; charset=utf-8';
@@ -270,6 +272,57 @@ export function createSiteRoutes(deps: SiteDeps) {
         });
       };
       app.get('/news/:id', articleHandler);
+
+      // 미리보기: an unpublished article as readers will see it, through a private link.
+      // Never cached (here or by a CDN), never indexed, never counted, no referrer.
+      const previews = deps.previews;
+      if (previews !== undefined) {
+        app.get(
+          '/preview/:token',
+          async (request: FastifyRequest<{ Params: { token: string } }>, reply) => {
+            const view = await chrome(request);
+            const link = await previews.open(request.params.token);
+            const article = link === null ? null : await content.articlePreview(link.articleId);
+            const now = clock.now();
+            const headers = {
+              ...siteSecurityHeaders,
+              'cache-control': 'private, no-store',
+              'x-robots-tag': 'noindex, nofollow, noarchive',
+              'referrer-policy': 'no-referrer',
+            };
+            if (link === null || article === null) {
+              const html = renderErrorPage({
+                chrome: view,
+                status: 404,
+                path: '/preview',
+                detail:
+                  '미리보기 링크가 만료되었거나 취소되었습니다. 기사를 쓴 기자나 데스크에 새 링크를 요청하세요.',
+              });
+              return sendPage(request, reply, buildUncachedPage(404, html, now), {
+                headers,
+                now,
+                cacheable: false,
+              });
+            }
+            const status = article.publishedAt > now ? '출고 전' : '출고된 기사의 현재 내용';
+            const html = renderArticlePage({
+              chrome: view,
+              article,
+              photoStories: [],
+              photoSection: null,
+              teaserBox: null,
+              sameSection: null,
+              mostRead: null,
+              preview: { status, expiresAt: link.expiresAt },
+            });
+            return sendPage(request, reply, buildUncachedPage(200, html, now), {
+              headers,
+              now,
+              cacheable: false,
+            });
+          },
+        );
+      }
       app.get('/news/:id/:slug', articleHandler);
 
       // The URL scheme of the hosted CMSs many Korean papers move from; old links keep working.

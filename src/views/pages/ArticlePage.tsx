@@ -29,6 +29,8 @@ export interface ArticlePageProps {
   sameSection: BoxView | null;
   /** 많이 본 뉴스; null or empty lists leave the box out. */
   mostRead: MostReadView | null;
+  /** 미리보기 through a private link: marked as such, not indexed, not counted. */
+  preview?: { status: string; expiresAt: number } | undefined;
 }
 
 function Figure({ photo, eager }: { photo: PhotoView; eager: boolean }) {
@@ -94,9 +96,18 @@ export function renderArticlePage(props: ArticlePageProps): string {
         publishedAt: article.publishedAt,
         updatedAt: article.updatedAt,
         section: article.section.name,
-        articleId: article.id,
+        // A preview is not a reading: no article id for the reader count, not indexed.
+        ...(props.preview === undefined
+          ? { articleId: article.id }
+          : { robots: 'noindex, nofollow, noarchive' }),
       }}
     >
+      {props.preview !== undefined ? (
+        <p class="preview-bar" role="status">
+          <strong>미리보기</strong> · {props.preview.status} · 독자에게는 아직 보이지 않습니다. 이
+          링크는 {formatKstDateTime(props.preview.expiresAt)}까지 열립니다.
+        </p>
+      ) : null}
       <div class="article-layout">
         <article class="article">
           <header class="article-head">

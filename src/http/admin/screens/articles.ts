@@ -5,6 +5,7 @@ import {
   STATUS_LABELS,
   type Actor,
   type EditableArticle,
+  type PreviewPurpose,
 } from '../../../domains/newsroom/index.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { toKstDateTimeLocal } from '../../../shared/kst.ts';
@@ -31,6 +32,7 @@ import {
   renderEditor,
   renderHistory,
   renderNoticeConfirm,
+  renderPreview,
   renderRevision,
   type EditorView,
 } from './articles.view.tsx';
@@ -249,6 +251,7 @@ export const articlesScreen: AdminScreen = {
     restored: '복원했습니다.',
     notice: '정정·반론보도를 게시했습니다.',
     'notice-edited': '고친 문구를 게시했습니다. 이전 문구는 기록에 남았습니다.',
+    'preview-revoked': '미리보기 링크를 취소했습니다. 그 링크로는 더 열리지 않습니다.',
     'notice-withdrawn': '기사에서 거뒀습니다. 기록에는 남습니다.',
     'revision-restored': '이전 판으로 되돌렸습니다. 새 판으로 기록했습니다.',
   },
@@ -462,6 +465,53 @@ export const articlesScreen: AdminScreen = {
     workflow('notices/:notice/withdraw', async (actor, id, form, request) => {
       await desk.withdrawNotice(actor, id, kit.id(request, 'notice'), field(form, 'reason'));
       return 'notice-withdrawn';
+    });
+
+    // ---- 미리보기 --------------------------------------------------------------------
+
+    async function previewPage(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      fresh: { token: string; expiresAt: number; purpose: PreviewPurpose } | null,
+      status = 200,
+    ) {
+      const actor = kit.actor(request);
+      const id = kit.id(request);
+      const [article, links] = await Promise.all([
+        desk.get(actor, id),
+        deps.previews.active(actor, id),
+      ]);
+      return kit.html(
+        reply,
+        renderPreview(kit.chrome(request), {
+          articleId: id,
+          title: article.title,
+          frameUrl: fresh?.purpose === 'desk' ? `/preview/${fresh.token}` : null,
+          shareLink:
+            fresh?.purpose === 'share'
+              ? { url: `${deps.siteUrl}/preview/${fresh.token}`, expiresAt: fresh.expiresAt }
+              : null,
+          links,
+        }),
+        status,
+      );
+    }
+
+    screen.get('/:id/preview', (request, reply) => previewPage(request, reply, null));
+
+    // The desk's look (two hours, shown here at phone and desktop width) or a link to send
+    // to a source (three days); the token is shown once, only its hash is kept.
+    screen.post('/:id/preview', async (request, reply) => {
+      const purpose: PreviewPurpose =
+        field(asForm(request.body), 'purpose') === 'share' ? 'share' : 'desk';
+      const issued = await deps.previews.issue(kit.actor(request), kit.id(request), purpose);
+      return previewPage(request, reply, { ...issued, purpose });
+    });
+
+    screen.post('/:id/preview/:link/revoke', async (request, reply) => {
+      const id = kit.id(request);
+      await deps.previews.revoke(kit.actor(request), id, kit.id(request, 'link'));
+      return kit.back(reply, `/admin/articles/${id}/preview?ok=preview-revoked`);
     });
 
     screen.get('/:id/history', async (request, reply) => {

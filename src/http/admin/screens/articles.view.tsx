@@ -162,6 +162,16 @@ export function renderEditor(chrome: AdminChrome, view: EditorView): string {
           </a>
         ) : null}
         {view.id !== null ? (
+          // Unsaved typing is saved first (client/admin/desk.ts), so the preview shows it.
+          <form method="post" action={`/admin/articles/${view.id}/preview`} class="inline-form">
+            <Csrf token={chrome.csrfToken} />
+            <input type="hidden" name="purpose" value="desk" />
+            <button type="submit" class="button">
+              미리보기
+            </button>
+          </form>
+        ) : null}
+        {view.id !== null ? (
           <a class="button" href={`/admin/articles/${view.id}/history`}>
             기록·판
           </a>
@@ -727,6 +737,119 @@ export function renderNoticeConfirm(chrome: AdminChrome, view: NoticeConfirmView
           </a>
         </div>
       </form>
+    </AdminLayout>,
+  );
+}
+
+export interface PreviewView {
+  articleId: number;
+  title: string;
+  /** The desk's own look: the public page in frames at phone and desktop width. */
+  frameUrl: string | null;
+  /** A link just made to send to a source: shown once. */
+  shareLink: { url: string; expiresAt: number } | null;
+  links: {
+    id: number;
+    purpose: 'desk' | 'share';
+    createdBy: string | null;
+    createdAt: number;
+    expiresAt: number;
+  }[];
+}
+
+/** 미리보기: the article exactly as readers will see it, before 출고. */
+export function renderPreview(chrome: AdminChrome, view: PreviewView): string {
+  const base = `/admin/articles/${view.articleId}`;
+  return renderDocument(
+    <AdminLayout chrome={chrome} title="미리보기">
+      <div class="page-head">
+        <h1>미리보기</h1>
+        <a class="button" href={base}>
+          편집으로 돌아가기
+        </a>
+      </div>
+      <p>
+        <a href={base}>{view.title || '(제목 없음)'}</a> — 저장된 내용을 독자에게 보일 모습 그대로
+        보여 줍니다.
+      </p>
+      {view.frameUrl !== null ? (
+        <div class="preview-frames">
+          <figure>
+            <figcaption>휴대전화 (390px)</figcaption>
+            <iframe src={view.frameUrl} title="휴대전화 미리보기" width="390" height="760"></iframe>
+          </figure>
+          <figure>
+            <figcaption>데스크톱 (1280px)</figcaption>
+            <div class="preview-desktop">
+              <iframe
+                src={view.frameUrl}
+                title="데스크톱 미리보기"
+                width="1280"
+                height="1400"
+              ></iframe>
+            </div>
+          </figure>
+        </div>
+      ) : null}
+      {view.shareLink !== null ? (
+        <p class="flash flash-ok" role="status">
+          취재원에게 보낼 링크를 만들었습니다({formatKstDateTime(view.shareLink.expiresAt)}까지,
+          로그인 없이 열립니다). 지금만 보이니 복사해 두세요:{' '}
+          <code class="invite-link">{view.shareLink.url}</code>
+        </p>
+      ) : null}
+      <section class="panel">
+        <h2>미리보기 링크</h2>
+        <div class="button-row">
+          <form method="post" action={`${base}/preview`}>
+            <Csrf token={chrome.csrfToken} />
+            <input type="hidden" name="purpose" value="desk" />
+            <button type="submit" class="button primary">
+              지금 모습 보기
+            </button>
+          </form>
+          <form method="post" action={`${base}/preview`}>
+            <Csrf token={chrome.csrfToken} />
+            <input type="hidden" name="purpose" value="share" />
+            <button type="submit" class="button">
+              취재원 확인용 링크 만들기 (3일)
+            </button>
+          </form>
+        </div>
+        {view.links.length === 0 ? (
+          <p class="empty">열려 있는 미리보기 링크가 없습니다.</p>
+        ) : (
+          <table class="admin-table">
+            <thead>
+              <tr>
+                <th scope="col">용도</th>
+                <th scope="col">만든 사람</th>
+                <th scope="col">만료</th>
+                <th scope="col"></th>
+              </tr>
+            </thead>
+            <tbody>
+              {view.links.map((l) => (
+                <tr>
+                  <td>{l.purpose === 'share' ? '취재원 확인용' : '데스크 확인용'}</td>
+                  <td>{l.createdBy ?? '-'}</td>
+                  <td>
+                    <time>{formatKstDateTime(l.expiresAt)}</time>
+                  </td>
+                  <td>
+                    <form method="post" action={`${base}/preview/${l.id}/revoke`}>
+                      <Csrf token={chrome.csrfToken} />
+                      <button type="submit" class="button danger">
+                        취소
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
     </AdminLayout>,
   );
 }
