@@ -46,6 +46,11 @@ import {
 import { PageCache } from './http/cache/page-cache.ts';
 import { createLocalInvalidationBus, type InvalidationBus } from './http/cache/invalidation.ts';
 import { adminAccounts, adminPhotos } from './http/admin/adapters.ts';
+import {
+  createMailer,
+  createNotifications,
+  type Notifications,
+} from './domains/notifications/index.ts';
 import { buildEditorAssets, type EditorAssets } from './http/admin/editor-asset.ts';
 import { buildHttpServer } from './http/server.ts';
 import { assetFromBytes, loadAsset } from './http/site/assets.ts';
@@ -72,6 +77,8 @@ export interface Services {
   desk: Desk;
   /** 미리보기 links of unpublished articles. */
   previews: Previews;
+  /** 송고·반려·출고 notices for staff, in the admin and by e-mail. */
+  notifications: Notifications;
   front: FrontDesk;
   changeFeed: ChangeFeed;
   weather: WeatherStore;
@@ -173,10 +180,35 @@ export async function createNewsroom(
   };
   const weather = createWeatherStore({ db, clock, onChange: changed });
   const bodyCleaner = createBodyCleaner();
+  const mailer = createMailer({
+    smtpUrl: config.mail.smtpUrl,
+    from:
+      config.mail.from ??
+      `"${config.publisher.name} 뉴스룸" <newsroom@${new URL(config.siteUrl).hostname}>`,
+  });
+  const notifications = createNotifications({
+    db,
+    clock,
+    mailer,
+    siteUrl: config.siteUrl,
+    siteName: config.publisher.name,
+    onMailError: (error, to) => logger.warn({ err: error, to }, 'staff mail not sent'),
+  });
   const services: Services = {
     content: createContentService({ db, clock, mediaUrl }),
     writer: createWriter({ db, clock, bodyCleaner, onChange: changed }),
-    desk: createDesk({ db, clock, bodyCleaner, onChange: changed }),
+    desk: createDesk({
+      db,
+      clock,
+      bodyCleaner,
+      onChange: changed,
+      // The hand-over is committed: a failed notice is logged, never undoes the desk's work.
+      onHandover: (handover) =>
+        notifications
+          .deskHandover(handover)
+          .catch((error: unknown) => logger.error({ err: error }, 'desk notice not recorded')),
+    }),
+    notifications,
     front: createFrontDesk({ db, onChange: changed }),
     previews: createPreviews({ db, clock }),
     changeFeed,
@@ -227,6 +259,8 @@ export async function createNewsroom(
         .close()
         .catch((error: unknown) => logger.error({ err: error }, 'reader counts lost on close'));
       await bodyCleaner.close();
+      await notifications.idle();
+      mailer.close();
       if (ownsDatabase) await database.close();
     },
   };
@@ -343,6 +377,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         photos: adminPhotos(services.photos),
         desk: services.desk,
         previews: services.previews,
+        notifications: services.notifications,
         front: services.front,
         content: services.content,
         writer: services.writer,

@@ -34,6 +34,8 @@ export interface Config {
   pageCache: { maxEntries: number; maxBytes: number; maxAgeSeconds: number };
   publisher: PublisherDetails;
   weather: WeatherConfig;
+  /** Staff e-mail (송고·반려·출고 notices, invitations, password resets); off without a URL. */
+  mail: { smtpUrl: string | null; from: string | null };
 }
 
 export interface WeatherConfig {
@@ -74,6 +76,13 @@ const envSchema = z.object({
     .refine((v) => /^https?:\/\//.test(v), 'must start with http:// or https://')
     .optional(),
   TAMNA_TRUST_PROXY: z.string().trim().optional(),
+  TAMNA_SMTP_URL: z
+    .string()
+    .trim()
+    .url('must be a URL such as smtps://user:password@mail.example.kr:465')
+    .refine((v) => /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps://')
+    .optional(),
+  TAMNA_MAIL_FROM: z.string().trim().min(3).max(200).optional(),
   TAMNA_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -143,6 +152,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     database: parseDatabaseUrl(e.DATABASE_URL, dataDir, cwd),
     siteUrl: (e.TAMNA_SITE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
     trustProxy: parseTrustProxy(e.TAMNA_TRUST_PROXY),
+    mail: { smtpUrl: e.TAMNA_SMTP_URL ?? null, from: e.TAMNA_MAIL_FROM ?? null },
     logLevel: e.TAMNA_LOG_LEVEL,
     pageCache: {
       maxEntries: e.TAMNA_PAGE_CACHE_ENTRIES,

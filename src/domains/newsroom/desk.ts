@@ -35,6 +35,19 @@ export interface DeskDeps {
   bodyCleaner?: BodyCleaner;
   /** Called after a commit with the cache tags the change affects. */
   onChange?: (tags: readonly CacheTag[]) => void | Promise<void>;
+  /** Called after a hand-over commits (송고, 반려, 출고): who should hear about it. */
+  onHandover?: (handover: Handover) => void | Promise<void>;
+}
+
+/** A piece changing hands on the desk. */
+export interface Handover {
+  kind: 'submitted' | 'sent_back' | 'published' | 'scheduled';
+  articleId: number;
+  title: string;
+  ownerId: number | null;
+  actor: { id: number; name: string };
+  comment?: string;
+  publishAt?: number;
 }
 
 /** An editor who has not sent a heartbeat for this long is no longer "editing". */
@@ -202,6 +215,21 @@ export function createDesk(deps: DeskDeps) {
   const bodyCleaner = deps.bodyCleaner ?? createBodyCleaner();
   const notify = async (tags: readonly CacheTag[]) => {
     if (deps.onChange !== undefined && tags.length > 0) await deps.onChange(tags);
+  };
+  const handover = async (
+    kind: Handover['kind'],
+    article: EditableArticle,
+    actor: Actor,
+    extra: { comment?: string; publishAt?: number } = {},
+  ) => {
+    await deps.onHandover?.({
+      kind,
+      articleId: article.id,
+      title: article.title,
+      ownerId: article.ownerId,
+      actor: { id: actor.id, name: actor.name },
+      ...extra,
+    });
   };
 
   async function load(id: number): Promise<EditableArticle> {
@@ -598,6 +626,7 @@ export function createDesk(deps: DeskDeps) {
           .execute();
         await event(trx, id, actor, 'submitted');
       });
+      await handover('submitted', article, actor);
     },
 
     async sendBack(actor: Actor, id: number, comment: string): Promise<void> {
@@ -617,6 +646,7 @@ export function createDesk(deps: DeskDeps) {
           .execute();
         await event(trx, id, actor, 'sent_back', text);
       });
+      await handover('sent_back', article, actor, { comment: text });
     },
 
     /**
@@ -650,6 +680,9 @@ export function createDesk(deps: DeskDeps) {
       });
       const after = await load(id);
       await notify(visibleTags(before, after));
+      // A reschedule or a republish of a piece already out tells nobody anything new.
+      if (before.status !== 'published')
+        await handover(scheduled ? 'scheduled' : 'published', after, actor, { publishAt });
     },
 
     async unpublish(actor: Actor, id: number): Promise<void> {

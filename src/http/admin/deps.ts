@@ -4,6 +4,7 @@ import type { ContentService, Writer } from '../../domains/content/index.ts';
 import type { MediaStorage } from '../../domains/media/index.ts';
 import type { Actor, Desk, FrontDesk, Previews } from '../../domains/newsroom/index.ts';
 import type { WeatherRefresher, WeatherStore } from '../../domains/weather/index.ts';
+import type { Notifications } from '../../domains/notifications/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Asset } from '../site/assets.ts';
 import type { AdminAccounts, AdminPhotos } from './ports.ts';
@@ -14,6 +15,7 @@ export interface AdminDeps {
   photos: AdminPhotos;
   desk: Desk;
   previews: Previews;
+  notifications: Notifications;
   front: FrontDesk;
   content: ContentService;
   writer: Writer;

@@ -15,6 +15,8 @@ export interface Staff {
 declare module 'fastify' {
   interface FastifyRequest {
     staff: Staff | null;
+    /** Unread desk notices of the signed-in staff member (set for page requests). */
+    unreadNotices: number;
   }
 }
 

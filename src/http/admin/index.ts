@@ -84,6 +84,7 @@ export async function registerAdmin(
       script: deps.script.path,
       editorStylesheet: deps.editorStylesheet.path,
       flash: flash === undefined ? undefined : { kind: 'ok', text: flash },
+      unreadNotices: request.unreadNotices,
     };
   }
 
@@ -101,6 +102,13 @@ export async function registerAdmin(
       const guard = createGuard(deps.accounts);
       admin.addHook('onRequest', guard.identify);
       admin.addHook('preHandler', guard.check);
+      // The notice badge on every page: one indexed count, for pages only.
+      admin.decorateRequest('unreadNotices', 0);
+      admin.addHook('preHandler', async (request) => {
+        const staff = request.staff;
+        if (staff === null || request.method !== 'GET' || staff.session.secondFactorPending) return;
+        request.unreadNotices = await deps.notifications.unreadCount(staff.user.id);
+      });
 
       admin.setErrorHandler(async (error, request, reply) => {
         const answer = statusOf(error);

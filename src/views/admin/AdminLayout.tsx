@@ -43,6 +43,16 @@ export function AdminLayout({
             </ul>
           </nav>
           <div class="admin-user">
+            <a
+              href="/admin/notifications"
+              class="notice-badge"
+              aria-label={`알림 ${chrome.unreadNotices ?? 0}건 읽지 않음`}
+            >
+              알림
+              {(chrome.unreadNotices ?? 0) > 0 ? (
+                <span class="count">{String(Math.min(chrome.unreadNotices ?? 0, 99))}</span>
+              ) : null}
+            </a>
             <a href="/admin/account">
               {chrome.user.name} <small>{ROLE_LABELS[chrome.user.role]}</small>
             </a>

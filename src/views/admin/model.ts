@@ -20,6 +20,8 @@ export interface AdminChrome {
   editorStylesheet: string;
   /** One-line messages after a redirect (?ok=...). */
   flash?: { kind: 'ok' | 'error'; text: string } | undefined;
+  /** Unread 송고·반려·출고 notices: the badge in the bar. */
+  unreadNotices?: number;
 }
 
 export interface OptionView {

@@ -5,6 +5,7 @@ import { articlesScreen } from './articles.ts';
 import { dashboardScreen } from './dashboard.ts';
 import { frontScreen } from './front.ts';
 import { importApiScreen } from './import-api.ts';
+import { notificationsScreen } from './notifications.ts';
 import { photosScreen } from './photos.ts';
 import { readersScreen } from './readers.ts';
 import { sectionsScreen } from './sections.ts';
@@ -25,5 +26,6 @@ export const SCREENS: readonly AdminScreen[] = [
   staffScreen,
   weatherScreen,
   accountScreen,
+  notificationsScreen,
   importApiScreen,
 ];

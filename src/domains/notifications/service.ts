@@ -1,0 +1,181 @@
+import type { Kysely } from 'kysely';
+import type { Database, StaffNotificationTable } from '../../db/index.ts';
+import { rolesWith } from '../accounts/index.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { formatKstDateTime } from '../../shared/kst.ts';
+import type { Mailer } from './mailer.ts';
+
+export type NotificationKind = StaffNotificationTable['kind'];
+
+/** A hand-over on the desk that someone should hear about. */
+export interface DeskHandover {
+  kind: NotificationKind;
+  articleId: number;
+  title: string;
+  ownerId: number | null;
+  actor: { id: number; name: string };
+  /** The desk's 반려 comment. */
+  comment?: string;
+  /** When a scheduled piece goes out. */
+  publishAt?: number;
+}
+
+export interface StaffNotification {
+  id: number;
+  kind: NotificationKind;
+  articleId: number | null;
+  text: string;
+  createdAt: number;
+  read: boolean;
+}
+
+export interface NotificationDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  mailer: Mailer;
+  siteUrl: string;
+  siteName: string;
+  /** Where a mail that could not be sent is reported (it is never retried). */
+  onMailError?: (error: unknown, to: string) => void;
+}
+
+const LIST_LIMIT = 50;
+
+function describe(event: DeskHandover): string {
+  const title = `「${event.title.trim() || '제목 없음'}」`;
+  switch (event.kind) {
+    case 'submitted':
+      return `${event.actor.name} 님이 ${title} 기사를 데스크로 보냈습니다.`;
+    case 'sent_back':
+      return `${event.actor.name} 님이 ${title} 기사를 반려했습니다. 의견: ${event.comment ?? ''}`;
+    case 'published':
+      return `${title} 기사가 출고되었습니다.`;
+    case 'scheduled':
+      return `${title} 기사가 ${formatKstDateTime(event.publishAt ?? 0)} 출고로 예약되었습니다.`;
+  }
+}
+
+/**
+ * Who hears about what on the desk: every desk editor of each 송고, the writer of each
+ * 반려 and 출고 — in the admin (a badge and a list) and, when the paper has an SMTP server,
+ * by e-mail. The actor never notifies themselves.
+ */
+export function createNotifications(deps: NotificationDeps) {
+  const { db, clock, mailer } = deps;
+  const pending = new Set<Promise<void>>();
+
+  /** Sends in the background: a slow or failing mail server never holds up the desk. */
+  function mailLater(to: string, subject: string, text: string): void {
+    if (!mailer.configured) return;
+    const job: Promise<void> = mailer
+      .send({ to, subject: `[${deps.siteName} 뉴스룸] ${subject}`, text })
+      .catch((error: unknown) => deps.onMailError?.(error, to))
+      .finally(() => pending.delete(job));
+    pending.add(job);
+  }
+
+  return {
+    get mailConfigured(): boolean {
+      return mailer.configured;
+    },
+
+    async deskHandover(event: DeskHandover): Promise<void> {
+      let query = db
+        .selectFrom('users')
+        .select(['id', 'email'])
+        .where('disabled', '=', 0)
+        .where('id', '!=', event.actor.id);
+      if (event.kind === 'submitted') {
+        query = query.where('role', 'in', rolesWith('article.publish'));
+      } else {
+        if (event.ownerId === null) return;
+        query = query.where('id', '=', event.ownerId);
+      }
+      const recipients = await query.execute();
+      if (recipients.length === 0) return;
+      const text = describe(event).slice(0, 500);
+      const now = clock.now();
+      await db
+        .insertInto('staff_notifications')
+        .values(
+          recipients.map((r) => ({
+            user_id: r.id,
+            kind: event.kind,
+            article_id: event.articleId,
+            text,
+            created_at: now,
+            read_at: null,
+          })),
+        )
+        .execute();
+      const link = `${deps.siteUrl}/admin/articles/${event.articleId}`;
+      for (const r of recipients) {
+        mailLater(r.email, text.slice(0, 120), `${text}\n\n기사 열기: ${link}\n`);
+      }
+    },
+
+    /**
+     * A message to one staff member (an invitation, a password reset), sent now: the admin
+     * who asked for it is told whether it went. False when no SMTP server is configured.
+     */
+    async mailStaff(to: string, subject: string, text: string): Promise<boolean> {
+      if (!mailer.configured) return false;
+      await mailer.send({ to, subject: `[${deps.siteName} 뉴스룸] ${subject}`, text });
+      return true;
+    },
+
+    async list(userId: number): Promise<StaffNotification[]> {
+      const rows = await db
+        .selectFrom('staff_notifications')
+        .select(['id', 'kind', 'article_id', 'text', 'created_at', 'read_at'])
+        .where('user_id', '=', userId)
+        .orderBy('id', 'desc')
+        .limit(LIST_LIMIT)
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        articleId: r.article_id,
+        text: r.text,
+        createdAt: r.created_at,
+        read: r.read_at !== null,
+      }));
+    },
+
+    async unreadCount(userId: number): Promise<number> {
+      const row = await db
+        .selectFrom('staff_notifications')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('user_id', '=', userId)
+        .where('read_at', 'is', null)
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+
+    /** Marks one notice (or, without an id, all of them) read; returns its article. */
+    async markRead(userId: number, id?: number): Promise<number | null> {
+      let query = db
+        .updateTable('staff_notifications')
+        .set({ read_at: clock.now() })
+        .where('user_id', '=', userId)
+        .where('read_at', 'is', null);
+      if (id !== undefined) query = query.where('id', '=', id);
+      await query.execute();
+      if (id === undefined) return null;
+      const row = await db
+        .selectFrom('staff_notifications')
+        .select('article_id')
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return row?.article_id ?? null;
+    },
+
+    /** Resolves once the mail sent in the background has gone (tests, shutdown). */
+    async idle(): Promise<void> {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+  };
+}
+
+export type Notifications = ReturnType<typeof createNotifications>;
