@@ -84,7 +84,8 @@ describe('admin screens', () => {
       script: asset('editor'),
       editorStylesheet: asset('editor-css'),
       maxUploadBytes: 1024 * 1024,
-    } as AdminDeps;
+      notifications: { unreadCount: async () => 0 },
+    } as unknown as AdminDeps;
     await registerAdmin(app, deps, [everyone, noticeBoard]);
   });
   afterEach(async () => {
