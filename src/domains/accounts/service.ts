@@ -877,6 +877,27 @@ export function createAccounts(deps: AccountsDeps) {
 
     createSetupToken,
 
+    /** Whose account a setup or reset link is for, while the link is still good. */
+    async peekSetupToken(
+      token: string,
+    ): Promise<{ name: string; email: string; purpose: 'setup' | 'reset' } | null> {
+      if (!TOKEN_PATTERN.test(token)) return null;
+      const found = await db
+        .selectFrom('user_tokens')
+        .innerJoin('users', 'users.id', 'user_tokens.user_id')
+        .select(['users.name', 'users.email', 'users.disabled', 'user_tokens.purpose'])
+        .where('user_tokens.token_hash', '=', sha256(token))
+        .where('user_tokens.used_at', 'is', null)
+        .where('user_tokens.expires_at', '>', clock.now())
+        .executeTakeFirst();
+      if (found === undefined || found.disabled === 1) return null;
+      return {
+        name: found.name,
+        email: found.email,
+        purpose: found.purpose === 'reset' ? 'reset' : 'setup',
+      };
+    },
+
     /**
      * Sets the password from a link. The policy is checked before the link is spent, so a
      * rejected password can be corrected; spending it is one conditional update, so two

@@ -1,3 +1,4 @@
+import { AppError } from '../../shared/errors.ts';
 import type { Accounts } from '../../domains/accounts/index.ts';
 import type { PhotoLibrary, StoredPhoto } from '../../domains/media/index.ts';
 import type { AdminAccounts, AdminPhotos, LibraryPhoto } from './ports.ts';
@@ -37,7 +38,16 @@ export function adminAccounts(accounts: Accounts): AdminAccounts {
       return { userId: user.id, setupToken };
     },
     async redeemSetupToken(token, password) {
-      await accounts.redeemSetupToken(token, password);
+      const user = await accounts.redeemSetupToken(token, password);
+      return { email: user.email };
+    },
+    peekSetupToken: (token) => accounts.peekSetupToken(token),
+    async resetLink(userId) {
+      const user = (await accounts.listUsers()).find((u) => u.id === userId);
+      if (user === undefined || user.disabled)
+        throw new AppError('NOT_FOUND', '사용 중인 직원 계정이 아닙니다.');
+      const { token } = await accounts.createSetupToken(userId, 'reset');
+      return { setupToken: token, email: user.email, name: user.name };
     },
     async setRole(userId, role) {
       await accounts.setRole(userId, role);

@@ -47,7 +47,13 @@ export interface AdminAccounts {
     userId: number;
     setupToken: string;
   }>;
-  redeemSetupToken(token: string, password: string): Promise<void>;
+  /** Sets the password from a link; returns the account's e-mail, to sign in with. */
+  redeemSetupToken(token: string, password: string): Promise<{ email: string }>;
+  peekSetupToken(
+    token: string,
+  ): Promise<{ name: string; email: string; purpose: 'setup' | 'reset' } | null>;
+  /** A password-reset link for a staff member (the old password keeps working until used). */
+  resetLink(userId: number): Promise<{ setupToken: string; email: string; name: string }>;
   setRole(userId: number, role: StaffRole): Promise<void>;
   disableUser(userId: number): Promise<void>;
 }

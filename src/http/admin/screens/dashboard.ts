@@ -8,6 +8,7 @@ export const dashboardScreen: AdminScreen = {
   prefix: '',
   permission: null,
   nav: { label: '데스크', order: 10 },
+  flash: { welcome: '환영합니다. 비밀번호를 정했고 로그인했습니다.' },
   routes(screen, kit, { desk, clock }) {
     screen.get('/', async (request, reply) => {
       const staff = kit.staff(request);

@@ -129,18 +129,40 @@ export const signInScreen: AdminScreen = {
     });
 
     admin.get('/setup', async (request, reply) => {
-      const token = String((request.query as Record<string, unknown>).token ?? '');
-      return kit.html(reply, renderSetupPage({ ...bare, csrfToken: loginCsrf(reply), token }));
+      const token = String((request.query as Record<string, unknown>).token ?? '').slice(0, 200);
+      const account = await accounts.peekSetupToken(token);
+      return kit.html(
+        reply,
+        renderSetupPage({ ...bare, csrfToken: loginCsrf(reply), token, account }),
+        account === null ? 410 : 200,
+      );
     });
 
+    // The password is set and the new colleague is signed in at once: no second form.
     admin.post('/setup', { bodyLimit: PUBLIC_FORM_LIMIT }, async (request, reply) => {
       const form = asForm(request.body);
       const token = field(form, 'token');
+      const password = field(form, 'password');
+      const account = await accounts.peekSetupToken(token);
       return kit.form(
         reply,
         async () => {
-          await accounts.redeemSetupToken(token, field(form, 'password'));
-          return '/admin/login?ok=setup';
+          const { email } = await accounts.redeemSetupToken(token, password);
+          try {
+            const { token: session, needsSecondFactor } = await accounts.login({
+              email,
+              password,
+              ip: clientIp(request),
+              userAgent: String(request.headers['user-agent'] ?? '').slice(0, 300),
+            });
+            reply.setCookie(SESSION_COOKIE, session, { ...cookies, maxAge: SESSION_MAX_AGE_S });
+            reply.clearCookie(LOGIN_CSRF_COOKIE, cookies);
+            return needsSecondFactor ? '/admin/2fa' : '/admin?ok=welcome';
+          } catch {
+            // The password is set; if signing in is refused (a lock on this address), the
+            // sign-in page says why.
+            return '/admin/login?ok=setup';
+          }
         },
         (failure) =>
           kit.html(
@@ -149,6 +171,7 @@ export const signInScreen: AdminScreen = {
               ...bare,
               csrfToken: loginCsrf(reply),
               token,
+              account,
               error: failure.message,
             }),
             failure.status,

@@ -16,7 +16,13 @@ export function renderStaff(
   view: {
     staff: StaffRowView[];
     error?: string;
-    invited?: { email: string; link: string };
+    /** A setup (invitation) or reset link just made, and whether it went by mail. */
+    invited?: {
+      email: string;
+      link: string;
+      kind: 'invite' | 'reset';
+      mail: 'sent' | 'failed' | 'off';
+    };
     values?: Record<string, string>;
   },
 ): string {
@@ -30,8 +36,15 @@ export function renderStaff(
       <ErrorFlash message={view.error} />
       {view.invited ? (
         <p class="flash flash-ok" role="status">
-          {view.invited.email} 님을 초대했습니다. 이 주소를 전달하세요(24시간, 한 번만 쓸 수
-          있습니다): <code class="invite-link">{view.invited.link}</code>
+          {view.invited.kind === 'reset'
+            ? `${view.invited.email} 님의 비밀번호 재설정 링크를 만들었습니다. `
+            : `${view.invited.email} 님을 초대했습니다. `}
+          {view.invited.mail === 'sent'
+            ? '링크를 이메일로 보냈습니다. 메일이 닿지 않으면 이 주소를 직접 전달하세요'
+            : view.invited.mail === 'failed'
+              ? '이메일을 보내지 못했습니다. 이 주소를 직접 전달하세요'
+              : '이 주소를 전달하세요'}
+          (24시간, 한 번만 쓸 수 있습니다): <code class="invite-link">{view.invited.link}</code>
         </p>
       ) : null}
       <table class="admin-table">
@@ -70,7 +83,18 @@ export function renderStaff(
                 </form>
               </td>
               <td>{s.totp ? '사용' : '-'}</td>
-              <td>{s.disabled ? '중지됨' : ''}</td>
+              <td>
+                {s.disabled ? (
+                  '중지됨'
+                ) : (
+                  <form method="post" action={`/admin/staff/${s.id}`} class="inline-form">
+                    <Csrf token={chrome.csrfToken} />
+                    <button type="submit" name="action" value="reset" class="button">
+                      비밀번호 재설정 링크
+                    </button>
+                  </form>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -98,7 +122,7 @@ export function renderStaff(
             </select>
           </label>
           <button type="submit" class="button primary">
-            초대 링크 만들기
+            초대하기
           </button>
         </form>
       </section>
