@@ -36,13 +36,13 @@ describe.each(testDialects)('미리보기 links on %s', (dialect) => {
     const { previews } = app.services;
     const { token, expiresAt } = await previews.issue(writer, draftId, 'desk');
     expect(expiresAt - app.clock.now()).toBe(PREVIEW_LIFETIME_MS.desk);
-    expect(await previews.open(token)).toEqual({ articleId: draftId, expiresAt });
+    expect(await previews.open(token)).toEqual({ articleId: draftId, expiresAt, published: false });
     expect(await previews.open(`${token}x`)).toBeNull();
 
     const page = await app.http.inject({ url: `/preview/${token}` });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('서귀포 감귤 수확 시작');
-    expect(page.body).toContain('미리보기');
+    expect(page.body).toContain('출고 전입니다. 독자에게는 아직 보이지 않습니다.');
     expect(page.body).not.toContain('tamna:article-id');
     expect(page.headers['cache-control']).toBe('no-store');
     expect(page.headers['x-robots-tag']).toContain('noindex');

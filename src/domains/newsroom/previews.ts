@@ -123,18 +123,23 @@ export function createPreviews(deps: { db: Kysely<Database>; clock: Clock }) {
     },
 
     /** The article a link opens, or null when it is unknown, expired or cancelled. */
-    async open(token: string): Promise<{ articleId: number; expiresAt: number } | null> {
+    async open(
+      token: string,
+    ): Promise<{ articleId: number; expiresAt: number; published: boolean } | null> {
       if (!/^[\w-]{20,64}$/.test(token)) return null;
       const row = await db
         .selectFrom('article_previews as p')
         .innerJoin('articles as a', 'a.id', 'p.article_id')
-        .select(['p.article_id', 'p.expires_at'])
+        .select(['p.article_id', 'p.expires_at', 'a.status', 'a.published_at'])
         .where('p.token_hash', '=', hash(token))
         .where('p.revoked_at', 'is', null)
         .where('p.expires_at', '>', clock.now())
         .where('a.status', '!=', 'trashed')
         .executeTakeFirst();
-      return row === undefined ? null : { articleId: row.article_id, expiresAt: row.expires_at };
+      if (row === undefined) return null;
+      const out =
+        row.status === 'published' && row.published_at !== null && row.published_at <= clock.now();
+      return { articleId: row.article_id, expiresAt: row.expires_at, published: out };
     },
   };
 }

@@ -311,6 +311,7 @@ describe('the newsroom in Chromium', () => {
         ['ad-new', '/admin/ads/new'],
         ['ad-report', `/admin/ads/${adId}/report`],
         ['account', '/admin/account'],
+        ['notifications', '/admin/notifications'],
       ];
       for (const [name, url] of screens) {
         const res = await page.goto(`${base}${url}`);
@@ -324,6 +325,21 @@ describe('the newsroom in Chromium', () => {
           fullPage: true,
         });
       }
+      // 미리보기 opens from the editor's button (a form post).
+      await page.goto(`${base}/admin/articles/${id}`);
+      await Promise.all([
+        page.waitForURL(/\/preview$/),
+        page.click('.page-head form[action$="/preview"] button'),
+      ]);
+      await page.locator('.preview-frames iframe').first().waitFor();
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow, `preview scrolls sideways at ${viewport.width}px`).toBeLessThanOrEqual(0);
+      await page.screenshot({
+        path: path.join(SCREENSHOTS, `admin-preview-${viewport.name}.png`),
+        fullPage: true,
+      });
       await page.close();
     }
   }, 60_000);

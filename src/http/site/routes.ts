@@ -49,7 +49,11 @@ export interface SiteDeps {
   /** The region whose short-range forecast /weather shows (config.weather.region.name). */
   weatherRegion: string;
   /** 미리보기 links: the article a token opens, or null. */
-  previews?: { open(token: string): Promise<{ articleId: number; expiresAt: number } | null> };
+  previews?: {
+    open(
+      token: string,
+    ): Promise<{ articleId: number; expiresAt: number; published: boolean } | null>;
+  };
 }
 
 const HTML = 'text/html; charset=utf-8';
@@ -304,7 +308,9 @@ export function createSiteRoutes(deps: SiteDeps) {
                 cacheable: false,
               });
             }
-            const status = article.publishedAt > now ? '출고 전' : '출고된 기사의 현재 내용';
+            const status = link.published
+              ? '출고된 기사의 저장된 내용입니다.'
+              : '출고 전입니다. 독자에게는 아직 보이지 않습니다.';
             const html = renderArticlePage({
               chrome: view,
               article,

@@ -104,8 +104,8 @@ export function renderArticlePage(props: ArticlePageProps): string {
     >
       {props.preview !== undefined ? (
         <p class="preview-bar" role="status">
-          <strong>미리보기</strong> · {props.preview.status} · 독자에게는 아직 보이지 않습니다. 이
-          링크는 {formatKstDateTime(props.preview.expiresAt)}까지 열립니다.
+          <strong>미리보기</strong> · {props.preview.status} 이 링크는{' '}
+          {formatKstDateTime(props.preview.expiresAt)}까지 열립니다.
         </p>
       ) : null}
       <div class="article-layout">
