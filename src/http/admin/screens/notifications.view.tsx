@@ -42,7 +42,7 @@ export function renderNotifications(chrome: AdminChrome, view: NotificationsView
         데스크는 송고된 기사를, 기자는 자기 기사의 반려와 출고를 알림으로 받습니다.
         {view.mailConfigured
           ? ' 같은 내용이 계정의 이메일로도 갑니다.'
-          : ' 메일 서버(TAMNA_SMTP_URL)가 설정되면 이메일로도 받습니다.'}
+          : ' 관리자가 메일 서버를 설정하면 이메일로도 받습니다.'}
       </p>
       {view.items.length === 0 ? (
         <p class="empty">받은 알림이 없습니다.</p>
