@@ -29,12 +29,12 @@ const UPLOADED = {
   height: 533,
   alt: '눈 덮인 한라산',
   caption: '',
-  credit: '제주일보',
+  credit: '탐나일보',
 };
 const PHOTO_HTML =
   '<figure class="photo"><img src="/img/halla-800.png" srcset="/img/halla-400.png 400w, /img/halla-800.png 800w" ' +
   'sizes="(max-width: 800px) 100vw, 800px" width="800" height="533" alt="눈 덮인 한라산">' +
-  '<figcaption>눈 덮인 한라산 <span class="credit">제주일보 고은별 기자</span></figcaption></figure>';
+  '<figcaption>눈 덮인 한라산 <span class="credit">탐나일보 고은별 기자</span></figcaption></figure>';
 
 interface TestPage {
   body: string;
@@ -315,12 +315,12 @@ describe('Korean IME composition', () => {
   });
 
   it('keeps text typed inside a link inside the link', async () => {
-    await openEditor('<p><a href="https://www.jejunews.example/">제주일보</a> 기사</p>');
-    await placeCursor('제주일보', 2);
+    await openEditor('<p><a href="https://www.tamnailbo.example/">탐나일보</a> 기사</p>');
+    await placeCursor('탐나일보', 2);
     await typeHangul('특별');
     await expect
       .poll(bodyHtml)
-      .toBe('<p><a href="https://www.jejunews.example/">제주특별일보</a> 기사</p>');
+      .toBe('<p><a href="https://www.tamnailbo.example/">제주특별일보</a> 기사</p>');
   });
 
   it('types at the end of the document, with a final consonant moving on', async () => {
@@ -359,7 +359,7 @@ describe('Korean IME composition', () => {
     await expect
       .poll(bodyHtml)
       .toContain(
-        '<figcaption>성산일출봉 <span class="credit">제주일보 고은별 기자</span></figcaption>',
+        '<figcaption>성산일출봉 <span class="credit">탐나일보 고은별 기자</span></figcaption>',
       );
   });
 });
@@ -504,7 +504,7 @@ describe('toolbar', () => {
       .toBe(
         '<p>사진 앞</p><figure class="photo"><img src="/img/halla-800.png" ' +
           'srcset="/img/halla-400.png 400w, /img/halla-800.png 800w" sizes="(max-width: 800px) 100vw, 800px" ' +
-          'width="800" height="533" alt="눈 덮인 한라산"><figcaption><span class="credit">제주일보</span></figcaption></figure>',
+          'width="800" height="533" alt="눈 덮인 한라산"><figcaption><span class="credit">탐나일보</span></figcaption></figure>',
       );
     // Inserting the photo focuses the editor in the next animation frame (TipTap's
     // focus()); a caption typed before that frame would follow the focus into the body.
@@ -516,7 +516,7 @@ describe('toolbar', () => {
     await expect
       .poll(bodyHtml)
       .toContain(
-        '<figcaption>눈 덮인 한라산 백록담 <span class="credit">제주일보</span></figcaption>',
+        '<figcaption>눈 덮인 한라산 백록담 <span class="credit">탐나일보</span></figcaption>',
       );
   });
 

@@ -355,7 +355,9 @@ export function mountEditor(container: HTMLElement): Editor | null {
 
   /** Inserts a photo and returns the position just after it. */
   function insertPhoto(photo: UploadedPhoto, at: number | undefined): number {
+    const id = Number(photo.id);
     const attrs: PhotoAttrs = {
+      photoId: Number.isSafeInteger(id) && id > 0 ? id : null,
       src: photo.src,
       srcset: photo.srcset,
       sizes: photo.sizes,

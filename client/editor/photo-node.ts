@@ -5,6 +5,8 @@ import type { EditorView, NodeView } from '@tiptap/pm/view';
 
 /** What a photo in an article body carries; mirrors the upload endpoint's answer. */
 export interface PhotoAttrs {
+  /** The photo library's id (`data-photo-id`): links the photo to the article on save. */
+  photoId: number | null;
   src: string;
   srcset: string | null;
   sizes: string | null;
@@ -68,6 +70,15 @@ export const Photo = Node.create({
 
   addAttributes() {
     return {
+      photoId: {
+        default: null,
+        rendered: false,
+        parseHTML: (el: HTMLElement) => {
+          const figure = el.nodeName === 'FIGURE' ? el : el.closest('figure');
+          const id = Number(figure?.dataset.photoId ?? '');
+          return Number.isSafeInteger(id) && id > 0 ? id : null;
+        },
+      },
       src: stringAttr((el) => imageAttr(el, 'src'), ''),
       srcset: stringAttr((el) => imageAttr(el, 'srcset'), null),
       sizes: stringAttr((el) => imageAttr(el, 'sizes'), null),
@@ -113,7 +124,9 @@ export const Photo = Node.create({
     }
     const figure: DOMOutputSpec[] = [['img', img]];
     if (caption.length > 0) figure.push(['figcaption', ...caption]);
-    return ['figure', { class: a.wide ? 'photo wide' : 'photo' }, ...figure];
+    const attrs: Record<string, string> = { class: a.wide ? 'photo wide' : 'photo' };
+    if (a.photoId !== null) attrs['data-photo-id'] = String(a.photoId);
+    return ['figure', attrs, ...figure];
   },
 
   addNodeView() {
@@ -126,7 +139,7 @@ export const Photo = Node.create({
 
 const FIELDS: { name: TextField; label: string; placeholder: string }[] = [
   { name: 'caption', label: '사진 설명', placeholder: '사진 설명을 입력하세요' },
-  { name: 'credit', label: '출처', placeholder: '예: 제주일보 홍길동 기자' },
+  { name: 'credit', label: '출처', placeholder: '예: 탐나일보 홍길동 기자' },
   { name: 'alt', label: '대체 텍스트', placeholder: '화면 낭독기가 읽을 사진 내용' },
 ];
 
