@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bodyPhotos, cleanBodyHtml } from './body-html.ts';
+import { bodyPhotos, cleanBodyHtml, withPhotoText } from './body-html.ts';
 
 describe('cleanBodyHtml', () => {
   it('keeps what the editor writes: text, headings, lists, links, photos with captions', () => {
@@ -60,6 +60,33 @@ describe('bodyPhotos', () => {
     expect(bodyPhotos(html)).toEqual([
       { id: 104, caption: '한라산 & 백록담', credit: '탐나일보 고하늘 기자' },
       { id: 7, caption: '', credit: '' },
+    ]);
+  });
+});
+
+describe('withPhotoText', () => {
+  it("shows the library's caption and credit under each library photo, escaped", () => {
+    const html = cleanBodyHtml(
+      '<figure class="photo" data-photo-id="104"><img src="https://x.example/a.jpg" alt="">' +
+        '<figcaption>옛 설명 <span class="credit">옛 출처</span></figcaption></figure>' +
+        '<figure class="photo" data-photo-id="5"><img src="https://x.example/b.jpg" alt=""></figure>' +
+        '<figure class="photo"><img src="https://x.example/c.jpg" alt=""><figcaption>그대로</figcaption></figure>',
+    );
+    const out = withPhotoText(
+      html,
+      new Map([
+        [104, { caption: '새 설명 <b>', credit: '탐나일보' }],
+        [5, { caption: '', credit: '' }],
+      ]),
+    );
+    expect(out).toContain(
+      '<figcaption>새 설명 &lt;b&gt; <span class="credit">탐나일보</span></figcaption>',
+    );
+    expect(out).not.toContain('옛 설명');
+    expect(out).toContain('<figcaption>그대로</figcaption>');
+    expect(bodyPhotos(out)).toEqual([
+      { id: 104, caption: '새 설명 <b>', credit: '탐나일보' },
+      { id: 5, caption: '', credit: '' },
     ]);
   });
 });

@@ -151,3 +151,27 @@ export function bodyPhotos(cleanHtml: string): BodyPhoto[] {
   }
   return photos;
 }
+
+const escapeText = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * The body with each library photo's caption and credit replaced by `texts` (the library's),
+ * in the shape the editor writes: one photo, one caption, wherever it was last edited.
+ * Figures without an id, or whose photo is not in `texts`, are left as they are.
+ */
+export function withPhotoText(
+  cleanHtml: string,
+  texts: ReadonlyMap<number, { caption: string; credit: string }>,
+): string {
+  return cleanHtml.replace(FIGURE, (whole, attrs: string, inner: string) => {
+    const id = Number(PHOTO_ID.exec(attrs)?.[1] ?? NaN);
+    const text = texts.get(id);
+    if (text === undefined) return whole;
+    const parts: string[] = [];
+    if (text.caption !== '') parts.push(escapeText(text.caption));
+    if (text.credit !== '') parts.push(`<span class="credit">${escapeText(text.credit)}</span>`);
+    const caption = parts.length === 0 ? '' : `<figcaption>${parts.join(' ')}</figcaption>`;
+    return `<figure${attrs}>${inner.replace(FIGCAPTION, '')}${caption}</figure>`;
+  });
+}

@@ -1,30 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/errors.ts';
 import { parseRowId } from '../../../shared/ids.ts';
-import type { AdminDeps } from '../deps.ts';
 import { asForm, field } from '../forms.ts';
-import type { AdminKit } from '../kit.ts';
 import type { AdminScreen } from '../screen.ts';
+import { editablePhotos } from './photo-rights.ts';
 import { renderPhotoLibrary } from './photos.view.tsx';
 
 const PAGE = 24;
-
-/**
- * The photos whose caption, credit and alt text this staff member may change: any, for the
- * desk; their own uploads while no published article shows them, for others.
- */
-async function editablePhotos(
-  request: FastifyRequest,
-  kit: AdminKit,
-  deps: AdminDeps,
-  list: readonly { id: number; uploadedBy: number | null }[],
-): Promise<Set<number>> {
-  if (kit.allowed(request, 'photo.editAny')) return new Set(list.map((p) => p.id));
-  const me = kit.staff(request).user.id;
-  const own = list.filter((p) => p.uploadedBy === me).map((p) => p.id);
-  const live = await deps.content.publishedPhotoIds(own);
-  return new Set(own.filter((id) => !live.has(id)));
-}
 
 /** 사진함: the library, uploads (from the page and from the editor) and captions. */
 export const photosScreen: AdminScreen = {
