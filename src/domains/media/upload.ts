@@ -97,6 +97,10 @@ export interface PhotoSearch {
   before?: number;
   /** Only this staff member's uploads. */
   uploadedBy?: number;
+  /** Only photos uploaded at or after this time (ms). */
+  from?: number;
+  /** Only photos uploaded before this time (ms). */
+  until?: number;
   limit?: number;
 }
 
@@ -332,6 +336,10 @@ export function createPhotoLibrary(deps: PhotoLibraryDeps, options: PhotoLibrary
         .slice(0, SEARCH_MAX_WORDS);
       let q = db.selectFrom('photos').selectAll();
       if (search.uploadedBy !== undefined) q = q.where('uploaded_by', '=', search.uploadedBy);
+      if (search.from !== undefined && Number.isSafeInteger(search.from))
+        q = q.where('created_at', '>=', search.from);
+      if (search.until !== undefined && Number.isSafeInteger(search.until))
+        q = q.where('created_at', '<', search.until);
       if (search.before !== undefined) {
         if (!isId(search.before)) return { items: [], nextBefore: null };
         q = q.where('id', '<', search.before);

@@ -58,6 +58,7 @@ const libraryPhoto = (p: StoredPhoto): LibraryPhoto => ({
   credit: p.credit,
   alt: p.alt,
   uploadedBy: p.uploadedBy,
+  createdAt: p.createdAt,
 });
 
 /** The media library in the admin routes' terms. */

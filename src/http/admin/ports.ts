@@ -63,6 +63,8 @@ export interface LibraryPhoto {
   alt: string;
   /** The staff member who uploaded it; null for imported photos. */
   uploadedBy: number | null;
+  /** Upload time (ms). */
+  createdAt: number;
 }
 
 export interface AdminPhotos {
@@ -77,7 +79,14 @@ export interface AdminPhotos {
       originalName: string;
     },
   ): Promise<LibraryPhoto>;
-  search(query: { query?: string; before?: number; uploadedBy?: number; limit: number }): Promise<{
+  search(query: {
+    query?: string;
+    before?: number;
+    uploadedBy?: number;
+    from?: number;
+    until?: number;
+    limit: number;
+  }): Promise<{
     items: LibraryPhoto[];
     nextBefore: number | null;
   }>;
