@@ -4,9 +4,12 @@
  * script the textarea works on its own.
  */
 import { startDesk } from '../admin/desk.ts';
+import { startFeaturedChoices } from './featured.ts';
 import { mountEditor } from './mount.ts';
 
 function start(): void {
+  // Before the editor, so the first change event already finds the featured choices.
+  startFeaturedChoices();
   for (const container of document.querySelectorAll<HTMLElement>('[data-editor]')) {
     try {
       const editor = mountEditor(container);

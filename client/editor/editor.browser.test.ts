@@ -49,6 +49,31 @@ let origin = '';
 let assets: { js: Buffer; css: Buffer };
 const testPages = new Map<string, TestPage>();
 const posted: string[] = [];
+/** The photo picker's searches, as query strings. */
+const searches: string[] = [];
+const LIBRARY = [
+  {
+    ...UPLOADED,
+    id: 104,
+    src: '/img/seongsan.png',
+    srcset: '',
+    caption: '성산일출봉 해돋이',
+    credit: '탐나일보 고은별 기자',
+    alt: '해 뜨는 성산일출봉',
+    uploaderName: '고은별',
+    uploadedAt: '2025.12.08 07:12',
+  },
+  {
+    ...UPLOADED,
+    id: 103,
+    src: '/img/halla.png',
+    srcset: '',
+    caption: '눈 덮인 한라산',
+    credit: '탐나일보',
+    uploaderName: '강서윤',
+    uploadedAt: '2025.12.01 09:30',
+  },
+];
 /** While set, the fake upload endpoint waits for it before answering. */
 let uploadGate: Promise<void> | null = null;
 let page: Page;
@@ -107,6 +132,33 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
     posted.push(new URLSearchParams((await readBody(request)).toString()).get('bodyHtml') ?? '');
     return send(response, 200, 'text/html; charset=utf-8', '<!doctype html><p>저장했습니다</p>');
   }
+  if (request.method === 'GET' && url.pathname === '/admin/photos.json') {
+    searches.push(url.searchParams.toString());
+    const q = url.searchParams.get('q') ?? '';
+    const before = Number(url.searchParams.get('before') ?? 0);
+    const found = LIBRARY.filter(
+      (p) => (q === '' || `${p.caption} ${p.credit}`.includes(q)) && (!before || p.id < before),
+    );
+    // One photo a page, so "더 보기" is exercised.
+    const page = found.slice(0, 1);
+    const next =
+      found.length > 1
+        ? `/admin/photos.json?${new URLSearchParams({ before: String(page[0]!.id) })}`
+        : null;
+    return send(
+      response,
+      200,
+      'application/json; charset=utf-8',
+      JSON.stringify({
+        items: page,
+        next,
+        uploaders: [
+          { id: 7, name: '고은별' },
+          { id: 8, name: '강서윤' },
+        ],
+      }),
+    );
+  }
   if (request.method === 'POST' && url.pathname.startsWith('/upload')) {
     const body = await readBody(request);
     const json = 'application/json; charset=utf-8';
@@ -115,6 +167,13 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
     const multipart = /^multipart\/form-data; boundary=/.test(
       request.headers['content-type'] ?? '',
     );
+    if (body.includes('filename="broken.png"'))
+      return send(
+        response,
+        415,
+        json,
+        JSON.stringify({ error: '사진을 읽지 못했습니다. 손상된 파일인지 확인하세요.' }),
+      );
     if (
       request.headers['x-csrf-token'] !== CSRF ||
       !multipart ||
@@ -320,7 +379,7 @@ describe('Korean IME composition', () => {
     await typeHangul('특별');
     await expect
       .poll(bodyHtml)
-      .toBe('<p><a href="https://www.tamnailbo.example/">제주특별일보</a> 기사</p>');
+      .toBe('<p><a href="https://www.tamnailbo.example/">탐나특별일보</a> 기사</p>');
   });
 
   it('types at the end of the document, with a final consonant moving on', async () => {
@@ -502,7 +561,7 @@ describe('toolbar', () => {
     await expect
       .poll(bodyHtml)
       .toBe(
-        '<p>사진 앞</p><figure class="photo"><img src="/img/halla-800.png" ' +
+        '<p>사진 앞</p><figure class="photo" data-photo-id="42"><img src="/img/halla-800.png" ' +
           'srcset="/img/halla-400.png 400w, /img/halla-800.png 800w" sizes="(max-width: 800px) 100vw, 800px" ' +
           'width="800" height="533" alt="눈 덮인 한라산"><figcaption><span class="credit">탐나일보</span></figcaption></figure>',
       );
@@ -543,6 +602,82 @@ describe('toolbar', () => {
     );
     await page.locator('.editor-photo img').waitFor();
     await expect.poll(blocks).toEqual(['paragraph: 첫 문단', 'photo', 'paragraph: 둘째 문단']);
+  });
+
+  it('uploads several photos at once, each with its own bar and its own reason on failure', async () => {
+    await openEditor('<p>여러 장</p>');
+    await placeCursor('여러 장', 4);
+    let release = (): void => {};
+    uploadGate = new Promise((resolve) => (release = resolve));
+    const big = Buffer.concat([PNG, Buffer.alloc(256 * 1024)]);
+    await page.locator('.editor-file').setInputFiles([
+      { name: 'first.png', mimeType: 'image/png', buffer: big },
+      { name: 'broken.png', mimeType: 'image/png', buffer: PNG },
+      { name: 'second.png', mimeType: 'image/png', buffer: big },
+    ]);
+    // Every file of the batch is listed at once, each with a progress bar.
+    const rows = page.locator('.editor-upload');
+    await expect.poll(() => rows.count()).toBe(3);
+    expect(await rows.locator('progress').count()).toBe(3);
+    await expect
+      .poll(() => page.locator('.editor-status-text').textContent())
+      .toBe('사진 처리 중… first.png (1/3)');
+    expect(await rows.nth(1).locator('.editor-upload-state').textContent()).toBe('기다리는 중');
+    await page.screenshot({ path: 'test-artifacts/screenshots/editor-multi-upload-390.png' });
+    release();
+    uploadGate = null;
+    await expect.poll(() => page.locator('.editor-photo').count()).toBe(2);
+    // The broken file stays listed with the server's reason; the others are in the body.
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('broken.png');
+    expect(await rows.first().textContent()).toContain('손상된 파일');
+    expect(await page.locator('.editor-error-text').textContent()).toBe(
+      '사진 3장 가운데 1장을 올리지 못했습니다. 아래 목록에서 사유를 확인하세요.',
+    );
+    expect(await page.locator('.editor-status').isHidden()).toBe(true);
+    await expect.poll(blocks).toEqual(['paragraph: 여러 장', 'photo', 'photo', 'paragraph']);
+    await page.getByRole('button', { name: '알림 닫기' }).click();
+    expect(await rows.count()).toBe(0);
+  });
+
+  it('finds a photo in the library by words and uploader, and inserts it with its caption', async () => {
+    await openEditor('<p>사진함 시험</p>');
+    await placeCursor('사진함 시험', 6);
+    await page.getByRole('button', { name: '사진함', exact: true }).click();
+    const picker = page.locator('.editor .photo-picker');
+    await picker.waitFor({ state: 'visible' });
+    // The first page shows the newest photo, with "더 보기" for the next.
+    await picker.locator('.photo-picker-tile').first().waitFor();
+    expect(await picker.locator('.photo-picker-tile').count()).toBe(1);
+    await picker.getByRole('button', { name: '더 보기' }).click();
+    await expect.poll(() => picker.locator('.photo-picker-tile').count()).toBe(2);
+    expect(searches.at(-1)).toBe('before=104');
+    // Uploaders come from the server; choosing one searches again.
+    await picker.getByLabel('올린 사람').selectOption({ label: '고은별' });
+    await expect.poll(() => searches.at(-1)).toBe('uploader=7');
+    await picker.getByLabel('올린 날 (부터)').fill('2025-12-01');
+    await expect.poll(() => searches.at(-1)).toBe('from=2025-12-01&uploader=7');
+    await picker.getByLabel('검색어').fill('성산');
+    // Enter searches; it must not submit the article form.
+    await picker.getByLabel('검색어').press('Enter');
+    await expect
+      .poll(() => searches.at(-1))
+      .toBe('q=%EC%84%B1%EC%82%B0&from=2025-12-01&uploader=7');
+    expect(page.url()).toContain('/page?');
+    const tile = picker.locator('.photo-picker-tile');
+    await expect.poll(() => tile.count()).toBe(1);
+    expect(await tile.first().textContent()).toContain('고은별 · 2025.12.08');
+    await page.screenshot({ path: 'test-artifacts/screenshots/editor-picker-390.png' });
+    await tile.first().click();
+    expect(await picker.isHidden()).toBe(true);
+    await expect
+      .poll(bodyHtml)
+      .toContain(
+        '<figure class="photo" data-photo-id="104"><img src="/img/seongsan.png" ' +
+          'sizes="(max-width: 800px) 100vw, 800px" width="800" height="533" ' +
+          'alt="해 뜨는 성산일출봉"><figcaption>성산일출봉 해돋이 <span class="credit">탐나일보 고은별 기자</span></figcaption></figure>',
+      );
+    await expect.poll(blocks).toEqual(['paragraph: 사진함 시험', 'photo', 'paragraph']);
   });
 
   it('shows the server message when the photo is too big', async () => {
