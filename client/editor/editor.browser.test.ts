@@ -40,6 +40,7 @@ interface TestPage {
   body: string;
   uploadUrl: string;
   disabled?: boolean;
+  locked?: string;
 }
 
 let browser: Browser;
@@ -84,7 +85,7 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function pageHtml({ body, uploadUrl, disabled = false }: TestPage): string {
+function pageHtml({ body, uploadUrl, disabled = false, locked = '' }: TestPage): string {
   return `<!doctype html>
 <html lang="ko"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -94,7 +95,7 @@ function pageHtml({ body, uploadUrl, disabled = false }: TestPage): string {
 </head><body>
 <form method="post" action="/save">
 <label for="body-html">본문</label>
-<div class="editor" data-editor data-upload-url="${uploadUrl}" data-media-search-url="/admin/photos.json"><textarea name="bodyHtml" id="body-html"${disabled ? ' disabled' : ''}>${escapeHtml(body)}</textarea></div>
+<div class="editor" data-editor data-upload-url="${uploadUrl}" data-media-search-url="/admin/photos.json" data-locked-photo-ids="${locked}"><textarea name="bodyHtml" id="body-html"${disabled ? ' disabled' : ''}>${escapeHtml(body)}</textarea></div>
 <p><input name="title" value="제목"></p>
 <button type="submit">저장</button>
 </form></body></html>`;
@@ -190,9 +191,14 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
 let pageCounter = 0;
 
 /** Loads a fresh page whose textarea holds `body`, and waits for the editor. */
-async function openEditor(body = '', uploadUrl = '/upload', disabled = false): Promise<void> {
+async function openEditor(
+  body = '',
+  uploadUrl = '/upload',
+  disabled = false,
+  locked = '',
+): Promise<void> {
   const id = String(++pageCounter);
-  testPages.set(id, { body, uploadUrl, disabled });
+  testPages.set(id, { body, uploadUrl, disabled, locked });
   consoleErrors = [];
   await page.goto(`${origin}/page?id=${id}`);
   await page.waitForSelector('.ProseMirror');
@@ -678,6 +684,28 @@ describe('toolbar', () => {
           'alt="해 뜨는 성산일출봉"><figcaption>성산일출봉 해돋이 <span class="credit">탐나일보 고은별 기자</span></figcaption></figure>',
       );
     await expect.poll(blocks).toEqual(['paragraph: 사진함 시험', 'photo', 'paragraph']);
+  });
+
+  it("locks the caption and credit of a photo whose library text is not the writer's", async () => {
+    const mine = PHOTO_HTML.replace(
+      '<figure class="photo">',
+      '<figure class="photo" data-photo-id="7">',
+    );
+    const theirs = PHOTO_HTML.replace(
+      '<figure class="photo">',
+      '<figure class="photo" data-photo-id="9">',
+    );
+    await openEditor(`<p>본문</p>${mine}${theirs}`, '/upload', false, '9');
+    const captions = page.locator('.editor-photo input[data-field="caption"]');
+    await expect.poll(() => captions.count()).toBe(2);
+    expect(await captions.nth(0).isDisabled()).toBe(false);
+    expect(await captions.nth(1).isDisabled()).toBe(true);
+    expect(await page.locator('.editor-photo input[data-field="alt"]').nth(1).isDisabled()).toBe(
+      false,
+    );
+    expect(await page.locator('.editor-photo-note').textContent()).toBe(
+      '이 사진의 설명·출처는 데스크가 사진함에서 고칩니다.',
+    );
   });
 
   it('shows the server message when the photo is too big', async () => {

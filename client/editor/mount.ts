@@ -41,6 +41,13 @@ export function mountEditor(container: HTMLElement): Editor | null {
   const uploadUrl = container.dataset.uploadUrl ?? '';
   const searchUrl = container.dataset.mediaSearchUrl ?? '';
   const picker = searchUrl === '' ? null : new PhotoPicker(searchUrl);
+  // Photos whose library caption this writer may not change (the server says which).
+  const lockedPhotos = new Set(
+    (container.dataset.lockedPhotoIds ?? '')
+      .split(',')
+      .map(Number)
+      .filter((id) => Number.isSafeInteger(id) && id > 0),
+  );
   const csrfToken =
     document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';
   const form = textarea.form;
@@ -163,7 +170,7 @@ export function mountEditor(container: HTMLElement): Editor | null {
           HTMLAttributes: { target: null, rel: null },
           isAllowedUri: (url) => isStoredLinkAllowed(url),
         }),
-        Photo,
+        Photo.configure({ isLocked: (id) => id !== null && lockedPhotos.has(id) }),
         Video,
         Extension.create({
           name: 'tamnaShortcuts',
@@ -441,7 +448,10 @@ export function mountEditor(container: HTMLElement): Editor | null {
       picker.close();
       return;
     }
-    picker.open((photo) => insertPhoto(photo, undefined));
+    picker.open((photo) => {
+      if (!photo.editable) lockedPhotos.add(Number(photo.id));
+      insertPhoto(photo, undefined);
+    });
   }
 
   /**

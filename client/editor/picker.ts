@@ -2,6 +2,8 @@ import { toUploadedPhoto, type UploadedPhoto } from './upload.ts';
 
 /** A library photo as the picker lists it (`/admin/photos.json`). */
 export interface PickedPhoto extends UploadedPhoto {
+  /** Whether this writer may change its library caption and credit. */
+  editable: boolean;
   uploaderName: string | null;
   uploadedAt: string;
 }
@@ -24,6 +26,7 @@ function toPage(body: unknown): PickerPage | null {
     return [
       {
         ...photo,
+        editable: item.editable !== false,
         uploaderName: typeof item.uploaderName === 'string' ? item.uploaderName : null,
         uploadedAt: typeof item.uploadedAt === 'string' ? item.uploadedAt : '',
       },

@@ -1,6 +1,7 @@
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { parseVariants, renditionKey } from '../media/index.ts';
+import { withPhotoText } from './body-html.ts';
 import type {
   ArticleDetail,
   ArticleTeaser,
@@ -270,7 +271,12 @@ export function createReader(deps: ReaderDeps) {
           .split('\n')
           .map((l) => l.trim())
           .filter((l) => l !== ''),
-        bodyHtml: row.body_html,
+        // One photo, one caption: the library's text, wherever it was last edited, also
+        // under photos placed in the body (the page carries each photo's cache tag).
+        bodyHtml: withPhotoText(
+          row.body_html,
+          new Map(photos.map((p) => [p.photo_id, { caption: p.caption, credit: p.credit }])),
+        ),
         updatedAt: row.updated_at,
         bylines: bylines satisfies Byline[],
         tags: tags.map((t) => t.name),

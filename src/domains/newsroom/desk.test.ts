@@ -117,8 +117,15 @@ describe.each(testDialects)('desk workflow on %s', (dialect) => {
     expect((await desk.get(reporter, id)).featuredPhotoId).toBe(second);
     expect(await linked()).toEqual([second, third]);
 
-    await desk.save(reporter, id, draft({ bodyHtml: '<p>사진 없음</p>' }));
-    expect((await desk.get(reporter, id)).featuredPhotoId).toBeNull();
+    // Readers see the library's caption under a body photo, edited wherever.
+    await photos.updatePhotoText(second, { caption: '사진함에서 고친 설명', credit: '탐나일보' });
+    await desk.publish(editor, id);
+    const published = await app.services.content.article(id);
+    expect(published?.bodyHtml).toContain(
+      '<figcaption>사진함에서 고친 설명 <span class="credit">탐나일보</span></figcaption>',
+    );
+    await desk.save(editor, id, draft({ bodyHtml: '<p>사진 없음</p>' }));
+    expect((await desk.get(editor, id)).featuredPhotoId).toBeNull();
     expect(await linked()).toEqual([]);
   });
 

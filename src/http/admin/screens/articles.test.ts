@@ -122,5 +122,10 @@ describe('photos in the article editor', () => {
     });
     expect(created.statusCode).toBe(303);
     expect((await app.services.photos.getPhoto(theirs))!.caption).toBe('도청 전경');
+    // The editor says so: the photo's caption fields are locked for this writer.
+    const id = Number(/articles\/(\d+)/.exec(created.headers.location as string)![1]);
+    const page = await reporter.get(`/admin/articles/${id}`);
+    expect(page.body).toContain(`data-locked-photo-ids="${theirs}"`);
+    expect(page.body).toContain('도청 전경');
   });
 });

@@ -161,6 +161,19 @@ function editorPages(kit: AdminKit, deps: AdminDeps) {
     );
   }
 
+  /** Body photos whose library caption this staff member may not change, for the editor. */
+  async function lockedPhotoIds(request: FastifyRequest, bodyHtml: string): Promise<string> {
+    const placed = bodyPhotos(bodyHtml).slice(0, MAX_TEXT_SYNC);
+    const found = (await Promise.all(placed.map((p) => photos.get(p.id)))).flatMap((p) =>
+      p === null ? [] : [p],
+    );
+    const editable = await editablePhotos(request, kit, deps, found);
+    return found
+      .filter((p) => !editable.has(p.id))
+      .map((p) => p.id)
+      .join(',');
+  }
+
   /**
    * The body as saved, with each library photo's caption and credit from the library: one
    * photo has one caption, whether it was last edited here or in 사진함.
@@ -232,6 +245,7 @@ function editorPages(kit: AdminKit, deps: AdminDeps) {
       errors,
       ...(await options()),
       photoChoices: await photoChoices(values.bodyHtml, values.featuredPhotoId),
+      lockedPhotoIds: await lockedPhotoIds(request, values.bodyHtml),
       actions: NO_ACTIONS,
       publishedAt: null,
       publishAtValue: '',
@@ -253,7 +267,7 @@ function editorPages(kit: AdminKit, deps: AdminDeps) {
   ) {
     const actor = kit.actor(request);
     const now = clock.now();
-    const [choices, events, notices, lock, photoList] = await Promise.all([
+    const [choices, events, notices, lock, photoList, locked] = await Promise.all([
       options(),
       desk.events(actor, article.id),
       desk.notices(article.id),
@@ -266,6 +280,7 @@ function editorPages(kit: AdminKit, deps: AdminDeps) {
           ? String(article.featuredPhotoId)
           : values.featuredPhotoId,
       ),
+      lockedPhotoIds(request, values.bodyHtml),
     ]);
     const scheduled =
       article.status === 'published' && article.publishedAt !== null && article.publishedAt > now;
@@ -283,6 +298,7 @@ function editorPages(kit: AdminKit, deps: AdminDeps) {
       errors,
       ...choices,
       photoChoices: photoList,
+      lockedPhotoIds: locked,
       actions: desk.allowedActions(actor, article),
       publishedAt: article.publishedAt,
       publishAtValue:

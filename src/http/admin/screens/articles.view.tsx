@@ -88,6 +88,8 @@ export interface EditorView {
   authors: OptionView[];
   /** The article's photos, body order first: the featured photo is picked among them. */
   photoChoices: PhotoChoice[];
+  /** Body photos whose library caption this staff member may not change, comma-separated. */
+  lockedPhotoIds: string;
   /** What this staff member may do to the article now (the desk's allowedActions). */
   actions: {
     edit: boolean;
@@ -216,6 +218,7 @@ export function renderEditor(chrome: AdminChrome, view: EditorView): string {
               data-editor
               data-upload-url="/admin/photos"
               data-media-search-url="/admin/photos.json"
+              data-locked-photo-ids={view.lockedPhotoIds}
             >
               <textarea id="f-bodyHtml" name="bodyHtml" rows={20} disabled={disabled}>
                 {v.bodyHtml}
