@@ -127,3 +127,97 @@ export function startFeaturedChoices(root: ParentNode = document): void {
     });
   }
 }
+
+const CARD_SHAPES: { label: string; ratio: string }[] = [
+  { label: '16:9', ratio: '16 / 9' },
+  { label: '4:3', ratio: '4 / 3' },
+  { label: '1:1', ratio: '1 / 1' },
+];
+
+/**
+ * 초점: the featured photo (the checked one, or the body's first while "automatic") shown
+ * with a marker; a click puts the focal point there, and the three card shapes show at
+ * once what each crop keeps. The point is posted with the article (hidden fields) and
+ * stored on the photo. Positions are set through the CSSOM, which the admin's CSP allows.
+ */
+export function startFeaturedFocus(root: ParentNode = document): void {
+  const panel = root.querySelector<HTMLElement>('[data-featured-focus]');
+  const fieldset = panel?.closest<HTMLElement>('[data-featured-choices]');
+  if (!panel || !fieldset) return;
+  const idInput = panel.querySelector<HTMLInputElement>('input[name="featuredFocusPhotoId"]');
+  const xInput = panel.querySelector<HTMLInputElement>('input[name="featuredFocusX"]');
+  const yInput = panel.querySelector<HTMLInputElement>('input[name="featuredFocusY"]');
+  if (!idInput || !xInput || !yInput) return;
+
+  const stage = document.createElement('div');
+  stage.className = 'featured-focus-stage';
+  const image = document.createElement('img');
+  image.alt = '대표 사진 초점 정하기';
+  const marker = document.createElement('span');
+  marker.className = 'featured-focus-marker';
+  marker.setAttribute('aria-hidden', 'true');
+  stage.append(image, marker);
+  const cards = document.createElement('div');
+  cards.className = 'featured-focus-cards';
+  const previews = CARD_SHAPES.map(({ label, ratio }) => {
+    const figure = document.createElement('figure');
+    const img = document.createElement('img');
+    img.alt = '';
+    img.style.aspectRatio = ratio;
+    const caption = document.createElement('figcaption');
+    caption.textContent = label;
+    figure.append(img, caption);
+    cards.append(figure);
+    return img;
+  });
+  panel.append(stage, cards);
+
+  /** The label of the photo the focus applies to: the checked one, else the first. */
+  function current(): HTMLElement | null {
+    const checked = fieldset!.querySelector<HTMLInputElement>(
+      'input[name="featuredPhotoId"]:checked',
+    );
+    if (checked !== null && checked.value !== '')
+      return checked.closest<HTMLElement>('.featured-choice');
+    return fieldset!.querySelector<HTMLElement>('.featured-choice[data-photo-id]');
+  }
+
+  function show(x: number, y: number): void {
+    marker.style.left = `${x}%`;
+    marker.style.top = `${y}%`;
+    for (const img of previews) img.style.objectPosition = `${x}% ${y}%`;
+  }
+
+  function refresh(): void {
+    const label = current();
+    const src = label?.querySelector('img')?.getAttribute('src') ?? '';
+    const id = label?.dataset.photoId ?? '';
+    panel!.hidden = id === '' || src === '';
+    if (panel!.hidden) return;
+    for (const img of [image, ...previews]) if (img.getAttribute('src') !== src) img.src = src;
+    if (idInput!.value !== id) {
+      // Another photo: start from its stored point.
+      const [x = 50, y = 50] = (label?.dataset.focus ?? '50,50').split(',').map(Number);
+      idInput!.value = id;
+      xInput!.value = '';
+      yInput!.value = '';
+      show(x, y);
+    }
+  }
+
+  stage.addEventListener('click', (event) => {
+    const box = image.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) return;
+    const x = Math.round(Math.min(1, Math.max(0, (event.clientX - box.left) / box.width)) * 100);
+    const y = Math.round(Math.min(1, Math.max(0, (event.clientY - box.top) / box.height)) * 100);
+    xInput.value = String(x);
+    yInput.value = String(y);
+    const label = current();
+    if (label !== null) label.dataset.focus = `${x},${y}`;
+    show(x, y);
+  });
+  fieldset.addEventListener('change', refresh);
+  // The choices change with the body; check after each change of the grid.
+  new MutationObserver(refresh).observe(fieldset, { childList: true, subtree: true });
+  refresh();
+}

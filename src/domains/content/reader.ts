@@ -37,7 +37,13 @@ type TeaserRow = {
   caption: string | null;
   credit: string | null;
   variants: string | null;
+  focal_x: number | null;
+  focal_y: number | null;
 };
+
+/** A stored focal coordinate as 0..1; the centre when unset. */
+const focal = (value: number | null): number =>
+  value === null || !Number.isFinite(Number(value)) ? 0.5 : Math.min(1, Math.max(0, Number(value)));
 
 export function createReader(deps: ReaderDeps) {
   const { db, mediaUrl } = deps;
@@ -62,6 +68,8 @@ export function createReader(deps: ReaderDeps) {
         'p.caption',
         'p.credit',
         'p.variants',
+        'p.focal_x',
+        'p.focal_y',
       ])
       .where('a.status', '=', 'published')
       .where('a.published_at', '<=', now);
@@ -80,6 +88,8 @@ export function createReader(deps: ReaderDeps) {
     caption: string | null;
     credit: string | null;
     variants: string | null;
+    focal_x: number | null;
+    focal_y: number | null;
   }): PhotoRef | null {
     if (row.photo_id === null || row.storage_key === null) return null;
     const key = row.storage_key;
@@ -95,6 +105,8 @@ export function createReader(deps: ReaderDeps) {
         src: mediaUrl(renditionKey(key, width)),
         width,
       })),
+      focalX: focal(row.focal_x),
+      focalY: focal(row.focal_y),
     };
   }
 
@@ -254,6 +266,8 @@ export function createReader(deps: ReaderDeps) {
             'p.caption',
             'p.credit',
             'p.variants',
+            'p.focal_x',
+            'p.focal_y',
           ])
           .where('ap.article_id', '=', id)
           .orderBy('ap.position')

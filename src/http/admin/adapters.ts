@@ -59,6 +59,8 @@ const libraryPhoto = (p: StoredPhoto): LibraryPhoto => ({
   alt: p.alt,
   uploadedBy: p.uploadedBy,
   createdAt: p.createdAt,
+  focalX: p.focalX,
+  focalY: p.focalY,
 });
 
 /** The media library in the admin routes' terms. */
@@ -77,6 +79,9 @@ export function adminPhotos(library: PhotoLibrary): AdminPhotos {
     },
     async updateText(id, text) {
       await library.updatePhotoText(id, text);
+    },
+    async setFocus(id, focus) {
+      await library.setPhotoFocus(id, focus);
     },
   };
 }

@@ -256,6 +256,18 @@ describe('the newsroom in Chromium', () => {
     expect(await page.locator('.featured-auto input').isChecked()).toBe(true);
     const second = await choices.nth(1).getAttribute('data-photo-id');
     await choices.nth(1).click();
+    // The focal point: a click on the featured photo, kept by every card crop.
+    const stage = page.locator('.featured-focus-stage img');
+    await stage.waitFor();
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('.featured-focus-stage img');
+      return img !== null && img.complete && img.naturalWidth > 0;
+    });
+    const box = await stage.boundingBox();
+    if (box === null) throw new Error('focus stage not visible');
+    // Relative to the picture, scrolled into view by the click.
+    await stage.click({ position: { x: box.width * 0.2, y: box.height * 0.3 } });
+    await expect(page.locator('input[name=featuredFocusX]').inputValue()).resolves.toBe('20');
     await page.locator('.featured-choices').screenshot({
       path: path.join(SCREENSHOTS, 'admin-featured-choice-desktop.png'),
     });
@@ -270,6 +282,8 @@ describe('the newsroom in Chromium', () => {
           .executeTakeFirstOrThrow()
       ).featured_photo_id,
     ).toBe(Number(second));
+    const focused = await app.services.photos.getPhoto(Number(second));
+    expect([focused?.focalX, focused?.focalY]).toEqual([0.2, 0.3]);
     // The page comes back with the choice kept, by picture.
     expect(
       await page.locator(`.featured-choice[data-photo-id="${second}"] input`).isChecked(),
@@ -283,6 +297,11 @@ describe('the newsroom in Chromium', () => {
     await expect(
       page.locator('meta[property="og:image"]').getAttribute('content'),
     ).resolves.toContain(photo!.storageKey.replace(/\.jpg$/, ''));
+    // Its card on the section page is placed on the focal point.
+    await page.goto(`${base}/section/society`);
+    await expect(
+      page.locator(`img.fx-2.fy-3[src*="${photo!.storageKey.replace(/\.jpg$/, '')}"]`).count(),
+    ).resolves.toBeGreaterThan(0);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}/admin/articles/${id}`);
     await page.locator('.featured-choices').screenshot({

@@ -65,6 +65,9 @@ export interface LibraryPhoto {
   uploadedBy: number | null;
   /** Upload time (ms). */
   createdAt: number;
+  /** Focal point, 0..1 from the left and from the top. */
+  focalX: number;
+  focalY: number;
 }
 
 export interface AdminPhotos {
@@ -92,4 +95,6 @@ export interface AdminPhotos {
   }>;
   get(id: number): Promise<LibraryPhoto | null>;
   updateText(id: number, text: { caption: string; credit: string; alt: string }): Promise<void>;
+  /** Throws AppError INVALID_INPUT when the point is outside the photo. */
+  setFocus(id: number, focus: { x: number; y: number }): Promise<void>;
 }

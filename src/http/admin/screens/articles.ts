@@ -157,7 +157,17 @@ function editorPages(kit: AdminKit, deps: AdminDeps) {
     if (Number.isSafeInteger(chosen) && chosen > 0 && !ids.includes(chosen)) ids.push(chosen);
     const found = await Promise.all(ids.map((id) => photos.get(id)));
     return found.flatMap((p) =>
-      p === null ? [] : [{ id: String(p.id), src: p.src, caption: p.caption, credit: p.credit }],
+      p === null
+        ? []
+        : [
+            {
+              id: String(p.id),
+              src: p.src,
+              caption: p.caption,
+              credit: p.credit,
+              focus: `${Math.round(p.focalX * 100)},${Math.round(p.focalY * 100)}`,
+            },
+          ],
     );
   }
 
@@ -314,7 +324,35 @@ function editorPages(kit: AdminKit, deps: AdminDeps) {
     return kit.html(reply, renderEditor(kit.chrome(request), view), status);
   }
 
-  return { newArticle, existing, editorValues, saveBodyPhotoText };
+  /**
+   * The focal point set on the featured photo in the editor (percent across and down),
+   * stored on the photo for every card that crops it. Skipped when the photo is not this
+   * staff member's to describe, as for its caption.
+   */
+  async function saveFeaturedFocus(request: FastifyRequest, form: FormBody): Promise<void> {
+    const id = Number(field(form, 'featuredFocusPhotoId'));
+    const percent = (name: string) => {
+      const text = field(form, name);
+      const n = Number(text);
+      return text === '' || !Number.isFinite(n) ? null : n;
+    };
+    const x = percent('featuredFocusX');
+    const y = percent('featuredFocusY');
+    if (!Number.isSafeInteger(id) || id <= 0 || x === null || y === null) return;
+    // Hidden fields the editor fills from a click; anything else is not a point to keep.
+    if (x < 0 || x > 100 || y < 0 || y > 100) return;
+    const photo = await photos.get(id);
+    if (photo === null) return;
+    if (
+      Math.round(photo.focalX * 100) === Math.round(x) &&
+      Math.round(photo.focalY * 100) === Math.round(y)
+    )
+      return;
+    if (!(await editablePhotos(request, kit, deps, [photo])).has(id)) return;
+    await photos.setFocus(id, { x: x / 100, y: y / 100 });
+  }
+
+  return { newArticle, existing, editorValues, saveBodyPhotoText, saveFeaturedFocus };
 }
 
 /** 기사: the list, the editor, the desk's workflow buttons and each article's history. */
@@ -396,6 +434,7 @@ export const articlesScreen: AdminScreen = {
           const actor = kit.actor(request);
           const id = await desk.create(actor, editorInput(form));
           await pages.saveBodyPhotoText(request, (await desk.get(actor, id)).bodyHtml);
+          await pages.saveFeaturedFocus(request, form);
           return `/admin/articles/${id}?ok=created`;
         },
         (failure) =>
@@ -416,6 +455,7 @@ export const articlesScreen: AdminScreen = {
         async () => {
           const saved = await desk.save(kit.actor(request), id, editorInput(form));
           await pages.saveBodyPhotoText(request, saved.bodyHtml);
+          await pages.saveFeaturedFocus(request, form);
           return `/admin/articles/${id}?ok=saved`;
         },
         async (failure) => {

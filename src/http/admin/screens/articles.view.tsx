@@ -62,6 +62,8 @@ export interface PhotoChoice {
   src: string;
   caption: string;
   credit: string;
+  /** Focal point in percent, `x,y`. */
+  focus: string;
 }
 
 export interface EditorView {
@@ -273,7 +275,7 @@ export function renderEditor(chrome: AdminChrome, view: EditorView): string {
                 <span>자동 (본문 첫 사진)</span>
               </label>
               {view.photoChoices.map((p) => (
-                <label class="featured-choice" data-photo-id={p.id}>
+                <label class="featured-choice" data-photo-id={p.id} data-focus={p.focus}>
                   <input
                     type="radio"
                     name="featuredPhotoId"
@@ -295,6 +297,16 @@ export function renderEditor(chrome: AdminChrome, view: EditorView): string {
               <button type="button" class="button" data-featured-pick hidden>
                 사진함에서 고르기
               </button>
+            )}
+            {disabled ? null : (
+              <div class="featured-focus" data-featured-focus hidden>
+                <p class="hint">
+                  초점: 카드(16:9, 4:3, 1:1)로 잘려도 보여야 할 곳을 사진에서 누르세요.
+                </p>
+                <input type="hidden" name="featuredFocusPhotoId" value="" />
+                <input type="hidden" name="featuredFocusX" value="" />
+                <input type="hidden" name="featuredFocusY" value="" />
+              </div>
             )}
           </fieldset>
           <fieldset class="checks">
