@@ -414,5 +414,6 @@ describe('the newsroom in Chromium', () => {
       }
       await page.close();
     }
-  });
+    // Some thirty full-page screenshots on two shared cores.
+  }, 60_000);
 });
