@@ -4,9 +4,13 @@
  * script the textarea works on its own.
  */
 import { startDesk } from '../admin/desk.ts';
+import { startFeaturedChoices, startFeaturedFocus } from './featured.ts';
 import { mountEditor } from './mount.ts';
 
 function start(): void {
+  // Before the editor, so the first change event already finds the featured choices.
+  startFeaturedChoices();
+  startFeaturedFocus();
   for (const container of document.querySelectorAll<HTMLElement>('[data-editor]')) {
     try {
       const editor = mountEditor(container);

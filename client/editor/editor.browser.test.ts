@@ -29,17 +29,18 @@ const UPLOADED = {
   height: 533,
   alt: '눈 덮인 한라산',
   caption: '',
-  credit: '제주일보',
+  credit: '탐나일보',
 };
 const PHOTO_HTML =
   '<figure class="photo"><img src="/img/halla-800.png" srcset="/img/halla-400.png 400w, /img/halla-800.png 800w" ' +
   'sizes="(max-width: 800px) 100vw, 800px" width="800" height="533" alt="눈 덮인 한라산">' +
-  '<figcaption>눈 덮인 한라산 <span class="credit">제주일보 고은별 기자</span></figcaption></figure>';
+  '<figcaption>눈 덮인 한라산 <span class="credit">탐나일보 고은별 기자</span></figcaption></figure>';
 
 interface TestPage {
   body: string;
   uploadUrl: string;
   disabled?: boolean;
+  locked?: string;
 }
 
 let browser: Browser;
@@ -49,6 +50,31 @@ let origin = '';
 let assets: { js: Buffer; css: Buffer };
 const testPages = new Map<string, TestPage>();
 const posted: string[] = [];
+/** The photo picker's searches, as query strings. */
+const searches: string[] = [];
+const LIBRARY = [
+  {
+    ...UPLOADED,
+    id: 104,
+    src: '/img/seongsan.png',
+    srcset: '',
+    caption: '성산일출봉 해돋이',
+    credit: '탐나일보 고은별 기자',
+    alt: '해 뜨는 성산일출봉',
+    uploaderName: '고은별',
+    uploadedAt: '2025.12.08 07:12',
+  },
+  {
+    ...UPLOADED,
+    id: 103,
+    src: '/img/halla.png',
+    srcset: '',
+    caption: '눈 덮인 한라산',
+    credit: '탐나일보',
+    uploaderName: '강서윤',
+    uploadedAt: '2025.12.01 09:30',
+  },
+];
 /** While set, the fake upload endpoint waits for it before answering. */
 let uploadGate: Promise<void> | null = null;
 let page: Page;
@@ -59,7 +85,7 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function pageHtml({ body, uploadUrl, disabled = false }: TestPage): string {
+function pageHtml({ body, uploadUrl, disabled = false, locked = '' }: TestPage): string {
   return `<!doctype html>
 <html lang="ko"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -69,7 +95,7 @@ function pageHtml({ body, uploadUrl, disabled = false }: TestPage): string {
 </head><body>
 <form method="post" action="/save">
 <label for="body-html">본문</label>
-<div class="editor" data-editor data-upload-url="${uploadUrl}" data-media-search-url="/admin/photos.json"><textarea name="bodyHtml" id="body-html"${disabled ? ' disabled' : ''}>${escapeHtml(body)}</textarea></div>
+<div class="editor" data-editor data-upload-url="${uploadUrl}" data-media-search-url="/admin/photos.json" data-locked-photo-ids="${locked}"><textarea name="bodyHtml" id="body-html"${disabled ? ' disabled' : ''}>${escapeHtml(body)}</textarea></div>
 <p><input name="title" value="제목"></p>
 <button type="submit">저장</button>
 </form></body></html>`;
@@ -107,6 +133,33 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
     posted.push(new URLSearchParams((await readBody(request)).toString()).get('bodyHtml') ?? '');
     return send(response, 200, 'text/html; charset=utf-8', '<!doctype html><p>저장했습니다</p>');
   }
+  if (request.method === 'GET' && url.pathname === '/admin/photos.json') {
+    searches.push(url.searchParams.toString());
+    const q = url.searchParams.get('q') ?? '';
+    const before = Number(url.searchParams.get('before') ?? 0);
+    const found = LIBRARY.filter(
+      (p) => (q === '' || `${p.caption} ${p.credit}`.includes(q)) && (!before || p.id < before),
+    );
+    // One photo a page, so "더 보기" is exercised.
+    const page = found.slice(0, 1);
+    const next =
+      found.length > 1
+        ? `/admin/photos.json?${new URLSearchParams({ before: String(page[0]!.id) })}`
+        : null;
+    return send(
+      response,
+      200,
+      'application/json; charset=utf-8',
+      JSON.stringify({
+        items: page,
+        next,
+        uploaders: [
+          { id: 7, name: '고은별' },
+          { id: 8, name: '강서윤' },
+        ],
+      }),
+    );
+  }
   if (request.method === 'POST' && url.pathname.startsWith('/upload')) {
     const body = await readBody(request);
     const json = 'application/json; charset=utf-8';
@@ -115,6 +168,13 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
     const multipart = /^multipart\/form-data; boundary=/.test(
       request.headers['content-type'] ?? '',
     );
+    if (body.includes('filename="broken.png"'))
+      return send(
+        response,
+        415,
+        json,
+        JSON.stringify({ error: '사진을 읽지 못했습니다. 손상된 파일인지 확인하세요.' }),
+      );
     if (
       request.headers['x-csrf-token'] !== CSRF ||
       !multipart ||
@@ -131,9 +191,14 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
 let pageCounter = 0;
 
 /** Loads a fresh page whose textarea holds `body`, and waits for the editor. */
-async function openEditor(body = '', uploadUrl = '/upload', disabled = false): Promise<void> {
+async function openEditor(
+  body = '',
+  uploadUrl = '/upload',
+  disabled = false,
+  locked = '',
+): Promise<void> {
   const id = String(++pageCounter);
-  testPages.set(id, { body, uploadUrl, disabled });
+  testPages.set(id, { body, uploadUrl, disabled, locked });
   consoleErrors = [];
   await page.goto(`${origin}/page?id=${id}`);
   await page.waitForSelector('.ProseMirror');
@@ -315,12 +380,12 @@ describe('Korean IME composition', () => {
   });
 
   it('keeps text typed inside a link inside the link', async () => {
-    await openEditor('<p><a href="https://www.jejunews.example/">제주일보</a> 기사</p>');
-    await placeCursor('제주일보', 2);
+    await openEditor('<p><a href="https://www.tamnailbo.example/">탐나일보</a> 기사</p>');
+    await placeCursor('탐나일보', 2);
     await typeHangul('특별');
     await expect
       .poll(bodyHtml)
-      .toBe('<p><a href="https://www.jejunews.example/">제주특별일보</a> 기사</p>');
+      .toBe('<p><a href="https://www.tamnailbo.example/">탐나특별일보</a> 기사</p>');
   });
 
   it('types at the end of the document, with a final consonant moving on', async () => {
@@ -359,7 +424,7 @@ describe('Korean IME composition', () => {
     await expect
       .poll(bodyHtml)
       .toContain(
-        '<figcaption>성산일출봉 <span class="credit">제주일보 고은별 기자</span></figcaption>',
+        '<figcaption>성산일출봉 <span class="credit">탐나일보 고은별 기자</span></figcaption>',
       );
   });
 });
@@ -502,9 +567,9 @@ describe('toolbar', () => {
     await expect
       .poll(bodyHtml)
       .toBe(
-        '<p>사진 앞</p><figure class="photo"><img src="/img/halla-800.png" ' +
+        '<p>사진 앞</p><figure class="photo" data-photo-id="42"><img src="/img/halla-800.png" ' +
           'srcset="/img/halla-400.png 400w, /img/halla-800.png 800w" sizes="(max-width: 800px) 100vw, 800px" ' +
-          'width="800" height="533" alt="눈 덮인 한라산"><figcaption><span class="credit">제주일보</span></figcaption></figure>',
+          'width="800" height="533" alt="눈 덮인 한라산"><figcaption><span class="credit">탐나일보</span></figcaption></figure>',
       );
     // Inserting the photo focuses the editor in the next animation frame (TipTap's
     // focus()); a caption typed before that frame would follow the focus into the body.
@@ -516,7 +581,7 @@ describe('toolbar', () => {
     await expect
       .poll(bodyHtml)
       .toContain(
-        '<figcaption>눈 덮인 한라산 백록담 <span class="credit">제주일보</span></figcaption>',
+        '<figcaption>눈 덮인 한라산 백록담 <span class="credit">탐나일보</span></figcaption>',
       );
   });
 
@@ -543,6 +608,104 @@ describe('toolbar', () => {
     );
     await page.locator('.editor-photo img').waitFor();
     await expect.poll(blocks).toEqual(['paragraph: 첫 문단', 'photo', 'paragraph: 둘째 문단']);
+  });
+
+  it('uploads several photos at once, each with its own bar and its own reason on failure', async () => {
+    await openEditor('<p>여러 장</p>');
+    await placeCursor('여러 장', 4);
+    let release = (): void => {};
+    uploadGate = new Promise((resolve) => (release = resolve));
+    const big = Buffer.concat([PNG, Buffer.alloc(256 * 1024)]);
+    await page.locator('.editor-file').setInputFiles([
+      { name: 'first.png', mimeType: 'image/png', buffer: big },
+      { name: 'broken.png', mimeType: 'image/png', buffer: PNG },
+      { name: 'second.png', mimeType: 'image/png', buffer: big },
+    ]);
+    // Every file of the batch is listed at once, each with a progress bar.
+    const rows = page.locator('.editor-upload');
+    await expect.poll(() => rows.count()).toBe(3);
+    expect(await rows.locator('progress').count()).toBe(3);
+    await expect
+      .poll(() => page.locator('.editor-status-text').textContent())
+      .toBe('사진 처리 중… first.png (1/3)');
+    expect(await rows.nth(1).locator('.editor-upload-state').textContent()).toBe('기다리는 중');
+    await page.screenshot({ path: 'test-artifacts/screenshots/editor-multi-upload-390.png' });
+    release();
+    uploadGate = null;
+    await expect.poll(() => page.locator('.editor-photo').count()).toBe(2);
+    // The broken file stays listed with the server's reason; the others are in the body.
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('broken.png');
+    expect(await rows.first().textContent()).toContain('손상된 파일');
+    expect(await page.locator('.editor-error-text').textContent()).toBe(
+      '사진 3장 가운데 1장을 올리지 못했습니다. 아래 목록에서 사유를 확인하세요.',
+    );
+    expect(await page.locator('.editor-status').isHidden()).toBe(true);
+    await expect.poll(blocks).toEqual(['paragraph: 여러 장', 'photo', 'photo', 'paragraph']);
+    await page.getByRole('button', { name: '알림 닫기' }).click();
+    expect(await rows.count()).toBe(0);
+  });
+
+  it('finds a photo in the library by words and uploader, and inserts it with its caption', async () => {
+    await openEditor('<p>사진함 시험</p>');
+    await placeCursor('사진함 시험', 6);
+    await page.getByRole('button', { name: '사진함', exact: true }).click();
+    const picker = page.locator('.editor .photo-picker');
+    await picker.waitFor({ state: 'visible' });
+    // The first page shows the newest photo, with "더 보기" for the next.
+    await picker.locator('.photo-picker-tile').first().waitFor();
+    expect(await picker.locator('.photo-picker-tile').count()).toBe(1);
+    await picker.getByRole('button', { name: '더 보기' }).click();
+    await expect.poll(() => picker.locator('.photo-picker-tile').count()).toBe(2);
+    expect(searches.at(-1)).toBe('before=104');
+    // Uploaders come from the server; choosing one searches again.
+    await picker.getByLabel('올린 사람').selectOption({ label: '고은별' });
+    await expect.poll(() => searches.at(-1)).toBe('uploader=7');
+    await picker.getByLabel('올린 날 (부터)').fill('2025-12-01');
+    await expect.poll(() => searches.at(-1)).toBe('from=2025-12-01&uploader=7');
+    await picker.getByLabel('검색어').fill('성산');
+    // Enter searches; it must not submit the article form.
+    await picker.getByLabel('검색어').press('Enter');
+    await expect
+      .poll(() => searches.at(-1))
+      .toBe('q=%EC%84%B1%EC%82%B0&from=2025-12-01&uploader=7');
+    expect(page.url()).toContain('/page?');
+    const tile = picker.locator('.photo-picker-tile');
+    await expect.poll(() => tile.count()).toBe(1);
+    expect(await tile.first().textContent()).toContain('고은별 · 2025.12.08');
+    await page.screenshot({ path: 'test-artifacts/screenshots/editor-picker-390.png' });
+    await tile.first().click();
+    expect(await picker.isHidden()).toBe(true);
+    await expect
+      .poll(bodyHtml)
+      .toContain(
+        '<figure class="photo" data-photo-id="104"><img src="/img/seongsan.png" ' +
+          'sizes="(max-width: 800px) 100vw, 800px" width="800" height="533" ' +
+          'alt="해 뜨는 성산일출봉"><figcaption>성산일출봉 해돋이 <span class="credit">탐나일보 고은별 기자</span></figcaption></figure>',
+      );
+    await expect.poll(blocks).toEqual(['paragraph: 사진함 시험', 'photo', 'paragraph']);
+  });
+
+  it("locks the caption and credit of a photo whose library text is not the writer's", async () => {
+    const mine = PHOTO_HTML.replace(
+      '<figure class="photo">',
+      '<figure class="photo" data-photo-id="7">',
+    );
+    const theirs = PHOTO_HTML.replace(
+      '<figure class="photo">',
+      '<figure class="photo" data-photo-id="9">',
+    );
+    await openEditor(`<p>본문</p>${mine}${theirs}`, '/upload', false, '9');
+    const captions = page.locator('.editor-photo input[data-field="caption"]');
+    await expect.poll(() => captions.count()).toBe(2);
+    expect(await captions.nth(0).isDisabled()).toBe(false);
+    expect(await captions.nth(1).isDisabled()).toBe(true);
+    expect(await page.locator('.editor-photo input[data-field="alt"]').nth(1).isDisabled()).toBe(
+      false,
+    );
+    expect(await page.locator('.editor-photo-note').textContent()).toBe(
+      '이 사진의 설명·출처는 데스크가 사진함에서 고칩니다.',
+    );
   });
 
   it('shows the server message when the photo is too big', async () => {

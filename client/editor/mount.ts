@@ -5,6 +5,7 @@ import { dropPoint } from '@tiptap/pm/transform';
 import StarterKit from '@tiptap/starter-kit';
 import { InlineDialog } from './dialog.ts';
 import { Photo, type PhotoAttrs } from './photo-node.ts';
+import { PhotoPicker } from './picker.ts';
 import { UploadError, uploadPhoto, type UploadedPhoto } from './upload.ts';
 import { checkLinkInput, isStoredLinkAllowed, parseYouTubeUrl } from './urls.ts';
 import { Video } from './video-node.ts';
@@ -38,6 +39,15 @@ export function mountEditor(container: HTMLElement): Editor | null {
   if (textarea === null || container.dataset.editorReady !== undefined) return null;
   const prefix = `tamna-editor-${++instances}`;
   const uploadUrl = container.dataset.uploadUrl ?? '';
+  const searchUrl = container.dataset.mediaSearchUrl ?? '';
+  const picker = searchUrl === '' ? null : new PhotoPicker(searchUrl);
+  // Photos whose library caption this writer may not change (the server says which).
+  const lockedPhotos = new Set(
+    (container.dataset.lockedPhotoIds ?? '')
+      .split(',')
+      .map(Number)
+      .filter((id) => Number.isSafeInteger(id) && id > 0),
+  );
   const csrfToken =
     document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';
   const form = textarea.form;
@@ -65,6 +75,11 @@ export function mountEditor(container: HTMLElement): Editor | null {
   progress.setAttribute('aria-label', '사진 올리기 진행률');
   status.append(statusText, progress);
   status.hidden = true;
+  // One row per file of a batch: its own bar while it goes, its own reason if it fails.
+  const uploadList = document.createElement('ul');
+  uploadList.className = 'editor-uploads';
+  uploadList.setAttribute('aria-label', '올리는 사진');
+  uploadList.hidden = true;
   const alertBox = el('div', 'editor-error');
   alertBox.setAttribute('role', 'alert');
   const alertText = el('span', 'editor-error-text');
@@ -81,7 +96,18 @@ export function mountEditor(container: HTMLElement): Editor | null {
   fileInput.className = 'editor-file';
   fileInput.setAttribute('aria-label', '본문에 넣을 사진 파일');
   toolbar.hidden = readOnly;
-  container.append(toolbar, dialog.element, alertBox, status, surface, fileInput);
+  const pickerElement = picker?.element ?? document.createElement('div');
+  pickerElement.hidden = true;
+  container.append(
+    toolbar,
+    dialog.element,
+    pickerElement,
+    alertBox,
+    status,
+    uploadList,
+    surface,
+    fileInput,
+  );
 
   const label = textarea.id
     ? document.querySelector(`label[for="${CSS.escape(textarea.id)}"]`)
@@ -97,7 +123,16 @@ export function mountEditor(container: HTMLElement): Editor | null {
     editor = createEditor();
   } catch (error) {
     // A plain textarea that works beats a broken editor: undo everything and rethrow.
-    for (const part of [toolbar, dialog.element, alertBox, status, surface, fileInput]) {
+    for (const part of [
+      toolbar,
+      dialog.element,
+      pickerElement,
+      alertBox,
+      status,
+      uploadList,
+      surface,
+      fileInput,
+    ]) {
       part.remove();
     }
     textarea.hidden = false;
@@ -135,7 +170,7 @@ export function mountEditor(container: HTMLElement): Editor | null {
           HTMLAttributes: { target: null, rel: null },
           isAllowedUri: (url) => isStoredLinkAllowed(url),
         }),
-        Photo,
+        Photo.configure({ isLocked: (id) => id !== null && lockedPhotos.has(id) }),
         Video,
         Extension.create({
           name: 'tamnaShortcuts',
@@ -282,14 +317,50 @@ export function mountEditor(container: HTMLElement): Editor | null {
   function hideError(): void {
     alertBox.hidden = true;
     alertText.textContent = '';
+    // The failed files' rows go with the message that pointed at them.
+    for (const row of uploadList.querySelectorAll('.is-failed')) row.remove();
+    uploadList.hidden = uploadList.childElementCount === 0;
   }
 
-  function showProgress(name: string, fraction: number): void {
+  function showProgress(name: string, fraction: number, index = 0, total = 1): void {
     const percent = Math.round(fraction * 100);
-    progress.value = percent;
+    // The bar shows the whole batch; the text names the file on its way.
+    progress.value = Math.round(((index + fraction) / total) * 100);
+    const count = total > 1 ? ` (${index + 1}/${total})` : '';
     statusText.textContent =
-      percent < 100 ? `사진 올리는 중… ${name} ${percent}%` : `사진 처리 중… ${name}`;
+      percent < 100
+        ? `사진 올리는 중… ${name} ${percent}%${count}`
+        : `사진 처리 중… ${name}${count}`;
     status.hidden = false;
+  }
+
+  interface UploadRow {
+    row: HTMLElement;
+    bar: HTMLProgressElement;
+    state: HTMLElement;
+  }
+
+  function uploadRow(file: File): UploadRow {
+    const row = document.createElement('li');
+    row.className = 'editor-upload';
+    const name = el('span', 'editor-upload-name');
+    name.textContent = file.name;
+    const bar = document.createElement('progress');
+    bar.max = 100;
+    bar.value = 0;
+    bar.setAttribute('aria-label', `${file.name} 올리기 진행률`);
+    const state = el('span', 'editor-upload-state');
+    state.textContent = '기다리는 중';
+    row.append(name, bar, state);
+    uploadList.append(row);
+    uploadList.hidden = false;
+    return { row, bar, state };
+  }
+
+  function failRow(row: UploadRow, message: string): void {
+    row.row.classList.add('is-failed');
+    row.bar.hidden = true;
+    row.state.textContent = message;
   }
 
   /**
@@ -298,16 +369,24 @@ export function mountEditor(container: HTMLElement): Editor | null {
    * the photo lands where the writer let go even if they kept typing.
    */
   async function uploadFiles(files: File[], dropAt?: number): Promise<void> {
-    const images = files.filter((file) => file.type.startsWith('image/'));
     if (uploadUrl === '') {
       showError('이 화면에서는 사진을 올릴 수 없습니다.');
       return;
     }
+    const images = files.filter((file) => file.type.startsWith('image/'));
     if (images.length === 0) {
       showError('사진 파일만 올릴 수 있습니다.');
       return;
     }
     hideError();
+    const failures: string[] = [];
+    // Files that are not pictures are named, not silently dropped from the batch.
+    for (const file of files) {
+      if (file.type.startsWith('image/')) continue;
+      failRow(uploadRow(file), '사진 파일이 아닙니다.');
+      failures.push(`${file.name}: 사진 파일이 아닙니다.`);
+    }
+    const rows = images.map((file) => uploadRow(file));
     const tracked = { pos: dropAt };
     const track = ({ transaction }: { transaction: { mapping: { map(pos: number): number } } }) => {
       if (tracked.pos !== undefined) tracked.pos = transaction.mapping.map(tracked.pos);
@@ -316,26 +395,37 @@ export function mountEditor(container: HTMLElement): Editor | null {
     pendingUploads += images.length;
     container.setAttribute('aria-busy', 'true');
     try {
-      for (const file of images) {
-        showProgress(file.name, 0);
+      for (const [index, file] of images.entries()) {
+        const row = rows[index]!;
+        showProgress(file.name, 0, index, images.length);
+        row.state.textContent = '올리는 중';
         try {
           const photo = await uploadPhoto({
             url: uploadUrl,
             file,
             csrfToken,
-            onProgress: (fraction) => showProgress(file.name, fraction),
+            onProgress: (fraction) => {
+              row.bar.value = Math.round(fraction * 100);
+              row.state.textContent = fraction < 1 ? `${Math.round(fraction * 100)}%` : '처리 중';
+              showProgress(file.name, fraction, index, images.length);
+            },
           });
           const after = insertPhoto(photo, tracked.pos);
           // The next dropped photo goes after this one, not before it.
           if (tracked.pos !== undefined) tracked.pos = after;
+          row.row.remove();
         } catch (error) {
-          showError(error instanceof UploadError ? error.message : '사진을 올리지 못했습니다.');
+          const message =
+            error instanceof UploadError ? error.message : '사진을 올리지 못했습니다.';
+          failRow(row, message);
+          failures.push(`${file.name}: ${message}`);
         } finally {
           pendingUploads -= 1;
         }
       }
     } finally {
       editor.off('transaction', track);
+      uploadList.hidden = uploadList.childElementCount === 0;
       if (pendingUploads === 0) {
         status.hidden = true;
         container.removeAttribute('aria-busy');
@@ -343,6 +433,25 @@ export function mountEditor(container: HTMLElement): Editor | null {
         if (alertText.textContent === UPLOADING) hideError();
       }
     }
+    if (failures.length === 1 && files.length === 1) {
+      showError(failures[0]!.slice(failures[0]!.indexOf(': ') + 2));
+    } else if (failures.length > 0) {
+      showError(
+        `사진 ${files.length}장 가운데 ${failures.length}장을 올리지 못했습니다. 아래 목록에서 사유를 확인하세요.`,
+      );
+    }
+  }
+
+  function openPicker(): void {
+    if (picker === null) return;
+    if (picker.isOpen) {
+      picker.close();
+      return;
+    }
+    picker.open((photo) => {
+      if (!photo.editable) lockedPhotos.add(Number(photo.id));
+      insertPhoto(photo, undefined);
+    });
   }
 
   /**
@@ -355,7 +464,9 @@ export function mountEditor(container: HTMLElement): Editor | null {
 
   /** Inserts a photo and returns the position just after it. */
   function insertPhoto(photo: UploadedPhoto, at: number | undefined): number {
+    const id = Number(photo.id);
     const attrs: PhotoAttrs = {
+      photoId: Number.isSafeInteger(id) && id > 0 ? id : null,
       src: photo.src,
       srcset: photo.srcset,
       sizes: photo.sizes,
@@ -456,6 +567,12 @@ export function mountEditor(container: HTMLElement): Editor | null {
         title: '사진 올리기 (끌어다 놓아도 됩니다)',
         run: () => fileInput.click(),
         enabled: () => uploadUrl !== '',
+      },
+      {
+        label: '사진함',
+        title: '사진함에서 골라 넣기 (설명·출처·날짜·올린 사람으로 찾기)',
+        run: openPicker,
+        enabled: () => picker !== null,
       },
       { label: '동영상', title: '유튜브 동영상 넣기', run: openVideoDialog },
     ],

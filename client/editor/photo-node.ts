@@ -5,6 +5,8 @@ import type { EditorView, NodeView } from '@tiptap/pm/view';
 
 /** What a photo in an article body carries; mirrors the upload endpoint's answer. */
 export interface PhotoAttrs {
+  /** The photo library's id (`data-photo-id`): links the photo to the article on save. */
+  photoId: number | null;
   src: string;
   srcset: string | null;
   sizes: string | null;
@@ -59,8 +61,21 @@ const stringAttr = (parse: (element: HTMLElement) => string | null, fallback: st
  * It is an atom: caption, credit and alt text are plain text edited in the node view's
  * own inputs, which keeps the stored markup exactly in the shape the site renders.
  */
-export const Photo = Node.create({
+export interface PhotoOptions {
+  /**
+   * Whether the library's caption and credit of this photo are not this writer's to change
+   * (someone else's photo, or one already out in a published article): its fields are
+   * shown but not edited, since the library's text is what every article shows.
+   */
+  isLocked: (photoId: number | null) => boolean;
+}
+
+export const Photo = Node.create<PhotoOptions>({
   name: 'photo',
+
+  addOptions() {
+    return { isLocked: () => false };
+  },
   group: 'block',
   atom: true,
   draggable: true,
@@ -68,6 +83,15 @@ export const Photo = Node.create({
 
   addAttributes() {
     return {
+      photoId: {
+        default: null,
+        rendered: false,
+        parseHTML: (el: HTMLElement) => {
+          const figure = el.nodeName === 'FIGURE' ? el : el.closest('figure');
+          const id = Number(figure?.dataset.photoId ?? '');
+          return Number.isSafeInteger(id) && id > 0 ? id : null;
+        },
+      },
       src: stringAttr((el) => imageAttr(el, 'src'), ''),
       srcset: stringAttr((el) => imageAttr(el, 'srcset'), null),
       sizes: stringAttr((el) => imageAttr(el, 'sizes'), null),
@@ -113,20 +137,23 @@ export const Photo = Node.create({
     }
     const figure: DOMOutputSpec[] = [['img', img]];
     if (caption.length > 0) figure.push(['figcaption', ...caption]);
-    return ['figure', { class: a.wide ? 'photo wide' : 'photo' }, ...figure];
+    const attrs: Record<string, string> = { class: a.wide ? 'photo wide' : 'photo' };
+    if (a.photoId !== null) attrs['data-photo-id'] = String(a.photoId);
+    return ['figure', attrs, ...figure];
   },
 
   addNodeView() {
     // options.editable, not view.editable: TipTap builds the view (and these node views)
     // before it applies its editable prop.
+    const { isLocked } = this.options;
     return ({ node, view, getPos, editor }) =>
-      new PhotoView(node, view, getPos, editor.options.editable);
+      new PhotoView(node, view, getPos, editor.options.editable, isLocked);
   },
 });
 
 const FIELDS: { name: TextField; label: string; placeholder: string }[] = [
   { name: 'caption', label: '사진 설명', placeholder: '사진 설명을 입력하세요' },
-  { name: 'credit', label: '출처', placeholder: '예: 제주일보 홍길동 기자' },
+  { name: 'credit', label: '출처', placeholder: '예: 탐나일보 홍길동 기자' },
   { name: 'alt', label: '대체 텍스트', placeholder: '화면 낭독기가 읽을 사진 내용' },
 ];
 
@@ -147,7 +174,9 @@ class PhotoView implements NodeView {
     private readonly view: EditorView,
     private readonly getPos: () => number | undefined,
     editable: boolean,
+    isLocked: (photoId: number | null) => boolean = () => false,
   ) {
+    const locked = isLocked((node.attrs as PhotoAttrs).photoId);
     this.dom = document.createElement('figure');
     this.dom.className = 'photo editor-photo';
     this.img = document.createElement('img');
@@ -161,12 +190,18 @@ class PhotoView implements NodeView {
       input.type = 'text';
       input.placeholder = field.placeholder;
       input.dataset.field = field.name;
-      input.disabled = !editable;
+      input.disabled = !editable || (locked && field.name !== 'alt');
       input.addEventListener('input', () => this.setAttr(field.name, input.value));
       input.addEventListener('keydown', (event) => this.onFieldKey(event));
       label.append(span, input);
       this.controls.append(label);
       this.inputs.set(field.name, input);
+    }
+    if (locked && editable) {
+      const note = document.createElement('p');
+      note.className = 'editor-photo-note';
+      note.textContent = '이 사진의 설명·출처는 데스크가 사진함에서 고칩니다.';
+      this.controls.append(note);
     }
     const remove = document.createElement('button');
     remove.type = 'button';

@@ -82,7 +82,7 @@ const optionalText = (value: unknown): string | null =>
 const size = (value: unknown): number | null =>
   typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : null;
 
-function toUploadedPhoto(body: unknown): UploadedPhoto | null {
+export function toUploadedPhoto(body: unknown): UploadedPhoto | null {
   if (!isRecord(body) || typeof body.src !== 'string' || body.src === '') return null;
   return {
     id: typeof body.id === 'number' ? body.id : text(body.id),

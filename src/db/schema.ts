@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
  * Table types for Kysely. Times are epoch milliseconds (bigint in PostgreSQL, integer in
@@ -38,6 +38,9 @@ export interface PhotoTable {
   uploaded_by: number | null;
   /** Where an imported photo came from (URL or file path). */
   source: string | null;
+  /** Focal point, 0..1 from the left and from the top; null is the centre. */
+  focal_x: ColumnType<number | null, number | null | undefined, number | null>;
+  focal_y: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export type ArticleStatus = 'draft' | 'submitted' | 'published' | 'unpublished' | 'trashed';

@@ -17,6 +17,9 @@ export interface PhotoView {
   caption: string;
   credit: string;
   sources: { src: string; width: number }[];
+  /** Focal point, 0..1 from the left and from the top; the centre when absent. */
+  focalX?: number;
+  focalY?: number;
 }
 
 export interface TeaserView {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanBodyHtml } from './body-html.ts';
+import { bodyPhotos, cleanBodyHtml, withPhotoText } from './body-html.ts';
 
 describe('cleanBodyHtml', () => {
   it('keeps what the editor writes: text, headings, lists, links, photos with captions', () => {
@@ -43,5 +43,50 @@ describe('cleanBodyHtml', () => {
     );
     expect(out).not.toMatch(/script|onclick|onload|style|javascript:|object|svg/i);
     expect(out).toContain('<p>a</p>');
+  });
+});
+
+describe('bodyPhotos', () => {
+  it('reads library ids, captions and credits from stored figures, each photo once', () => {
+    const html = cleanBodyHtml(
+      '<figure class="photo" data-photo-id="104"><img src="https://x.example/a.jpg" alt="">' +
+        '<figcaption>한라산 &amp; 백록담 <span class="credit">탐나일보 고하늘 기자</span></figcaption></figure>' +
+        '<figure class="photo"><img src="https://x.example/b.jpg" alt=""></figure>' +
+        '<figure class="photo" data-photo-id="7"><img src="https://x.example/c.jpg" alt=""></figure>' +
+        '<figure class="photo" data-photo-id="104"><img src="https://x.example/a.jpg" alt=""></figure>' +
+        '<figure class="photo" data-photo-id="abc"><img src="https://x.example/d.jpg" alt=""></figure>',
+    );
+    expect(html).not.toContain('data-photo-id="abc"');
+    expect(bodyPhotos(html)).toEqual([
+      { id: 104, caption: '한라산 & 백록담', credit: '탐나일보 고하늘 기자' },
+      { id: 7, caption: '', credit: '' },
+    ]);
+  });
+});
+
+describe('withPhotoText', () => {
+  it("shows the library's caption and credit under each library photo, escaped", () => {
+    const html = cleanBodyHtml(
+      '<figure class="photo" data-photo-id="104"><img src="https://x.example/a.jpg" alt="">' +
+        '<figcaption>옛 설명 <span class="credit">옛 출처</span></figcaption></figure>' +
+        '<figure class="photo" data-photo-id="5"><img src="https://x.example/b.jpg" alt=""></figure>' +
+        '<figure class="photo"><img src="https://x.example/c.jpg" alt=""><figcaption>그대로</figcaption></figure>',
+    );
+    const out = withPhotoText(
+      html,
+      new Map([
+        [104, { caption: '새 설명 <b>', credit: '탐나일보' }],
+        [5, { caption: '', credit: '' }],
+      ]),
+    );
+    expect(out).toContain(
+      '<figcaption>새 설명 &lt;b&gt; <span class="credit">탐나일보</span></figcaption>',
+    );
+    expect(out).not.toContain('옛 설명');
+    expect(out).toContain('<figcaption>그대로</figcaption>');
+    expect(bodyPhotos(out)).toEqual([
+      { id: 104, caption: '새 설명 <b>', credit: '탐나일보' },
+      { id: 5, caption: '', credit: '' },
+    ]);
   });
 });

@@ -17,6 +17,6 @@ export {
   updateAuthor,
   type ArticleRelations,
 } from './relations.ts';
-export { cleanBodyHtml } from './body-html.ts';
+export { bodyPhotos, cleanBodyHtml, withPhotoText, type BodyPhoto } from './body-html.ts';
 export { createBodyCleaner, type BodyCleaner } from './body-cleaner.ts';
 export type * from './types.ts';

@@ -1,6 +1,7 @@
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { parseVariants, renditionKey } from '../media/index.ts';
+import { withPhotoText } from './body-html.ts';
 import type {
   ArticleDetail,
   ArticleTeaser,
@@ -36,7 +37,13 @@ type TeaserRow = {
   caption: string | null;
   credit: string | null;
   variants: string | null;
+  focal_x: number | null;
+  focal_y: number | null;
 };
+
+/** A stored focal coordinate as 0..1; the centre when unset. */
+const focal = (value: number | null): number =>
+  value === null || !Number.isFinite(Number(value)) ? 0.5 : Math.min(1, Math.max(0, Number(value)));
 
 export function createReader(deps: ReaderDeps) {
   const { db, mediaUrl } = deps;
@@ -61,6 +68,8 @@ export function createReader(deps: ReaderDeps) {
         'p.caption',
         'p.credit',
         'p.variants',
+        'p.focal_x',
+        'p.focal_y',
       ]);
     // A preview shows a piece that is not out yet; everything else only what readers may see.
     if (options.unpublished === true) return query.where('a.status', '!=', 'trashed');
@@ -80,6 +89,8 @@ export function createReader(deps: ReaderDeps) {
     caption: string | null;
     credit: string | null;
     variants: string | null;
+    focal_x: number | null;
+    focal_y: number | null;
   }): PhotoRef | null {
     if (row.photo_id === null || row.storage_key === null) return null;
     const key = row.storage_key;
@@ -95,6 +106,8 @@ export function createReader(deps: ReaderDeps) {
         src: mediaUrl(renditionKey(key, width)),
         width,
       })),
+      focalX: focal(row.focal_x),
+      focalY: focal(row.focal_y),
     };
   }
 
@@ -255,6 +268,8 @@ export function createReader(deps: ReaderDeps) {
             'p.caption',
             'p.credit',
             'p.variants',
+            'p.focal_x',
+            'p.focal_y',
           ])
           .where('ap.article_id', '=', id)
           .orderBy('ap.position')
@@ -273,7 +288,12 @@ export function createReader(deps: ReaderDeps) {
           .split('\n')
           .map((l) => l.trim())
           .filter((l) => l !== ''),
-        bodyHtml: row.body_html,
+        // One photo, one caption: the library's text, wherever it was last edited, also
+        // under photos placed in the body (the page carries each photo's cache tag).
+        bodyHtml: withPhotoText(
+          row.body_html,
+          new Map(photos.map((p) => [p.photo_id, { caption: p.caption, credit: p.credit }])),
+        ),
         updatedAt: row.updated_at,
         bylines: bylines satisfies Byline[],
         tags: tags.map((t) => t.name),

@@ -24,6 +24,9 @@ export interface PhotoRef {
   credit: string;
   /** WebP renditions, narrowest first. */
   sources: { src: string; width: number }[];
+  /** Focal point, 0..1 from the left and from the top: what cropped cards keep in view. */
+  focalX: number;
+  focalY: number;
 }
 
 export interface Byline {

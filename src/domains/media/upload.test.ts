@@ -474,6 +474,33 @@ describe.each(testDialects)('photo library on %s', (dialect) => {
     expect(heard).toEqual([[tag.photo(photo.id)]]);
   });
 
+  it('keeps a focal point for card crops, centred until set, and announces it', async () => {
+    const heard: (readonly string[])[] = [];
+    const announcing = createPhotoLibrary({
+      db: handle.db,
+      storage,
+      clock: new ManualClock(NOW),
+      onChange: (tags) => void heard.push(tags),
+    });
+    const photo = await announcing.ingestPhoto(await (await picture(64, 48)).jpeg().toBuffer(), {
+      ...text,
+      uploadedBy: userId,
+    });
+    expect([photo.focalX, photo.focalY]).toEqual([0.5, 0.5]);
+    const moved = await announcing.setPhotoFocus(photo.id, { x: 0.2, y: 0.35 });
+    expect([moved.focalX, moved.focalY]).toEqual([0.2, 0.35]);
+    expect(heard).toEqual([[tag.photo(photo.id)]]);
+    for (const bad of [
+      { x: -0.1, y: 0.5 },
+      { x: 0.5, y: 1.5 },
+      { x: Number.NaN, y: 0 },
+    ])
+      expect((await refusal(announcing.setPhotoFocus(photo.id, bad))).code).toBe('INVALID_INPUT');
+    expect((await refusal(announcing.setPhotoFocus(999_999, { x: 0, y: 0 }))).code).toBe(
+      'NOT_FOUND',
+    );
+  });
+
   it('keeps where an imported photo came from', async () => {
     const photo = await library.ingestPhoto(await (await picture(64, 48)).jpeg().toBuffer(), {
       ...text,

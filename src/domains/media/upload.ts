@@ -88,6 +88,9 @@ export interface StoredPhoto extends PhotoText {
   srcset: string;
   createdAt: number;
   uploadedBy: number | null;
+  /** Focal point, 0..1 from the left and from the top (0.5, 0.5 unless set). */
+  focalX: number;
+  focalY: number;
 }
 
 export interface PhotoSearch {
@@ -97,6 +100,10 @@ export interface PhotoSearch {
   before?: number;
   /** Only this staff member's uploads. */
   uploadedBy?: number;
+  /** Only photos uploaded at or after this time (ms). */
+  from?: number;
+  /** Only photos uploaded before this time (ms). */
+  until?: number;
   limit?: number;
 }
 
@@ -154,6 +161,12 @@ function containsPattern(word: string): string {
   return `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** A stored focal coordinate (float4 on PostgreSQL) as 0..1 to three places; centre if unset. */
+function focalOf(value: number | null): number {
+  if (value === null || !Number.isFinite(Number(value))) return 0.5;
+  return Math.min(1, Math.max(0, Math.round(Number(value) * 1000) / 1000));
+}
+
 const isId = (id: unknown): id is number =>
   typeof id === 'number' && Number.isSafeInteger(id) && id > 0;
 
@@ -188,6 +201,8 @@ export function createPhotoLibrary(deps: PhotoLibraryDeps, options: PhotoLibrary
       srcset: srcsetOf(sources),
       createdAt: Number(row.created_at),
       uploadedBy: row.uploaded_by,
+      focalX: focalOf(row.focal_x),
+      focalY: focalOf(row.focal_y),
     };
   }
 
@@ -332,6 +347,10 @@ export function createPhotoLibrary(deps: PhotoLibraryDeps, options: PhotoLibrary
         .slice(0, SEARCH_MAX_WORDS);
       let q = db.selectFrom('photos').selectAll();
       if (search.uploadedBy !== undefined) q = q.where('uploaded_by', '=', search.uploadedBy);
+      if (search.from !== undefined && Number.isSafeInteger(search.from))
+        q = q.where('created_at', '>=', search.from);
+      if (search.until !== undefined && Number.isSafeInteger(search.until))
+        q = q.where('created_at', '<', search.until);
       if (search.before !== undefined) {
         if (!isId(search.before)) return { items: [], nextBefore: null };
         q = q.where('id', '<', search.before);
@@ -359,6 +378,33 @@ export function createPhotoLibrary(deps: PhotoLibraryDeps, options: PhotoLibrary
     },
 
     getPhoto,
+
+    /**
+     * Sets the focal point that card crops (16:9, 4:3, 1:1) keep in view: 0..1 from the
+     * left and from the top. Every page showing the photo is refreshed.
+     */
+    async setPhotoFocus(id: number, focus: { x: number; y: number }): Promise<StoredPhoto> {
+      const inRange = (n: number) => Number.isFinite(n) && n >= 0 && n <= 1;
+      if (!inRange(focus.x) || !inRange(focus.y))
+        throw invalidInput('초점은 사진 안의 한 점이어야 합니다 (가로·세로 0~100%).', {
+          field: 'focus',
+        });
+      const result = isId(id)
+        ? await db
+            .updateTable('photos')
+            .set({
+              focal_x: Math.round(focus.x * 1000) / 1000,
+              focal_y: Math.round(focus.y * 1000) / 1000,
+            })
+            .where('id', '=', id)
+            .executeTakeFirst()
+        : null;
+      const photo = await getPhoto(id);
+      if (photo === null) throw notFound('사진을 찾을 수 없습니다.');
+      if (result !== null && Number(result.numUpdatedRows) > 0 && deps.onChange !== undefined)
+        await deps.onChange([tag.photo(id)]);
+      return photo;
+    },
 
     /** Changes caption, credit and/or alt; fields left out keep their value. */
     async updatePhotoText(id: number, text: Partial<PhotoText>): Promise<StoredPhoto> {

@@ -76,6 +76,59 @@ describe.each(testDialects)('desk workflow on %s', (dialect) => {
     });
   });
 
+  // Issue 15: an article with a photo in its body reached the front page without a
+  // thumbnail or og:image, because only a typed-in number made a photo featured.
+  it('links body photos in reading order and makes the first one featured unless one is chosen', async () => {
+    const { desk, photos } = app.services;
+    const more = await photos.registerPhotos(
+      [2, 3].map((n) => ({
+        storageKey: `fixture/body-${n}.jpg`,
+        width: 800,
+        height: 600,
+        mime: 'image/jpeg',
+        variants: [],
+        caption: '',
+        credit: '',
+        alt: '',
+      })),
+    );
+    const [second, third] = more as [number, number];
+    const figure = (id: number) =>
+      `<figure class="photo" data-photo-id="${id}"><img src="/media/x.jpg" alt=""></figure>`;
+    const body =
+      `<p>앞</p>${figure(third)}<p>중간</p>${figure(second)}${figure(third)}` +
+      '<figure class="photo" data-photo-id="999999"><img src="/media/gone.jpg" alt=""></figure>' +
+      '<figure class="photo" data-photo-id="1 OR 1=1"><img src="/media/y.jpg" alt=""></figure>';
+    const id = await desk.create(reporter, draft({ bodyHtml: body }));
+    const linked = async () =>
+      (
+        await app.database.db
+          .selectFrom('article_photos')
+          .select('photo_id')
+          .where('article_id', '=', id)
+          .orderBy('position')
+          .execute()
+      ).map((r) => r.photo_id);
+    expect((await desk.get(reporter, id)).featuredPhotoId).toBe(third);
+    expect(await linked()).toEqual([third, second]);
+    expect((await desk.get(reporter, id)).bodyHtml).not.toContain('1 OR 1=1');
+
+    await desk.save(reporter, id, draft({ bodyHtml: body, featuredPhotoId: second }));
+    expect((await desk.get(reporter, id)).featuredPhotoId).toBe(second);
+    expect(await linked()).toEqual([second, third]);
+
+    // Readers see the library's caption under a body photo, edited wherever.
+    await photos.updatePhotoText(second, { caption: '사진함에서 고친 설명', credit: '탐나일보' });
+    await desk.publish(editor, id);
+    const published = await app.services.content.article(id);
+    expect(published?.bodyHtml).toContain(
+      '<figcaption>사진함에서 고친 설명 <span class="credit">탐나일보</span></figcaption>',
+    );
+    await desk.save(editor, id, draft({ bodyHtml: '<p>사진 없음</p>' }));
+    expect((await desk.get(editor, id)).featuredPhotoId).toBeNull();
+    expect(await linked()).toEqual([]);
+  });
+
   it('runs draft → submitted → sent back → submitted → published, and readers see it only then', async () => {
     const { desk, content } = app.services;
     const id = await desk.create(reporter, draft());

@@ -10,6 +10,7 @@ import {
 } from './article-rules.ts';
 import {
   articleSummary,
+  bodyPhotos,
   createBodyCleaner,
   setArticleRelations,
   type BodyCleaner,
@@ -343,16 +344,40 @@ export function createDesk(deps: DeskDeps) {
       .execute();
   }
 
+  /**
+   * The article's photos as the body places them: library ids in reading order, only those
+   * that exist (a pasted figure from another article may name a deleted photo). The featured
+   * photo is the one chosen, or else the first body photo, so an article with a picture in
+   * it never reaches the front page without a thumbnail or og:image.
+   */
+  async function articlePhotos(
+    trx: Transaction<Database>,
+    fields: EditorFields,
+    body: string,
+  ): Promise<{ featuredPhotoId: number | null; bodyPhotoIds: number[] }> {
+    const placed = bodyPhotos(body).map((p) => p.id);
+    const found =
+      placed.length === 0
+        ? new Set<number>()
+        : new Set(
+            (await trx.selectFrom('photos').select('id').where('id', 'in', placed).execute()).map(
+              (r) => r.id,
+            ),
+          );
+    const bodyPhotoIds = placed.filter((id) => found.has(id));
+    return { featuredPhotoId: fields.featuredPhotoId ?? bodyPhotoIds[0] ?? null, bodyPhotoIds };
+  }
+
   async function writeRelations(
     trx: Transaction<Database>,
     articleId: number,
     fields: EditorFields,
+    photos: { featuredPhotoId: number | null; bodyPhotoIds: number[] },
   ): Promise<void> {
-    // The editor links only the featured photo; photos placed in the body live in its HTML.
     await setArticleRelations(trx, articleId, {
       authorIds: fields.authorIds,
       tags: fields.tags,
-      featuredPhotoId: fields.featuredPhotoId,
+      ...photos,
     });
   }
 
@@ -440,7 +465,7 @@ export function createDesk(deps: DeskDeps) {
   }
 
   /** The article's content columns; `body` is fields.bodyHtml already cleaned. */
-  function contentColumns(fields: EditorFields, body: string) {
+  function contentColumns(fields: EditorFields, body: string, featuredPhotoId: number | null) {
     return {
       section_id: fields.sectionId,
       title: fields.title,
@@ -449,7 +474,7 @@ export function createDesk(deps: DeskDeps) {
       summary: articleSummary(body),
       is_breaking: fields.isBreaking ? 1 : 0,
       is_photo_story: fields.isPhotoStory ? 1 : 0,
-      featured_photo_id: fields.featuredPhotoId,
+      featured_photo_id: featuredPhotoId,
       seo_title: fields.seoTitle,
       seo_description: fields.seoDescription,
       embargo_until: fields.embargoUntil,
@@ -518,7 +543,8 @@ export function createDesk(deps: DeskDeps) {
       return db.transaction().execute(async (trx) => {
         await checkReferences(trx, fields);
         await checkByline(trx, actor, fields.authorIds, []);
-        const columns = contentColumns(fields, body);
+        const photos = await articlePhotos(trx, fields, body);
+        const columns = contentColumns(fields, body, photos.featuredPhotoId);
         const row = await trx
           .insertInto('articles')
           .values({
@@ -531,7 +557,7 @@ export function createDesk(deps: DeskDeps) {
           })
           .returning('id')
           .executeTakeFirstOrThrow();
-        await writeRelations(trx, row.id, fields);
+        await writeRelations(trx, row.id, fields, photos);
         await addRevision(trx, row.id, actor, columns, fields);
         await event(trx, row.id, actor, 'created');
         return row.id;
@@ -561,13 +587,14 @@ export function createDesk(deps: DeskDeps) {
         const byline = await checkByline(trx, actor, fields.authorIds, before.authorIds);
         if (byline !== null)
           await event(trx, id, actor, 'byline', `${byline.before} → ${byline.after}`);
-        const columns = contentColumns(fields, body);
+        const photos = await articlePhotos(trx, fields, body);
+        const columns = contentColumns(fields, body, photos.featuredPhotoId);
         await trx
           .updateTable('articles')
           .set({ ...columns, updated_at: now })
           .where('id', '=', id)
           .execute();
-        await writeRelations(trx, id, fields);
+        await writeRelations(trx, id, fields, photos);
         const last = await trx
           .selectFrom('article_revisions')
           .select(['title', 'subtitle', 'body_html', 'fields_json', 'user_id', 'created_at'])

@@ -68,6 +68,9 @@ const libraryPhoto = (p: StoredPhoto): LibraryPhoto => ({
   credit: p.credit,
   alt: p.alt,
   uploadedBy: p.uploadedBy,
+  createdAt: p.createdAt,
+  focalX: p.focalX,
+  focalY: p.focalY,
 });
 
 /** The media library in the admin routes' terms. */
@@ -86,6 +89,9 @@ export function adminPhotos(library: PhotoLibrary): AdminPhotos {
     },
     async updateText(id, text) {
       await library.updatePhotoText(id, text);
+    },
+    async setFocus(id, focus) {
+      await library.setPhotoFocus(id, focus);
     },
   };
 }

@@ -121,16 +121,37 @@ describe('the newsroom in Chromium', () => {
     await page.fill('#f-subtitle', '주말 사흘간 임시 증편\n매표소 혼잡 줄어');
     await page.selectOption('#f-sectionId', String(fx.sections.society));
     await page.fill('#f-tags', '여객선, 제주항');
-    await page.fill('#f-featuredPhotoId', photoId as string);
     const editor = page.locator('.ProseMirror');
     await editor.click();
     await page.keyboard.type(
       '해운사는 이번 주말 제주와 목포를 잇는 여객선을 하루 두 차례 늘린다고 밝혔다.',
     );
+    // The photo comes from 사진함 through the editor's picker, found by its caption; its
+    // credit is corrected under the photo in the body.
+    await page.getByRole('button', { name: '사진함', exact: true }).click();
+    const picker = page.locator('.editor .photo-picker');
+    await picker.getByLabel('검색어').fill('여객선');
+    await picker.getByLabel('검색어').press('Enter');
+    await picker.locator(`.photo-picker-tile[data-photo-id="${photoId}"]`).click();
+    await page.locator('.editor-photo input[data-field="credit"]').fill('탐나일보 강서윤 기자');
+    // Nothing chosen: the body's first photo is the featured one, offered by its picture.
+    await expect(
+      page.locator(`.featured-choice[data-photo-id="${photoId}"] img`).count(),
+    ).resolves.toBe(1);
     await Promise.all([page.waitForURL(/ok=created/), page.click('.save-row button')]);
     const id = Number(/\/admin\/articles\/(\d+)/.exec(page.url())?.[1]);
+    const created = await app.database.db
+      .selectFrom('articles')
+      .select('featured_photo_id')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(created.featured_photo_id).toBe(Number(photoId));
+    // One photo, one credit: what was typed in the body is the library's now.
+    expect((await app.services.photos.getPhoto(Number(photoId)))?.credit).toBe(
+      '탐나일보 강서윤 기자',
+    );
     // Autosave: a further sentence reaches the database without pressing 저장.
-    await page.locator('.ProseMirror').click();
+    await page.locator('.ProseMirror p').first().click();
     await page.keyboard.press('Control+End');
     await page.keyboard.type(' 매표소도 새벽 6시부터 연다.');
     await page.waitForFunction(
@@ -219,6 +240,90 @@ describe('the newsroom in Chromium', () => {
     await expect(page.locator('figure img').first().getAttribute('src')).resolves.toMatch(
       /^\/media\/photos\//,
     );
+    await expect(
+      page.locator('meta[property="og:image"]').getAttribute('content'),
+    ).resolves.toMatch(/\/media\/photos\//);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('uploads several photos into the body and picks the featured one by its picture', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await signIn(page, 'desk');
+    await page.goto(`${base}/admin/articles/new`);
+    await page.fill('#f-title', '오름 세 곳 가을 억새 절정');
+    await page.selectOption('#f-sectionId', String(fx.sections.society));
+    await page.locator('.ProseMirror').click();
+    await page.keyboard.type('새별오름과 따라비오름, 아끈다랑쉬오름에 억새가 한창이다.');
+    const jpeg = (background: string) =>
+      sharp({ create: { width: 1200, height: 800, channels: 3, background } })
+        .jpeg()
+        .toBuffer();
+    await page.locator('.editor-file').setInputFiles([
+      { name: 'saebyeol.jpg', mimeType: 'image/jpeg', buffer: await jpeg('#c9a86a') },
+      { name: 'ttarabi.jpg', mimeType: 'image/jpeg', buffer: await jpeg('#8aa36b') },
+    ]);
+    await expect.poll(() => page.locator('.editor-photo').count(), { timeout: 20_000 }).toBe(2);
+    await expect.poll(() => page.locator('.editor-upload').count()).toBe(0);
+    // Both photos are offered at once, before saving; automatic is still checked.
+    const choices = page.locator('.featured-choice[data-photo-id]');
+    await expect.poll(() => choices.count()).toBe(2);
+    expect(await page.locator('.featured-auto input').isChecked()).toBe(true);
+    const second = await choices.nth(1).getAttribute('data-photo-id');
+    await choices.nth(1).click();
+    // The focal point: a click on the featured photo, kept by every card crop.
+    const stage = page.locator('.featured-focus-stage img');
+    await stage.waitFor();
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('.featured-focus-stage img');
+      return img !== null && img.complete && img.naturalWidth > 0;
+    });
+    const box = await stage.boundingBox();
+    if (box === null) throw new Error('focus stage not visible');
+    // Relative to the picture, scrolled into view by the click.
+    await stage.click({ position: { x: box.width * 0.2, y: box.height * 0.3 } });
+    await expect(page.locator('input[name=featuredFocusX]').inputValue()).resolves.toBe('20');
+    await page.locator('.featured-choices').screenshot({
+      path: path.join(SCREENSHOTS, 'admin-featured-choice-desktop.png'),
+    });
+    await Promise.all([page.waitForURL(/ok=created/), page.click('.save-row button')]);
+    const id = Number(/\/admin\/articles\/(\d+)/.exec(page.url())?.[1]);
+    expect(
+      (
+        await app.database.db
+          .selectFrom('articles')
+          .select('featured_photo_id')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).featured_photo_id,
+    ).toBe(Number(second));
+    const focused = await app.services.photos.getPhoto(Number(second));
+    expect([focused?.focalX, focused?.focalY]).toEqual([0.2, 0.3]);
+    // The page comes back with the choice kept, by picture.
+    expect(
+      await page.locator(`.featured-choice[data-photo-id="${second}"] input`).isChecked(),
+    ).toBe(true);
+    await Promise.all([
+      page.waitForURL(/ok=published/),
+      page.click('form[action$="/publish"] button'),
+    ]);
+    const photo = await app.services.photos.getPhoto(Number(second));
+    await page.goto(`${base}/news/${id}`);
+    await expect(
+      page.locator('meta[property="og:image"]').getAttribute('content'),
+    ).resolves.toContain(photo!.storageKey.replace(/\.jpg$/, ''));
+    // Its card on the section page is placed on the focal point.
+    await page.goto(`${base}/section/society`);
+    await expect(
+      page.locator(`img.fx-2.fy-3[src*="${photo!.storageKey.replace(/\.jpg$/, '')}"]`).count(),
+    ).resolves.toBeGreaterThan(0);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${base}/admin/articles/${id}`);
+    await page.locator('.featured-choices').screenshot({
+      path: path.join(SCREENSHOTS, 'admin-featured-choice-mobile.png'),
+    });
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
@@ -342,5 +447,6 @@ describe('the newsroom in Chromium', () => {
       });
       await page.close();
     }
+    // Some thirty full-page screenshots on two shared cores.
   }, 60_000);
 });

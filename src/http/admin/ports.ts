@@ -69,6 +69,11 @@ export interface LibraryPhoto {
   alt: string;
   /** The staff member who uploaded it; null for imported photos. */
   uploadedBy: number | null;
+  /** Upload time (ms). */
+  createdAt: number;
+  /** Focal point, 0..1 from the left and from the top. */
+  focalX: number;
+  focalY: number;
 }
 
 export interface AdminPhotos {
@@ -83,10 +88,19 @@ export interface AdminPhotos {
       originalName: string;
     },
   ): Promise<LibraryPhoto>;
-  search(query: { query?: string; before?: number; uploadedBy?: number; limit: number }): Promise<{
+  search(query: {
+    query?: string;
+    before?: number;
+    uploadedBy?: number;
+    from?: number;
+    until?: number;
+    limit: number;
+  }): Promise<{
     items: LibraryPhoto[];
     nextBefore: number | null;
   }>;
   get(id: number): Promise<LibraryPhoto | null>;
   updateText(id: number, text: { caption: string; credit: string; alt: string }): Promise<void>;
+  /** Throws AppError INVALID_INPUT when the point is outside the photo. */
+  setFocus(id: number, focus: { x: number; y: number }): Promise<void>;
 }

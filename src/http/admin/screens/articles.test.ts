@@ -119,3 +119,96 @@ describe('정정·반론보도 in the editor', () => {
     expect(editor.body).toContain('철회');
   });
 });
+
+/**
+ * Issue 15: a photo put in the body did not become the featured photo (a number had to be
+ * typed), and captions typed under it never reached the library (사진 104 stayed blank).
+ */
+describe('photos in the article editor', () => {
+  let app: TestApp;
+  let sectionId: number;
+  beforeAll(async () => {
+    app = await createTestApp();
+    const fx = await seedFixture(app);
+    sectionId = fx.sections.politics;
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const register = (uploadedBy: number | null, caption = '') =>
+    app.services.photos.registerPhoto({
+      storageKey: `fixture/editor-${Math.random().toString(36).slice(2)}.jpg`,
+      width: 800,
+      height: 600,
+      mime: 'image/jpeg',
+      variants: [],
+      caption,
+      credit: '',
+      alt: '',
+      uploadedBy,
+    });
+  const figure = (id: number, caption: string, credit: string) =>
+    `<figure class="photo" data-photo-id="${id}"><img src="/media/x.jpg" alt="">` +
+    `<figcaption>${caption} <span class="credit">${credit}</span></figcaption></figure>`;
+
+  it('offers the body photos as featured choices and saves typed captions to the library', async () => {
+    const email = await addStaff(app, 'reporter', '고기자', 'ko@tamnailbo.example');
+    const reporter = as(app, await signIn(app, email));
+    const me = (await app.services.accounts.findUserByEmail(email))!.id;
+    const first = await register(me);
+    const second = await register(me);
+    const created = await reporter.post('/admin/articles', {
+      sectionId: String(sectionId),
+      title: '감귤 수확 한창',
+      bodyHtml: `<p>본문</p>${figure(first, '노지 감귤 수확', '탐나일보 고기자')}${figure(second, '선과장', '')}`,
+      featuredPhotoId: '',
+    });
+    expect(created.statusCode).toBe(303);
+    const id = Number(/articles\/(\d+)/.exec(created.headers.location as string)![1]);
+    expect((await app.services.photos.getPhoto(first))!.caption).toBe('노지 감귤 수확');
+    expect((await app.services.photos.getPhoto(first))!.credit).toBe('탐나일보 고기자');
+
+    const page = await reporter.get(`/admin/articles/${id}`);
+    // Automatic (the first body photo) is checked, and both photos are offered by picture.
+    expect(page.body).toMatch(/name="featuredPhotoId" value="" checked/);
+    expect(page.body).toContain(`name="featuredPhotoId" value="${second}"`);
+    expect(page.body).not.toContain('대표 사진 번호');
+
+    const saved = await reporter.post(`/admin/articles/${id}`, {
+      sectionId: String(sectionId),
+      title: '감귤 수확 한창',
+      bodyHtml: `${figure(first, '노지 감귤 수확', '탐나일보 고기자')}${figure(second, '선과장', '')}`,
+      featuredPhotoId: String(second),
+    });
+    expect(saved.statusCode).toBe(303);
+    const again = await reporter.get(`/admin/articles/${id}`);
+    expect(again.body).toMatch(new RegExp(`name="featuredPhotoId" value="${second}" checked`));
+
+    // Edited in 사진함, the caption shows in the editor's body too: one photo, one caption.
+    await app.services.photos.updatePhotoText(first, { caption: '서귀포 노지 감귤' });
+    const third = await reporter.get(`/admin/articles/${id}`);
+    expect(third.body).toContain('서귀포 노지 감귤');
+    expect(third.body).not.toContain('노지 감귤 수확');
+  });
+
+  it("leaves the library caption of someone else's photo alone for a reporter", async () => {
+    const reporter = as(
+      app,
+      await signIn(app, await addStaff(app, 'reporter', '문기자', 'mun@tamnailbo.example')),
+    );
+    const theirs = await register(null, '도청 전경');
+    const created = await reporter.post('/admin/articles', {
+      sectionId: String(sectionId),
+      title: '도청 앞 집회',
+      bodyHtml: figure(theirs, '집회 현장', ''),
+    });
+    expect(created.statusCode).toBe(303);
+    expect((await app.services.photos.getPhoto(theirs))!.caption).toBe('도청 전경');
+    // The editor says so: the photo's caption fields are locked for this writer.
+    const id = Number(/articles\/(\d+)/.exec(created.headers.location as string)![1]);
+    const page = await reporter.get(`/admin/articles/${id}`);
+    expect(page.body).toContain(`data-locked-photo-ids="${theirs}"`);
+    expect(page.body).toContain('도청 전경');
+  });
+});

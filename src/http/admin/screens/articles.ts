@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { bodyPhotos, withPhotoText } from '../../../domains/content/index.ts';
 import {
   compareBodyHtml,
   compareText,
@@ -27,6 +28,7 @@ import {
 import { formFailure, type AdminKit, type FormFailure } from '../kit.ts';
 import type { AdminScreen } from '../screen.ts';
 import { articleRow } from './article-rows.ts';
+import { editablePhotos } from './photo-rights.ts';
 import {
   renderArticleList,
   renderEditor,
@@ -35,11 +37,16 @@ import {
   renderPreview,
   renderRevision,
   type EditorView,
+  type PhotoChoice,
 } from './articles.view.tsx';
 
 /** The editor's save: a 2,000,000-character body is up to 6 MB in UTF-8, more when encoded. */
 const EDITOR_BODY_LIMIT = 24 * 1024 * 1024;
 const LIST_PAGE = 30;
+/** Body photos offered as the featured photo; a photo story rarely has more. */
+const MAX_PHOTO_CHOICES = 60;
+/** Body photos whose text is read from and written to the library per save. */
+const MAX_TEXT_SYNC = 100;
 
 const LIST_FILTERS = [
   { value: '', label: '전체' },
@@ -115,15 +122,21 @@ function typedValues(form: FormBody): Values {
   };
 }
 
-function storedValues(a: EditableArticle): Values {
+/**
+ * The stored article as the editor shows it. The featured photo reads as "automatic" while
+ * it is the first body photo, so it keeps following the body until someone picks another.
+ */
+function storedValues(a: EditableArticle, bodyHtml = a.bodyHtml): Values {
+  const first = bodyPhotos(a.bodyHtml)[0]?.id ?? null;
   return {
     title: a.title,
     subtitle: a.subtitle,
-    bodyHtml: a.bodyHtml,
+    bodyHtml,
     sectionId: String(a.sectionId),
     tags: a.tags.join(', '),
     authorIds: a.authorIds.map(String),
-    featuredPhotoId: a.featuredPhotoId === null ? '' : String(a.featuredPhotoId),
+    featuredPhotoId:
+      a.featuredPhotoId === null || a.featuredPhotoId === first ? '' : String(a.featuredPhotoId),
     isPhotoStory: a.isPhotoStory,
     isBreaking: a.isBreaking,
     seoTitle: a.seoTitle,
@@ -138,6 +151,83 @@ const editorErrors = (failure: FormFailure): FieldErrors =>
 
 function editorPages(kit: AdminKit, deps: AdminDeps) {
   const { desk, content, photos, clock } = deps;
+
+  /** The article's photos to choose the featured one from: the body's, then the chosen one. */
+  async function photoChoices(bodyHtml: string, featured: string): Promise<PhotoChoice[]> {
+    const ids = bodyPhotos(bodyHtml)
+      .map((p) => p.id)
+      .slice(0, MAX_PHOTO_CHOICES);
+    const chosen = Number(featured);
+    if (Number.isSafeInteger(chosen) && chosen > 0 && !ids.includes(chosen)) ids.push(chosen);
+    const found = await Promise.all(ids.map((id) => photos.get(id)));
+    return found.flatMap((p) =>
+      p === null
+        ? []
+        : [
+            {
+              id: String(p.id),
+              src: p.src,
+              caption: p.caption,
+              credit: p.credit,
+              focus: `${Math.round(p.focalX * 100)},${Math.round(p.focalY * 100)}`,
+            },
+          ],
+    );
+  }
+
+  /** Body photos whose library caption this staff member may not change, for the editor. */
+  async function lockedPhotoIds(request: FastifyRequest, bodyHtml: string): Promise<string> {
+    const placed = bodyPhotos(bodyHtml).slice(0, MAX_TEXT_SYNC);
+    const found = (await Promise.all(placed.map((p) => photos.get(p.id)))).flatMap((p) =>
+      p === null ? [] : [p],
+    );
+    const editable = await editablePhotos(request, kit, deps, found);
+    return found
+      .filter((p) => !editable.has(p.id))
+      .map((p) => p.id)
+      .join(',');
+  }
+
+  /**
+   * The body as saved, with each library photo's caption and credit from the library: one
+   * photo has one caption, whether it was last edited here or in 사진함.
+   */
+  async function editorValues(article: EditableArticle): Promise<Values> {
+    const placed = bodyPhotos(article.bodyHtml).slice(0, MAX_TEXT_SYNC);
+    const found = await Promise.all(placed.map((p) => photos.get(p.id)));
+    const texts = new Map(
+      found.flatMap((p) => (p === null ? [] : [[p.id, { caption: p.caption, credit: p.credit }]])),
+    );
+    return storedValues(article, withPhotoText(article.bodyHtml, texts));
+  }
+
+  /**
+   * Writes the captions and credits typed under body photos to the library, for the photos
+   * this staff member may describe there. The others keep the text in this article's body
+   * only: a reporter must not rewrite the caption of a photo already out in someone else's
+   * published article, and the desk's wording stays the library's.
+   */
+  async function saveBodyPhotoText(request: FastifyRequest, bodyHtml: string): Promise<void> {
+    const placed = bodyPhotos(bodyHtml).slice(0, MAX_TEXT_SYNC);
+    const found = (await Promise.all(placed.map((p) => photos.get(p.id)))).flatMap((p) =>
+      p === null ? [] : [p],
+    );
+    const changed = found.filter((p) => {
+      const typed = placed.find((t) => t.id === p.id);
+      return typed !== undefined && (typed.caption !== p.caption || typed.credit !== p.credit);
+    });
+    if (changed.length === 0) return;
+    const editable = await editablePhotos(request, kit, deps, changed);
+    for (const photo of changed) {
+      const typed = placed.find((t) => t.id === photo.id);
+      if (typed === undefined || !editable.has(photo.id)) continue;
+      await photos.updateText(photo.id, {
+        caption: typed.caption,
+        credit: typed.credit,
+        alt: photo.alt,
+      });
+    }
+  }
 
   async function options() {
     const [sections, authors] = await Promise.all([
@@ -168,7 +258,8 @@ function editorPages(kit: AdminKit, deps: AdminDeps) {
       values,
       errors,
       ...(await options()),
-      featuredPhoto: null,
+      photoChoices: await photoChoices(values.bodyHtml, values.featuredPhotoId),
+      lockedPhotoIds: await lockedPhotoIds(request, values.bodyHtml),
       actions: NO_ACTIONS,
       publishedAt: null,
       publishAtValue: '',
@@ -190,14 +281,20 @@ function editorPages(kit: AdminKit, deps: AdminDeps) {
   ) {
     const actor = kit.actor(request);
     const now = clock.now();
-    const [choices, events, notices, lock, photo] = await Promise.all([
+    const [choices, events, notices, lock, photoList, locked] = await Promise.all([
       options(),
       desk.events(actor, article.id),
       desk.notices(article.id),
       // Reading only: the mark is taken by the editor's first heartbeat (a POST), so
       // opening the page (or a prefetch of it) changes nothing.
       desk.editingBy(actor, article.id),
-      article.featuredPhotoId === null ? null : photos.get(article.featuredPhotoId),
+      photoChoices(
+        values.bodyHtml,
+        values.featuredPhotoId === '' && article.featuredPhotoId !== null
+          ? String(article.featuredPhotoId)
+          : values.featuredPhotoId,
+      ),
+      lockedPhotoIds(request, values.bodyHtml),
     ]);
     const scheduled =
       article.status === 'published' && article.publishedAt !== null && article.publishedAt > now;
@@ -214,7 +311,8 @@ function editorPages(kit: AdminKit, deps: AdminDeps) {
       values,
       errors,
       ...choices,
-      featuredPhoto: photo === null ? null : { src: photo.src, caption: photo.caption },
+      photoChoices: photoList,
+      lockedPhotoIds: locked,
       actions: desk.allowedActions(actor, article),
       publishedAt: article.publishedAt,
       publishAtValue:
@@ -230,7 +328,35 @@ function editorPages(kit: AdminKit, deps: AdminDeps) {
     return kit.html(reply, renderEditor(kit.chrome(request), view), status);
   }
 
-  return { newArticle, existing };
+  /**
+   * The focal point set on the featured photo in the editor (percent across and down),
+   * stored on the photo for every card that crops it. Skipped when the photo is not this
+   * staff member's to describe, as for its caption.
+   */
+  async function saveFeaturedFocus(request: FastifyRequest, form: FormBody): Promise<void> {
+    const id = Number(field(form, 'featuredFocusPhotoId'));
+    const percent = (name: string) => {
+      const text = field(form, name);
+      const n = Number(text);
+      return text === '' || !Number.isFinite(n) ? null : n;
+    };
+    const x = percent('featuredFocusX');
+    const y = percent('featuredFocusY');
+    if (!Number.isSafeInteger(id) || id <= 0 || x === null || y === null) return;
+    // Hidden fields the editor fills from a click; anything else is not a point to keep.
+    if (x < 0 || x > 100 || y < 0 || y > 100) return;
+    const photo = await photos.get(id);
+    if (photo === null) return;
+    if (
+      Math.round(photo.focalX * 100) === Math.round(x) &&
+      Math.round(photo.focalY * 100) === Math.round(y)
+    )
+      return;
+    if (!(await editablePhotos(request, kit, deps, [photo])).has(id)) return;
+    await photos.setFocus(id, { x: x / 100, y: y / 100 });
+  }
+
+  return { newArticle, existing, editorValues, saveBodyPhotoText, saveFeaturedFocus };
 }
 
 /** 기사: the list, the editor, the desk's workflow buttons and each article's history. */
@@ -312,7 +438,10 @@ export const articlesScreen: AdminScreen = {
       return kit.form(
         reply,
         async () => {
-          const id = await desk.create(kit.actor(request), editorInput(form));
+          const actor = kit.actor(request);
+          const id = await desk.create(actor, editorInput(form));
+          await pages.saveBodyPhotoText(request, (await desk.get(actor, id)).bodyHtml);
+          await pages.saveFeaturedFocus(request, form);
           return `/admin/articles/${id}?ok=created`;
         },
         (failure) =>
@@ -322,7 +451,7 @@ export const articlesScreen: AdminScreen = {
 
     screen.get('/:id', async (request, reply) => {
       const article = await desk.get(kit.actor(request), kit.id(request));
-      return pages.existing(request, reply, article, storedValues(article), {});
+      return pages.existing(request, reply, article, await pages.editorValues(article), {});
     });
 
     screen.post('/:id', { bodyLimit: EDITOR_BODY_LIMIT }, async (request, reply) => {
@@ -331,7 +460,9 @@ export const articlesScreen: AdminScreen = {
       return kit.form(
         reply,
         async () => {
-          await desk.save(kit.actor(request), id, editorInput(form));
+          const saved = await desk.save(kit.actor(request), id, editorInput(form));
+          await pages.saveBodyPhotoText(request, saved.bodyHtml);
+          await pages.saveFeaturedFocus(request, form);
           return `/admin/articles/${id}?ok=saved`;
         },
         async (failure) => {
@@ -354,6 +485,7 @@ export const articlesScreen: AdminScreen = {
         const saved = await desk.save(kit.actor(request), id, editorInput(asForm(request.body)), {
           autosave: true,
         });
+        await pages.saveBodyPhotoText(request, saved.bodyHtml);
         return reply.send({ ok: true, savedAt: toKstDateTimeLocal(saved.updatedAt).slice(11) });
       } catch (error) {
         const failure = formFailure(error);

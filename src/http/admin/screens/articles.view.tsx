@@ -75,6 +75,15 @@ export interface NoticeView {
 
 const VERSION_LABELS = { created: '게시', edited: '수정', withdrawn: '철회' } as const;
 
+export interface PhotoChoice {
+  id: string;
+  src: string;
+  caption: string;
+  credit: string;
+  /** Focal point in percent, `x,y`. */
+  focus: string;
+}
+
 export interface EditorView {
   mode: 'new' | 'edit';
   id: number | null;
@@ -97,7 +106,10 @@ export interface EditorView {
   errors: FieldErrors;
   sections: OptionView[];
   authors: OptionView[];
-  featuredPhoto: { src: string; caption: string } | null;
+  /** The article's photos, body order first: the featured photo is picked among them. */
+  photoChoices: PhotoChoice[];
+  /** Body photos whose library caption this staff member may not change, comma-separated. */
+  lockedPhotoIds: string;
   /** What this staff member may do to the article now (the desk's allowedActions). */
   actions: {
     edit: boolean;
@@ -236,6 +248,7 @@ export function renderEditor(chrome: AdminChrome, view: EditorView): string {
               data-editor
               data-upload-url="/admin/photos"
               data-media-search-url="/admin/photos.json"
+              data-locked-photo-ids={view.lockedPhotoIds}
             >
               <textarea id="f-bodyHtml" name="bodyHtml" rows={20} disabled={disabled}>
                 {v.bodyHtml}
@@ -271,26 +284,59 @@ export function renderEditor(chrome: AdminChrome, view: EditorView): string {
           <Field label="태그" name="tags" error={e.tags} hint="쉼표로 나눕니다. 예: 감귤, 농업">
             <input id="f-tags" name="tags" value={v.tags} disabled={disabled} />
           </Field>
-          <Field
-            label="대표 사진 번호"
-            name="featuredPhotoId"
-            error={e.featuredPhotoId}
-            hint="사진함에서 사진 번호를 확인하세요."
-          >
-            <input
-              id="f-featuredPhotoId"
-              name="featuredPhotoId"
-              value={v.featuredPhotoId}
-              inputmode="numeric"
-              disabled={disabled}
-            />
-          </Field>
-          {view.featuredPhoto ? (
-            <figure class="featured-preview">
-              <img src={view.featuredPhoto.src} alt="" width={240} />
-              <figcaption>{view.featuredPhoto.caption}</figcaption>
-            </figure>
-          ) : null}
+          <fieldset class="featured-choices" data-featured-choices>
+            <legend>대표 사진</legend>
+            <p class="hint">
+              첫 화면과 목록의 썸네일, 공유 이미지로 쓰입니다. 고르지 않으면 본문 첫 사진이 대표
+              사진이 됩니다.
+            </p>
+            {e.featuredPhotoId ? <p class="field-error">{e.featuredPhotoId}</p> : null}
+            <div class="featured-grid" data-featured-grid>
+              <label class="featured-choice featured-auto">
+                <input
+                  type="radio"
+                  name="featuredPhotoId"
+                  value=""
+                  checked={v.featuredPhotoId === ''}
+                  disabled={disabled}
+                />
+                <span>자동 (본문 첫 사진)</span>
+              </label>
+              {view.photoChoices.map((p) => (
+                <label class="featured-choice" data-photo-id={p.id} data-focus={p.focus}>
+                  <input
+                    type="radio"
+                    name="featuredPhotoId"
+                    value={p.id}
+                    checked={v.featuredPhotoId === p.id}
+                    disabled={disabled}
+                  />
+                  <img src={p.src} alt="" width={120} height={80} loading="lazy" />
+                  <span>{p.caption || '설명 없음'}</span>
+                </label>
+              ))}
+            </div>
+            {view.photoChoices.length === 0 ? (
+              <p class="hint" data-featured-empty>
+                본문에 사진을 넣으면 여기에서 대표 사진을 고를 수 있습니다.
+              </p>
+            ) : null}
+            {disabled ? null : (
+              <button type="button" class="button" data-featured-pick hidden>
+                사진함에서 고르기
+              </button>
+            )}
+            {disabled ? null : (
+              <div class="featured-focus" data-featured-focus hidden>
+                <p class="hint">
+                  초점: 카드(16:9, 4:3, 1:1)로 잘려도 보여야 할 곳을 사진에서 누르세요.
+                </p>
+                <input type="hidden" name="featuredFocusPhotoId" value="" />
+                <input type="hidden" name="featuredFocusX" value="" />
+                <input type="hidden" name="featuredFocusY" value="" />
+              </div>
+            )}
+          </fieldset>
           <fieldset class="checks">
             <legend>표시</legend>
             <label>

@@ -89,6 +89,32 @@ describe('사진함 permissions', () => {
       expect(deskPage).toContain(form(id));
   });
 
+  it("filters the editor's picker by words, upload day (KST) and uploader", async () => {
+    const get = async (query: string) =>
+      (await client('desk').get(`/admin/photos.json?${query}`)).json() as {
+        items: { id: number; uploaderName: string | null; uploadedAt: string }[];
+        uploaders: { id: number; name: string }[];
+      };
+    const reporterPhoto = photoOf.get('reporter')!;
+    const byUploader = await get(`uploader=${staff.get('reporter')!.id}`);
+    expect(byUploader.items.map((p) => p.id)).toEqual([reporterPhoto]);
+    expect(byUploader.items[0]!.uploaderName).toBe('reporter 담당');
+    expect(byUploader.uploaders.map((u) => u.name)).toContain('contributor 담당');
+    const today = byUploader.items[0]!.uploadedAt.slice(0, 10).replace(/\./g, '-');
+    const sameDay = await get(`from=${today}&to=${today}`);
+    expect(sameDay.items.map((p) => p.id)).toContain(reporterPhoto);
+    expect((await get('to=2001-01-01')).items).toEqual([]);
+    // A malformed day is ignored rather than answered with an error.
+    expect((await get('from=어제')).items.length).toBeGreaterThan(0);
+    expect((await get('q=오름')).items.map((p) => p.id)).toEqual([photoOf.get('contributor')]);
+    // A contributor cannot look at someone else's uploads through the filter.
+    const theirs = (
+      await client('contributor').get(`/admin/photos.json?uploader=${staff.get('reporter')!.id}`)
+    ).json() as { items: { id: number }[]; uploaders: unknown[] };
+    expect(theirs.items.map((p) => p.id)).toEqual([photoOf.get('contributor')]);
+    expect(theirs.uploaders).toEqual([]);
+  });
+
   it('answers 404 for a photo that does not exist', async () => {
     expect((await edit('desk', 999_999, '설명')).statusCode).toBe(404);
   });

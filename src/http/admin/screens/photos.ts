@@ -1,29 +1,22 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../../shared/errors.ts';
 import { parseRowId } from '../../../shared/ids.ts';
-import type { AdminDeps } from '../deps.ts';
+import { formatKstDateTime, parseKstDateTime } from '../../../shared/kst.ts';
 import { asForm, field } from '../forms.ts';
-import type { AdminKit } from '../kit.ts';
 import type { AdminScreen } from '../screen.ts';
+import { editablePhotos } from './photo-rights.ts';
 import { renderPhotoLibrary } from './photos.view.tsx';
 
 const PAGE = 24;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The body column's width on the site, for the inserted photo's `sizes`. */
+const EDITOR_SIZES = '(min-width: 1024px) 680px, 100vw';
 
-/**
- * The photos whose caption, credit and alt text this staff member may change: any, for the
- * desk; their own uploads while no published article shows them, for others.
- */
-async function editablePhotos(
-  request: FastifyRequest,
-  kit: AdminKit,
-  deps: AdminDeps,
-  list: readonly { id: number; uploadedBy: number | null }[],
-): Promise<Set<number>> {
-  if (kit.allowed(request, 'photo.editAny')) return new Set(list.map((p) => p.id));
-  const me = kit.staff(request).user.id;
-  const own = list.filter((p) => p.uploadedBy === me).map((p) => p.id);
-  const live = await deps.content.publishedPhotoIds(own);
-  return new Set(own.filter((id) => !live.has(id)));
+/** `2025-12-09` as the start of that day in KST; null when absent or not a real date. */
+function kstDay(text: string | undefined): { text: string; start: number } | null {
+  if (text === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(text)) return null;
+  const start = parseKstDateTime(`${text} 00:00`);
+  return start === null ? null : { text, start };
 }
 
 /** 사진함: the library, uploads (from the page and from the editor) and captions. */
@@ -41,22 +34,39 @@ export const photosScreen: AdminScreen = {
       const query = request.query as Record<string, string | undefined>;
       const before = parseRowId(query.before) ?? undefined;
       const q = (query.q ?? '').slice(0, 100);
+      // A day as the newsroom counts it (KST), `to` included.
+      const from = kstDay(query.from);
+      const to = kstDay(query.to);
+      const all = kit.allowed(request, 'photo.browseAll');
+      const uploader = all ? (parseRowId(query.uploader) ?? undefined) : undefined;
       // Contributors see only their own uploads: the library holds embargoed drafts' photos.
-      const own = kit.allowed(request, 'photo.browseAll')
-        ? {}
-        : { uploadedBy: kit.staff(request).user.id };
+      const own = all ? {} : { uploadedBy: kit.staff(request).user.id };
       const { items, nextBefore } = await photos.search({
         ...own,
+        ...(uploader === undefined ? {} : { uploadedBy: uploader }),
         ...(q ? { query: q } : {}),
+        ...(from === null ? {} : { from: from.start }),
+        ...(to === null ? {} : { until: to.start + DAY_MS }),
         ...(before ? { before } : {}),
         limit: PAGE,
       });
+      const params: Record<string, string> = {
+        ...(q ? { q } : {}),
+        ...(from === null ? {} : { from: from.text }),
+        ...(to === null ? {} : { to: to.text }),
+        ...(uploader === undefined ? {} : { uploader: String(uploader) }),
+      };
       const next =
         nextBefore === null
           ? null
-          : new URLSearchParams({ ...(q ? { q } : {}), before: String(nextBefore) }).toString();
+          : new URLSearchParams({ ...params, before: String(nextBefore) }).toString();
       const editable = await editablePhotos(request, kit, deps, items);
-      return { q, items: items.map((p) => ({ ...p, editable: editable.has(p.id) })), next };
+      return {
+        q,
+        all,
+        items: items.map((p) => ({ ...p, editable: editable.has(p.id) })),
+        next,
+      };
     }
 
     screen.get('', async (request, reply) => {
@@ -71,10 +81,24 @@ export const photosScreen: AdminScreen = {
       );
     });
 
-    // The editor's photo picker.
+    // The editor's photo picker: thumbnails with who uploaded them and when, and the
+    // uploaders to filter by (only for those who may browse everyone's photos).
     screen.get('.json', async (request, reply) => {
-      const { items, next } = await library(request);
-      return reply.send({ items, next: next === null ? null : `/admin/photos.json?${next}` });
+      const { items, next, all } = await library(request);
+      const staff = await deps.accounts.listUsers();
+      const names = new Map(staff.map((u) => [u.id, u.name]));
+      return reply.send({
+        items: items.map((p) => ({
+          ...p,
+          uploaderName: p.uploadedBy === null ? null : (names.get(p.uploadedBy) ?? null),
+          uploadedAt: formatKstDateTime(p.createdAt),
+          sizes: EDITOR_SIZES,
+        })),
+        next: next === null ? null : `/admin/photos.json?${next}`,
+        uploaders: all
+          ? staff.filter((u) => !u.disabled).map((u) => ({ id: u.id, name: u.name }))
+          : [],
+      });
     });
 
     screen.post('', async (request, reply) => {
@@ -93,7 +117,7 @@ export const photosScreen: AdminScreen = {
         uploadedBy: kit.staff(request).user.id,
         originalName: '',
       });
-      if (fromEditor) return reply.send({ ...photo, sizes: '(min-width: 1024px) 680px, 100vw' });
+      if (fromEditor) return reply.send({ ...photo, sizes: EDITOR_SIZES });
       return kit.back(reply, '/admin/photos?ok=uploaded');
     });
 
