@@ -188,6 +188,8 @@ export function createDesk(deps: DeskDeps) {
         .innerJoin('tags as t', 't.id', 'at.tag_id')
         .select('t.name')
         .where('at.article_id', '=', id)
+        // The order the desk typed them in (tags saved before positions existed: by name).
+        .orderBy('at.position')
         .orderBy('t.name')
         .execute(),
       db
