@@ -13,6 +13,7 @@ import {
   createBodyCleaner,
   setArticleRelations,
   type BodyCleaner,
+  createAuthor,
 } from '../content/index.ts';
 import { articleChangeTags, type CacheTag } from '../../shared/cache-tags.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -418,6 +419,30 @@ export function createDesk(deps: DeskDeps) {
     /** What `actor` may do to the article now: the editor's form and buttons. */
     allowedActions(actor: Actor, article: EditableArticle): AllowedActions {
       return allowedActions(actor, article, clock.now());
+    },
+
+    /**
+     * A byline without an account, by name (외부 필자, 객원 기자), for the article being
+     * edited. Only staff who may sign others (byline.others) add one: an outside writer
+     * signs only their own name. Always a new row: two writers may share a name, and the
+     * search box offers the existing ones first.
+     */
+    async addOutsideAuthor(actor: Actor, input: { name: string; title: string }): Promise<number> {
+      const message = '새 필자는 데스크와 기자만 추가할 수 있습니다.';
+      if (!can(actor.role, 'byline.others'))
+        throw invalidInput(message, { fields: { authorIds: message } });
+      const name = stripTags(input.name).replace(/\s+/g, ' ').trim();
+      const title = stripTags(input.title).replace(/\s+/g, ' ').trim();
+      const problem =
+        name === ''
+          ? '새 필자의 이름을 입력하세요.'
+          : [...name].length > 80
+            ? '필자 이름은 80자 이내로 입력하세요.'
+            : [...title].length > 40
+              ? '직함은 40자 이내로 입력하세요. 예: 객원 기자'
+              : null;
+      if (problem !== null) throw invalidInput(problem, { fields: { authorIds: problem } });
+      return (await createAuthor(db, { name, email: null, title }, clock.now())).id;
     },
 
     async create(actor: Actor, input: EditorInput): Promise<number> {
