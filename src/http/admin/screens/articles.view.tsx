@@ -130,7 +130,7 @@ function BylinePicker({ view, disabled }: { view: EditorView; disabled: boolean 
           <option value={a.label} data-id={a.value} data-name={a.name} data-detail={a.detail} />
         ))}
       </datalist>
-      <p class="field-hint" id="byline-hint">
+      <p class="hint" id="byline-hint">
         이름 순서대로 실립니다. 체크를 풀면 저장할 때 빠집니다.
       </p>
       {view.canAddAuthor ? (
@@ -163,7 +163,7 @@ function BylinePicker({ view, disabled }: { view: EditorView; disabled: boolean 
             <option value="논설위원" />
             <option value="통신원" />
           </datalist>
-          <p class="field-hint">저장하면 바이라인 끝에 붙습니다.</p>
+          <p class="hint">저장하면 바이라인 끝에 붙습니다.</p>
         </details>
       ) : null}
     </fieldset>
