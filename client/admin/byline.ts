@@ -102,6 +102,8 @@ export function startBylinePicker(doc: Document = document): void {
     status.setAttribute('role', 'status');
     status.dataset.bylineStatus = '';
     root.append(status);
+    const hint = root.querySelector('#byline-hint');
+    if (hint !== null) hint.textContent = '이름 순서대로 실립니다. ×를 누르면 빠집니다.';
     for (const chip of list.querySelectorAll<HTMLElement>('.byline-chip'))
       enhanceChip(chip, search);
     // A datalist pick arrives as an input event whose value is a whole label.
