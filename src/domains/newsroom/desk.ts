@@ -13,7 +13,7 @@ import {
   createBodyCleaner,
   setArticleRelations,
   type BodyCleaner,
-  createAuthor,
+  ensureAuthor,
 } from '../content/index.ts';
 import { articleChangeTags, type CacheTag } from '../../shared/cache-tags.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -424,8 +424,8 @@ export function createDesk(deps: DeskDeps) {
     /**
      * A byline without an account, by name (외부 필자, 객원 기자), for the article being
      * edited. Only staff who may sign others (byline.others) add one: an outside writer
-     * signs only their own name. Always a new row: two writers may share a name, and the
-     * search box offers the existing ones first.
+     * signs only their own name. An account-less byline of the same name is reused: a save
+     * refused for another reason (no title yet) must not leave a second copy on retry.
      */
     async addOutsideAuthor(actor: Actor, input: { name: string; title: string }): Promise<number> {
       const message = '새 필자는 데스크와 기자만 추가할 수 있습니다.';
@@ -442,7 +442,7 @@ export function createDesk(deps: DeskDeps) {
               ? '직함은 40자 이내로 입력하세요. 예: 객원 기자'
               : null;
       if (problem !== null) throw invalidInput(problem, { fields: { authorIds: problem } });
-      return (await createAuthor(db, { name, email: null, title }, clock.now())).id;
+      return (await ensureAuthor(db, { name, email: null, title }, clock.now())).id;
     },
 
     async create(actor: Actor, input: EditorInput): Promise<number> {

@@ -109,6 +109,29 @@ describe('the byline picker', () => {
     expect((await bylines(id)).map((b) => b.name)).toEqual(['부은별', '김탐나']);
   });
 
+  it('adds a new outside writer once, even when the first save is refused', async () => {
+    const desk = as(
+      app,
+      await signIn(app, await addStaff(app, 'desk', '한데스크', 'han@tamnailbo.example')),
+    );
+    const post = (title: string) =>
+      desk.post('/admin/articles', {
+        sectionId: String(fx.sections.politics),
+        title,
+        bodyHtml: '<p>본문</p>',
+        newAuthorName: '좌동백',
+        newAuthorTitle: '통신원',
+      });
+    expect((await post('')).statusCode).toBe(400);
+    expect((await post('통신원 기고')).statusCode).toBe(303);
+    const rows = await app.database.db
+      .selectFrom('authors')
+      .select('id')
+      .where('name', '=', '좌동백')
+      .execute();
+    expect(rows).toHaveLength(1);
+  });
+
   it('keeps what was typed and says why when the name is unknown', async () => {
     const desk = as(
       app,
