@@ -3,6 +3,7 @@
  * every `[data-editor]` holding a `<textarea>` becomes a TipTap editor; without this
  * script the textarea works on its own.
  */
+import { startBylinePicker } from '../admin/byline.ts';
 import { startDesk } from '../admin/desk.ts';
 import { startFeaturedChoices, startFeaturedFocus } from './featured.ts';
 import { mountEditor } from './mount.ts';
@@ -20,6 +21,7 @@ function start(): void {
       console.error('본문 편집기를 띄우지 못했습니다. 기본 입력란을 씁니다.', error);
     }
   }
+  startBylinePicker();
   // Autosave and the edit-lock heartbeat, after the editor so its submit check runs first.
   startDesk();
 }

@@ -19,7 +19,10 @@ export async function importCommand(config: Config, file: string, io: CliIo): Pr
     if (!info.isFile()) throw new Error('not a file');
     text = await readFile(fullPath, 'utf8');
   } catch {
-    throw new AppError('INVALID_INPUT', `Cannot read ${file}: give the path of an NDJSON file.`);
+    throw new AppError(
+      'INVALID_INPUT',
+      `파일을 읽을 수 없습니다: ${file} (NDJSON 파일의 경로를 적으세요)`,
+    );
   }
   const app = await createNewsroom(config, { logger: pino({ level: 'warn' }) });
   try {
@@ -28,17 +31,17 @@ export async function importCommand(config: Config, file: string, io: CliIo): Pr
       baseDir: path.dirname(fullPath),
       onLine: () => {
         done++;
-        if (done % 500 === 0) io.out(`... ${done} lines`);
+        if (done % 500 === 0) io.out(`... ${done}줄 처리`);
       },
     });
-    for (const f of report.failed) io.err(`line ${f.line}: ${f.reason}`);
-    for (const n of report.notes) io.out(`line ${n.line}: ${n.note}`);
+    for (const f of report.failed) io.err(`${f.line}번째 줄: ${f.reason}`);
+    for (const n of report.notes) io.out(`${n.line}번째 줄: ${n.note}`);
     io.out(
-      `Imported ${file}: ${report.created} created, ${report.updated} updated, ${report.failed.length} failed, ${report.photosStored} photos stored.`,
+      `${file} 가져오기: 새 기사 ${report.created}건, 고친 기사 ${report.updated}건, 실패 ${report.failed.length}줄, 저장한 사진 ${report.photosStored}장.`,
     );
     if (report.sectionsCreated.length > 0)
       io.out(
-        `New sections: ${report.sectionsCreated.join(', ')} (rename or hide them in /admin/sections).`,
+        `새 섹션: ${report.sectionsCreated.join(', ')} — 메뉴에 숨겨 두었습니다. /admin/sections에서 이름과 순서를 확인하고 보이게 하세요.`,
       );
     return report.failed.length === 0 ? 0 : 1;
   } finally {

@@ -101,18 +101,28 @@ describe('tamna user', () => {
   const roles = 'admin (관리자), desk (데스크), reporter (기자), contributor (외부 필자)';
 
   it.each([
-    [['user'], /^tamna: user needs a subcommand: add, list, passwd, disable, enable\./],
-    [['user', 'promote'], /^tamna: unknown user subcommand "promote"; use one of add, list,/],
-    [['user', 'add', 'extra'], /^tamna: unexpected argument "extra"\./],
-    [['user', 'add', '--role', 'desk'], /^tamna: user add needs --email\./],
-    [['user', 'passwd'], /^tamna: user passwd needs --email\./],
-    [['user', 'list', '--role', 'admin'], /^tamna: user list does not take --role\./],
-    [['user', 'disable', '--email', 'a@b.kr', '--name', 'x'], /does not take --name/],
-    [['user', 'add', '--email', 'a@b.kr'], `tamna: user add needs --role: one of ${roles}. Run`],
+    [
+      ['user'],
+      'tamna: user 다음에 할 일을 적으세요: add, list, passwd, disable, enable. 사용법: tamna --help',
+    ],
+    [['user', 'promote'], /^tamna: user promote: 없는 명령입니다\. add, list,/],
+    [['user', 'add', 'extra'], /^tamna: 필요 없는 값이 있습니다: "extra"\./],
+    [
+      ['user', 'add', '--role', 'desk'],
+      /^tamna: user add에는 --email\(계정 이메일\)이 필요합니다\./,
+    ],
+    [['user', 'passwd'], /^tamna: user passwd에는 --email/],
+    [['user', 'list', '--role', 'admin'], /^tamna: user list에는 --role를 쓰지 않습니다\./],
+    [['user', 'disable', '--email', 'a@b.kr', '--name', 'x'], /--name를 쓰지 않습니다/],
+    [
+      ['user', 'add', '--email', 'a@b.kr'],
+      `tamna: user add에는 --role(역할)이 필요합니다: ${roles}. 사용법`,
+    ],
     [
       ['user', 'add', '--email', 'a@b.kr', '--role', 'owner', '--nmae', 'x'],
-      /Unknown option '--nmae'/,
+      'tamna: 없는 옵션입니다: --nmae. 사용법: tamna --help',
     ],
+    [['user', 'passwd', '--email'], 'tamna: --email 다음에 값을 적으세요. 사용법: tamna --help'],
   ])('refuses %j with one line and exit code 2', async (argv, message) => {
     const c = capture();
     expect(await runCli(argv, c.io)).toBe(2);
@@ -124,7 +134,7 @@ describe('tamna user', () => {
     const c = capture();
     expect(await runCli(['user', 'add', '--email', 'a@b.kr', '--role', 'editor'], c.io)).toBe(2);
     expect(c.err).toEqual([
-      `tamna: unknown role "editor"; use one of ${roles}. Run "tamna --help" for usage.`,
+      `tamna: 없는 역할입니다: "editor". ${roles} 중 하나를 쓰세요. 사용법: tamna --help`,
     ]);
   });
 
@@ -136,11 +146,11 @@ describe('tamna user', () => {
       return c;
     };
     const oneTimePassword = (line: string | undefined) =>
-      /password(?: for \S+)?: ([a-z0-9-]{19})$/.exec(line ?? '')?.[1] ?? '';
+      /비밀번호: ([a-z0-9-]{19})$/.exec(line ?? '')?.[1] ?? '';
 
     const empty = await run(['user', 'list']);
     expect(empty.out).toEqual([
-      'No staff accounts yet. Add the first admin: tamna user add --role admin --email you@example.kr',
+      '아직 계정이 없습니다. 첫 관리자를 만드세요: tamna user add --role admin --email you@example.kr --name 홍길동',
     ]);
 
     const admin = await run([
@@ -153,11 +163,13 @@ describe('tamna user', () => {
       '--name',
       '홍길동',
     ]);
-    expect(admin.out[0]).toBe('Added 홍길동 <boss@tamna.kr>, admin (관리자).');
-    expect(admin.out[1]).toMatch(/^One-time password: [a-z0-9]{4}(-[a-z0-9]{4}){3}$/);
-    expect(admin.out[2]).toBe('It must be changed at first sign-in. It is shown only this once.');
+    expect(admin.out[0]).toBe('계정을 만들었습니다: 홍길동 <boss@tamna.kr>, admin (관리자)');
+    expect(admin.out[1]).toMatch(/^임시 비밀번호: [a-z0-9]{4}(-[a-z0-9]{4}){3}$/);
+    expect(admin.out[2]).toBe(
+      '처음 로그인할 때 바꿔야 합니다. 이 비밀번호는 지금 한 번만 보여 드립니다.',
+    );
     const reporter = await run(['user', 'add', '--role', 'reporter', '--email', 'kim@tamna.kr']);
-    expect(reporter.out[0]).toBe('Added kim <kim@tamna.kr>, reporter (기자).');
+    expect(reporter.out[0]).toBe('계정을 만들었습니다: kim <kim@tamna.kr>, reporter (기자)');
 
     const duplicate = await run(['user', 'add', '--role', 'desk', '--email', 'kim@tamna.kr'], 1);
     expect(duplicate.err).toEqual(['tamna: 이미 등록된 이메일입니다: kim@tamna.kr']);
@@ -166,10 +178,10 @@ describe('tamna user', () => {
 
     const reset = await run(['user', 'passwd', '--email', 'KIM@tamna.kr']);
     expect(reset.out[1]).toBe(
-      'It must be changed at first sign-in. All of their sessions were ended.',
+      '처음 로그인할 때 바꿔야 합니다. 이 계정의 모든 로그인을 끝냈습니다.',
     );
     const unknown = await run(['user', 'passwd', '--email', 'nobody@tamna.kr'], 1);
-    expect(unknown.err).toEqual(['tamna: no staff account has the email nobody@tamna.kr.']);
+    expect(unknown.err).toEqual(['tamna: 이 이메일의 계정이 없습니다: nobody@tamna.kr']);
 
     // The printed passwords are the ones that sign in.
     const handle = await connectDatabase(loadConfig(env).database);
@@ -189,7 +201,7 @@ describe('tamna user', () => {
 
     const disabled = await run(['user', 'disable', '--email', 'kim@tamna.kr']);
     expect(disabled.out).toEqual([
-      'Disabled kim <kim@tamna.kr>, reporter (기자); their sessions were ended.',
+      '사용 중지했습니다: kim <kim@tamna.kr>, reporter (기자). 모든 로그인을 끝냈습니다.',
     ]);
     const lastAdmin = await run(['user', 'disable', '--email', 'boss@tamna.kr'], 1);
     expect(lastAdmin.err).toEqual([
@@ -198,9 +210,9 @@ describe('tamna user', () => {
 
     const list = await run(['user', 'list']);
     expect(list.out).toEqual([
-      'ID  EMAIL          NAME    ROLE             STATUS',
-      '1   boss@tamna.kr  홍길동  admin (관리자)   active, must change password',
-      '2   kim@tamna.kr   kim     reporter (기자)  disabled, must change password',
+      '번호  이메일         이름    역할             상태',
+      '1     boss@tamna.kr  홍길동  admin (관리자)   사용 중, 비밀번호 변경 필요',
+      '2     kim@tamna.kr   kim     reporter (기자)  사용 중지, 비밀번호 변경 필요',
     ]);
   });
 
@@ -223,20 +235,27 @@ describe('tamna user', () => {
     );
     const first = capture({ TAMNA_DATA_DIR: dir });
     expect(await runCli(['import', file], first.io)).toBe(1);
-    expect(first.err).toEqual([expect.stringMatching(/^line 2: JSON이 아닙니다/)]);
-    expect(first.out.at(-2)).toMatch(/: 2 created, 0 updated, 1 failed, 0 photos stored\.$/);
+    expect(first.err).toEqual([expect.stringMatching(/^2번째 줄: JSON으로 읽을 수 없습니다/)]);
+    expect(first.out.at(-2)).toMatch(
+      / 가져오기: 새 기사 2건, 고친 기사 0건, 실패 1줄, 저장한 사진 0장\.$/,
+    );
     expect(first.out.at(-1)).toBe(
-      'New sections: 옛 기사 (rename or hide them in /admin/sections).',
+      '새 섹션: 옛 기사 — 메뉴에 숨겨 두었습니다. /admin/sections에서 이름과 순서를 확인하고 보이게 하세요.',
     );
     writeFileSync(file, record('x-1', '고친 첫 기사'));
     const second = capture({ TAMNA_DATA_DIR: dir });
     expect(await runCli(['import', file], second.io)).toBe(0);
-    expect(second.out.at(-1)).toMatch(/: 0 created, 1 updated, 0 failed/);
+    expect(second.out.at(-1)).toMatch(/새 기사 0건, 고친 기사 1건, 실패 0줄/);
     const missing = capture({ TAMNA_DATA_DIR: dir });
     expect(await runCli(['import', path.join(dir, 'nope.ndjson')], missing.io)).toBe(1);
-    expect(missing.err).toEqual([expect.stringMatching(/^tamna: Cannot read .*nope\.ndjson/)]);
+    expect(missing.err).toEqual([
+      expect.stringMatching(/^tamna: 파일을 읽을 수 없습니다: .*nope\.ndjson/),
+    ]);
     const usage = capture({ TAMNA_DATA_DIR: dir });
     expect(await runCli(['import'], usage.io)).toBe(2);
+    expect(usage.err).toEqual([
+      'tamna: 가져올 파일 하나를 적으세요. 예: tamna import articles.ndjson. 사용법: tamna --help',
+    ]);
   });
 
   it('prints the forecast grid cell of a position, and refuses bad coordinates', async () => {

@@ -56,7 +56,32 @@ const defaultIo: CliIo = {
   env: process.env,
 };
 
-class UsageError extends Error {}
+class UsageError extends Error {
+  /** The newsroom's commands (user, import) answer in Korean; operators' ones in English. */
+  constructor(
+    message: string,
+    readonly korean = false,
+  ) {
+    super(message);
+  }
+}
+
+/** Node's parseArgs complaints, in Korean for the newsroom's commands. */
+function koreanArgsError(error: Error & { code?: string }): string {
+  const option = /'(-{1,2}[^' ]+)/.exec(error.message)?.[1] ?? '';
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `없는 옵션입니다: ${option}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return `${option} 다음에 값을 적으세요`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return '필요 없는 값이 있습니다';
+    default:
+      return '명령을 읽을 수 없습니다';
+  }
+}
+
+const KOREAN_COMMANDS: ReadonlySet<string> = new Set(['user', 'import']);
 
 const commands = {
   serve: { options: { 'demo-if-empty': { type: 'boolean' } } },
@@ -93,6 +118,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         allowPositionals: 'positionals' in commands[command],
       }));
     } catch (error) {
+      if (KOREAN_COMMANDS.has(command)) throw new UsageError(koreanArgsError(error as Error), true);
       throw new UsageError((error as Error).message.replace(/\. To specify.*$/s, ''));
     }
     const config = loadConfig(io.env);
@@ -103,7 +129,10 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         return await migrateCommand(config, io);
       case 'import': {
         if (positionals.length !== 1)
-          throw new UsageError('import needs exactly one file, e.g. tamna import articles.ndjson');
+          throw new UsageError(
+            '가져올 파일 하나를 적으세요. 예: tamna import articles.ndjson',
+            true,
+          );
         return await importCommand(config, positionals[0] as string, io);
       }
       case 'seed':
@@ -112,7 +141,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         return await seedCommand(config, io);
       case 'user': {
         const parsed = parseUserCommand(positionals, values as Record<string, string | undefined>);
-        if ('usage' in parsed) throw new UsageError(parsed.usage);
+        if ('usage' in parsed) throw new UsageError(parsed.usage, true);
         return await userCommand(config, parsed, io);
       }
       case 'weather': {
@@ -123,7 +152,11 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`tamna: ${error.message}. Run "tamna --help" for usage.`);
+      io.err(
+        error.korean
+          ? `tamna: ${error.message}. 사용법: tamna --help`
+          : `tamna: ${error.message}. Run "tamna --help" for usage.`,
+      );
       return 2;
     }
     if (isAppError(error)) {

@@ -10,6 +10,7 @@ import {
 } from '../domains/accounts/index.ts';
 import { systemClock } from '../shared/clock.ts';
 import { isAppError } from '../shared/errors.ts';
+import { josa } from '../shared/josa.ts';
 import type { CliIo } from './run.ts';
 
 export type UserCommand =
@@ -30,10 +31,11 @@ export function parseUserCommand(
   options: { role?: string; email?: string; name?: string },
 ): UserCommand | { usage: string } {
   const [action, ...extra] = positionals;
-  if (action === undefined) return { usage: `user needs a subcommand: ${SUBCOMMANDS.join(', ')}` };
+  if (action === undefined)
+    return { usage: `user 다음에 할 일을 적으세요: ${SUBCOMMANDS.join(', ')}` };
   if (!(SUBCOMMANDS as readonly string[]).includes(action))
-    return { usage: `unknown user subcommand "${action}"; use one of ${SUBCOMMANDS.join(', ')}` };
-  if (extra.length > 0) return { usage: `unexpected argument "${extra[0]}"` };
+    return { usage: `user ${action}: 없는 명령입니다. ${SUBCOMMANDS.join(', ')} 중 하나를 쓰세요` };
+  if (extra.length > 0) return { usage: `필요 없는 값이 있습니다: "${extra[0]}"` };
   const given = Object.entries(options)
     .filter(([, v]) => v !== undefined)
     .map(([k]) => k);
@@ -45,15 +47,18 @@ export function parseUserCommand(
     enable: ['email'],
   };
   const stray = given.find((k) => !allowed[action as (typeof SUBCOMMANDS)[number]].includes(k));
-  if (stray !== undefined) return { usage: `user ${action} does not take --${stray}` };
+  if (stray !== undefined)
+    return { usage: `user ${action}에는 ${josa(`--${stray}`, '을', '를')} 쓰지 않습니다` };
 
   if (action === 'list') return { action };
   const email = options.email?.trim();
-  if (email === undefined || email === '') return { usage: `user ${action} needs --email` };
+  if (email === undefined || email === '')
+    return { usage: `user ${action}에는 --email(계정 이메일)이 필요합니다` };
   if (action !== 'add') return { action: action as 'passwd' | 'disable' | 'enable', email };
-  if (options.role === undefined) return { usage: `user add needs --role: one of ${roleList}` };
+  if (options.role === undefined)
+    return { usage: `user add에는 --role(역할)이 필요합니다: ${roleList}` };
   if (!isStaffRole(options.role))
-    return { usage: `unknown role "${options.role}"; use one of ${roleList}` };
+    return { usage: `없는 역할입니다: "${options.role}". ${roleList} 중 하나를 쓰세요` };
   return { action, email, role: options.role, name: options.name };
 }
 
@@ -94,9 +99,9 @@ function describeUser(user: StaffUser): string {
 }
 
 function status(user: StaffUser): string {
-  const parts = [user.disabled ? 'disabled' : 'active'];
-  if (user.mustChangePassword) parts.push('must change password');
-  if (user.totpEnabled) parts.push('2FA');
+  const parts = [user.disabled ? '사용 중지' : '사용 중'];
+  if (user.mustChangePassword) parts.push('비밀번호 변경 필요');
+  if (user.totpEnabled) parts.push('2단계 인증');
   return parts.join(', ');
 }
 
@@ -116,7 +121,7 @@ export async function userCommand(
     const accounts = createAccounts({ db: handle.db, clock: systemClock });
     const byEmail = async (email: string): Promise<StaffUser | null> => {
       const user = await accounts.findUserByEmail(email);
-      if (user === null) io.err(`tamna: no staff account has the email ${email}.`);
+      if (user === null) io.err(`tamna: 이 이메일의 계정이 없습니다: ${email}`);
       return user;
     };
     switch (command.action) {
@@ -128,16 +133,16 @@ export async function userCommand(
           name: command.name ?? command.email.split('@')[0] ?? command.email,
           role: command.role,
         });
-        io.out(`Added ${describeUser(user)}.`);
-        io.out(`One-time password: ${oneTimePassword ?? ''}`);
-        io.out('It must be changed at first sign-in. It is shown only this once.');
+        io.out(`계정을 만들었습니다: ${describeUser(user)}`);
+        io.out(`임시 비밀번호: ${oneTimePassword ?? ''}`);
+        io.out('처음 로그인할 때 바꿔야 합니다. 이 비밀번호는 지금 한 번만 보여 드립니다.');
         return 0;
       }
       case 'list': {
         const users = await accounts.listUsers();
         if (users.length === 0) {
           io.out(
-            'No staff accounts yet. Add the first admin: tamna user add --role admin --email you@example.kr',
+            '아직 계정이 없습니다. 첫 관리자를 만드세요: tamna user add --role admin --email you@example.kr --name 홍길동',
           );
           return 0;
         }
@@ -148,7 +153,7 @@ export async function userCommand(
           `${u.role} (${u.roleLabel})`,
           status(u),
         ]);
-        for (const line of table([['ID', 'EMAIL', 'NAME', 'ROLE', 'STATUS'], ...rows]))
+        for (const line of table([['번호', '이메일', '이름', '역할', '상태'], ...rows]))
           io.out(line);
         return 0;
       }
@@ -156,22 +161,22 @@ export async function userCommand(
         const found = await byEmail(command.email);
         if (found === null) return 1;
         const { oneTimePassword } = await accounts.setPasswordByAdmin(found.id);
-        io.out(`New one-time password for ${found.email}: ${oneTimePassword ?? ''}`);
-        io.out('It must be changed at first sign-in. All of their sessions were ended.');
+        io.out(`${found.email}의 새 임시 비밀번호: ${oneTimePassword ?? ''}`);
+        io.out('처음 로그인할 때 바꿔야 합니다. 이 계정의 모든 로그인을 끝냈습니다.');
         return 0;
       }
       case 'disable': {
         const found = await byEmail(command.email);
         if (found === null) return 1;
         await accounts.disableUser(found.id);
-        io.out(`Disabled ${describeUser(found)}; their sessions were ended.`);
+        io.out(`사용 중지했습니다: ${describeUser(found)}. 모든 로그인을 끝냈습니다.`);
         return 0;
       }
       case 'enable': {
         const found = await byEmail(command.email);
         if (found === null) return 1;
         await accounts.enableUser(found.id);
-        io.out(`Enabled ${describeUser(found)}.`);
+        io.out(`다시 사용하게 했습니다: ${describeUser(found)}`);
         return 0;
       }
     }

@@ -19,7 +19,10 @@ export interface SectionTable {
 export interface AuthorTable {
   id: Generated<number>;
   name: string;
-  email: string;
+  /** Null for a byline without an account or address (an archive's columnist, 외부 필자). */
+  email: string | null;
+  /** Shown after the name, e.g. 객원 기자; empty for staff. */
+  title: ColumnType<string, string | undefined, string>;
   created_at: number;
 }
 
@@ -93,6 +96,8 @@ export interface TagTable {
 export interface ArticleTagTable {
   article_id: number;
   tag_id: number;
+  /** The order the tags were typed in. */
+  position: ColumnType<number, number | undefined, number>;
 }
 
 export interface BannerTable {

@@ -36,7 +36,8 @@ export interface ArticleView extends TeaserView {
   subtitleLines: string[];
   bodyHtml: string;
   updatedAt: number;
-  bylines: { name: string; email: string }[];
+  /** Email null for a byline without one; title printed instead of 기자 when set. */
+  bylines: { name: string; email: string | null; title: string }[];
   tags: string[];
   photos: PhotoView[];
   notices: { kind: NoticeKind; body: string; createdAt: number; updatedAt: number | null }[];

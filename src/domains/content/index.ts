@@ -9,6 +9,7 @@ export {
 } from './writer.ts';
 export {
   addRelationsOfNewArticles,
+  createAuthor,
   ensureAuthor,
   setArticleAuthors,
   setArticlePhotos,

@@ -245,7 +245,7 @@ export function createReader(deps: ReaderDeps) {
         db
           .selectFrom('article_authors as aa')
           .innerJoin('authors as au', 'au.id', 'aa.author_id')
-          .select(['au.name', 'au.email'])
+          .select(['au.name', 'au.email', 'au.title'])
           .where('aa.article_id', '=', id)
           .orderBy('aa.position')
           .execute(),
@@ -254,6 +254,8 @@ export function createReader(deps: ReaderDeps) {
           .innerJoin('tags as t', 't.id', 'at.tag_id')
           .select('t.name')
           .where('at.article_id', '=', id)
+          // As typed; tags stored before positions existed all have 0 and fall back to name.
+          .orderBy('at.position')
           .orderBy('t.name')
           .execute(),
         db

@@ -54,6 +54,19 @@ export function linkedPhotoIds(photos: Pick<ArticleRelations, 'featuredPhotoId' 
   ]);
 }
 
+/** An article's tag rows, numbered in the order the names were typed. */
+function tagLinks(
+  articleId: number,
+  names: readonly string[],
+  ids: ReadonlyMap<string, number>,
+): Insertable<Database['article_tags']>[] {
+  return unique(names.flatMap((name) => ids.get(name) ?? [])).map((tagId, position) => ({
+    article_id: articleId,
+    tag_id: tagId,
+    position,
+  }));
+}
+
 /** Ids of the named tags, creating the ones that do not exist yet. */
 async function tagIdsByName(
   trx: Transaction<Database>,
@@ -105,12 +118,7 @@ export async function setArticleTags(
   const wanted = tagNames(names);
   if (wanted.length === 0) return;
   const ids = await tagIdsByName(trx, wanted);
-  await insertTagLinks(
-    trx,
-    unique(wanted.map((name) => ids.get(name))).flatMap((tagId) =>
-      tagId === undefined ? [] : [{ article_id: articleId, tag_id: tagId }],
-    ),
-  );
+  await insertTagLinks(trx, tagLinks(articleId, wanted, ids));
 }
 
 /** Replaces the article's photo links: the featured photo first, then the others. */
@@ -162,11 +170,7 @@ export async function addRelationsOfNewArticles(
   );
   await insertTagLinks(
     trx,
-    articles.flatMap((a) =>
-      unique(tagNames(a.tags).map((name) => tagIds.get(name))).flatMap((tagId) =>
-        tagId === undefined ? [] : [{ article_id: a.articleId, tag_id: tagId }],
-      ),
-    ),
+    articles.flatMap((a) => tagLinks(a.articleId, tagNames(a.tags), tagIds)),
   );
   await insertPhotoLinks(
     trx,
@@ -183,23 +187,37 @@ export async function addRelationsOfNewArticles(
 /**
  * The byline with this email, created with `name` when there is none. An existing byline
  * keeps its name: an archive or a new account must not rename a staff member's byline
- * (an import once renamed the admin's). Pass the caller's transaction when there is one.
+ * (an import once renamed the admin's). Without an email (an archive's columnist, an
+ * outside writer) the byline is the one of that name that has no email either, so a
+ * re-import does not add a second one. Pass the caller's transaction when there is one.
  */
 export async function ensureAuthor(
   db: Kysely<Database>,
-  author: { name: string; email: string },
+  author: { name: string; email: string | null; title?: string },
   now: number,
 ): Promise<{ id: number; name: string; created: boolean }> {
+  const email = author.email;
+  if (email === null) {
+    const same = await db
+      .selectFrom('authors')
+      .select(['id', 'name'])
+      .where('email', 'is', null)
+      .where('name', '=', author.name)
+      .orderBy('id')
+      .executeTakeFirst();
+    if (same !== undefined) return { ...same, created: false };
+    return { ...(await createAuthor(db, { ...author, email: null }, now)), created: true };
+  }
   const existing = await db
     .selectFrom('authors')
     .select(['id', 'name'])
-    .where('email', '=', author.email)
+    .where('email', '=', email)
     .executeTakeFirst();
   if (existing !== undefined) return { ...existing, created: false };
   // Another writer may add the same email meanwhile: theirs stands, as above.
   const inserted = await db
     .insertInto('authors')
-    .values({ name: author.name, email: author.email, created_at: now })
+    .values({ name: author.name, email, title: author.title ?? '', created_at: now })
     .onConflict((oc) => oc.column('email').doNothing())
     .returning(['id', 'name'])
     .executeTakeFirst();
@@ -207,9 +225,30 @@ export async function ensureAuthor(
   const raced = await db
     .selectFrom('authors')
     .select(['id', 'name'])
-    .where('email', '=', author.email)
+    .where('email', '=', email)
     .executeTakeFirstOrThrow();
   return { ...raced, created: false };
+}
+
+/**
+ * A new byline without an account (외부 필자, 객원 기자): always a new row, since two
+ * outside writers may share a name.
+ */
+export async function createAuthor(
+  db: Kysely<Database>,
+  author: { name: string; email: string | null; title?: string },
+  now: number,
+): Promise<{ id: number; name: string }> {
+  return db
+    .insertInto('authors')
+    .values({
+      name: author.name,
+      email: author.email,
+      title: author.title ?? '',
+      created_at: now,
+    })
+    .returning(['id', 'name'])
+    .executeTakeFirstOrThrow();
 }
 
 /**

@@ -110,10 +110,10 @@ export function createContentService(deps: ContentServiceDeps) {
     },
 
     /** Bylines the desk can choose from, by name. */
-    async authors(): Promise<{ id: number; name: string; email: string }[]> {
+    async authors(): Promise<{ id: number; name: string; email: string | null; title: string }[]> {
       return deps.db
         .selectFrom('authors')
-        .select(['id', 'name', 'email'])
+        .select(['id', 'name', 'email', 'title'])
         .orderBy('name')
         .execute();
     },

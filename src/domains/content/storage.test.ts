@@ -67,7 +67,9 @@ describe.each(testDialects)('content storage on %s', (dialect) => {
     const id = fx.published[5] as number; // 사회 or 제주시
     const article = await app.services.content.article(id);
     expect(article).not.toBeNull();
-    expect(article?.bylines).toEqual([{ name: '김탐나', email: 'kim@tamnailbo.example' }]);
+    expect(article?.bylines).toEqual([
+      { name: '김탐나', email: 'kim@tamnailbo.example', title: '' },
+    ]);
     expect(article?.tags.length).toBe(2);
     expect(article?.photos[0]?.sources.map((s) => s.width)).toEqual([480, 960]);
     expect(article?.photos[0]?.src).toBe('/media/fixture/photo.jpg');

@@ -31,7 +31,10 @@ export interface PhotoRef {
 
 export interface Byline {
   name: string;
-  email: string;
+  /** Null for a byline without an address (an archive's columnist, 외부 필자). */
+  email: string | null;
+  /** Printed after the name instead of 기자, e.g. 객원 기자; empty for staff. */
+  title: string;
 }
 
 export interface ArticleTeaser {

@@ -14,6 +14,7 @@ import {
   createBodyCleaner,
   setArticleRelations,
   type BodyCleaner,
+  ensureAuthor,
 } from '../content/index.ts';
 import { articleChangeTags, type CacheTag } from '../../shared/cache-tags.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -242,6 +243,8 @@ export function createDesk(deps: DeskDeps) {
         .innerJoin('tags as t', 't.id', 'at.tag_id')
         .select('t.name')
         .where('at.article_id', '=', id)
+        // The order the desk typed them in (tags saved before positions existed: by name).
+        .orderBy('at.position')
         .orderBy('t.name')
         .execute(),
       db
@@ -533,6 +536,30 @@ export function createDesk(deps: DeskDeps) {
     /** What `actor` may do to the article now: the editor's form and buttons. */
     allowedActions(actor: Actor, article: EditableArticle): AllowedActions {
       return allowedActions(actor, article, clock.now());
+    },
+
+    /**
+     * A byline without an account, by name (외부 필자, 객원 기자), for the article being
+     * edited. Only staff who may sign others (byline.others) add one: an outside writer
+     * signs only their own name. An account-less byline of the same name is reused: a save
+     * refused for another reason (no title yet) must not leave a second copy on retry.
+     */
+    async addOutsideAuthor(actor: Actor, input: { name: string; title: string }): Promise<number> {
+      const message = '새 필자는 데스크와 기자만 추가할 수 있습니다.';
+      if (!can(actor.role, 'byline.others'))
+        throw invalidInput(message, { fields: { authorIds: message } });
+      const name = stripTags(input.name).replace(/\s+/g, ' ').trim();
+      const title = stripTags(input.title).replace(/\s+/g, ' ').trim();
+      const problem =
+        name === ''
+          ? '새 필자의 이름을 입력하세요.'
+          : [...name].length > 80
+            ? '필자 이름은 80자 이내로 입력하세요.'
+            : [...title].length > 40
+              ? '직함은 40자 이내로 입력하세요. 예: 객원 기자'
+              : null;
+      if (problem !== null) throw invalidInput(problem, { fields: { authorIds: problem } });
+      return (await ensureAuthor(db, { name, email: null, title }, clock.now())).id;
     },
 
     async create(actor: Actor, input: EditorInput): Promise<number> {

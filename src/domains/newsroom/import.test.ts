@@ -96,8 +96,8 @@ describe.each(testDialects)('NDJSON import on %s', (dialect) => {
     expect(report.photosStored).toBe(2);
     expect(report.sectionsCreated).toEqual(['지난 기사']);
     expect(report.failed.map((f) => f.line)).toEqual([2, 3, 5, 6, 7]);
-    expect(report.failed[0]?.reason).toMatch(/^JSON이 아닙니다/);
-    expect(report.failed[1]?.reason).toContain('title');
+    expect(report.failed[0]?.reason).toMatch(/^JSON으로 읽을 수 없습니다/);
+    expect(report.failed[1]?.reason).toBe('제목(title)이 없습니다.');
     expect(report.failed[2]?.reason).toContain('HTTP 404');
     expect(report.failed[3]?.reason).toContain('사진');
     expect(report.failed[4]?.reason).toContain('시각을 읽을 수 없습니다');
@@ -113,7 +113,7 @@ describe.each(testDialects)('NDJSON import on %s', (dialect) => {
     expect(rows[0]?.published_at).toBe(Date.UTC(2024, 2, 1, 0, 30));
     expect(rows[0]?.featured_photo_id).not.toBeNull();
     const article = await app.services.content.article(rows[0]!.id);
-    expect(article?.bylines).toEqual([{ name: '고한결', email: 'ko@archive.example' }]);
+    expect(article?.bylines).toEqual([{ name: '고한결', email: 'ko@archive.example', title: '' }]);
     expect(article?.subtitleLines).toEqual(['부제 한 줄', '부제 두 줄']);
     expect(article?.photos[0]?.caption).toBe('원격 사진');
   });
@@ -170,6 +170,102 @@ describe.each(testDialects)('NDJSON import on %s', (dialect) => {
     expect(rows).toEqual([{ title: '고친 제목' }]);
     const photos = await app.database.db.selectFrom('photos').select('id').execute();
     expect(photos).toHaveLength(1);
+  });
+
+  // A line whose author had a name and no email failed: "authors.0.email: Invalid input".
+  it('accepts bylines without an email, once per name, with a title', async () => {
+    const text = [
+      good('n-1', { authors: [{ name: '한라산 칼럼니스트' }], tags: ['제주', '가나다', '4·3'] }),
+      good('n-2', {
+        authors: [
+          { name: '한라산 칼럼니스트', email: '' },
+          { name: '부은별', email: null, title: '객원 기자' },
+        ],
+      }),
+    ].join('\n');
+    const report = await app.importer.importNdjson(text, { baseDir: dir });
+    expect(report.failed).toEqual([]);
+    expect(report.created).toBe(2);
+    const rows = await app.database.db
+      .selectFrom('articles')
+      .select('id')
+      .where('external_id', 'in', ['n-1', 'n-2'])
+      .orderBy('external_id')
+      .execute();
+    const first = await app.services.content.article(rows[0]!.id);
+    // Tags in the order the archive lists them, not by name.
+    expect(first?.tags).toEqual(['제주', '가나다', '4·3']);
+    const second = await app.services.content.article(rows[1]!.id);
+    expect(second?.bylines).toEqual([
+      { name: '한라산 칼럼니스트', email: null, title: '' },
+      { name: '부은별', email: null, title: '객원 기자' },
+    ]);
+    const columnists = await app.database.db
+      .selectFrom('authors')
+      .select('id')
+      .where('name', '=', '한라산 칼럼니스트')
+      .execute();
+    expect(columnists).toHaveLength(1);
+    const page = await app.http.inject({ url: `/news/${rows[1]!.id}` });
+    expect(page.body).toContain('부은별 객원 기자');
+    expect(page.body).not.toContain('mailto:null');
+  });
+
+  it("names the line's problem in Korean, with the field in plain words", async () => {
+    const text = [
+      good('m-1', { authors: [{ email: 'a@b.example' }] }),
+      good('m-2', {
+        authors: [
+          { name: '고', email: 'a@b.example' },
+          { name: '부', email: '메일' },
+        ],
+      }),
+      good('m-3', { section: '' }),
+      good('m-4', { status: 'live' }),
+      good('m-5', { tags: '제주' }),
+      line({ title: '번호 없음', section: '사회' }),
+      good('m-7', { photos: [{ caption: '주소 없는 사진' }] }),
+    ].join('\n');
+    const report = await app.importer.importNdjson(text, { baseDir: dir });
+    expect(report.failed).toEqual([
+      { line: 1, reason: '1번째 필자의 이름이 없습니다.' },
+      { line: 2, reason: '2번째 필자의 이메일이 올바른 이메일 주소가 아닙니다: 메일' },
+      { line: 3, reason: '섹션 이름(section)이 비어 있습니다.' },
+      {
+        line: 4,
+        reason:
+          '상태(status)는 draft(작성 중), submitted(출고 요청), published(게재), unpublished(게재 중지), trashed(휴지통) 중 하나여야 합니다: live',
+      },
+      { line: 5, reason: '태그 목록(tags)은 목록([...])으로 적어야 합니다.' },
+      { line: 6, reason: '기사 식별자(externalId)는 글자나 숫자로 적어야 합니다.' },
+      { line: 7, reason: '1번째 사진의 주소가 없습니다.' },
+    ]);
+    expect(report.failed.map((f) => f.reason).join('\n')).not.toMatch(/Invalid|expected|received/);
+  });
+
+  // An imported 정치 section got the address /section/section and went straight into the menu.
+  it('gives new sections a romanized, unique address and keeps them out of the menu', async () => {
+    await app.services.writer.createSection({ slug: 'jeju', name: '제주 소식', position: 2 });
+    const text = [
+      good('s-1', { section: '정치' }),
+      good('s-2', { section: '제주' }),
+      good('s-3', { section: '★' }),
+    ].join('\n');
+    const report = await app.importer.importNdjson(text, { baseDir: dir });
+    expect(report.sectionsCreated).toEqual(['정치', '제주', '★']);
+    const sections = await app.database.db
+      .selectFrom('sections')
+      .select(['name', 'slug', 'hidden'])
+      .where('name', 'in', ['정치', '제주', '★'])
+      .orderBy('id')
+      .execute();
+    expect(sections).toEqual([
+      { name: '정치', slug: 'jeongchi', hidden: 1 },
+      { name: '제주', slug: 'jeju-2', hidden: 1 },
+      { name: '★', slug: 'section', hidden: 1 },
+    ]);
+    const front = await app.http.inject({ url: '/' });
+    expect(front.body).not.toContain('/section/jeongchi');
   });
 
   it('keeps API imports away from the internal network and the server files', async () => {

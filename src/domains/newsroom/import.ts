@@ -15,6 +15,8 @@ import { articleChangeTags, tag, type CacheTag } from '../../shared/cache-tags.t
 import type { Clock } from '../../shared/clock.ts';
 import { isAppError } from '../../shared/errors.ts';
 import { parseKstDateTime } from '../../shared/kst.ts';
+import { josa } from '../../shared/josa.ts';
+import { asciiSlug, uniqueSlug } from '../../shared/romanize.ts';
 import { stripTags } from '../../shared/text.ts';
 
 const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
@@ -44,16 +46,25 @@ const record = z.object({
   externalId: z
     .union([z.string(), z.number()])
     .transform((v) => String(v).trim())
-    .pipe(z.string().min(1, 'externalId가 비어 있습니다.').max(200)),
-  section: z.string().trim().min(1, 'section(섹션 이름)이 없습니다.').max(80),
-  title: z.string().trim().min(1, 'title(제목)이 없습니다.').max(300),
+    .pipe(z.string().min(1).max(200)),
+  section: z.string().trim().min(1).max(80),
+  title: z.string().trim().min(1).max(300),
   subtitle: z.string().max(2000).default(''),
   bodyHtml: z.string().max(2_000_000).default(''),
   authors: z
     .array(
       z.object({
-        name: z.string().trim().min(1, '기자 이름이 없습니다.').max(80),
-        email: z.string().trim().toLowerCase().email('기자 이메일이 올바르지 않습니다.'),
+        name: z.string().trim().min(1).max(80),
+        // Old archives and columnists often have none: the byline is kept by name.
+        email: z
+          .string()
+          .trim()
+          .toLowerCase()
+          .transform((v) => (v === '' ? null : v))
+          .pipe(z.email().max(254).nullable())
+          .nullish()
+          .transform((v) => v ?? null),
+        title: z.string().trim().max(40).default(''),
       }),
     )
     .max(10)
@@ -65,7 +76,7 @@ const record = z.object({
   photos: z
     .array(
       z.object({
-        url: z.string().trim().min(1, '사진 url이 없습니다.').max(2000),
+        url: z.string().trim().min(1).max(2000),
         caption: z.string().max(2000).default(''),
         credit: z.string().max(120).default(''),
       }),
@@ -105,26 +116,98 @@ export interface ImportDeps {
 
 class LineError extends Error {}
 
-/** Korean-readable first problem of a record that failed validation. */
-function describe(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (issue === undefined) return '형식이 올바르지 않습니다.';
-  const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  return `${where}${issue.message}`;
+const FIELD_NAMES: Record<string, string> = {
+  externalId: '기사 식별자(externalId)',
+  section: '섹션 이름(section)',
+  title: '제목(title)',
+  subtitle: '부제(subtitle)',
+  bodyHtml: '본문(bodyHtml)',
+  authors: '필자 목록(authors)',
+  tags: '태그 목록(tags)',
+  publishedAt: '출고 시각(publishedAt)',
+  updatedAt: '수정 시각(updatedAt)',
+  status: '상태(status)',
+  photos: '사진 목록(photos)',
+};
+const ITEM_FIELDS: Record<string, Record<string, string>> = {
+  authors: { name: '이름', email: '이메일', title: '직함' },
+  photos: { url: '주소', caption: '설명', credit: '출처' },
+};
+const ITEM_NAMES: Record<string, string> = { authors: '필자', photos: '사진', tags: '태그' };
+const TYPE_NAMES: Record<string, string> = {
+  string: '글자',
+  number: '숫자',
+  array: '목록([...])',
+  object: '객체({...})',
+  boolean: 'true/false',
+};
+const STATUS_NAMES =
+  'draft(작성 중), submitted(출고 요청), published(게재), unpublished(게재 중지), trashed(휴지통)';
+
+/** The field at `path` in plain words: 제목(title), 2번째 필자의 이메일. */
+function fieldName(path: readonly PropertyKey[]): string {
+  const [top, index, sub] = path;
+  const list = String(top ?? '');
+  if (typeof index === 'number' && ITEM_NAMES[list] !== undefined) {
+    const item = `${index + 1}번째 ${ITEM_NAMES[list]}`;
+    const part = sub === undefined ? undefined : ITEM_FIELDS[list]?.[String(sub)];
+    return part === undefined ? item : `${item}의 ${part}`;
+  }
+  return FIELD_NAMES[list] ?? (list === '' ? '기사' : list);
 }
 
-/** ASCII slug for a new section; Hangul names get a stable numbered address instead. */
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let value = data;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/**
+ * A record's first problem, in the newsroom's words with the field named:
+ * "1번째 필자의 이름이 없습니다." instead of zod's "authors.0.name: Invalid input".
+ */
+export function describeRecordIssue(error: z.ZodError, data: unknown): string {
+  const issue = error.issues[0];
+  if (issue === undefined) return '기사 형식이 올바르지 않습니다.';
+  const name = fieldName(issue.path);
+  const value = valueAt(data, issue.path);
+  const isText = typeof value === 'string';
+  switch (issue.code) {
+    case 'invalid_type':
+      if (value === undefined || value === null) return `${josa(name, '이', '가')} 없습니다.`;
+      return `${josa(name, '은', '는')} ${josa(TYPE_NAMES[issue.expected] ?? issue.expected, '으로', '로')} 적어야 합니다.`;
+    case 'too_small':
+      return isText || issue.origin === 'string'
+        ? `${josa(name, '이', '가')} 비어 있습니다.`
+        : `${josa(name, '은', '는')} ${String(issue.minimum)}개 이상이어야 합니다.`;
+    case 'too_big':
+      return issue.origin === 'array'
+        ? `${josa(name, '은', '는')} ${String(issue.maximum)}개까지 넣을 수 있습니다.`
+        : `${josa(name, '이', '가')} 너무 깁니다(${String(issue.maximum)}자까지).`;
+    case 'invalid_format':
+      return issue.format === 'email'
+        ? `${josa(name, '이', '가')} 올바른 이메일 주소가 아닙니다: ${String(value)}`
+        : `${name}의 형식이 올바르지 않습니다.`;
+    case 'invalid_value':
+      return issue.path[0] === 'status'
+        ? `${josa(name, '은', '는')} ${STATUS_NAMES} 중 하나여야 합니다: ${String(value)}`
+        : `${name}의 값이 올바르지 않습니다: ${String(value)}`;
+    case 'invalid_union':
+      return `${josa(name, '은', '는')} 글자나 숫자로 적어야 합니다.`;
+    case 'custom':
+      return `${name}: ${issue.message}`;
+    default:
+      return `${name}의 형식이 올바르지 않습니다.`;
+  }
+}
+
+/** The base of a new section's address: its name romanized (정치 → jeongchi). */
 function sectionSlug(name: string, taken: Set<string>): string {
-  const ascii = name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
-  let base = ascii === '' ? 'section' : ascii;
-  if (!/^[a-z0-9]/.test(base)) base = `s-${base}`;
-  let slug = base;
-  for (let n = 2; taken.has(slug); n++) slug = `${base}-${n}`;
-  return slug;
+  const base = asciiSlug(name) || 'section';
+  return uniqueSlug(base, (slug) => taken.has(slug));
 }
 
 /**
@@ -251,7 +334,8 @@ export function createImporter(deps: ImportDeps) {
             name: data.section,
             parent_id: null,
             position: 1000 + sectionsByName.size,
-            hidden: 0,
+            // Out of the public menu until a desk editor names, places and shows it.
+            hidden: 1,
             layout: 'list',
             created_at: now,
           })
@@ -342,7 +426,9 @@ export function createImporter(deps: ImportDeps) {
     for (const a of data.authors) {
       const author = await ensureAuthor(trx, a, now);
       if (author.name !== a.name)
-        note(`${a.email}의 바이라인은 이미 '${author.name}'(으)로 있어 이름을 바꾸지 않았습니다.`);
+        note(
+          `${a.email ?? a.name}의 바이라인은 이미 '${author.name}'(으)로 있어 이름을 바꾸지 않았습니다.`,
+        );
       authorIds.push(author.id);
     }
     await setArticleRelations(trx, articleId, {
@@ -394,17 +480,17 @@ export function createImporter(deps: ImportDeps) {
         let parsed: unknown;
         try {
           parsed = JSON.parse(line);
-        } catch (error) {
+        } catch {
           report.failed.push({
             line: lineNo,
-            reason: `JSON이 아닙니다: ${(error as Error).message}`,
+            reason: 'JSON으로 읽을 수 없습니다. 따옴표, 쉼표, 괄호가 맞는지 확인하세요.',
           });
           options.onLine?.(lineNo, false);
           continue;
         }
         const result = record.safeParse(parsed);
         if (!result.success) {
-          report.failed.push({ line: lineNo, reason: describe(result.error) });
+          report.failed.push({ line: lineNo, reason: describeRecordIssue(result.error, parsed) });
           options.onLine?.(lineNo, false);
           continue;
         }

@@ -18,6 +18,7 @@ export function adminAccounts(accounts: Accounts): AdminAccounts {
     async sessions(userId, currentToken) {
       return (await accounts.listSessions(userId, currentToken)).map((s) => ({
         createdAt: s.createdAt,
+        lastSeenAt: s.lastSeenAt,
         userAgent: s.userAgent,
         current: s.current,
       }));

@@ -245,7 +245,7 @@ describe('the newsroom in Chromium', () => {
     ).resolves.toMatch(/\/media\/photos\//);
     expect(errors).toEqual([]);
     await page.close();
-  }, 60_000);
+  }, 90_000);
 
   it('uploads several photos into the body and picks the featured one by its picture', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -373,7 +373,62 @@ describe('the newsroom in Chromium', () => {
     await page.close();
   });
 
+  it('picks bylines by name with the keyboard, in order, and adds an outside writer', async () => {
+    await app.services.writer.createAuthor({ name: '부은별', email: 'bu@tamnailbo.example' });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page, 'desk');
+    await page.goto(`${base}/admin/articles/new`);
+    await page.fill('#f-title', '바이라인 고르기 시험');
+    await page.selectOption('#f-sectionId', String(fx.sections.society));
+    await page.fill('#f-tags', '감귤, 가파도, 농업');
+    // A unique part of a name and Enter: a chip, and the box is empty for the next one.
+    await page.click('[data-byline-search]');
+    await page.keyboard.type('부은');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('김탐나');
+    await page.keyboard.press('Enter');
+    const chips = () => page.locator('.byline-chip .byline-name').allTextContents();
+    // The desk editor's own name is there from the start.
+    expect(await chips()).toEqual(['오데스크', '부은별', '김탐나']);
+    expect(await page.inputValue('[data-byline-search]')).toBe('');
+    // Enter in the box never submitted the article.
+    expect(page.url()).toContain('/admin/articles/new');
+    await page.click('button[aria-label="오데스크 빼기"]');
+    // Focus moves to the next chip's ×, so a second Enter-free removal stays on the keyboard.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      '부은별 빼기',
+    );
+    expect(await chips()).toEqual(['부은별', '김탐나']);
+    await page.click('.byline-new summary');
+    await page.fill('input[name=newAuthorName]', '한라산 칼럼니스트 고아무개');
+    await page.fill('input[name=newAuthorTitle]', '객원 기자');
+    await page.screenshot({
+      path: path.join(SCREENSHOTS, 'admin-byline-picker-desktop.png'),
+      fullPage: true,
+    });
+    await Promise.all([page.waitForURL(/ok=created/), page.click('.save-row button')]);
+    expect(await chips()).toEqual(['부은별', '김탐나', '한라산 칼럼니스트 고아무개']);
+    expect(await page.inputValue('#f-tags')).toBe('감귤, 가파도, 농업');
+    await page.close();
+  });
+
   it('saves a screenshot of each admin screen, on a phone and on a laptop', async () => {
+    // Long Korean names everywhere a newsroom has them.
+    await app.services.accounts.createUser({
+      email: 'long-name-reporter@tamnailbo.example',
+      name: '남궁서귀포시성산읍통신원',
+      role: 'contributor',
+      password: PASSWORD,
+    });
+    await app.services.writer.createSection({
+      slug: 'jeju-special-self-governing-province-council',
+      name: '제주특별자치도의회 행정사무감사 특별취재',
+      position: 90,
+    });
+    await app.services.writer.createAuthor({
+      name: '서귀포시 성산읍 명예 통신원 한라산',
+      email: 'seongsan-honorary-correspondent@tamnailbo.example',
+    });
     // A few readings, so 독자 통계 has bars and rows to show.
     for (const [i, articleId] of fx.published.slice(0, 4).entries()) {
       for (let n = 0; n < 8 - 2 * i; n++) {
@@ -425,6 +480,19 @@ describe('the newsroom in Chromium', () => {
           () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
         );
         expect(overflow, `${url} scrolls sideways at ${viewport.width}px`).toBeLessThanOrEqual(0);
+        // Table headers stay on one line (노출, 진행 중 broke one syllable per line).
+        const wrapped = await page.evaluate(() =>
+          [...document.querySelectorAll<HTMLElement>('table th')]
+            .filter((th) => th.offsetParent !== null && th.textContent.trim() !== '')
+            .filter((th) => {
+              const range = document.createRange();
+              range.selectNodeContents(th);
+              const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+              return lines.size > 1;
+            })
+            .map((th) => th.textContent.trim()),
+        );
+        expect(wrapped, `${url} at ${viewport.width}px`).toEqual([]);
         await page.screenshot({
           path: path.join(SCREENSHOTS, `admin-${name}-${viewport.name}.png`),
           fullPage: true,
@@ -448,5 +516,5 @@ describe('the newsroom in Chromium', () => {
       await page.close();
     }
     // Some thirty full-page screenshots on two shared cores.
-  }, 60_000);
+  }, 180_000);
 });

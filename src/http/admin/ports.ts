@@ -36,7 +36,7 @@ export interface AdminAccounts {
   sessions(
     userId: number,
     currentToken: string,
-  ): Promise<{ createdAt: number; userAgent: string; current: boolean }[]>;
+  ): Promise<{ createdAt: number; lastSeenAt: number; userAgent: string; current: boolean }[]>;
   changePassword(userId: number, current: string, next: string, keepToken: string): Promise<void>;
   beginTotpSetup(userId: number): Promise<{ secret: string; uri: string }>;
   /** `currentToken`: the session that turns two-factor on stays signed in. */

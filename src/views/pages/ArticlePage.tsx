@@ -139,7 +139,9 @@ export function renderArticlePage(props: ArticlePageProps): string {
                 {article.bylines.map((b, i) => (
                   <>
                     {i > 0 ? ', ' : null}
-                    <span class="reporter">{b.name} 기자</span>
+                    <span class="reporter">
+                      {b.name} {b.title || '기자'}
+                    </span>
                   </>
                 ))}
               </p>
@@ -181,7 +183,10 @@ export function renderArticlePage(props: ArticlePageProps): string {
             <ul class="reporter-cards">
               {article.bylines.map((b) => (
                 <li>
-                  <strong>{b.name} 기자</strong> <a href={`mailto:${b.email}`}>{b.email}</a>
+                  <strong>
+                    {b.name} {b.title || '기자'}
+                  </strong>{' '}
+                  {b.email === null ? null : <a href={`mailto:${b.email}`}>{b.email}</a>}
                 </li>
               ))}
             </ul>

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { describeUserAgent } from '../../../shared/user-agent.ts';
 import { asForm, field, type FormBody } from '../forms.ts';
 import type { Staff } from '../guard.ts';
 import type { AdminScreen } from '../screen.ts';
@@ -29,7 +30,12 @@ export const accountScreen: AdminScreen = {
         renderAccount(kit.chrome(request), {
           mustChangePassword: staff.user.mustChangePassword,
           totpEnabled: staff.user.totpEnabled,
-          sessions: await accounts.sessions(staff.user.id, staff.token),
+          sessions: (await accounts.sessions(staff.user.id, staff.token)).map((s) => ({
+            createdAt: s.createdAt,
+            lastSeenAt: s.lastSeenAt,
+            device: describeUserAgent(s.userAgent),
+            current: s.current,
+          })),
           ...extra,
         }),
         status,

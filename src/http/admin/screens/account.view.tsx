@@ -10,7 +10,8 @@ export function renderAccount(
     totpEnabled: boolean;
     totpSetup?: { secret: string; uri: string };
     error?: string;
-    sessions: { createdAt: number; userAgent: string; current: boolean }[];
+    /** `device` is the browser and system in words (Chrome · Windows), not the raw header. */
+    sessions: { createdAt: number; lastSeenAt: number; device: string; current: boolean }[];
   },
 ): string {
   return renderDocument(
@@ -92,8 +93,13 @@ export function renderAccount(
         <ul>
           {view.sessions.map((s) => (
             <li>
-              {formatKstDateTime(s.createdAt)} · {s.userAgent || '알 수 없는 기기'}
-              {s.current ? <strong> (지금 이 기기)</strong> : null}
+              <strong>{s.device}</strong>
+              {s.current ? ' (지금 이 기기)' : null}
+              <br />
+              <small>
+                마지막 사용 {formatKstDateTime(s.lastSeenAt)} · 로그인{' '}
+                {formatKstDateTime(s.createdAt)}
+              </small>
             </li>
           ))}
         </ul>

@@ -8,7 +8,8 @@ import {
   type EditableArticle,
   type PreviewPurpose,
 } from '../../../domains/newsroom/index.ts';
-import { AppError } from '../../../shared/errors.ts';
+import { AppError, invalidInput } from '../../../shared/errors.ts';
+import { josa } from '../../../shared/josa.ts';
 import { toKstDateTimeLocal } from '../../../shared/kst.ts';
 import { isNoticeKind, type NoticeKind } from '../../../shared/notice-kinds.ts';
 import type { FieldErrors } from '../../../views/admin/model.ts';
@@ -36,6 +37,7 @@ import {
   renderNoticeConfirm,
   renderPreview,
   renderRevision,
+  type BylineOption,
   type EditorView,
   type PhotoChoice,
 } from './articles.view.tsx';
@@ -113,6 +115,9 @@ function typedValues(form: FormBody): Values {
     sectionId: field(form, 'sectionId'),
     tags: field(form, 'tags'),
     authorIds: fields(form, 'authorIds'),
+    bylineAdd: field(form, 'bylineAdd'),
+    newAuthorName: field(form, 'newAuthorName'),
+    newAuthorTitle: field(form, 'newAuthorTitle'),
     featuredPhotoId: field(form, 'featuredPhotoId'),
     isPhotoStory: checked(form, 'isPhotoStory'),
     isBreaking: checked(form, 'isBreaking'),
@@ -137,6 +142,9 @@ function storedValues(a: EditableArticle, bodyHtml = a.bodyHtml): Values {
     authorIds: a.authorIds.map(String),
     featuredPhotoId:
       a.featuredPhotoId === null || a.featuredPhotoId === first ? '' : String(a.featuredPhotoId),
+    bylineAdd: '',
+    newAuthorName: '',
+    newAuthorTitle: '',
     isPhotoStory: a.isPhotoStory,
     isBreaking: a.isBreaking,
     seoTitle: a.seoTitle,
@@ -148,6 +156,33 @@ function storedValues(a: EditableArticle, bodyHtml = a.bodyHtml): Values {
 /** Field errors for the editor; a refusal without fields shows at the top of the form. */
 const editorErrors = (failure: FormFailure): FieldErrors =>
   Object.keys(failure.fields).length > 0 ? failure.fields : { form: failure.message };
+
+/** An author as the byline picker offers it; `label` is unique, for the search list. */
+function bylineOptions(
+  authors: readonly { id: number; name: string; email: string | null; title: string }[],
+): BylineOption[] {
+  const seen = new Set<string>();
+  return authors.map((a) => {
+    const detail = a.email ?? (a.title || '외부 필자');
+    let label = `${a.name} (${detail})`;
+    // Two outside writers of the same name and title: the number tells them apart.
+    if (seen.has(label)) label = `${a.name} (${detail}, ${a.id}번)`;
+    seen.add(label);
+    return { value: String(a.id), label, name: a.name, detail: a.title || detail };
+  });
+}
+
+/** The author picked in the search box: by its list label, or by a name only one has. */
+function findByline(options: readonly BylineOption[], wanted: string): number | string {
+  const text = wanted.replace(/\s+/g, ' ').trim();
+  const exact = options.find((o) => o.label === text);
+  if (exact !== undefined) return Number(exact.value);
+  const named = options.filter((o) => o.name === text);
+  if (named.length === 1 && named[0] !== undefined) return Number(named[0].value);
+  if (named.length > 1)
+    return `${josa(text, '이라는', '라는')} 필자가 여럿입니다. 목록에서 이메일이나 직함으로 골라 주세요.`;
+  return `${josa(text, '은', '는')} 필자 목록에 없습니다. 목록에서 고르거나 '새 필자 추가'에 이름을 적으세요.`;
+}
 
 function editorPages(kit: AdminKit, deps: AdminDeps) {
   const { desk, content, photos, clock } = deps;
@@ -239,8 +274,32 @@ function editorPages(kit: AdminKit, deps: AdminDeps) {
         value: String(s.id),
         label: s.parentName ? `${s.parentName} › ${s.name}` : s.name,
       })),
-      authors: authors.map((a) => ({ value: String(a.id), label: `${a.name} <${a.email}>` })),
+      authors: bylineOptions(authors),
     };
+  }
+
+  /**
+   * The byline as saved: the chips still ticked, in their order, then the person picked in
+   * the search box, then a new outside writer typed by name. Only a full save adds people;
+   * autosave keeps the chips.
+   */
+  async function bylineIds(request: FastifyRequest, form: FormBody): Promise<number[]> {
+    const ids = requiredIds(form, 'authorIds', '바이라인은 목록에서 고르세요.');
+    const wanted = field(form, 'bylineAdd').trim();
+    if (wanted !== '') {
+      const found = findByline(bylineOptions(await content.authors()), wanted);
+      if (typeof found === 'string') throw invalidInput(found, { fields: { authorIds: found } });
+      ids.push(found);
+    }
+    const name = field(form, 'newAuthorName');
+    if (name.trim() !== '')
+      ids.push(
+        await desk.addOutsideAuthor(kit.actor(request), {
+          name,
+          title: field(form, 'newAuthorTitle'),
+        }),
+      );
+    return ids;
   }
 
   async function newArticle(
@@ -260,6 +319,7 @@ function editorPages(kit: AdminKit, deps: AdminDeps) {
       ...(await options()),
       photoChoices: await photoChoices(values.bodyHtml, values.featuredPhotoId),
       lockedPhotoIds: await lockedPhotoIds(request, values.bodyHtml),
+      canAddAuthor: kit.allowed(request, 'byline.others'),
       actions: NO_ACTIONS,
       publishedAt: null,
       publishAtValue: '',
@@ -313,6 +373,7 @@ function editorPages(kit: AdminKit, deps: AdminDeps) {
       ...choices,
       photoChoices: photoList,
       lockedPhotoIds: locked,
+      canAddAuthor: kit.allowed(request, 'byline.others'),
       actions: desk.allowedActions(actor, article),
       publishedAt: article.publishedAt,
       publishAtValue:
@@ -356,7 +417,14 @@ function editorPages(kit: AdminKit, deps: AdminDeps) {
     await photos.setFocus(id, { x: x / 100, y: y / 100 });
   }
 
-  return { newArticle, existing, editorValues, saveBodyPhotoText, saveFeaturedFocus };
+  return {
+    newArticle,
+    existing,
+    editorValues,
+    saveBodyPhotoText,
+    saveFeaturedFocus,
+    bylineIds,
+  };
 }
 
 /** 기사: the list, the editor, the desk's workflow buttons and each article's history. */
@@ -439,7 +507,10 @@ export const articlesScreen: AdminScreen = {
         reply,
         async () => {
           const actor = kit.actor(request);
-          const id = await desk.create(actor, editorInput(form));
+          const id = await desk.create(actor, {
+            ...editorInput(form),
+            authorIds: await pages.bylineIds(request, form),
+          });
           await pages.saveBodyPhotoText(request, (await desk.get(actor, id)).bodyHtml);
           await pages.saveFeaturedFocus(request, form);
           return `/admin/articles/${id}?ok=created`;
@@ -460,7 +531,10 @@ export const articlesScreen: AdminScreen = {
       return kit.form(
         reply,
         async () => {
-          const saved = await desk.save(kit.actor(request), id, editorInput(form));
+          const saved = await desk.save(kit.actor(request), id, {
+            ...editorInput(form),
+            authorIds: await pages.bylineIds(request, form),
+          });
           await pages.saveBodyPhotoText(request, saved.bodyHtml);
           await pages.saveFeaturedFocus(request, form);
           return `/admin/articles/${id}?ok=saved`;

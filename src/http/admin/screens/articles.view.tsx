@@ -84,6 +84,119 @@ export interface PhotoChoice {
   focus: string;
 }
 
+/** A byline the picker offers: `label` is unique (name and email or title). */
+export interface BylineOption {
+  value: string;
+  label: string;
+  name: string;
+  /** Email or title, shown small on the chip. */
+  detail: string;
+}
+
+/**
+ * The byline: chips in print order (a ticked box each, so without JavaScript unticking
+ * removes one), a search box over staff and earlier writers (a datalist: the browser
+ * filters as you type), and a new outside writer by name. The script in
+ * client/admin/byline.ts turns a pick into a chip at once and lets × remove it.
+ */
+function BylinePicker({ view, disabled }: { view: EditorView; disabled: boolean }) {
+  const v = view.values;
+  const byId = new Map(view.authors.map((a) => [a.value, a]));
+  const chosen = v.authorIds.flatMap((id) => byId.get(id) ?? []);
+  const error = view.errors.authorIds;
+  return (
+    <fieldset class="field byline-picker" data-byline-picker aria-describedby="byline-hint">
+      <legend>바이라인</legend>
+      {error ? (
+        <p class="field-error" id="f-authorIds-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <ol class="byline-chips" data-byline-chips aria-label="바이라인 순서">
+        {chosen.map((a) => (
+          <li class="byline-chip">
+            <label>
+              <input
+                type="checkbox"
+                name="authorIds"
+                value={a.value}
+                checked
+                disabled={disabled}
+                data-byline-keep
+              />
+              <span class="byline-name">{a.name}</span> <small>{a.detail}</small>
+            </label>
+            <button
+              type="button"
+              class="chip-remove"
+              data-byline-remove
+              hidden
+              aria-label={`${a.name} 빼기`}
+            >
+              ×
+            </button>
+          </li>
+        ))}
+      </ol>
+      <label class="byline-search">
+        <span>기자·필자 찾기</span>
+        <input
+          id="f-authorIds"
+          name="bylineAdd"
+          value={v.bylineAdd}
+          list="byline-options"
+          autocomplete="off"
+          placeholder="이름을 입력하세요"
+          maxlength={200}
+          disabled={disabled}
+          data-byline-search
+        />
+      </label>
+      <datalist id="byline-options">
+        {view.authors.map((a) => (
+          <option value={a.label} data-id={a.value} data-name={a.name} data-detail={a.detail} />
+        ))}
+      </datalist>
+      <p class="hint" id="byline-hint">
+        이름 순서대로 실립니다. 체크를 풀면 저장할 때 빠집니다.
+      </p>
+      {view.canAddAuthor ? (
+        <details class="byline-new" open={v.newAuthorName !== ''}>
+          <summary>새 필자 추가 (계정 없는 외부 필자·객원 기자)</summary>
+          <label>
+            이름
+            <input
+              name="newAuthorName"
+              value={v.newAuthorName}
+              maxlength={80}
+              disabled={disabled}
+            />
+          </label>
+          <label>
+            직함 (선택)
+            <input
+              name="newAuthorTitle"
+              value={v.newAuthorTitle}
+              maxlength={40}
+              placeholder="예: 객원 기자, 칼럼니스트"
+              list="byline-titles"
+              disabled={disabled}
+            />
+          </label>
+          <datalist id="byline-titles">
+            <option value="객원 기자" />
+            <option value="외부 필자" />
+            <option value="칼럼니스트" />
+            <option value="논설위원" />
+            <option value="통신원" />
+          </datalist>
+          <p class="hint">저장하면 바이라인 끝에 붙습니다.</p>
+        </details>
+      ) : null}
+    </fieldset>
+  );
+}
+
 export interface EditorView {
   mode: 'new' | 'edit';
   id: number | null;
@@ -96,6 +209,10 @@ export interface EditorView {
     sectionId: string;
     tags: string;
     authorIds: string[];
+    /** The byline search box and the new outside writer, as typed. */
+    bylineAdd: string;
+    newAuthorName: string;
+    newAuthorTitle: string;
     featuredPhotoId: string;
     isPhotoStory: boolean;
     isBreaking: boolean;
@@ -105,7 +222,9 @@ export interface EditorView {
   };
   errors: FieldErrors;
   sections: OptionView[];
-  authors: OptionView[];
+  authors: BylineOption[];
+  /** May add a byline without an account (외부 필자) by name: byline.others. */
+  canAddAuthor: boolean;
   /** The article's photos, body order first: the featured photo is picked among them. */
   photoChoices: PhotoChoice[];
   /** Body photos whose library caption this staff member may not change, comma-separated. */
@@ -267,20 +386,7 @@ export function renderEditor(chrome: AdminChrome, view: EditorView): string {
               ))}
             </select>
           </Field>
-          <Field
-            label="바이라인"
-            name="authorIds"
-            error={e.authorIds}
-            hint="여러 명을 고를 수 있습니다."
-          >
-            <select id="f-authorIds" name="authorIds" multiple size={5} disabled={disabled}>
-              {view.authors.map((a) => (
-                <option value={a.value} selected={v.authorIds.includes(a.value)}>
-                  {a.label}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <BylinePicker view={view} disabled={disabled} />
           <Field label="태그" name="tags" error={e.tags} hint="쉼표로 나눕니다. 예: 감귤, 농업">
             <input id="f-tags" name="tags" value={v.tags} disabled={disabled} />
           </Field>

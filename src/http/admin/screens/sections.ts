@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { invalidInput } from '../../../shared/errors.ts';
+import { asciiSlug, uniqueSlug } from '../../../shared/romanize.ts';
 import { asForm, checked, field } from '../forms.ts';
 import type { AdminScreen } from '../screen.ts';
 import { renderSections } from './sections.view.tsx';
@@ -43,17 +44,25 @@ export const sectionsScreen: AdminScreen = {
       const form = asForm(request.body);
       const values = {
         name: field(form, 'name'),
-        slug: field(form, 'slug').trim(),
+        slug: field(form, 'slug').trim().toLowerCase(),
         layout: field(form, 'layout'),
+        hidden: checked(form, 'hidden') ? '1' : '',
       };
       return kit.form(
         reply,
         async () => {
           const existing = await content.allSectionsForDesk();
+          // A blank address is made from the name, the way a desk expects (정치 → jeongchi).
+          const taken = new Set(existing.map((s) => s.slug));
+          const slug =
+            values.slug !== ''
+              ? values.slug
+              : uniqueSlug(asciiSlug(values.name) || 'section', (s) => taken.has(s));
           await writer.createSection({
             name: values.name,
-            slug: values.slug,
+            slug,
             layout: values.layout === 'photo' ? 'photo' : 'list',
+            hidden: values.hidden === '1',
             position: Math.max(0, ...existing.map((s) => s.position)) + 1,
           });
           return '/admin/sections?ok=section';

@@ -23,49 +23,74 @@ export function renderSections(
         <h1>섹션</h1>
       </div>
       <ErrorFlash message={view.error} />
-      <table class="admin-table">
-        <thead>
-          <tr>
-            <th scope="col">이름</th>
-            <th scope="col">주소</th>
-            <th scope="col">순서</th>
-            <th scope="col">숨김</th>
-            <th scope="col"></th>
-          </tr>
-        </thead>
-        <tbody>
-          {view.sections.map((s) => (
+      <div class="table-scroll">
+        <table class="admin-table sections-table">
+          <thead>
             <tr>
-              <td colspan={5}>
-                <form method="post" action={`/admin/sections/${s.id}`} class="inline-form">
-                  <Csrf token={chrome.csrfToken} />
-                  <label>
-                    <span class="visually-hidden">이름</span>
-                    <input name="name" value={s.name} maxlength={80} required />
-                  </label>
-                  <code>/section/{s.slug}</code>
-                  {s.parentName ? <small>({s.parentName} 하위)</small> : null}
-                  <label>
-                    <span class="visually-hidden">순서</span>
-                    <input
-                      name="position"
-                      value={String(s.position)}
-                      inputmode="numeric"
-                      size={3}
-                    />
-                  </label>
-                  <label>
-                    <input type="checkbox" name="hidden" value="1" checked={s.hidden} /> 숨김
-                  </label>
-                  <button type="submit" class="button">
-                    저장
-                  </button>
-                </form>
-              </td>
+              <th scope="col">이름</th>
+              <th scope="col">주소</th>
+              <th scope="col">순서</th>
+              <th scope="col">메뉴</th>
+              <th scope="col">
+                <span class="visually-hidden">저장</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {view.sections.map((s) => {
+              // One form per row, its fields in the row's cells through form="…": the cells
+              // line up with the headers, which a form wrapping the row cannot do.
+              const form = `section-${s.id}`;
+              return (
+                <tr>
+                  <td>
+                    <label>
+                      <span class="visually-hidden">이름</span>
+                      <input form={form} name="name" value={s.name} maxlength={80} required />
+                    </label>
+                    {s.parentName ? <small> ({s.parentName} 하위)</small> : null}
+                  </td>
+                  <td>
+                    <code>/section/{s.slug}</code>
+                  </td>
+                  <td>
+                    <label>
+                      <span class="visually-hidden">{s.name} 순서</span>
+                      <input
+                        form={form}
+                        name="position"
+                        value={String(s.position)}
+                        inputmode="numeric"
+                        size={4}
+                      />
+                    </label>
+                  </td>
+                  <td class="nowrap">
+                    <label>
+                      <input
+                        form={form}
+                        type="checkbox"
+                        name="hidden"
+                        value="1"
+                        checked={s.hidden}
+                      />{' '}
+                      숨김
+                    </label>
+                  </td>
+                  <td>
+                    <form id={form} method="post" action={`/admin/sections/${s.id}`}>
+                      <Csrf token={chrome.csrfToken} />
+                      <button type="submit" class="button">
+                        저장
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
       <section class="panel">
         <h2>새 섹션</h2>
         <form method="post" action="/admin/sections" class="stack">
@@ -75,14 +100,18 @@ export function renderSections(
             <input name="name" value={v.name ?? ''} maxlength={80} required />
           </label>
           <label>
-            주소 (영문 소문자, 숫자, 하이픈)
+            주소 (비워 두면 이름을 로마자로 바꿔 만듭니다: 정치 → jeongchi)
             <input
               name="slug"
               value={v.slug ?? ''}
               maxlength={80}
-              pattern="[a-z0-9][a-z0-9-]*"
-              required
+              pattern="[a-z0-9][a-z0-9\-]*"
+              placeholder="예: jeongchi"
             />
+          </label>
+          <label>
+            <input type="checkbox" name="hidden" value="1" checked={v.hidden === '1'} /> 메뉴에 숨긴
+            채 만들기
           </label>
           <label>
             형식
