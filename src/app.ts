@@ -173,7 +173,7 @@ export async function createNewsroom(
     content: createContentService({ db, clock, mediaUrl }),
     writer: createWriter({ db, clock, bodyCleaner, onChange: changed }),
     desk: createDesk({ db, clock, bodyCleaner, onChange: changed }),
-    front: createFrontDesk({ db, onChange: changed }),
+    front: createFrontDesk({ db, clock, onChange: changed }),
     changeFeed,
     weather,
     weatherSources: createWeatherRefresher({

@@ -4,6 +4,7 @@
  * script the textarea works on its own.
  */
 import { startDesk } from '../admin/desk.ts';
+import { startFrontDesk } from '../admin/front.ts';
 import { mountEditor } from './mount.ts';
 
 function start(): void {
@@ -18,6 +19,8 @@ function start(): void {
   }
   // Autosave and the edit-lock heartbeat, after the editor so its submit check runs first.
   startDesk();
+  // The front desk's drag and drop, search and live preview (첫 화면 편집).
+  startFrontDesk();
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

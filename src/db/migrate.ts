@@ -7,6 +7,7 @@ import { initial } from './migrations/0001_initial.ts';
 import { newsroom } from './migrations/0002_newsroom.ts';
 import { weather } from './migrations/0003_weather.ts';
 import { adsAndReaders } from './migrations/0004_ads_and_readers.ts';
+import { frontDesk } from './migrations/0005_front_desk.ts';
 
 // Listed in code rather than read from a folder so the set is fixed at build time and
 // identical on every app server.
@@ -15,6 +16,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '0002_newsroom': newsroom(dialect),
   '0003_weather': weather(dialect),
   '0004_ads_and_readers': adsAndReaders(dialect),
+  '0005_front_desk': frontDesk(dialect),
 });
 
 export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {

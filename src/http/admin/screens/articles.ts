@@ -87,6 +87,7 @@ function editorInput(form: FormBody) {
     featuredPhotoId: optionalId(form, 'featuredPhotoId', '대표 사진 번호'),
     isPhotoStory: checked(form, 'isPhotoStory'),
     isBreaking: checked(form, 'isBreaking'),
+    breakingUntil: optionalKstTime(form, 'breakingUntil'),
     seoTitle: field(form, 'seoTitle'),
     seoDescription: field(form, 'seoDescription'),
     embargoUntil: optionalKstTime(form, 'embargoUntil'),
@@ -105,6 +106,7 @@ function typedValues(form: FormBody): Values {
     featuredPhotoId: field(form, 'featuredPhotoId'),
     isPhotoStory: checked(form, 'isPhotoStory'),
     isBreaking: checked(form, 'isBreaking'),
+    breakingUntil: field(form, 'breakingUntil'),
     seoTitle: field(form, 'seoTitle'),
     seoDescription: field(form, 'seoDescription'),
     embargoUntil: field(form, 'embargoUntil'),
@@ -122,6 +124,7 @@ function storedValues(a: EditableArticle): Values {
     featuredPhotoId: a.featuredPhotoId === null ? '' : String(a.featuredPhotoId),
     isPhotoStory: a.isPhotoStory,
     isBreaking: a.isBreaking,
+    breakingUntil: a.breakingUntil === null ? '' : toKstDateTimeLocal(a.breakingUntil),
     seoTitle: a.seoTitle,
     seoDescription: a.seoDescription,
     embargoUntil: a.embargoUntil === null ? '' : toKstDateTimeLocal(a.embargoUntil),
@@ -222,6 +225,10 @@ function editorPages(kit: AdminKit, deps: AdminDeps) {
           ? { text: sentBack.comment, by: sentBack.userName, at: sentBack.at }
           : null,
       notices,
+      breaking:
+        article.breakingUntil === null
+          ? null
+          : { until: article.breakingUntil, canEnd: kit.allowed(request, 'front.arrange') },
     };
     return kit.html(reply, renderEditor(kit.chrome(request), view), status);
   }
