@@ -7,17 +7,24 @@ import {
   type FrontArrangement,
 } from '../../../domains/newsroom/index.ts';
 import { invalidInput } from '../../../shared/errors.ts';
-import { asForm, field, fields, type FormBody } from '../forms.ts';
+import { asForm, field, type FormBody } from '../forms.ts';
 import type { AdminScreen } from '../screen.ts';
 import { renderFrontDesk, renderPreviewRefusal, type FrontAreaView } from './front.view.tsx';
 
 const ID_PATTERN = /^\d{1,12}$/;
 
+/** An area's fields in order, the empty ones too: a place's position is its index. */
+function placeFields(form: FormBody, area: string): string[] {
+  const v = form[area];
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).slice(0, 50);
+}
+
 /** One area's places as posted: a field per place, in order ('' leaves it to the rule). */
 function postedArrangement(form: FormBody, areas: readonly string[]): FrontArrangement {
   const out: FrontArrangement = {};
   for (const area of areas) {
-    const typed = fields(form, area);
+    const typed = placeFields(form, area);
     out[area] = typed.map((raw) => {
       const text = raw.trim().replace(/번$/, '');
       if (text === '') return null;
@@ -149,7 +156,7 @@ export const frontScreen: AdminScreen = {
           page(request, reply, {
             message: failure.message,
             status: failure.status,
-            typed: Object.fromEntries(areas.map((a) => [a, fields(form, a)])),
+            typed: Object.fromEntries(areas.map((a) => [a, placeFields(form, a)])),
           }),
       );
     });
