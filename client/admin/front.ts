@@ -39,6 +39,8 @@ export function startFrontDesk(root: Document = document): void {
   };
 
   let selected: HTMLElement | null = null;
+  /** Changed since the page came: the auto places' titles are the preview's to tell now. */
+  let dirty = false;
   let grabbed: { from: HTMLElement; at: HTMLElement; id: number } | null = null;
 
   /** Draws a place from its field: a card for a pinned article, "자동" otherwise. */
@@ -46,9 +48,14 @@ export function startFrontDesk(root: Document = document): void {
     const body = place.querySelector<HTMLElement>('.front-place-body');
     if (body === null) return;
     const id = idAt(place);
-    body.replaceChildren();
     place.classList.toggle('is-selected', place === selected);
     place.classList.toggle('is-grabbed', grabbed?.at === place);
+    // Until the first change, an empty place keeps what the server said fills it.
+    if (id === null && !dirty && body.querySelector('[data-auto]') !== null) {
+      place.setAttribute('aria-label', `${placeName(place)}: 자동`);
+      return;
+    }
+    body.replaceChildren();
     if (id === null) {
       const auto = root.createElement('div');
       auto.className = 'front-auto';
@@ -95,7 +102,6 @@ export function startFrontDesk(root: Document = document): void {
   }
 
   let previewTimer: number | undefined;
-  let dirty = false;
   let saving = false;
   window.addEventListener('beforeunload', (event) => {
     if (dirty && !saving) event.preventDefault();
@@ -108,16 +114,37 @@ export function startFrontDesk(root: Document = document): void {
     previewTimer = window.setTimeout(refreshPreview, PREVIEW_DELAY_MS);
   }
 
-  /** Sends the unsaved arrangement to both preview frames (the form posts into them). */
+  /**
+   * Sends the unsaved arrangement to both preview frames: the form posts into one, then,
+   * once it has loaded, into the other (a second submit before the first navigation
+   * starts would cancel the first).
+   */
   function refreshPreview(): void {
     const button = form?.querySelector<HTMLButtonElement>('[data-preview-button]');
     if (!form || !button) return;
-    for (const frame of ['front-preview-phone', 'front-preview-desktop']) {
-      if (root.querySelector(`iframe[name="${frame}"]`) === null) continue;
-      button.formTarget = frame;
+    const frames = ['front-preview-phone', 'front-preview-desktop']
+      .map((name) => root.querySelector<HTMLIFrameElement>(`iframe[name="${name}"]`))
+      .filter((f): f is HTMLIFrameElement => f !== null);
+    const post = (index: number) => {
+      const frame = frames[index];
+      if (frame === undefined) {
+        button.formTarget = '_blank';
+        return;
+      }
+      let done = false;
+      const next = () => {
+        if (done) return;
+        done = true;
+        post(index + 1);
+      };
+      frame.addEventListener('load', next, { once: true });
+      // A frame that never reports (a failed load) must not hold up the other.
+      window.setTimeout(next, 5_000);
+      button.formTarget = frame.name;
       form.requestSubmit(button);
-    }
-    button.formTarget = '_blank';
+      button.formTarget = '_blank';
+    };
+    post(0);
   }
   form.addEventListener('submit', (event) => {
     // The preview posts are the form's own submits; only a save leaves the page.

@@ -147,6 +147,7 @@ describe.each(testDialects)('front desk on %s', (dialect) => {
     expect(byTitle.map((r) => r.id)).toEqual([id]);
     expect((await front.search(`${id}번`)).map((r) => r.id)).toContain(id);
     expect(await front.search('100%_없는')).toEqual([]);
+    expect(await front.search('숨긴 섹션')).toEqual([]);
     expect((await front.search('')).length).toBeGreaterThan(3);
   });
 });

@@ -268,7 +268,9 @@ export function createFrontDesk(deps: FrontDeps) {
           'a.breaking_until',
         ])
         .where('a.status', '=', 'published')
-        .where('a.published_at', '<=', now);
+        .where('a.published_at', '<=', now)
+        // A hidden section's pieces never reach the front page.
+        .where('s.hidden', '=', 0);
       if (typed !== '') {
         const number = /^\d{1,12}$/.test(typed.replace(/번$/, ''))
           ? Number(typed.replace(/번$/, ''))

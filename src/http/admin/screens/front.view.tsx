@@ -245,7 +245,6 @@ export function renderFrontDesk(
               src="/admin/front/preview"
               width="390"
               height="760"
-              loading="lazy"
             ></iframe>
           </figure>
           <figure class="preview-desktop">
@@ -257,7 +256,6 @@ export function renderFrontDesk(
                 src="/admin/front/preview"
                 width="1280"
                 height="1520"
-                loading="lazy"
               ></iframe>
             </div>
           </figure>
