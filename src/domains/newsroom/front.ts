@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { articleChangeTags, tag, type CacheTag } from '../../shared/cache-tags.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { invalidInput, notFound } from '../../shared/errors.ts';
+import { AppError, invalidInput, notFound } from '../../shared/errors.ts';
+import { formatKstDateTime } from '../../shared/kst.ts';
 import { can } from '../accounts/index.ts';
 import { forbidden, type Actor } from './desk.ts';
 
@@ -183,12 +184,43 @@ export function createFrontDesk(deps: FrontDeps) {
       return out;
     },
 
+    /** The version on the front page now (null before the first save). */
+    async currentVersion(): Promise<number | null> {
+      const row = await db
+        .selectFrom('front_history')
+        .select('id')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row === undefined ? null : Number(row.id);
+    },
+
     /**
      * Replaces the whole arrangement at once (a drag between areas is one change) and keeps
-     * it as a new version. Pinned articles must be published. Returns the version's id.
+     * it as a new version. Pinned articles must be published. With `basedOn` (the version
+     * the editor started from), a colleague's save in between is refused rather than
+     * silently overwritten. Returns the version's id.
      */
-    async arrange(actor: Actor, proposal: unknown): Promise<number> {
+    async arrange(
+      actor: Actor,
+      proposal: unknown,
+      options: { basedOn?: number | null } = {},
+    ): Promise<number> {
       mayArrange(actor);
+      if (options.basedOn !== undefined) {
+        const latest = await db
+          .selectFrom('front_history')
+          .select(['id', 'user_name', 'created_at'])
+          .orderBy('id', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        const current = latest === undefined ? null : Number(latest.id);
+        if (latest !== undefined && current !== options.basedOn)
+          throw new AppError(
+            'CONFLICT',
+            `${latest.user_name} 님이 ${formatKstDateTime(Number(latest.created_at))}에 첫 화면을 먼저 저장했습니다. 아래 내 편집은 아직 저장하지 않았습니다. 편집 기록에서 동료의 판을 확인하고, 그래도 저장하면 내 편집으로 바뀝니다.`,
+          );
+      }
       const arrangement = checkArrangement(proposal);
       await checkSections(arrangement);
       const ids = pinnedIds(arrangement);

@@ -174,3 +174,49 @@ describe('첫 화면 편집 screen', () => {
     expect((await reporter.post(`/admin/front/breaking/${id}/end`)).statusCode).toBe(403);
   });
 });
+
+describe('two desk editors on the front page', () => {
+  let app: TestApp;
+  let fx: Fixture;
+
+  beforeEach(async () => {
+    app = await createTestApp();
+    fx = await seedFixture(app, { articlesPerSection: 2 });
+  });
+  afterEach(async () => {
+    await app.close();
+  });
+
+  it('refuses to overwrite a colleague’s save silently, keeping what was typed', async () => {
+    const one = as(app, await signIn(app, await addStaff(app, 'desk', '한데스크')));
+    const two = as(app, await signIn(app, await addStaff(app, 'admin', '고편집')));
+    const [a, b] = fx.published as [number, number];
+    const version = (body: string) => /name="version" value="(\d*)"/.exec(body)?.[1] ?? 'none';
+    const seenByOne = version((await one.get('/admin/front')).body);
+    const seenByTwo = version((await two.get('/admin/front')).body);
+    expect(seenByOne).toBe('');
+    await two.post('/admin/front', {
+      ...places(fx, { headline: [String(b)] }),
+      version: seenByTwo,
+    });
+    const late = await one.post('/admin/front', {
+      ...places(fx, { headline: [String(a)] }),
+      version: seenByOne,
+    });
+    expect(late.statusCode).toBe(409);
+    expect(late.body).toContain('고편집 님이');
+    expect(late.body).toContain(`value="${a}"`);
+    expect(await app.services.front.arrangement()).toEqual({ headline: [b] });
+    // Saving again, knowing, replaces it; the colleague's version stays in the history.
+    const again = await one.post('/admin/front', {
+      ...places(fx, { headline: [String(a)] }),
+      version: version(late.body),
+    });
+    expect(again.statusCode).toBe(303);
+    expect(await app.services.front.arrangement()).toEqual({ headline: [a] });
+    expect((await app.services.front.history()).map((v) => v.userName)).toEqual([
+      '한데스크',
+      '고편집',
+    ]);
+  });
+});

@@ -67,15 +67,20 @@ export const frontScreen: AdminScreen = {
     async function page(
       request: FastifyRequest,
       reply: FastifyReply,
-      failure?: { message: string; status: number; typed: Record<string, string[]> },
+      failure?: {
+        message: string;
+        status: number;
+        typed: Record<string, string[]>;
+      },
     ) {
-      const [areas, pins, shown, breaking, history, candidates] = await Promise.all([
+      const [areas, pins, shown, breaking, history, candidates, version] = await Promise.all([
         areaList(),
         front.arrangement(),
         content.frontPage(),
         front.breakingNow(),
         front.history(),
         front.search(''),
+        front.currentVersion(),
       ]);
       const historyIds = history.flatMap((v) => pinnedIds(v.arrangement));
       const titles = new Map<number, string>();
@@ -111,6 +116,9 @@ export const frontScreen: AdminScreen = {
         reply.header('content-security-policy', framingSelf(reply)),
         renderFrontDesk(kit.chrome(request), {
           areas: areaViews,
+          // After a refused save the form carries the colleague's version: saving again is
+          // a deliberate overwrite, made knowing theirs (it stays in the history).
+          version,
           candidates,
           breaking,
           now: clock.now(),
@@ -149,7 +157,16 @@ export const frontScreen: AdminScreen = {
       return kit.form(
         reply,
         async () => {
-          await front.arrange(kit.actor(request), postedArrangement(form, areas));
+          // The screen's form says which version it started from; a post without it (a
+          // script of the paper's own) saves without the check.
+          const version = field(form, 'version').trim();
+          await front.arrange(
+            kit.actor(request),
+            postedArrangement(form, areas),
+            form.version === undefined
+              ? {}
+              : { basedOn: ID_PATTERN.test(version) ? Number(version) : null },
+          );
           return '/admin/front?ok=arranged';
         },
         (failure) =>

@@ -108,6 +108,8 @@ export function renderFrontDesk(
     }[];
     breaking: { id: number; title: string; breakingUntil: number }[];
     history: FrontVersionView[];
+    /** The version the form starts from: a colleague's save in between is refused. */
+    version: number | null;
     now: number;
     error?: string;
   },
@@ -150,6 +152,11 @@ export function renderFrontDesk(
           data-preview-url="/admin/front/preview"
         >
           <Csrf token={chrome.csrfToken} />
+          <input
+            type="hidden"
+            name="version"
+            value={view.version === null ? '' : String(view.version)}
+          />
           <details class="panel fill-rule" open>
             <summary>자동 채우기 규칙</summary>
             <ul>
