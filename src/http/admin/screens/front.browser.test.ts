@@ -112,7 +112,7 @@ describe('첫 화면 편집 in Chromium', () => {
     expect(await valueOf(page, 'top', 3)).toBe('');
     expect(await status(page)).toContain('옮기기를 취소했습니다.');
 
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-front-desktop.png') });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'front-desk-arranging-desktop.png') });
     await Promise.all([
       page.waitForURL(/ok=arranged/),
       page.click('button:has-text("첫 화면 저장")'),
@@ -173,13 +173,13 @@ describe('첫 화면 편집 in Chromium', () => {
       '낙석',
     );
     await page.locator('.front-preview').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-front-preview-desktop.png') });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'front-desk-preview-desktop.png') });
     expect(errors).toEqual([]);
     await page.close();
 
     const phone = await open(390);
     await phone.page.screenshot({
-      path: path.join(SCREENSHOTS, 'admin-front-phone.png'),
+      path: path.join(SCREENSHOTS, 'front-desk-phone.png'),
       fullPage: true,
     });
     expect(phone.errors).toEqual([]);
