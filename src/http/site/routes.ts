@@ -208,7 +208,11 @@ export function createSiteRoutes(deps: SiteDeps) {
       request: FastifyRequest,
       pins: Readonly<Record<string, readonly (number | null)[]>>,
     ): Promise<string> {
-      return (await renderFront(await chrome(request), pins)).html;
+      // Without the site script: a preview must not count banner impressions (advertisers
+      // are billed by them) or readers. Frames run scripts, so the no-script pixel stays
+      // unrendered too; the banners the server picked still show in their places.
+      const view = { ...(await chrome(request)), script: null };
+      return (await renderFront(view, pins)).html;
     },
 
     async register(app: FastifyInstance): Promise<void> {
