@@ -289,6 +289,7 @@ export function createContentService(deps: ContentServiceDeps) {
                 : await reader.latest(now, byId, {
                     limit: limit - chosen.length,
                     sectionIds,
+                    photoStory: false,
                     excludeIds: [...shown, ...chosen.map((a) => a.id)],
                   });
             const articles = boxPins
