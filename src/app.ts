@@ -209,7 +209,7 @@ export async function createNewsroom(
           .catch((error: unknown) => logger.error({ err: error }, 'desk notice not recorded')),
     }),
     notifications,
-    front: createFrontDesk({ db, onChange: changed }),
+    front: createFrontDesk({ db, clock, onChange: changed }),
     previews: createPreviews({ db, clock }),
     changeFeed,
     weather,

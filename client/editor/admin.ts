@@ -6,6 +6,7 @@
 import { startBylinePicker } from '../admin/byline.ts';
 import { startDesk } from '../admin/desk.ts';
 import { startFeaturedChoices, startFeaturedFocus } from './featured.ts';
+import { startFrontDesk } from '../admin/front.ts';
 import { mountEditor } from './mount.ts';
 
 function start(): void {
@@ -24,6 +25,8 @@ function start(): void {
   startBylinePicker();
   // Autosave and the edit-lock heartbeat, after the editor so its submit check runs first.
   startDesk();
+  // The front desk's drag and drop, search and live preview (첫 화면 편집).
+  startFrontDesk();
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

@@ -7,6 +7,7 @@ import { initial } from './migrations/0001_initial.ts';
 import { newsroom } from './migrations/0002_newsroom.ts';
 import { weather } from './migrations/0003_weather.ts';
 import { adsAndReaders } from './migrations/0004_ads_and_readers.ts';
+import { frontDesk } from './migrations/0005_front_desk.ts';
 import { photoFocus } from './migrations/0006_photo_focus.ts';
 import { authorsAndSections } from './migrations/0007_authors_and_sections.ts';
 import { deskWorkflow } from './migrations/0008_desk_workflow.ts';
@@ -18,6 +19,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '0002_newsroom': newsroom(dialect),
   '0003_weather': weather(dialect),
   '0004_ads_and_readers': adsAndReaders(dialect),
+  '0005_front_desk': frontDesk(dialect),
   '0006_photo_focus': photoFocus,
   '0007_authors_and_sections': authorsAndSections(dialect),
   '0008_desk_workflow': deskWorkflow(dialect),

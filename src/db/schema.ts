@@ -59,6 +59,8 @@ export interface ArticleTable {
   summary: string;
   status: ArticleStatus;
   is_breaking: number;
+  /** When 속보 ends (set whenever is_breaking is): pages stop showing the flag then. */
+  breaking_until: number | null;
   is_photo_story: number;
   featured_photo_id: number | null;
   published_at: number | null;
@@ -337,6 +339,17 @@ export interface FrontSlotTable {
   article_id: number;
 }
 
+/** Every arrangement of the front page, to see who changed it and to undo. */
+export interface FrontHistoryTable {
+  id: Generated<number>;
+  user_id: number | null;
+  user_name: string;
+  created_at: number;
+  /** JSON: area -> article id or null (filled by the rule) per place. */
+  arrangement: string;
+  restored_from: number | null;
+}
+
 export interface ChangeFeedTable {
   id: Generated<number>;
   /** Cache tags, comma-separated. */
@@ -367,6 +380,7 @@ export interface Database {
   article_previews: ArticlePreviewTable;
   staff_notifications: StaffNotificationTable;
   front_slots: FrontSlotTable;
+  front_history: FrontHistoryTable;
   change_feed: ChangeFeedTable;
   weather_places: WeatherPlaceTable;
   weather_source_status: WeatherSourceStatusTable;

@@ -75,7 +75,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   const siteRoutes = createSiteRoutes(deps);
   site = siteRoutes;
   await siteRoutes.register(app);
-  if (deps.admin !== undefined) await registerAdmin(app, deps.admin);
+  if (deps.admin !== undefined)
+    await registerAdmin(app, { ...deps.admin, previewFront: siteRoutes.previewFront });
   registerAdRoutes(app, { banners: deps.banners, stats: deps.adStats });
 
   if (deps.mediaRoot !== null) {

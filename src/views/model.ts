@@ -117,7 +117,8 @@ export interface ChromeView {
   bannerSeed: number;
   stylesheet: string;
   icon: string;
-  script: string;
+  /** The site script; null leaves it out (the desk's preview, which must count nothing). */
+  script: string | null;
   currentSection?: string;
 }
 

@@ -118,6 +118,8 @@ export async function seedDemo(
       bodyHtml: paragraphs.join('\n'),
       status: 'published',
       isBreaking: a.breaking ?? false,
+      // A demo shows its 속보 running: six hours from seeding, as the desk's default.
+      breakingUntil: a.breaking === true ? now + 6 * HOUR : null,
       isPhotoStory: a.photoStory ?? false,
       photoIds: ids,
       authorIds: a.authors

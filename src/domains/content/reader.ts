@@ -28,6 +28,7 @@ type TeaserRow = {
   section_id: number;
   published_at: number | null;
   is_breaking: number;
+  breaking_until: number | null;
   is_photo_story: number;
   photo_id: number | null;
   storage_key: string | null;
@@ -59,6 +60,7 @@ export function createReader(deps: ReaderDeps) {
         'a.section_id',
         'a.published_at',
         'a.is_breaking',
+        'a.breaking_until',
         'a.is_photo_story',
         'p.id as photo_id',
         'p.storage_key',
@@ -111,7 +113,11 @@ export function createReader(deps: ReaderDeps) {
     };
   }
 
-  function toTeaser(row: TeaserRow, sections: Map<number, SectionRef>): ArticleTeaser | null {
+  function toTeaser(
+    row: TeaserRow,
+    sections: Map<number, SectionRef>,
+    now: number,
+  ): ArticleTeaser | null {
     const section = sections.get(row.section_id);
     if (section === undefined) return null;
     return {
@@ -120,16 +126,22 @@ export function createReader(deps: ReaderDeps) {
       summary: row.summary,
       section,
       publishedAt: row.published_at ?? 0,
-      isBreaking: row.is_breaking === 1,
+      // 속보 ends at its end time, whether or not anyone clears the flag.
+      isBreaking:
+        row.is_breaking === 1 && row.breaking_until !== null && Number(row.breaking_until) > now,
       isPhotoStory: row.is_photo_story === 1,
       photo: photoRef(row),
     };
   }
 
-  function toTeasers(rows: TeaserRow[], sections: Map<number, SectionRef>): ArticleTeaser[] {
+  function toTeasers(
+    rows: TeaserRow[],
+    sections: Map<number, SectionRef>,
+    now: number,
+  ): ArticleTeaser[] {
     const out: ArticleTeaser[] = [];
     for (const row of rows) {
-      const t = toTeaser(row, sections);
+      const t = toTeaser(row, sections, now);
       if (t !== null) out.push(t);
     }
     return out;
@@ -161,6 +173,8 @@ export function createReader(deps: ReaderDeps) {
         limit: number;
         sectionIds?: number[];
         photoStory?: boolean;
+        /** Only 속보 running now. */
+        breaking?: boolean;
         excludeIds?: number[];
         offset?: number;
       },
@@ -175,45 +189,44 @@ export function createReader(deps: ReaderDeps) {
       }
       if (options.photoStory !== undefined)
         q = q.where('a.is_photo_story', '=', options.photoStory ? 1 : 0);
+      if (options.breaking === true)
+        q = q.where('a.is_breaking', '=', 1).where('a.breaking_until', '>', now);
       if (options.excludeIds !== undefined && options.excludeIds.length > 0)
         q = q.where('a.id', 'not in', options.excludeIds);
       let ordered = newestFirst(q).limit(options.limit);
       if (options.offset !== undefined && options.offset > 0)
         ordered = ordered.offset(options.offset);
-      return toTeasers(await ordered.execute(), sections);
+      return toTeasers(await ordered.execute(), sections, now);
     },
 
-    /**
-     * The desk's front-page arrangement (written by the newsroom), as visible teasers by
-     * area in order; articles readers may not see (yet) are left out.
-     */
-    async arrangement(
-      now: number,
-      sections: Map<number, SectionRef>,
-    ): Promise<Map<string, ArticleTeaser[]>> {
+    /** The desk's pins (written by the newsroom): per area, an article id or null per place. */
+    async frontPins(): Promise<Record<string, (number | null)[]>> {
       const slots = await db
         .selectFrom('front_slots')
         .select(['area', 'position', 'article_id'])
         .orderBy('area')
         .orderBy('position')
         .execute();
-      const byArea = new Map<string, ArticleTeaser[]>();
-      if (slots.length === 0) return byArea;
-      const ids = [...new Set(slots.map((s) => s.article_id))];
-      const teasers = new Map(
-        toTeasers(await teaserQuery(now).where('a.id', 'in', ids).execute(), sections).map((t) => [
-          t.id,
-          t,
-        ]),
-      );
+      const out: Record<string, (number | null)[]> = {};
       for (const slot of slots) {
-        const teaser = teasers.get(slot.article_id);
-        if (teaser === undefined) continue;
-        const list = byArea.get(slot.area) ?? [];
-        list.push(teaser);
-        byArea.set(slot.area, list);
+        const list = (out[slot.area] ??= []);
+        while (list.length < slot.position) list.push(null);
+        list[slot.position] = Number(slot.article_id);
       }
-      return byArea;
+      return out;
+    },
+
+    /** Teasers of the articles among `ids` readers may see now, by id. */
+    async teasersById(
+      now: number,
+      sections: Map<number, SectionRef>,
+      ids: readonly number[],
+    ): Promise<Map<number, ArticleTeaser>> {
+      if (ids.length === 0) return new Map();
+      const rows = await teaserQuery(now)
+        .where('a.id', 'in', [...ids])
+        .execute();
+      return new Map(toTeasers(rows, sections, now).map((t) => [t.id, t]));
     },
 
     async countPublished(now: number, sectionIds: number[]): Promise<number> {
@@ -239,7 +252,7 @@ export function createReader(deps: ReaderDeps) {
         .where('a.id', '=', id)
         .executeTakeFirst();
       if (row === undefined) return null;
-      const teaser = toTeaser(row, sections);
+      const teaser = toTeaser(row, sections, now);
       if (teaser === null) return null;
       const [bylines, tags, photos, notices] = await Promise.all([
         db
@@ -304,16 +317,30 @@ export function createReader(deps: ReaderDeps) {
       };
     },
 
-    /** The earliest publish time still in the future: when cached pages must change. */
+    /**
+     * The earliest time still ahead at which what readers see changes by itself: a
+     * scheduled article comes out, or a 속보 ends. Cached pages must expire then.
+     */
     async nextScheduledPublication(now: number): Promise<number | null> {
-      const row = await db
-        .selectFrom('articles')
-        .select((eb) => eb.fn.min('published_at').as('next'))
-        .where('status', '=', 'published')
-        .where('published_at', '>', now)
-        .executeTakeFirst();
-      const next = row?.next;
-      return next === null || next === undefined ? null : Number(next);
+      const [published, breaking] = await Promise.all([
+        db
+          .selectFrom('articles')
+          .select((eb) => eb.fn.min('published_at').as('next'))
+          .where('status', '=', 'published')
+          .where('published_at', '>', now)
+          .executeTakeFirst(),
+        db
+          .selectFrom('articles')
+          .select((eb) => eb.fn.min('breaking_until').as('next'))
+          .where('is_breaking', '=', 1)
+          .where('status', '=', 'published')
+          .where('breaking_until', '>', now)
+          .executeTakeFirst(),
+      ]);
+      const times = [published?.next, breaking?.next]
+        .filter((t) => t !== null && t !== undefined)
+        .map(Number);
+      return times.length === 0 ? null : Math.min(...times);
     },
   };
 }

@@ -23,6 +23,8 @@ export interface FrontPageOptions {
   topStories?: number;
   perSection?: number;
   photoStories?: number;
+  /** An arrangement to show instead of the stored one (the desk's preview). */
+  pins?: Readonly<Record<string, readonly (number | null)[]>>;
 }
 
 const MAX_PAGE = 1000;
@@ -193,65 +195,113 @@ export function createContentService(deps: ContentServiceDeps) {
       return navigable((await sectionMap()).all);
     },
 
+    /**
+     * The front page. Places the desk pinned show their article; every other place (and a
+     * pinned place whose article readers may no longer see) is filled by the fill rule,
+     * which the front desk screen states in Korean (FILL_RULE there; keep the two alike):
+     * - 머리기사: running 속보 (with a photo first), then the newest with a photo, then the
+     *   newest;
+     * - 주요 기사: the newest, in order;
+     * - section boxes: the newest of the section and its sub-sections;
+     * never an article already shown above, never a photo story (those have their box).
+     * `pins` replaces the stored arrangement: the desk's preview of an unsaved one.
+     */
     async frontPage(options: FrontPageOptions = {}): Promise<FrontPage> {
       const now = deps.clock.now();
       const { all, byId } = await sectionMap();
       const visibleIds = all.filter((s) => !s.hidden).map((s) => s.id);
       const topCount = options.topStories ?? 6;
-      const [lead, photoStories, arranged] = await Promise.all([
+      const pins = options.pins ?? (await reader.frontPins());
+      const pinnedIds = [
+        ...new Set(
+          Object.values(pins)
+            .flat()
+            .filter((id): id is number => id !== null),
+        ),
+      ];
+      const [lead, breaking, photoStories, pinnedTeasers] = await Promise.all([
         reader.latest(now, byId, {
-          limit: 1 + topCount + 4,
+          limit: 1 + topCount + pinnedIds.length + 4,
           sectionIds: visibleIds,
           photoStory: false,
         }),
+        reader.latest(now, byId, { limit: 6, sectionIds: visibleIds, breaking: true }),
         reader.latest(now, byId, {
           limit: options.photoStories ?? 8,
           sectionIds: visibleIds,
           photoStory: true,
         }),
-        reader.arrangement(now, byId),
+        reader.teasersById(now, byId, pinnedIds),
       ]);
       const visible = new Set(visibleIds);
-      const arrangedIn = (area: string) =>
-        (arranged.get(area) ?? []).filter((a) => visible.has(a.section.id));
-      // The desk's choices come first; places it left empty take the newest stories. Without
-      // an arrangement the headline is the newest story with a photo.
+      const used = new Set<number>();
+      /** The article pinned to a place, if readers may see it and it is not shown already. */
+      const pinned = (area: string, place: number, fits: (a: ArticleTeaser) => boolean) => {
+        const id = pins[area]?.[place];
+        const teaser = id == null ? undefined : pinnedTeasers.get(id);
+        if (teaser === undefined || !visible.has(teaser.section.id) || used.has(teaser.id))
+          return null;
+        if (!fits(teaser)) return null;
+        used.add(teaser.id);
+        return teaser;
+      };
+      const anywhere = () => true;
+      // Pinned places first, so the fill never repeats a pinned article.
+      const headlinePin = pinned('headline', 0, anywhere);
+      const topPins = Array.from({ length: topCount }, (_, i) => pinned('top', i, anywhere));
+      const next = (candidates: readonly ArticleTeaser[]) => {
+        const found = candidates.find((a) => !used.has(a.id) && !a.isPhotoStory);
+        if (found !== undefined) used.add(found.id);
+        return found ?? null;
+      };
       const headline =
-        arrangedIn('headline')[0] ?? lead.find((a) => a.photo !== null) ?? lead[0] ?? null;
-      const topStories: ArticleTeaser[] = [];
-      for (const a of [...arrangedIn('top'), ...lead]) {
-        if (topStories.length >= topCount) break;
-        if (a.id !== headline?.id && !topStories.some((t) => t.id === a.id)) topStories.push(a);
-      }
-      const shown = new Set<number>([
-        ...(headline ? [headline.id] : []),
-        ...topStories.map((a) => a.id),
-      ]);
-      const breaking = lead.filter((a) => a.isBreaking).slice(0, 2);
+        headlinePin ??
+        next([
+          ...breaking.filter((a) => a.photo !== null),
+          ...breaking,
+          ...lead.filter((a) => a.photo !== null),
+          ...lead,
+        ]);
+      const topStories = topPins
+        .map((pin) => pin ?? next(lead))
+        .filter((a): a is ArticleTeaser => a !== null);
+      const shown = new Set(used);
+      const limit = options.perSection ?? 5;
       const boxes: SectionBox[] = await Promise.all(
         navigable(all)
           .filter((s) => s.layout === 'list')
           .map(async (section) => {
             const sectionIds = withDescendants(all, section);
-            const limit = options.perSection ?? 5;
-            const chosen = (arranged.get(`section:${section.id}`) ?? [])
-              .filter((a) => sectionIds.includes(a.section.id) && !shown.has(a.id))
-              .slice(0, limit);
-            const newest =
+            const area = `section:${section.id}`;
+            const boxPins = Array.from({ length: limit }, (_, i) => {
+              const id = pins[area]?.[i];
+              const teaser = id == null ? undefined : pinnedTeasers.get(id);
+              return teaser !== undefined &&
+                sectionIds.includes(teaser.section.id) &&
+                !shown.has(teaser.id)
+                ? teaser
+                : null;
+            });
+            const chosen = boxPins.filter((a): a is ArticleTeaser => a !== null);
+            const fill =
               chosen.length >= limit
                 ? []
                 : await reader.latest(now, byId, {
                     limit: limit - chosen.length,
                     sectionIds,
+                    photoStory: false,
                     excludeIds: [...shown, ...chosen.map((a) => a.id)],
                   });
-            return { section, sectionIds, articles: [...chosen, ...newest] };
+            const articles = boxPins
+              .map((pin) => pin ?? fill.shift() ?? null)
+              .filter((a): a is ArticleTeaser => a !== null);
+            return { section, sectionIds, articles };
           }),
       );
       return {
         headline,
         topStories,
-        breaking,
+        breaking: breaking.slice(0, 2),
         sectionBoxes: boxes.filter((b) => b.articles.length > 0),
         photoStories,
       };

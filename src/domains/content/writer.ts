@@ -36,6 +36,8 @@ const authorInput = z.object({
   email: z.string().trim().toLowerCase().email('올바른 이메일 주소가 아닙니다.'),
 });
 
+const BREAKING_DEFAULT_MS = 6 * 60 * 60 * 1000;
+
 const articleInput = z.object({
   sectionId: z.number().int().positive(),
   title: z.string().trim().min(1, '제목을 입력하세요.').max(300, '제목은 300자 이내로 입력하세요.'),
@@ -43,6 +45,8 @@ const articleInput = z.object({
   bodyHtml: z.string().max(2_000_000).default(''),
   status: z.enum(['draft', 'submitted', 'published', 'unpublished', 'trashed']).default('draft'),
   isBreaking: z.boolean().default(false),
+  /** When 속보 ends; defaults to six hours after publication (the desk's default too). */
+  breakingUntil: z.number().int().nullable().default(null),
   isPhotoStory: z.boolean().default(false),
   featuredPhotoId: z.number().int().positive().nullable().default(null),
   photoIds: z.array(z.number().int().positive()).default([]),
@@ -151,6 +155,9 @@ export function createWriter(deps: WriterDeps) {
             summary: articleSummary(body),
             status: a.status satisfies ArticleStatus,
             is_breaking: a.isBreaking ? 1 : 0,
+            breaking_until: a.isBreaking
+              ? (a.breakingUntil ?? (a.publishedAt ?? now) + BREAKING_DEFAULT_MS)
+              : null,
             is_photo_story: a.isPhotoStory ? 1 : 0,
             featured_photo_id: featuredPhotoId,
             published_at: a.publishedAt,

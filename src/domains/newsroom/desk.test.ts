@@ -365,19 +365,18 @@ describe.each(testDialects)('desk workflow on %s', (dialect) => {
   it('lets the desk arrange the front page, falling back to the newest for empty places', async () => {
     const { front, content, desk } = app.services;
     const chosen = fx.published[0] as number;
-    await front.arrange(editor, 'headline', [chosen]);
-    await front.arrange(editor, `section:${fx.sections.politics}`, [chosen]);
+    await front.arrange(editor, { headline: [chosen] });
     const page = await content.frontPage();
     expect(page.headline?.id).toBe(chosen);
     expect(page.topStories.length).toBeGreaterThan(0);
-    await expect(front.arrange(reporter, 'top', [chosen])).rejects.toMatchObject({
+    await expect(front.arrange(reporter, { top: [chosen] })).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
     const unpublished = await desk.create(reporter, draft());
-    await expect(front.arrange(editor, 'top', [unpublished])).rejects.toMatchObject({
+    await expect(front.arrange(editor, { top: [unpublished] })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
-    await expect(front.arrange(editor, 'nowhere', [chosen])).rejects.toMatchObject({
+    await expect(front.arrange(editor, { nowhere: [chosen] })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
     // An arranged article that is later unpublished simply drops out.

@@ -21,6 +21,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { AppError, invalidInput, notFound } from '../../shared/errors.ts';
 import { formatKstDateTime } from '../../shared/kst.ts';
 import { isNoticeKind, NOTICE_KINDS, type NoticeKind } from '../../shared/notice-kinds.ts';
+import { DEFAULT_BREAKING_MS, MAX_BREAKING_MS } from './breaking.ts';
 import { stripTags } from '../../shared/text.ts';
 
 /** Who is acting: the signed-in staff member. */
@@ -75,6 +76,8 @@ const editorInput = z.object({
   featuredPhotoId: z.number().int().positive().nullable().default(null),
   isPhotoStory: z.boolean().default(false),
   isBreaking: z.boolean().default(false),
+  /** When 속보 ends; null with isBreaking: the current end, or six hours from now. */
+  breakingUntil: optionalTime,
   seoTitle: z.string().trim().max(200, 'SEO 제목은 200자 이내로 입력하세요.').default(''),
   seoDescription: z.string().trim().max(400, 'SEO 설명은 400자 이내로 입력하세요.').default(''),
   embargoUntil: optionalTime,
@@ -120,7 +123,10 @@ export interface EditableArticle {
   authorIds: number[];
   featuredPhotoId: number | null;
   isPhotoStory: boolean;
+  /** 속보 now: flagged and its end still ahead. */
   isBreaking: boolean;
+  /** When the running 속보 ends; null when it is not running. */
+  breakingUntil: number | null;
   seoTitle: string;
   seoDescription: string;
   embargoUntil: number | null;
@@ -254,6 +260,8 @@ export function createDesk(deps: DeskDeps) {
         .orderBy('position')
         .execute(),
     ]);
+    const breakingRuns =
+      row.is_breaking === 1 && row.breaking_until !== null && row.breaking_until > clock.now();
     return {
       id: row.id,
       status: row.status,
@@ -265,7 +273,8 @@ export function createDesk(deps: DeskDeps) {
       authorIds: authors.map((a) => a.author_id),
       featuredPhotoId: row.featured_photo_id,
       isPhotoStory: row.is_photo_story === 1,
-      isBreaking: row.is_breaking === 1,
+      isBreaking: breakingRuns,
+      breakingUntil: breakingRuns ? row.breaking_until : null,
       seoTitle: row.seo_title,
       seoDescription: row.seo_description,
       embargoUntil: row.embargo_until,
@@ -461,6 +470,7 @@ export function createDesk(deps: DeskDeps) {
       featuredPhotoId: fields.featuredPhotoId,
       isPhotoStory: fields.isPhotoStory,
       isBreaking: fields.isBreaking,
+      breakingUntil: fields.breakingUntil,
       seoTitle: fields.seoTitle,
       seoDescription: fields.seoDescription,
       embargoUntil: fields.embargoUntil,
@@ -476,6 +486,7 @@ export function createDesk(deps: DeskDeps) {
       body_html: body,
       summary: articleSummary(body),
       is_breaking: fields.isBreaking ? 1 : 0,
+      breaking_until: fields.isBreaking ? fields.breakingUntil : null,
       is_photo_story: fields.isPhotoStory ? 1 : 0,
       featured_photo_id: featuredPhotoId,
       seo_title: fields.seoTitle,
@@ -513,6 +524,25 @@ export function createDesk(deps: DeskDeps) {
       for (const t of articleChangeTags(a.id, a.sectionId, a.isPhotoStory)) tags.add(t);
     }
     return [...tags];
+  }
+
+  /**
+   * Settles when 속보 ends: the typed end, else the end already running, else six hours
+   * from now. An end in the past or more than two days ahead is refused.
+   */
+  function settleBreaking(fields: EditorFields, before: EditableArticle | null): EditorFields {
+    if (!fields.isBreaking) return { ...fields, breakingUntil: null };
+    const now = clock.now();
+    const until = fields.breakingUntil ?? before?.breakingUntil ?? now + DEFAULT_BREAKING_MS;
+    if (until <= now)
+      throw invalidInput('속보 종료 시각은 지금 이후로 정하세요.', {
+        fields: { breakingUntil: '속보 종료 시각은 지금 이후로 정하세요.' },
+      });
+    if (until > now + MAX_BREAKING_MS)
+      throw invalidInput('속보는 48시간까지만 걸 수 있습니다.', {
+        fields: { breakingUntil: '속보는 48시간까지만 걸 수 있습니다.' },
+      });
+    return { ...fields, breakingUntil: until };
   }
 
   function checkEmbargo(publishAt: number, embargoUntil: number | null): void {
@@ -564,7 +594,7 @@ export function createDesk(deps: DeskDeps) {
 
     async create(actor: Actor, input: EditorInput): Promise<number> {
       if (!can(actor.role, 'article.create')) throw forbidden();
-      const fields = parseEditor(input);
+      const fields = settleBreaking(parseEditor(input), null);
       const body = await bodyCleaner.clean(fields.bodyHtml);
       const now = clock.now();
       return db.transaction().execute(async (trx) => {
@@ -603,7 +633,7 @@ export function createDesk(deps: DeskDeps) {
     ): Promise<EditableArticle> {
       const before = await load(id);
       check(actor, before, 'edit');
-      const fields = parseEditor(input);
+      const fields = settleBreaking(parseEditor(input), before);
       if (before.status === 'published' && before.publishedAt !== null) {
         checkEmbargo(before.publishedAt, fields.embargoUntil);
       }
@@ -916,6 +946,7 @@ export function createDesk(deps: DeskDeps) {
         featuredPhotoId: article.featuredPhotoId,
         isPhotoStory: article.isPhotoStory,
         isBreaking: article.isBreaking,
+        breakingUntil: article.breakingUntil,
         seoTitle: article.seoTitle,
         seoDescription: article.seoDescription,
         embargoUntil: article.embargoUntil,

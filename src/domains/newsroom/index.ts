@@ -21,7 +21,19 @@ export {
   type AllowedActions,
   type ArticleAction,
 } from './article-rules.ts';
-export { createFrontDesk, FRONT_AREAS, type FrontDesk, type FrontArea } from './front.ts';
+export {
+  checkArrangement,
+  createFrontDesk,
+  FRONT_AREAS,
+  pinnedIds,
+  placesOf,
+  SECTION_BOX_PLACES,
+  type BreakingArticle,
+  type FrontArea,
+  type FrontArrangement,
+  type FrontDesk,
+  type FrontVersion,
+} from './front.ts';
 export { createChangeFeed, type ChangeFeed } from './change-feed.ts';
 export { createImporter, type Importer, type ImportReport, type ImportRecord } from './import.ts';
 export { compareBodyHtml, compareText, type FieldDiff } from './revision-diff.ts';
@@ -32,3 +44,4 @@ export {
   type PreviewPurpose,
   type Previews,
 } from './previews.ts';
+export { DEFAULT_BREAKING_MS, MAX_BREAKING_MS } from './breaking.ts';

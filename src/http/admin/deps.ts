@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { ReaderCounts } from '../../domains/analytics/index.ts';
 import type { AdStats, BannerStore } from '../../domains/ads/index.ts';
 import type { ContentService, Writer } from '../../domains/content/index.ts';
@@ -26,6 +27,14 @@ export interface AdminDeps {
   stylesheet: Asset;
   script: Asset;
   editorStylesheet: Asset;
+  /**
+   * The public front page rendered with an unsaved arrangement (the front desk's preview);
+   * the HTTP server supplies it from the site's own routes.
+   */
+  previewFront?: (
+    request: FastifyRequest,
+    pins: Readonly<Record<string, readonly (number | null)[]>>,
+  ) => Promise<string>;
   /** Largest photo upload in bytes. */
   maxUploadBytes: number;
   /** Imports NDJSON records sent to the admin API (the same code as `tamna import`). */

@@ -173,6 +173,27 @@ export function createSiteRoutes(deps: SiteDeps) {
     });
   }
 
+  /** The front page with the stored arrangement, or with `pins` (the desk's preview). */
+  async function renderFront(
+    view: ChromeView,
+    pins?: Readonly<Record<string, readonly (number | null)[]>>,
+  ) {
+    const [front, photoSection, mostRead] = await Promise.all([
+      content.frontPage(pins === undefined ? {} : { pins }),
+      content.photoSection(),
+      mostReadBox(deps.readers, content),
+    ]);
+    const html = renderFrontPage({
+      chrome: view,
+      ...front,
+      photoSection,
+      teaserBoxSlugs: [...deps.teaserSections],
+      description: `${deps.publisher.name} - 지역의 오늘을 빠르고 정확하게 전합니다.`,
+      mostRead: mostRead.view,
+    });
+    return { html, front, mostRead };
+  }
+
   async function photoBox() {
     const [stories, section] = await Promise.all([
       content.latestPhotoStories(8),
@@ -185,24 +206,27 @@ export function createSiteRoutes(deps: SiteDeps) {
     chrome,
     sendError,
 
+    /**
+     * The front page as it would look with an unsaved arrangement, for the desk's preview:
+     * rendered fresh, never cached (the admin answers it with no-store).
+     */
+    async previewFront(
+      request: FastifyRequest,
+      pins: Readonly<Record<string, readonly (number | null)[]>>,
+    ): Promise<string> {
+      // Without the site script: a preview must not count banner impressions (advertisers
+      // are billed by them) or readers. Frames run scripts, so the no-script pixel stays
+      // unrendered too; the banners the server picked still show in their places.
+      const view = { ...(await chrome(request)), script: null };
+      return (await renderFront(view, pins)).html;
+    },
+
     async register(app: FastifyInstance): Promise<void> {
       await registerBeacon(app, deps.readers);
 
       app.get('/', (request, reply) =>
         page(request, reply, '/', async (view) => {
-          const [front, photoSection, mostRead] = await Promise.all([
-            content.frontPage(),
-            content.photoSection(),
-            mostReadBox(deps.readers, content),
-          ]);
-          const html = renderFrontPage({
-            chrome: view,
-            ...front,
-            photoSection,
-            teaserBoxSlugs: [...deps.teaserSections],
-            description: `${deps.publisher.name} - 지역의 오늘을 빠르고 정확하게 전합니다.`,
-            mostRead: mostRead.view,
-          });
+          const { html, front, mostRead } = await renderFront(view);
           return {
             html,
             tags: [

@@ -7,12 +7,15 @@ export function AdminLayout({
   title,
   children,
   editor,
+  script,
 }: {
   chrome: AdminChrome;
   title: string;
   children?: Child;
   /** Loads the rich-text editor (131 KB gzipped, cached for a year under a hashed name). */
   editor?: boolean;
+  /** Loads the admin script without the editor's stylesheet (the front desk's drag and drop). */
+  script?: boolean;
 }) {
   return (
     <html lang="ko">
@@ -24,7 +27,7 @@ export function AdminLayout({
         <title>{`${title} · ${chrome.siteName} 뉴스룸`}</title>
         <link rel="stylesheet" href={chrome.stylesheet} />
         {editor ? <link rel="stylesheet" href={chrome.editorStylesheet} /> : null}
-        {editor ? <script defer src={chrome.script}></script> : null}
+        {editor || script ? <script defer src={chrome.script}></script> : null}
       </head>
       <body class="admin">
         <header class="admin-bar">

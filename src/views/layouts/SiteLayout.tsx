@@ -54,7 +54,7 @@ export function SiteLayout({
         {meta.articleId !== undefined ? (
           <meta name="tamna:article-id" content={String(meta.articleId)} />
         ) : null}
-        <script src={chrome.script} defer></script>
+        {chrome.script === null ? null : <script src={chrome.script} defer></script>}
       </head>
       <body>
         <Masthead chrome={chrome} isFront={isFront} />

@@ -100,6 +100,7 @@ function editorInput(form: FormBody) {
     featuredPhotoId: optionalId(form, 'featuredPhotoId', '대표 사진 번호'),
     isPhotoStory: checked(form, 'isPhotoStory'),
     isBreaking: checked(form, 'isBreaking'),
+    breakingUntil: optionalKstTime(form, 'breakingUntil'),
     seoTitle: field(form, 'seoTitle'),
     seoDescription: field(form, 'seoDescription'),
     embargoUntil: optionalKstTime(form, 'embargoUntil'),
@@ -121,6 +122,7 @@ function typedValues(form: FormBody): Values {
     featuredPhotoId: field(form, 'featuredPhotoId'),
     isPhotoStory: checked(form, 'isPhotoStory'),
     isBreaking: checked(form, 'isBreaking'),
+    breakingUntil: field(form, 'breakingUntil'),
     seoTitle: field(form, 'seoTitle'),
     seoDescription: field(form, 'seoDescription'),
     embargoUntil: field(form, 'embargoUntil'),
@@ -147,6 +149,7 @@ function storedValues(a: EditableArticle, bodyHtml = a.bodyHtml): Values {
     newAuthorTitle: '',
     isPhotoStory: a.isPhotoStory,
     isBreaking: a.isBreaking,
+    breakingUntil: a.breakingUntil === null ? '' : toKstDateTimeLocal(a.breakingUntil),
     seoTitle: a.seoTitle,
     seoDescription: a.seoDescription,
     embargoUntil: a.embargoUntil === null ? '' : toKstDateTimeLocal(a.embargoUntil),
@@ -385,6 +388,10 @@ function editorPages(kit: AdminKit, deps: AdminDeps) {
           ? { text: sentBack.comment, by: sentBack.userName, at: sentBack.at }
           : null,
       notices,
+      breaking:
+        article.breakingUntil === null
+          ? null
+          : { until: article.breakingUntil, canEnd: kit.allowed(request, 'front.arrange') },
     };
     return kit.html(reply, renderEditor(kit.chrome(request), view), status);
   }

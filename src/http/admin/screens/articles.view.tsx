@@ -216,6 +216,8 @@ export interface EditorView {
     featuredPhotoId: string;
     isPhotoStory: boolean;
     isBreaking: boolean;
+    /** When 속보 ends (KST datetime-local); empty: the running end, or six hours on. */
+    breakingUntil: string;
     seoTitle: string;
     seoDescription: string;
     embargoUntil: string;
@@ -246,6 +248,8 @@ export interface EditorView {
   editingBy: string | null;
   lastComment: { text: string; by: string | null; at: number } | null;
   notices: NoticeView[];
+  /** 속보 running now, and whether this staff member may clear it (the front desk). */
+  breaking?: { until: number; canEnd: boolean } | null;
 }
 
 function Field({
@@ -455,6 +459,24 @@ export function renderEditor(chrome: AdminChrome, view: EditorView): string {
               />{' '}
               속보
             </label>
+            <label class="breaking-until">
+              종료 (KST){' '}
+              <input
+                type="datetime-local"
+                name="breakingUntil"
+                value={v.breakingUntil}
+                disabled={disabled}
+                aria-describedby="breaking-until-hint"
+              />
+            </label>
+            <small id="breaking-until-hint" class="hint">
+              비우면 6시간 뒤에 끝납니다. 48시간까지 걸 수 있습니다.
+            </small>
+            {e.breakingUntil ? (
+              <span class="field-error" role="alert">
+                {e.breakingUntil}
+              </span>
+            ) : null}
             <label>
               <input
                 type="checkbox"
@@ -529,6 +551,21 @@ function WorkflowActions({ chrome, view }: { chrome: AdminChrome; view: EditorVi
   return (
     <section class="panel workflow">
       <h2>송고</h2>
+      {view.breaking ? (
+        <p class="breaking-now">
+          <span class="flag-breaking">속보</span> {formatKstDateTime(view.breaking.until)}까지 걸려
+          있습니다.{' '}
+          {view.breaking.canEnd ? (
+            <form method="post" action={`/admin/front/breaking/${view.id}/end`} class="inline">
+              <Csrf token={chrome.csrfToken} />
+              <input type="hidden" name="back" value="editor" />
+              <button type="submit" class="button small danger">
+                속보 해제
+              </button>
+            </form>
+          ) : null}
+        </p>
+      ) : null}
       <div class="workflow-actions">
         {a.submit ? (
           <form method="post" action={`${base}/submit`}>
