@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/app.ts';
 import { launchChromium } from '../../testing/browser.ts';
+import { startFakeSmtp, type FakeSmtp } from '../../testing/fake-smtp.ts';
 import { seedFixture, type Fixture } from '../../testing/fixtures.ts';
 
 const SCREENSHOTS = path.resolve(import.meta.dirname, '../../../test-artifacts/screenshots');
@@ -19,9 +20,11 @@ describe('the newsroom in Chromium', () => {
   let base: string;
   let photoFile: string;
   let adId: number;
+  let smtp: FakeSmtp;
 
   beforeAll(async () => {
-    app = await createTestApp({ now: Date.now() });
+    smtp = await startFakeSmtp();
+    app = await createTestApp({ now: Date.now(), env: { TAMNA_SMTP_URL: smtp.url } });
     fx = await seedFixture(app, { articlesPerSection: 2 });
     for (const [role, name] of [
       ['reporter', '강서윤'],
@@ -79,6 +82,7 @@ describe('the newsroom in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await app?.close();
+    await smtp?.close();
   });
 
   async function signIn(page: Page, role: 'reporter' | 'desk' | 'admin'): Promise<void> {
@@ -192,10 +196,16 @@ describe('the newsroom in Chromium', () => {
     expect(submitted.body_html).toContain('첫 배는 오전 7시에 뜬다.');
     await expect(page.locator('.status').first().textContent()).resolves.toBe('데스크 대기');
     await signOut(page);
+    // The desk hears of it by mail (the local SMTP server) and by the badge.
+    await app.services.notifications.idle();
+    expect(
+      smtp.mails.filter((m) => m.subject.includes('데스크로 보냈습니다')).map((m) => m.to.join()),
+    ).toContain('desk@tamnailbo.example');
 
     // The desk sends it back with a comment.
     await page.setViewportSize({ width: 1280, height: 900 });
     await signIn(page, 'desk');
+    await expect(page.locator('.notice-badge .count').textContent()).resolves.toBe('1');
     await expect(page.locator('.panel').first().textContent()).resolves.toContain(
       '제주항 여객선 증편',
     );
@@ -207,9 +217,20 @@ describe('the newsroom in Chromium', () => {
     ]);
     await signOut(page);
 
-    // The reporter sees why, fixes it and submits again.
+    // The reporter sees why — by mail, on the badge, in 알림 — fixes it and submits again.
+    await app.services.notifications.idle();
+    const returned = smtp.mails.find(
+      (m) => m.to.includes('reporter@tamnailbo.example') && m.subject.includes('반려'),
+    );
+    expect(returned?.text).toContain('해운사 이름을 밝혀 주세요.');
     await signIn(page, 'reporter');
-    await page.goto(`${base}/admin/articles/${id}`);
+    await expect(page.locator('.notice-badge .count').textContent()).resolves.toBe('1');
+    await page.click('.notice-badge');
+    await Promise.all([
+      page.waitForURL(new RegExp(`/admin/articles/${id}$`)),
+      page.click('.notifications li.unread a'),
+    ]);
+    await expect(page.locator('.notice-badge .count').count()).resolves.toBe(0);
     await expect(page.locator('.flash-error').first().textContent()).resolves.toContain(
       '해운사 이름을 밝혀 주세요.',
     );
