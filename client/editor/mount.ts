@@ -98,7 +98,7 @@ export function mountEditor(container: HTMLElement): Editor | null {
   toolbar.hidden = readOnly;
   const pickerElement = picker?.element ?? document.createElement('div');
   pickerElement.hidden = true;
-  container.append(
+  const parts = [
     toolbar,
     dialog.element,
     pickerElement,
@@ -107,7 +107,8 @@ export function mountEditor(container: HTMLElement): Editor | null {
     uploadList,
     surface,
     fileInput,
-  );
+  ];
+  container.append(...parts);
 
   const label = textarea.id
     ? document.querySelector(`label[for="${CSS.escape(textarea.id)}"]`)
@@ -123,18 +124,7 @@ export function mountEditor(container: HTMLElement): Editor | null {
     editor = createEditor();
   } catch (error) {
     // A plain textarea that works beats a broken editor: undo everything and rethrow.
-    for (const part of [
-      toolbar,
-      dialog.element,
-      pickerElement,
-      alertBox,
-      status,
-      uploadList,
-      surface,
-      fileInput,
-    ]) {
-      part.remove();
-    }
+    for (const part of parts) part.remove();
     textarea.hidden = false;
     textarea.required = required;
     throw error;

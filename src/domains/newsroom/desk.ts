@@ -319,6 +319,22 @@ export function createDesk(deps: DeskDeps) {
     return out;
   }
 
+  /** Every wording a notice had is kept: what readers were shown, when, by whose hand. */
+  async function noticeVersion(
+    trx: Transaction<Database>,
+    noticeId: number,
+    action: 'created' | 'edited' | 'withdrawn',
+    kind: NoticeKind,
+    body: string,
+    actor: Actor,
+    at: number,
+  ): Promise<void> {
+    await trx
+      .insertInto('article_notice_versions')
+      .values({ notice_id: noticeId, action, kind, body, user_id: actor.id, at })
+      .execute();
+  }
+
   async function liveNotice(articleId: number, noticeId: number) {
     const notice = await db
       .selectFrom('article_notices')
@@ -1011,17 +1027,7 @@ export function createDesk(deps: DeskDeps) {
           .values({ article_id: id, kind, body: text, user_id: actor.id, created_at: now })
           .returning('id')
           .executeTakeFirstOrThrow();
-        await trx
-          .insertInto('article_notice_versions')
-          .values({
-            notice_id: row.id,
-            action: 'created',
-            kind,
-            body: text,
-            user_id: actor.id,
-            at: now,
-          })
-          .execute();
+        await noticeVersion(trx, row.id, 'created', kind, text, actor, now);
         await event(trx, id, actor, 'notice', NOTICE_KINDS[kind]);
         return row.id;
       });
@@ -1042,17 +1048,7 @@ export function createDesk(deps: DeskDeps) {
           .set({ body: text, updated_at: now })
           .where('id', '=', noticeId)
           .execute();
-        await trx
-          .insertInto('article_notice_versions')
-          .values({
-            notice_id: noticeId,
-            action: 'edited',
-            kind: notice.kind,
-            body: text,
-            user_id: actor.id,
-            at: now,
-          })
-          .execute();
+        await noticeVersion(trx, noticeId, 'edited', notice.kind, text, actor, now);
         await event(trx, id, actor, 'notice', `${NOTICE_KINDS[notice.kind]} 수정`);
       });
       await notify(visibleTags(article, article));
@@ -1077,17 +1073,7 @@ export function createDesk(deps: DeskDeps) {
           .set({ withdrawn_at: now })
           .where('id', '=', noticeId)
           .execute();
-        await trx
-          .insertInto('article_notice_versions')
-          .values({
-            notice_id: noticeId,
-            action: 'withdrawn',
-            kind: notice.kind,
-            body: why,
-            user_id: actor.id,
-            at: now,
-          })
-          .execute();
+        await noticeVersion(trx, noticeId, 'withdrawn', notice.kind, why, actor, now);
         await event(trx, id, actor, 'notice', `${NOTICE_KINDS[notice.kind]} 철회: ${why}`);
       });
       await notify(visibleTags(article, article));

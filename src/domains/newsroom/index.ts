@@ -9,6 +9,7 @@ export {
   type DeskListQuery,
   type EditableArticle,
   type EditorInput,
+  type Handover,
   type ArticleEvent,
   type ArticleNotice,
   type Revision,

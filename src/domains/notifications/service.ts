@@ -1,24 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { Database, StaffNotificationTable } from '../../db/index.ts';
 import { rolesWith } from '../accounts/index.ts';
+import type { Handover } from '../newsroom/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { formatKstDateTime } from '../../shared/kst.ts';
 import type { Mailer } from './mailer.ts';
 
 export type NotificationKind = StaffNotificationTable['kind'];
 
-/** A hand-over on the desk that someone should hear about. */
-export interface DeskHandover {
-  kind: NotificationKind;
-  articleId: number;
-  title: string;
-  ownerId: number | null;
-  actor: { id: number; name: string };
-  /** The desk's 반려 comment. */
-  comment?: string;
-  /** When a scheduled piece goes out. */
-  publishAt?: number;
-}
+/** A hand-over on the desk that someone should hear about: the desk's own event. */
+export type DeskHandover = Handover;
 
 export interface StaffNotification {
   id: number;
@@ -64,11 +55,14 @@ export function createNotifications(deps: NotificationDeps) {
   const { db, clock, mailer } = deps;
   const pending = new Set<Promise<void>>();
 
+  /** Every staff mail says which newsroom it comes from. */
+  const send = (to: string, subject: string, text: string) =>
+    mailer.send({ to, subject: `[${deps.siteName} 뉴스룸] ${subject}`, text });
+
   /** Sends in the background: a slow or failing mail server never holds up the desk. */
   function mailLater(to: string, subject: string, text: string): void {
     if (!mailer.configured) return;
-    const job: Promise<void> = mailer
-      .send({ to, subject: `[${deps.siteName} 뉴스룸] ${subject}`, text })
+    const job: Promise<void> = send(to, subject, text)
       .catch((error: unknown) => deps.onMailError?.(error, to))
       .finally(() => pending.delete(job));
     pending.add(job);
@@ -120,7 +114,7 @@ export function createNotifications(deps: NotificationDeps) {
      */
     async mailStaff(to: string, subject: string, text: string): Promise<boolean> {
       if (!mailer.configured) return false;
-      await mailer.send({ to, subject: `[${deps.siteName} 뉴스룸] ${subject}`, text });
+      await send(to, subject, text);
       return true;
     },
 

@@ -106,7 +106,13 @@ export async function registerAdmin(
       admin.decorateRequest('unreadNotices', 0);
       admin.addHook('preHandler', async (request) => {
         const staff = request.staff;
-        if (staff === null || request.method !== 'GET' || staff.session.secondFactorPending) return;
+        if (
+          staff === null ||
+          request.method !== 'GET' ||
+          staff.session.secondFactorPending ||
+          wantsJson(request)
+        )
+          return;
         request.unreadNotices = await deps.notifications.unreadCount(staff.user.id);
       });
 
