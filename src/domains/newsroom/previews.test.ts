@@ -66,6 +66,17 @@ describe.each(testDialects)('미리보기 links on %s', (dialect) => {
     });
   });
 
+  it('keeps at most 20 open links per article, even when asked for 25 at once', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 25 }, () => app.services.previews.issue(writer, draftId, 'share')),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(20);
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(refused).toHaveLength(5);
+    expect(refused[0]).toMatchObject({ reason: { code: 'CONFLICT' } });
+    expect(await app.services.previews.active(writer, draftId)).toHaveLength(20);
+  });
+
   it('is made only by someone who may see the article, and closes when it is binned', async () => {
     const { previews, desk } = app.services;
     await expect(previews.issue(other, draftId, 'share')).rejects.toMatchObject({

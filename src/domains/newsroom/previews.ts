@@ -59,32 +59,42 @@ export function createPreviews(deps: { db: Kysely<Database>; clock: Clock }) {
     ): Promise<{ token: string; expiresAt: number }> {
       await visibleArticle(actor, articleId);
       const now = clock.now();
-      const active = await db
-        .selectFrom('article_previews')
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .where('article_id', '=', articleId)
-        .where('revoked_at', 'is', null)
-        .where('expires_at', '>', now)
-        .executeTakeFirst();
-      if (Number(active?.n ?? 0) >= MAX_ACTIVE_PER_ARTICLE)
-        throw new AppError(
-          'CONFLICT',
-          `이 기사의 미리보기 링크가 ${MAX_ACTIVE_PER_ARTICLE}개입니다. 쓰지 않는 링크를 취소한 뒤 만드세요.`,
-        );
       const token = randomBytes(24).toString('base64url');
       const expiresAt = now + PREVIEW_LIFETIME_MS[purpose];
-      await db
-        .insertInto('article_previews')
-        .values({
-          article_id: articleId,
-          token_hash: hash(token),
-          purpose,
-          created_by: actor.id,
-          created_at: now,
-          expires_at: expiresAt,
-          revoked_at: null,
-        })
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        // A no-op write on the article row queues parallel requests for the same article
+        // (a row lock in PostgreSQL; SQLite writes one transaction at a time), so the
+        // count below sees every link made before and the cap holds under a burst.
+        await trx
+          .updateTable('articles')
+          .set((eb) => ({ id: eb.ref('id') }))
+          .where('id', '=', articleId)
+          .execute();
+        const active = await trx
+          .selectFrom('article_previews')
+          .select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .where('article_id', '=', articleId)
+          .where('revoked_at', 'is', null)
+          .where('expires_at', '>', now)
+          .executeTakeFirst();
+        if (Number(active?.n ?? 0) >= MAX_ACTIVE_PER_ARTICLE)
+          throw new AppError(
+            'CONFLICT',
+            `이 기사의 미리보기 링크가 ${MAX_ACTIVE_PER_ARTICLE}개입니다. 쓰지 않는 링크를 취소한 뒤 만드세요.`,
+          );
+        await trx
+          .insertInto('article_previews')
+          .values({
+            article_id: articleId,
+            token_hash: hash(token),
+            purpose,
+            created_by: actor.id,
+            created_at: now,
+            expires_at: expiresAt,
+            revoked_at: null,
+          })
+          .execute();
+      });
       return { token, expiresAt };
     },
 
