@@ -357,6 +357,21 @@ export interface ChangeFeedTable {
   at: number;
 }
 
+/**
+ * The search tokens of a published article (domains/search writes them); each database
+ * indexes them its own way (see migration 0009).
+ */
+export interface ArticleSearchTable {
+  article_id: number;
+  title_words: string;
+  title_grams: string;
+  /** Subtitle and tags. */
+  sub_words: string;
+  sub_grams: string;
+  body_words: string;
+  body_grams: string;
+}
+
 export interface Database {
   sections: SectionTable;
   authors: AuthorTable;
@@ -389,4 +404,5 @@ export interface Database {
   banner_slots: BannerSlotTable;
   banner_daily: BannerDailyTable;
   article_views: ArticleViewTable;
+  article_search: ArticleSearchTable;
 }
