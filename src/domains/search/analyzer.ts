@@ -168,7 +168,8 @@ export function fold(text: string): string {
   return text
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, ' ')
     .normalize('NFKC')
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+    // Control characters (\p{Cc}) are spaces: NUL from a %00 must not join two words.
+    .replace(/\p{Cc}/gu, ' ')
     .toLowerCase();
 }
 
