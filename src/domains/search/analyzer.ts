@@ -165,12 +165,14 @@ function kindOf(ch: string): RunKind | null {
  * queries are built from.
  */
 export function fold(text: string): string {
-  return text
-    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, ' ')
-    .normalize('NFKC')
-    // Control characters (\p{Cc}) are spaces: NUL from a %00 must not join two words.
-    .replace(/\p{Cc}/gu, ' ')
-    .toLowerCase();
+  return (
+    text
+      .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, ' ')
+      .normalize('NFKC')
+      // Control characters (\p{Cc}) are spaces: NUL from a %00 must not join two words.
+      .replace(/\p{Cc}/gu, ' ')
+      .toLowerCase()
+  );
 }
 
 interface Run {
