@@ -9,10 +9,11 @@ const set = loadRelevanceSet();
 const byKey = new Map(set.articles.map((a) => [a.key, a]));
 const hangul = /[\uac00-\ud7a3]/;
 
-/** Everything a search indexes, with all whitespace removed so split and joined forms compare equal. */
+/** What a search indexes, NFKC-folded and without whitespace, so split and joined forms match. */
 function squeezed(article: RelevanceArticle): string {
   return [article.title, article.subtitle, article.body, ...article.tags]
     .join('')
+    .normalize('NFKC')
     .replace(/\s+/g, '');
 }
 
@@ -66,8 +67,10 @@ describe('search relevance set', () => {
   it('gives every query a relevant article that contains its words', () => {
     // Particles and endings vary, so compare each query word by its stem: the whole of a
     // Latin or numeric word, else its first two syllables (one for one-syllable queries).
+    // Both sides are NFKC-folded first, as the analyzer does (㎏ -> kg, Ｕ -> U).
     for (const q of set.queries) {
       const stems = q.q
+        .normalize('NFKC')
         .split(/\s+/)
         .map((word) => (/^[\p{L}]*[A-Za-z0-9]/u.test(word) ? word : word.slice(0, 2)));
       const found = q.relevant.some((key) => {
