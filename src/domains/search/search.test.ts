@@ -154,10 +154,14 @@ describe.each(testDialects)('Korean search on %s', (dialect) => {
     expect(keysOf(await hits('경제주체'))).toEqual(['economy']);
   });
 
-  it('falls back to any word when no article has every word', async () => {
+  it('adds articles with some of the words after those with all of them', async () => {
     const page = await search.search({ q: '해녀 잠수함' });
-    expect(page.relaxed).toBe(true);
+    expect(page.partialFrom).toBe(0);
     expect(page.hits.map((h) => h.id)).toContain(ids.haenyeo);
+    // Hits with every word come first, then those with some of them.
+    const mixed = await search.search({ q: '해녀 물질' });
+    expect(mixed.hits[0]?.id).toBe(ids.haenyeo);
+    expect(mixed.partialFrom).toBe(1);
   });
 
   it('gives results or an empty page for hostile input, never an error', async () => {

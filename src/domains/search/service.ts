@@ -3,7 +3,7 @@ import type { Database, DialectName } from '../../db/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { excerpt } from '../../shared/highlight.ts';
 import { htmlToText } from '../../shared/text.ts';
-import { analyzeQuery, fold, stems } from './analyzer.ts';
+import { analyzeQuery, fold, stems, type QueryPlan } from './analyzer.ts';
 import { createBackend, SearchTimeout, type Candidate, type SearchFilters } from './backends.ts';
 import { writeSearchDocuments } from './documents.ts';
 
@@ -41,8 +41,11 @@ export interface SearchResult {
   capped: boolean;
   page: number;
   pageCount: number;
-  /** No article had every word, so articles with some of them are shown. */
-  relaxed: boolean;
+  /**
+   * Where hits with only some of the words begin, on this page (0 = all of them), or null
+   * when every hit on the page has every word.
+   */
+  partialFrom: number | null;
   /** Words beyond the first few of a long query, which were not searched for. */
   droppedWords: number;
   timedOut: boolean;
@@ -57,6 +60,10 @@ export interface SearchResult {
  */
 export const MAX_CANDIDATES = 2000;
 const HALF_LIFE_DAYS = 180;
+/** Fewer hits with every word than this, and hits with some of the words are added. */
+const FEW = 20;
+
+type Scored = Candidate & { score: number };
 const DAY_MS = 86_400_000;
 
 export function createSearch(deps: SearchDeps) {
@@ -103,13 +110,11 @@ export function createSearch(deps: SearchDeps) {
     return out;
   }
 
-  async function ranked(request: SearchRequest): Promise<{
-    ranked: (Candidate & { score: number })[];
-    relaxed: boolean;
-    plan: ReturnType<typeof analyzeQuery>;
-  }> {
+  async function ranked(
+    request: SearchRequest,
+  ): Promise<{ ranked: Scored[]; partialFrom: number | null; plan: QueryPlan }> {
     const plan = analyzeQuery(request.q);
-    if (plan.terms.length === 0) return { ranked: [], relaxed: false, plan };
+    if (plan.terms.length === 0) return { ranked: [], partialFrom: null, plan };
     const now = clock.now();
     const filters: SearchFilters = {
       ...(request.sectionIds !== undefined ? { sectionIds: request.sectionIds } : {}),
@@ -119,21 +124,29 @@ export function createSearch(deps: SearchDeps) {
     };
     const started = Date.now();
     const options = { now, filters, limit: MAX_CANDIDATES, timeoutMs };
-    let relaxed = false;
-    let found = await backend.candidates(plan, { ...options, relaxed: false });
-    if (found.length === 0 && plan.terms.length > 1) {
-      relaxed = true;
+    const strict = await backend.candidates(plan, { ...options, relaxed: false });
+    const byScore =
+      request.sort === 'newest'
+        ? (a: Scored, b: Scored) => b.publishedAt - a.publishedAt || b.id - a.id
+        : (a: Scored, b: Scored) =>
+            b.score - a.score || b.publishedAt - a.publishedAt || b.id - a.id;
+    const scored = strict.map((c) => ({ ...c, score: score(c, now) })).sort(byScore);
+    // Few articles have every word: those with some of them follow, after all the others.
+    let partial: Scored[] = [];
+    if (strict.length < FEW && plan.terms.length > 1) {
       const left = timeoutMs - (Date.now() - started);
       if (left <= 0) throw new SearchTimeout();
-      found = await backend.candidates(plan, { ...options, timeoutMs: left, relaxed: true });
+      const seen = new Set(strict.map((c) => c.id));
+      partial = (await backend.candidates(plan, { ...options, timeoutMs: left, relaxed: true }))
+        .filter((c) => !seen.has(c.id))
+        .map((c) => ({ ...c, score: score(c, now) }))
+        .sort(byScore);
     }
-    const scored = found.map((c) => ({ ...c, score: score(c, now) }));
-    scored.sort(
-      request.sort === 'newest'
-        ? (a, b) => b.publishedAt - a.publishedAt || b.id - a.id
-        : (a, b) => b.score - a.score || b.publishedAt - a.publishedAt || b.id - a.id,
-    );
-    return { ranked: scored, relaxed, plan };
+    return {
+      ranked: [...scored, ...partial].slice(0, MAX_CANDIDATES),
+      partialFrom: partial.length > 0 ? scored.length : null,
+      plan,
+    };
   }
 
   return {
@@ -149,7 +162,7 @@ export function createSearch(deps: SearchDeps) {
         capped: false,
         page,
         pageCount: 0,
-        relaxed: false,
+        partialFrom: null,
         droppedWords: 0,
         timedOut: false,
         highlights: [],
@@ -180,7 +193,10 @@ export function createSearch(deps: SearchDeps) {
         capped: total >= MAX_CANDIDATES,
         page,
         pageCount,
-        relaxed: result.relaxed,
+        partialFrom:
+          result.partialFrom === null || result.partialFrom >= page * perPage
+            ? null
+            : Math.max(0, result.partialFrom - (page - 1) * perPage),
         droppedWords: plan.dropped,
         timedOut: false,
         highlights: plan.highlights,

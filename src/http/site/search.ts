@@ -169,7 +169,7 @@ export function registerSearchPage(app: FastifyInstance, deps: SearchRouteDeps):
         capped: result.capped,
         page: read.page,
         pageCount: result.pageCount,
-        relaxed: result.relaxed,
+        partialFrom: result.partialFrom,
         droppedWords: result.droppedWords,
         timedOut: result.timedOut,
         notes: read.notes,

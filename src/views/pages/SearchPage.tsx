@@ -35,7 +35,8 @@ export interface SearchPageProps {
   capped: boolean;
   page: number;
   pageCount: number;
-  relaxed: boolean;
+  /** Where hits with only some of the words begin on this page, or null. */
+  partialFrom: number | null;
   droppedWords: number;
   timedOut: boolean;
   /** Problems with the filters, each already ignored (shown, never an error page). */
@@ -225,7 +226,7 @@ export function renderSearchPage(props: SearchPageProps): string {
   const title = form.q.trim() === '' ? '기사 검색' : `‘${form.q}’ 검색 결과`;
   const notes = [
     ...props.notes,
-    ...(props.relaxed
+    ...(props.partialFrom === 0 && props.page === 1
       ? ['모든 낱말이 들어간 기사가 없어, 일부 낱말이 들어간 기사를 보여 드립니다.']
       : []),
     ...(props.droppedWords > 0
@@ -257,8 +258,14 @@ export function renderSearchPage(props: SearchPageProps): string {
         <Summary props={props} />
         {props.hits.length > 0 ? (
           <ol class="search-results" start={(props.page - 1) * 10 + 1}>
-            {props.hits.map(({ article, snippet, bylines }) => (
-              <li class="search-hit">
+            {props.hits.map(({ article, snippet, bylines }, i) => (
+              <li
+                class={
+                  i === props.partialFrom && i > 0
+                    ? 'search-hit search-partial-start'
+                    : 'search-hit'
+                }
+              >
                 {article.photo ? (
                   <a class="thumb" href={articlePath(article.id)} tabindex="-1" aria-hidden="true">
                     <Photo photo={article.photo} sizes="(min-width: 768px) 160px, 28vw" />
