@@ -27,7 +27,9 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '0009_search': search(dialect),
 });
 
-export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
+async function migratorFor(
+  handle: DatabaseHandle,
+): Promise<{ migrator: Migrator; schema: string | undefined }> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(handle.dialect) };
   // Kysely looks for its bookkeeping tables in every schema; on a PostgreSQL database shared
   // with other schemas (or other Kysely apps) it must look only in ours.
@@ -41,6 +43,19 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]>
     provider,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
+  return { migrator, schema };
+}
+
+/** Migrations this code has that the database has not run yet (empty: up to date). */
+export async function pendingMigrations(handle: DatabaseHandle): Promise<string[]> {
+  const { migrator } = await migratorFor(handle);
+  return (await migrator.getMigrations())
+    .filter((m) => m.executedAt === undefined)
+    .map((m) => m.name);
+}
+
+export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
+  const { migrator, schema } = await migratorFor(handle);
   let { error, results } = await migrator.migrateToLatest();
   // Kysely's PostgreSQL introspection reads every schema in the database (it calls
   // has_schema_privilege on each), so another schema dropped at that moment fails our

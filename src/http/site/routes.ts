@@ -24,6 +24,7 @@ import { articlePath, weatherPath } from '../../views/urls.ts';
 import type { PageCache } from '../cache/page-cache.ts';
 import { buildUncachedPage, deviceClass, sendPage } from '../cache/serve.ts';
 import { IMMUTABLE_ASSET, sendAsset, type Asset } from './assets.ts';
+import { routeKind } from '../metrics.ts';
 import { registerBeacon } from './beacon.ts';
 import { registerSearchPage } from './search.ts';
 import { siteSecurityHeaders } from './headers.ts';
@@ -50,6 +51,8 @@ export interface SiteDeps {
   perPage: number;
   /** The region whose short-range forecast /weather shows (config.weather.region.name). */
   weatherRegion: string;
+  /** Time to build an uncached page, by route kind (metrics). */
+  observeRender?: (kind: string, seconds: number) => void;
   /** Korean search (/search) and 관련기사. */
   search: Search;
   /** 미리보기 links: the article a token opens, or null. */
@@ -131,10 +134,12 @@ export function createSiteRoutes(deps: SiteDeps) {
     if (hit !== undefined)
       return sendPage(request, reply, hit, { headers: siteSecurityHeaders, now, cache });
     const generation = cache.currentGeneration;
+    const started = performance.now();
     const view = await chrome(request);
     let rendered: { html: string; tags: CacheTag[]; expiresAt?: number };
     try {
       rendered = await render(view);
+      deps.observeRender?.(routeKind(request), (performance.now() - started) / 1000);
     } catch (error) {
       if (error instanceof PageStatus)
         return sendError(request, reply, error.status, view, error.detail);
