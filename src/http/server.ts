@@ -11,7 +11,7 @@ import { createSiteRoutes, type SiteDeps, type SiteRoutes } from './site/routes.
 import { registerAdRoutes } from './site/ads.ts';
 import type { AdStats } from '../domains/ads/index.ts';
 import { randomBytes } from 'node:crypto';
-import { routeKind, type Metrics } from './metrics.ts';
+import type { Metrics } from './metrics.ts';
 
 /** A proxy's request id (nginx's $request_id, a CDN's) is kept when it looks like one. */
 const FORWARDED_ID = /^[A-Za-z0-9._:-]{8,64}$/;
