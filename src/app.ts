@@ -14,8 +14,10 @@ import { createReaderCounts, type ReaderCounts } from './domains/analytics/index
 import {
   createContentService,
   createBodyCleaner,
+  createSeriesDesk,
   createWriter,
   type ContentService,
+  type SeriesDesk,
   type Writer,
 } from './domains/content/index.ts';
 import { createAccounts, type Accounts } from './domains/accounts/index.ts';
@@ -74,6 +76,8 @@ export interface AppOptions {
 export interface Services {
   content: ContentService;
   writer: Writer;
+  /** 연재·기획: the desk's series of articles. */
+  series: SeriesDesk;
   desk: Desk;
   /** 미리보기 links of unpublished articles. */
   previews: Previews;
@@ -197,6 +201,7 @@ export async function createNewsroom(
   const services: Services = {
     content: createContentService({ db, clock, mediaUrl }),
     writer: createWriter({ db, clock, bodyCleaner, onChange: changed }),
+    series: createSeriesDesk({ db, clock, onChange: changed }),
     desk: createDesk({
       db,
       clock,

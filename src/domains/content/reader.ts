@@ -213,6 +213,8 @@ export function createReader(deps: ReaderDeps) {
         photoStory?: boolean;
         /** Only 속보 running now. */
         breaking?: boolean;
+        /** Only articles with a featured photo. */
+        withPhoto?: boolean;
         excludeIds?: number[];
         offset?: number;
       } & ListFilter,
@@ -229,6 +231,7 @@ export function createReader(deps: ReaderDeps) {
         q = q.where('a.is_photo_story', '=', options.photoStory ? 1 : 0);
       if (options.breaking === true)
         q = q.where('a.is_breaking', '=', 1).where('a.breaking_until', '>', now);
+      if (options.withPhoto === true) q = q.where('a.featured_photo_id', 'is not', null);
       if (options.excludeIds !== undefined && options.excludeIds.length > 0)
         q = q.where('a.id', 'not in', options.excludeIds);
       let ordered = newestFirst(q).limit(options.limit);

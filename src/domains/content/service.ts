@@ -29,6 +29,8 @@ export interface FrontPageOptions {
   topStories?: number;
   perSection?: number;
   photoStories?: number;
+  /** Articles in the rail's 포토뉴스 box. */
+  photoNews?: number;
   /** An arrangement to show instead of the stored one (the desk's preview). */
   pins?: Readonly<Record<string, readonly (number | null)[]>>;
 }
@@ -407,12 +409,21 @@ export function createContentService(deps: ContentServiceDeps) {
             return { section, sectionIds, articles };
           }),
       );
+      const onPage = [...used, ...boxes.flatMap((b) => b.articles.map((a) => a.id))];
+      const photoNews = await reader.latest(now, byId, {
+        limit: options.photoNews ?? 3,
+        sectionIds: visibleIds,
+        photoStory: false,
+        withPhoto: true,
+        excludeIds: onPage,
+      });
       return {
         headline,
         topStories,
         breaking: breaking.slice(0, 2),
         sectionBoxes: boxes.filter((b) => b.articles.length > 0),
         photoStories,
+        photoNews,
       };
     },
 

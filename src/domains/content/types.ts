@@ -85,6 +85,8 @@ export interface FrontPage {
   breaking: ArticleTeaser[];
   sectionBoxes: SectionBox[];
   photoStories: ArticleTeaser[];
+  /** 포토뉴스 in the desktop rail: the newest articles with a photo not shown above. */
+  photoNews: ArticleTeaser[];
 }
 
 export interface SectionListing {

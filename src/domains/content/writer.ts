@@ -7,7 +7,12 @@ import { AppError, invalidInput, notFound } from '../../shared/errors.ts';
 import { josa } from '../../shared/josa.ts';
 import { cleanFormText, cutText, htmlToText } from '../../shared/text.ts';
 import { createBodyCleaner, type BodyCleaner } from './body-cleaner.ts';
-import { ensureAuthor, listingsOfArticle, setArticleRelations } from './relations.ts';
+import {
+  createAuthor,
+  ensureAuthor,
+  listingsOfArticle,
+  setArticleRelations,
+} from './relations.ts';
 
 export interface WriterDeps {
   db: Kysely<Database>;
@@ -164,6 +169,15 @@ export function createWriter(deps: WriterDeps) {
     async createAuthor(input: AuthorInput): Promise<number> {
       const a = parse(authorInput, input);
       return (await ensureAuthor(db, a, clock.now())).id;
+    },
+
+    /** A byline without an account or address (외부 필자, 칼럼니스트): always a new one. */
+    async createOutsideAuthor(input: { name: string; title?: string }): Promise<number> {
+      const name = profileText('name', input.name, '이름');
+      if (name === '')
+        throw invalidInput('이름을 입력하세요.', { fields: { name: '이름을 입력하세요.' } });
+      const title = profileText('title', input.title ?? '', '직함');
+      return (await createAuthor(db, { name, email: null, title }, clock.now())).id;
     },
 
     /** Creates an article with its bylines, photos and tags in one transaction. */

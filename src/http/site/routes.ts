@@ -6,7 +6,7 @@ import {
   type BannerStore,
 } from '../../domains/ads/index.ts';
 import type { ReaderCounts } from '../../domains/analytics/index.ts';
-import type { ArticleTeaser, ContentService } from '../../domains/content/index.ts';
+import type { ContentService } from '../../domains/content/index.ts';
 import type { WeatherStore } from '../../domains/weather/index.ts';
 import type { PublisherDetails } from '../../config/index.ts';
 import { LAYOUT_TAGS, tag, type CacheTag } from '../../shared/cache-tags.ts';
@@ -24,6 +24,7 @@ import type { PageCache } from '../cache/page-cache.ts';
 import { buildUncachedPage, deviceClass, sendPage } from '../cache/serve.ts';
 import { IMMUTABLE_ASSET, sendAsset, type Asset } from './assets.ts';
 import { registerBeacon } from './beacon.ts';
+import { bylineTags, photoTags as teaserPhotoTags, registerReaderPages } from './reader-pages.ts';
 import { siteSecurityHeaders } from './headers.ts';
 import { mostReadBox } from './most-read.ts';
 import { forecastForPage, WEATHER_PAGE_MAX_AGE_MS } from './weather.ts';
@@ -57,11 +58,6 @@ export interface SiteDeps {
 }
 
 const HTML = 'text/html; charset=utf-8';
-
-/** Tags of the photos a list of teasers shows: a changed caption or alt text refreshes it. */
-function teaserPhotoTags(teasers: readonly (ArticleTeaser | null | undefined)[]): CacheTag[] {
-  return teasers.flatMap((t) => (t?.photo == null ? [] : [tag.photo(t.photo.id)]));
-}
 
 export class PageStatus extends Error {
   constructor(
@@ -120,6 +116,7 @@ export function createSiteRoutes(deps: SiteDeps) {
     reply: FastifyReply,
     key: string,
     render: (chrome: ChromeView) => Promise<{ html: string; tags: CacheTag[]; expiresAt?: number }>,
+    contentType = HTML,
   ): Promise<FastifyReply> {
     const now = clock.now();
     const cacheKey = `${deviceClass(request.headers['user-agent'])}|${key}`;
@@ -141,7 +138,7 @@ export function createSiteRoutes(deps: SiteDeps) {
       {
         status: 200,
         body: rendered.html,
-        contentType: HTML,
+        contentType,
         // The layout (navigation, banners, ticker) is on every page.
         tags: [...new Set([...LAYOUT_TAGS, ...rendered.tags])],
         expiresAt: Math.min(await expiry(now), rendered.expiresAt ?? Infinity),
@@ -223,6 +220,16 @@ export function createSiteRoutes(deps: SiteDeps) {
 
     async register(app: FastifyInstance): Promise<void> {
       await registerBeacon(app, deps.readers);
+      registerReaderPages(app, {
+        content,
+        siteUrl: deps.siteUrl,
+        publisherName: deps.publisher.name,
+        perPage: deps.perPage,
+        page,
+        chrome,
+        sendError,
+        notFound: (detail) => new PageStatus(404, detail),
+      });
 
       app.get('/', (request, reply) =>
         page(request, reply, '/', async (view) => {
@@ -239,6 +246,7 @@ export function createSiteRoutes(deps: SiteDeps) {
                 ...front.breaking,
                 ...front.sectionBoxes.flatMap((b) => b.articles),
                 ...front.photoStories,
+                ...front.photoNews,
               ]),
             ],
             expiresAt: mostRead.expiresAt,
@@ -259,11 +267,12 @@ export function createSiteRoutes(deps: SiteDeps) {
           const home = article.sectionPath[0] ?? article.section;
           const teaserSlug =
             deps.teaserSections.find((s) => s !== home.slug) ?? deps.teaserSections[0];
-          const [photos, teaserBox, sameSection, mostRead] = await Promise.all([
+          const [photos, teaserBox, sameSection, mostRead, series] = await Promise.all([
             photoBox(),
             teaserSlug === undefined ? null : content.latestInSection(teaserSlug, 4, id),
             content.latestInSection(home.slug, 6, id),
             mostReadBox(deps.readers, content),
+            content.articleSeries(id),
           ]);
           const html = renderArticlePage({
             chrome: view,
@@ -273,6 +282,7 @@ export function createSiteRoutes(deps: SiteDeps) {
             teaserBox: teaserBox && teaserBox.section.slug !== home.slug ? teaserBox : null,
             sameSection,
             mostRead: mostRead.view,
+            series,
           });
           // Boxes of other articles are part of this page: a change in their sections must refresh it.
           const boxSections = [
@@ -284,6 +294,11 @@ export function createSiteRoutes(deps: SiteDeps) {
             tags: [
               tag.article(id),
               tag.photoStories,
+              ...article.bylines.map((b) => tag.byline(b.id)),
+              // 연재 n회 and the list of parts: any part coming out or changing shows here.
+              ...(series === null
+                ? []
+                : [tag.series(series.series.id), ...series.memberIds.map(tag.article)]),
               ...boxSections.map(tag.section),
               ...mostRead.tags,
               ...article.photos.map((p) => tag.photo(p.id)),
@@ -397,7 +412,11 @@ export function createSiteRoutes(deps: SiteDeps) {
             const html = renderSectionPage({ chrome: view, ...listing });
             return {
               html,
-              tags: [...listing.sectionIds.map(tag.section), ...teaserPhotoTags(listing.articles)],
+              tags: [
+                ...listing.sectionIds.map(tag.section),
+                ...bylineTags(listing.articles),
+                ...teaserPhotoTags(listing.articles),
+              ],
             };
           });
         },
