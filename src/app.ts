@@ -386,6 +386,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         front: services.front,
         content: services.content,
         writer: services.writer,
+        series: services.series,
         clock,
         siteName: config.publisher.name,
         siteUrl: config.siteUrl,

@@ -7,6 +7,7 @@ export {
   type SectionInput,
   type AuthorInput,
   type AuthorProfileInput,
+  checkAuthorProfile,
   PROFILE_LIMITS,
 } from './writer.ts';
 export {

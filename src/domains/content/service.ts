@@ -172,6 +172,32 @@ export function createContentService(deps: ContentServiceDeps) {
         .execute();
     },
 
+    /** Every byline with whether a staff account signs with it: the desk's 필자 list. */
+    async bylinesForDesk(): Promise<
+      { id: number; name: string; title: string; beat: string; hasAccount: boolean }[]
+    > {
+      const rows = await deps.db
+        .selectFrom('authors as au')
+        .select(['au.id', 'au.name', 'au.title', 'au.beat'])
+        .select((eb) =>
+          eb
+            .exists(
+              eb.selectFrom('users as u').select('u.id').whereRef('u.author_id', '=', 'au.id'),
+            )
+            .as('has_account'),
+        )
+        .orderBy('au.name')
+        .orderBy('au.id')
+        .execute();
+      return rows.map((r) => ({
+        id: Number(r.id),
+        name: r.name,
+        title: r.title,
+        beat: r.beat,
+        hasAccount: r.has_account === true || Number(r.has_account) === 1,
+      }));
+    },
+
     /** A byline's profile, for the newsroom's forms. */
     authorProfile: (id: number): Promise<AuthorProfile | null> => reader.authorProfile(id),
 
