@@ -11,8 +11,6 @@ export const reporterPath = (id: number, page = 1): string =>
 export const reporterFeedPath = (id: number): string => `/reporter/${id}/rss`;
 /** A tag's page: the name as one path segment, whatever it holds (spaces, `/`, `%`). */
 export const tagPath = (name: string, page = 1): string =>
-  page > 1
-    ? `/tag/${encodeURIComponent(name)}?page=${page}`
-    : `/tag/${encodeURIComponent(name)}`;
+  page > 1 ? `/tag/${encodeURIComponent(name)}?page=${page}` : `/tag/${encodeURIComponent(name)}`;
 /** A series (연재·기획) page. */
 export const seriesPath = (id: number): string => `/series/${id}`;

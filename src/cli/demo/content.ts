@@ -106,15 +106,15 @@ export const demoAuthors: DemoAuthor[] = [
     name: '양승훈',
     email: 'yang.seunghoon@tamnailbo.example',
     beat: '사회부 · 사건팀장',
-    intro: '사건팀을 이끌며 사설을 함께 씁니다. 사실 확인이 끝나기 전에는 쓰지 않는다는 원칙을 지킵니다.',
+    intro:
+      '사건팀을 이끌며 사설을 함께 씁니다. 사실 확인이 끝나기 전에는 쓰지 않는다는 원칙을 지킵니다.',
   },
   {
     key: 'moon',
     name: '문하람',
     email: 'moon.haram@tamnailbo.example',
     beat: '사회부 · 교육 담당',
-    intro:
-      '학교와 교실, 아이들이 자라는 마을을 취재합니다. 작은 학교의 소식도 기다립니다.',
+    intro: '학교와 교실, 아이들이 자라는 마을을 취재합니다. 작은 학교의 소식도 기다립니다.',
   },
   {
     key: 'oh',

@@ -52,9 +52,7 @@ async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   await db.schema
     .createTable('series_parts')
     .addColumn('series_id', ref, (c) => c.notNull().references('series.id').onDelete('cascade'))
-    .addColumn('article_id', ref, (c) =>
-      c.notNull().references('articles.id').onDelete('cascade'),
-    )
+    .addColumn('article_id', ref, (c) => c.notNull().references('articles.id').onDelete('cascade'))
     .addColumn('position', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('series_parts_pk', ['series_id', 'article_id'])
     .execute();

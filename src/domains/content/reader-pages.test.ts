@@ -138,7 +138,10 @@ describe.each(testDialects)('reader pages storage on %s', (dialect) => {
       sectionId: fx.sections.politics,
       title: '연재 넷째 (작성 중)',
     });
-    const id = await series.create({ title: '  제주 물 이야기 ', description: '첫 줄\n\n\n\n둘째 줄' }, null);
+    const id = await series.create(
+      { title: '  제주 물 이야기 ', description: '첫 줄\n\n\n\n둘째 줄' },
+      null,
+    );
     const tags = await announced(() =>
       series.setParts(id, [c as number, draft, a as number, b as number, c as number]),
     );

@@ -52,10 +52,10 @@ export interface ListFilter {
 }
 
 /** Narrows a query over `articles as a` to a byline's or a tag's articles. */
-function listFilter<Q extends SelectQueryBuilder<Database & { a: Database['articles'] }, 'a', O>, O>(
-  query: Q,
-  filter: ListFilter,
-): Q {
+function listFilter<
+  Q extends SelectQueryBuilder<Database & { a: Database['articles'] }, 'a', O>,
+  O,
+>(query: Q, filter: ListFilter): Q {
   let q = query;
   if (filter.authorId !== undefined) {
     const authorId = filter.authorId;
@@ -334,7 +334,9 @@ export function createReader(deps: ReaderDeps) {
         ])
         .select((eb) =>
           eb
-            .exists(eb.selectFrom('users as u').select('u.id').whereRef('u.author_id', '=', 'au.id'))
+            .exists(
+              eb.selectFrom('users as u').select('u.id').whereRef('u.author_id', '=', 'au.id'),
+            )
             .as('has_account'),
         )
         .where('au.id', '=', id)

@@ -113,7 +113,9 @@ describe.each(testDialects)('NDJSON import on %s', (dialect) => {
     expect(rows[0]?.published_at).toBe(Date.UTC(2024, 2, 1, 0, 30));
     expect(rows[0]?.featured_photo_id).not.toBeNull();
     const article = await app.services.content.article(rows[0]!.id);
-    expect(article?.bylines).toMatchObject([{ name: '고한결', email: 'ko@archive.example', title: '' }]);
+    expect(article?.bylines).toMatchObject([
+      { name: '고한결', email: 'ko@archive.example', title: '' },
+    ]);
     expect(article?.subtitleLines).toEqual(['부제 한 줄', '부제 두 줄']);
     expect(article?.photos[0]?.caption).toBe('원격 사진');
   });

@@ -48,7 +48,9 @@ describe('reader pages over HTTP', () => {
     const res = await get(`/reporter/${fx.authorId}`);
     expect(res.statusCode).toBe(200);
     const html = res.body;
-    expect(html).toContain('<h1 class="profile-name">김탐나 <span class="profile-title">기자</span>');
+    expect(html).toContain(
+      '<h1 class="profile-name">김탐나 <span class="profile-title">기자</span>',
+    );
     expect(html).toContain('<p class="profile-beat">사회부 · 교육 담당</p>');
     expect(html).toContain('<a href="mailto:kim@tamnailbo.example">kim@tamnailbo.example</a>');
     expect(html).toContain('<p class="profile-intro">제주의 학교를 취재합니다.\n제보 환영.</p>');
@@ -102,7 +104,9 @@ describe('reader pages over HTTP', () => {
     expect(xml).toContain(
       '<title>제어문자 ]]&gt; &lt;script&gt;alert(1)&lt;/script&gt; &amp; “따옴표”</title>',
     );
-    expect(xml).toContain(`<guid isPermaLink="true">https://news.example.kr/news/${hostile}</guid>`);
+    expect(xml).toContain(
+      `<guid isPermaLink="true">https://news.example.kr/news/${hostile}</guid>`,
+    );
     expect(xml).toContain('<pubDate>Tue, 09 Dec 2025 13:50:00 +0900</pubDate>');
     expect(xml).toContain('<dc:creator>김탐나 기자</dc:creator>');
     expect(xml).toContain('<category>정치</category>');
@@ -154,7 +158,9 @@ describe('reader pages over HTTP', () => {
       expect(res.headers['content-type'], url).toBe('text/html; charset=utf-8');
       expect(res.body, url).toContain('첫 화면으로');
     }
-    expect((await get('/tag/%EC%97%86%EB%8A%94')).body).toContain('‘없는’ 태그가 붙은 기사가 없습니다.');
+    expect((await get('/tag/%EC%97%86%EB%8A%94')).body).toContain(
+      '‘없는’ 태그가 붙은 기사가 없습니다.',
+    );
   });
 
   it('shows a series in order, and 연재 n회 with the previous and next parts on each', async () => {
@@ -213,7 +219,8 @@ describe('reader pages over HTTP', () => {
     for (const url of [reporter, tagged, `/reporter/${fx.authorId}/rss`])
       expect((await get(url)).body, url).toContain('고친 제목');
     await writer.setStatus(id, 'unpublished');
-    for (const url of [reporter, tagged]) expect((await get(url)).body, url).not.toContain('고친 제목');
+    for (const url of [reporter, tagged])
+      expect((await get(url)).body, url).not.toContain('고친 제목');
 
     await writer.updateAuthorProfile(fx.authorId, {
       beat: '',

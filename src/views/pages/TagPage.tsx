@@ -35,9 +35,7 @@ export function renderTagPage(props: TagPageProps): string {
           </span>
           {name}
         </h1>
-        <p class="section-count">
-          태그 기사 전체 {props.total.toLocaleString('ko-KR')}건
-        </p>
+        <p class="section-count">태그 기사 전체 {props.total.toLocaleString('ko-KR')}건</p>
       </header>
       <div class="section-list">
         {props.articles.map((a) => (

@@ -81,9 +81,13 @@ describe('기자 페이지 profiles in the newsroom', () => {
     expect(long.body).toContain('담당 분야는 60자까지 쓸 수 있습니다 (지금 61자).');
     const before = await app.services.photos.searchPhotos({});
     // Refused text stores no photo either.
-    await postMultipart(app, reporter, '/admin/account/profile', { beat: '가'.repeat(61), intro: '' }, [
-      { field: 'photo', filename: 'me.jpg', type: 'image/jpeg', bytes: await portrait() },
-    ]);
+    await postMultipart(
+      app,
+      reporter,
+      '/admin/account/profile',
+      { beat: '가'.repeat(61), intro: '' },
+      [{ field: 'photo', filename: 'me.jpg', type: 'image/jpeg', bytes: await portrait() }],
+    );
     expect((await app.services.photos.searchPhotos({})).items.length).toBe(before.items.length);
   });
 
@@ -96,7 +100,10 @@ describe('기자 페이지 profiles in the newsroom', () => {
     expect(list.body).not.toContain(`href="/admin/bylines/${reporterAuthor}"`);
     expect((await as(app, desk).get(`/admin/bylines/${reporterAuthor}`)).statusCode).toBe(403);
 
-    const created = await as(app, desk).post('/admin/bylines', { name: '한수정', title: '칼럼니스트' });
+    const created = await as(app, desk).post('/admin/bylines', {
+      name: '한수정',
+      title: '칼럼니스트',
+    });
     expect(created.statusCode).toBe(303);
     const id = Number(/\/admin\/bylines\/(\d+)$/.exec(created.headers.location as string)?.[1]);
     const saved = await postMultipart(app, desk, `/admin/bylines/${id}`, {
