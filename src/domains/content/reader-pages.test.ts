@@ -129,6 +129,19 @@ describe.each(testDialects)('reader pages storage on %s', (dialect) => {
     // A tag only a draft carries has no page yet.
     expect(await content.tagPage('초안', 1, 10)).toBeNull();
     expect(await content.tagPage('없는 태그', 1, 10)).toBeNull();
+    // Typed decomposed (macOS), the composed tag is found; stored decomposed, its own link works.
+    expect((await content.tagPage('사회'.normalize('NFD'), 1, 10))?.tag.name).toBe('사회');
+    const nfd = '돌담'.normalize('NFD');
+    await app.services.writer.createArticle({
+      sectionId: fx.sections.politics,
+      title: '맥에서 단 태그',
+      status: 'published',
+      publishedAt: app.clock.now() - HOUR,
+      tags: [nfd],
+    });
+    expect((await content.tagPage(nfd, 1, 10))?.articles.map((a) => a.title)).toEqual([
+      '맥에서 단 태그',
+    ]);
   });
 
   it('keeps a series in reading order and numbers only the parts readers can open', async () => {

@@ -421,13 +421,18 @@ export function createReader(deps: ReaderDeps) {
       return row === undefined ? null : Number(row.series_id);
     },
 
-    /** A tag by its exact name. */
+    /**
+     * A tag by its name as typed, or else in composed form (NFC): a link made from a tag
+     * stored decomposed finds it, and so does one typed on a Mac for a composed tag.
+     */
     async tagByName(name: string): Promise<{ id: number; name: string } | null> {
-      const row = await db
+      const names = [...new Set([name, name.normalize('NFC')])];
+      const rows = await db
         .selectFrom('tags')
         .select(['id', 'name'])
-        .where('name', '=', name)
-        .executeTakeFirst();
+        .where('name', 'in', names)
+        .execute();
+      const row = rows.find((r) => r.name === name) ?? rows[0];
       return row === undefined ? null : { id: Number(row.id), name: row.name };
     },
 

@@ -146,7 +146,7 @@ export function registerReaderPages(app: FastifyInstance, kit: ReaderPageKit): v
   app.get(
     '/tag/:name',
     (request: FastifyRequest<{ Params: { name: string }; Querystring: Query }>, reply) => {
-      const name = request.params.name.normalize('NFC').trim();
+      const name = request.params.name.trim();
       const pageNo = pageNumber(request.query);
       if (pageNo === null) return badPage(request, reply);
       // No stored tag is blank or longer than the column: no query for those.
