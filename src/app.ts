@@ -45,6 +45,7 @@ import {
   type WeatherRefresher,
   type WeatherStore,
 } from './domains/weather/index.ts';
+import { createSearch, type Search } from './domains/search/index.ts';
 import { PageCache } from './http/cache/page-cache.ts';
 import { createLocalInvalidationBus, type InvalidationBus } from './http/cache/invalidation.ts';
 import { adminAccounts, adminPhotos } from './http/admin/adapters.ts';
@@ -96,6 +97,8 @@ export interface Services {
   media: MediaStorage;
   accounts: Accounts;
   photos: PhotoLibrary;
+  /** Korean full-text search over published articles, and 관련기사. */
+  search: Search;
 }
 
 /**
@@ -235,6 +238,13 @@ export async function createNewsroom(
     media,
     accounts: createAccounts({ db, clock, totpIssuer: config.publisher.name }),
     photos: createPhotoLibrary({ db, storage: media, clock, onChange: changed }),
+    search: createSearch({
+      db,
+      dialect: database.dialect,
+      clock,
+      recencyWeight: config.search.recencyWeight,
+      timeoutMs: config.search.timeoutMs,
+    }),
   };
   const importer = createImporter({
     db,

@@ -381,6 +381,21 @@ export interface ChangeFeedTable {
   at: number;
 }
 
+/**
+ * The search tokens of a published article (domains/search writes them); each database
+ * indexes them its own way (see migration 0009).
+ */
+export interface ArticleSearchTable {
+  article_id: number;
+  title_words: string;
+  title_grams: string;
+  /** Subtitle and tags. */
+  sub_words: string;
+  sub_grams: string;
+  body_words: string;
+  body_grams: string;
+}
+
 export interface Database {
   sections: SectionTable;
   authors: AuthorTable;
@@ -415,4 +430,5 @@ export interface Database {
   article_views: ArticleViewTable;
   series: SeriesTable;
   series_parts: SeriesPartTable;
+  article_search: ArticleSearchTable;
 }

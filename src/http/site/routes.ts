@@ -7,6 +7,7 @@ import {
 } from '../../domains/ads/index.ts';
 import type { ReaderCounts } from '../../domains/analytics/index.ts';
 import type { ContentService } from '../../domains/content/index.ts';
+import type { Search } from '../../domains/search/index.ts';
 import type { WeatherStore } from '../../domains/weather/index.ts';
 import type { PublisherDetails } from '../../config/index.ts';
 import { LAYOUT_TAGS, tag, type CacheTag } from '../../shared/cache-tags.ts';
@@ -25,6 +26,7 @@ import { buildUncachedPage, deviceClass, sendPage } from '../cache/serve.ts';
 import { IMMUTABLE_ASSET, sendAsset, type Asset } from './assets.ts';
 import { registerBeacon } from './beacon.ts';
 import { bylineTags, photoTags as teaserPhotoTags, registerReaderPages } from './reader-pages.ts';
+import { registerSearchPage } from './search.ts';
 import { siteSecurityHeaders } from './headers.ts';
 import { mostReadBox } from './most-read.ts';
 import { forecastForPage, WEATHER_PAGE_MAX_AGE_MS } from './weather.ts';
@@ -49,6 +51,8 @@ export interface SiteDeps {
   perPage: number;
   /** The region whose short-range forecast /weather shows (config.weather.region.name). */
   weatherRegion: string;
+  /** Korean search (/search) and 관련기사. */
+  search: Search;
   /** 미리보기 links: the article a token opens, or null. */
   previews?: {
     open(
@@ -220,6 +224,7 @@ export function createSiteRoutes(deps: SiteDeps) {
 
     async register(app: FastifyInstance): Promise<void> {
       await registerBeacon(app, deps.readers);
+      registerSearchPage(app, { search: deps.search, content, clock, chrome });
       registerReaderPages(app, {
         content,
         siteUrl: deps.siteUrl,
@@ -267,11 +272,12 @@ export function createSiteRoutes(deps: SiteDeps) {
           const home = article.sectionPath[0] ?? article.section;
           const teaserSlug =
             deps.teaserSections.find((s) => s !== home.slug) ?? deps.teaserSections[0];
-          const [photos, teaserBox, sameSection, mostRead, series] = await Promise.all([
+          const [photos, teaserBox, sameSection, mostRead, related, series] = await Promise.all([
             photoBox(),
             teaserSlug === undefined ? null : content.latestInSection(teaserSlug, 4, id),
             content.latestInSection(home.slug, 6, id),
             mostReadBox(deps.readers, content),
+            deps.search.related(id).then((ids) => content.readableTeasers(ids)),
             content.articleSeries(id),
           ]);
           const html = renderArticlePage({
@@ -282,6 +288,7 @@ export function createSiteRoutes(deps: SiteDeps) {
             teaserBox: teaserBox && teaserBox.section.slug !== home.slug ? teaserBox : null,
             sameSection,
             mostRead: mostRead.view,
+            related,
             series,
           });
           // Boxes of other articles are part of this page: a change in their sections must refresh it.
@@ -300,6 +307,8 @@ export function createSiteRoutes(deps: SiteDeps) {
                 ? []
                 : [tag.series(series.series.id), ...series.memberIds.map(tag.article)]),
               ...boxSections.map(tag.section),
+              // 관련기사 go with the page when one of them changes or is taken down.
+              ...related.map((r) => tag.article(r.id)),
               ...mostRead.tags,
               ...article.photos.map((p) => tag.photo(p.id)),
               ...teaserPhotoTags([
@@ -307,6 +316,7 @@ export function createSiteRoutes(deps: SiteDeps) {
                 ...photos.stories,
                 ...(teaserBox?.articles ?? []),
                 ...(sameSection?.articles ?? []),
+                ...related,
               ]),
             ],
             // 많이 본 뉴스 must not outlive its lists, however long pages may be kept.
