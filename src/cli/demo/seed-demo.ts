@@ -171,14 +171,17 @@ export async function seedDemo(
   }
 
   const byTitle = new Map(stored.map((s) => [s.title, s]));
-  for (const s of options.articles === undefined ? demoSeries : []) {
-    const parts = s.parts.map((title) => {
+  // The demo's own series; a caller's own articles (tests) have none.
+  const series = options.articles === undefined ? demoSeries : [];
+  for (const one of series) {
+    const parts = one.parts.map((title) => {
       const part = byTitle.get(title);
-      if (part === undefined) throw new Error(`demo series "${s.title}" names unknown "${title}"`);
+      if (part === undefined)
+        throw new Error(`demo series "${one.title}" names unknown "${title}"`);
       return part;
     });
     const seriesId = await app.services.series.create(
-      { title: s.title, description: s.description, photoId: parts[0]?.photoId ?? null },
+      { title: one.title, description: one.description, photoId: parts[0]?.photoId ?? null },
       null,
     );
     await app.services.series.setParts(
