@@ -19,8 +19,10 @@ import { createReaderCounts, type ReaderCounts } from './domains/analytics/index
 import {
   createContentService,
   createBodyCleaner,
+  createSeriesDesk,
   createWriter,
   type ContentService,
+  type SeriesDesk,
   type Writer,
 } from './domains/content/index.ts';
 import { createAccounts, type Accounts } from './domains/accounts/index.ts';
@@ -81,6 +83,8 @@ export interface AppOptions {
 export interface Services {
   content: ContentService;
   writer: Writer;
+  /** 연재·기획: the desk's series of articles. */
+  series: SeriesDesk;
   desk: Desk;
   /** 미리보기 links of unpublished articles. */
   previews: Previews;
@@ -213,6 +217,7 @@ export async function createNewsroom(
   const services: Services = {
     content: createContentService({ db, clock, mediaUrl }),
     writer: createWriter({ db, clock, bodyCleaner, onChange: changed }),
+    series: createSeriesDesk({ db, clock, onChange: changed }),
     desk: createDesk({
       db,
       clock,
@@ -446,6 +451,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         front: services.front,
         content: services.content,
         writer: services.writer,
+        series: services.series,
         clock,
         siteName: config.publisher.name,
         siteUrl: config.siteUrl,
