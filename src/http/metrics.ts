@@ -31,6 +31,9 @@ export function routeKind(request: FastifyRequest): string {
   if (route.startsWith('/news/')) return 'article';
   if (route.startsWith('/section/')) return 'section';
   if (route === '/search') return 'search';
+  if (route.startsWith('/reporter/')) return 'reporter';
+  if (route.startsWith('/tag/')) return 'tag';
+  if (route.startsWith('/series/')) return 'series';
   if (route === '/weather') return 'weather';
   if (route.startsWith('/preview/')) return 'preview';
   if (route.startsWith('/admin')) return 'admin';
