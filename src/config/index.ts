@@ -37,6 +37,11 @@ export interface Config {
   /** Staff e-mail (송고·반려·출고 notices, invitations, password resets); off without a URL. */
   mail: { smtpUrl: string | null; from: string | null };
   search: SearchConfig;
+  /**
+   * Portal partners (네이버·다음): the tokens that open `/partner/feed.json`, one per
+   * partner; empty, the feed does not exist (404).
+   */
+  partners: { tokens: string[] };
 }
 
 export interface SearchConfig {
@@ -134,6 +139,15 @@ const envSchema = z.object({
     .min(50, 'must be between 50 and 30000')
     .max(30_000, 'must be between 50 and 30000')
     .default(2000),
+  TAMNA_PARTNER_TOKEN: z
+    .string()
+    .trim()
+    .transform((v) => v.split(',').map((t) => t.trim()))
+    .refine(
+      (tokens) => tokens.every((t) => /^[\x21-\x7e]{24,200}$/.test(t)),
+      'must be one or more comma-separated tokens of 24 to 200 visible ASCII characters (e.g. from `openssl rand -hex 24`)',
+    )
+    .optional(),
   TAMNA_PUBLISHER_NAME: z.string().default('탐나일보'),
   TAMNA_PUBLISHER_REGISTRATION: z.string().default('제주 아00000'),
   TAMNA_PUBLISHER_REGISTRATION_DATE: z.string().default('2026.01.05'),
@@ -147,6 +161,8 @@ const envSchema = z.object({
 
 type Env = Record<string, string | undefined>;
 
+const SECRETS = new Set(['TAMNA_PARTNER_TOKEN']);
+
 /**
  * Reads and validates configuration. Every problem becomes one AppError('CONFIG') whose
  * message names the variable, what is wrong and how to fix it.
@@ -159,7 +175,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
-    const got = cleaned[name];
+    // A secret is never repeated into a log or a terminal, even a wrong one.
+    const got = SECRETS.has(name) ? undefined : cleaned[name];
     throw new AppError(
       'CONFIG',
       `${name}${got === undefined ? '' : `=${JSON.stringify(got)}`} ${issue?.message ?? 'is invalid'}.`,
@@ -177,6 +194,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     mail: { smtpUrl: e.TAMNA_SMTP_URL ?? null, from: e.TAMNA_MAIL_FROM ?? null },
     logLevel: e.TAMNA_LOG_LEVEL,
     search: { recencyWeight: e.TAMNA_SEARCH_RECENCY, timeoutMs: e.TAMNA_SEARCH_TIMEOUT_MS },
+    partners: { tokens: e.TAMNA_PARTNER_TOKEN ?? [] },
     pageCache: {
       maxEntries: e.TAMNA_PAGE_CACHE_ENTRIES,
       maxBytes: e.TAMNA_PAGE_CACHE_MB * 1024 * 1024,

@@ -1,4 +1,5 @@
 import type { NoticeKind } from '../shared/notice-kinds.ts';
+import type { ArticleOrigin } from '../shared/article-origins.ts';
 /**
  * The plain data views render. Domain objects are structurally compatible with these, so
  * views never import a domain.
@@ -30,6 +31,8 @@ export interface TeaserView {
   publishedAt: number;
   isBreaking: boolean;
   photo: PhotoView | null;
+  /** An advertorial (광고성 기사) is labelled as such wherever it is listed. */
+  origin?: ArticleOrigin;
 }
 
 export interface ArticleView extends TeaserView {

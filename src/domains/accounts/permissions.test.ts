@@ -32,6 +32,7 @@ notice.add        Y           Y           -           -
 byline.others     Y           Y           Y           -
 import.run        Y           Y           -           -
 readers.view      Y           Y           -           -
+partner.export    Y           Y           -           -
 ads.manage        Y           Y           -           -
 ads.html          Y           -           -           -
 `);

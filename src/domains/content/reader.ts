@@ -2,6 +2,7 @@ import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { parseVariants, renditionKey } from '../media/index.ts';
 import { withPhotoText } from './body-html.ts';
+import type { ArticleOrigin } from '../../shared/article-origins.ts';
 import type {
   ArticleDetail,
   ArticleTeaser,
@@ -40,6 +41,7 @@ type TeaserRow = {
   variants: string | null;
   focal_x: number | null;
   focal_y: number | null;
+  origin: ArticleOrigin;
 };
 
 /** A stored focal coordinate as 0..1; the centre when unset. */
@@ -62,6 +64,7 @@ export function createReader(deps: ReaderDeps) {
         'a.is_breaking',
         'a.breaking_until',
         'a.is_photo_story',
+        'a.origin',
         'p.id as photo_id',
         'p.storage_key',
         'p.width',
@@ -131,6 +134,7 @@ export function createReader(deps: ReaderDeps) {
         row.is_breaking === 1 && row.breaking_until !== null && Number(row.breaking_until) > now,
       isPhotoStory: row.is_photo_story === 1,
       photo: photoRef(row),
+      origin: row.origin,
     };
   }
 

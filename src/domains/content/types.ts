@@ -1,4 +1,5 @@
 import type { NoticeKind } from '../../shared/notice-kinds.ts';
+import type { ArticleOrigin } from '../../shared/article-origins.ts';
 /** Plain data handed to the HTTP layer and views. Times are epoch milliseconds. */
 
 export interface SectionRef {
@@ -46,6 +47,8 @@ export interface ArticleTeaser {
   isBreaking: boolean;
   isPhotoStory: boolean;
   photo: PhotoRef | null;
+  /** 자체기사, 통신, …; an advertorial is labelled 광고 wherever it is listed. */
+  origin: ArticleOrigin;
 }
 
 export interface ArticleDetail extends ArticleTeaser {

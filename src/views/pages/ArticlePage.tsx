@@ -19,6 +19,7 @@ import type {
 } from '../model.ts';
 import { articlePath, sectionPath } from '../urls.ts';
 import { NOTICE_KINDS } from '../../shared/notice-kinds.ts';
+import { AdvertorialNotice } from '../components/Advertorial.tsx';
 
 export interface ArticlePageProps {
   chrome: ChromeView;
@@ -126,6 +127,7 @@ export function renderArticlePage(props: ArticlePageProps): string {
                 ))}
               </ol>
             </nav>
+            <AdvertorialNotice origin={article.origin} />
             <h1 class="article-title">
               {article.isBreaking ? <span class="flag-breaking">속보</span> : null}
               {article.title}

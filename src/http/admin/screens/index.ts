@@ -6,6 +6,7 @@ import { dashboardScreen } from './dashboard.ts';
 import { frontScreen } from './front.ts';
 import { importApiScreen } from './import-api.ts';
 import { notificationsScreen } from './notifications.ts';
+import { partnersScreen } from './partners.ts';
 import { photosScreen } from './photos.ts';
 import { readersScreen } from './readers.ts';
 import { sectionsScreen } from './sections.ts';
@@ -22,6 +23,7 @@ export const SCREENS: readonly AdminScreen[] = [
   frontScreen,
   sectionsScreen,
   readersScreen,
+  partnersScreen,
   adsScreen,
   staffScreen,
   weatherScreen,
