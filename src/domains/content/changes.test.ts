@@ -13,7 +13,7 @@ async function deskEditor(app: TestApp): Promise<Actor> {
     role: 'desk',
     password: '제주바다-2025-desk!',
   });
-  return { id: user.id, role: 'desk', name: '오데스크' };
+  return { id: user.user.id, role: 'desk', name: '오데스크' };
 }
 
 describe.each(testDialects)('revision counter and change sequence on %s', (dialect) => {

@@ -49,7 +49,7 @@ describe.each(testDialects)('the partners’ feed on %s', (dialect) => {
       role: 'desk',
       password: '제주바다-2025-desk!',
     });
-    desk = { id: user.id, role: 'desk', name: '오데스크' };
+    desk = { id: user.user.id, role: 'desk', name: '오데스크' };
   });
   afterAll(async () => {
     await app.close();
