@@ -178,7 +178,12 @@ export async function articleCreated(
   id: number,
   now: number,
 ): Promise<void> {
-  await trx.updateTable('articles').set({ revised_at: now }).where('id', '=', id).execute();
+  // An archive's article was last revised when the archive says (its updated_at), not now.
+  await trx
+    .updateTable('articles')
+    .set((eb) => ({ revised_at: eb.ref('updated_at') }))
+    .where('id', '=', id)
+    .execute();
   await settle(trx, id, { revise: false, before: null, now });
 }
 

@@ -6,6 +6,7 @@ import { testDialects } from '../../testing/databases.ts';
 import { seedFixture, type Fixture } from '../../testing/fixtures.ts';
 import { decodeCursor, encodeCursor, type PartnerFeedPage } from './feed.ts';
 import type { PartnerRecord } from './record.ts';
+import { toKstIso } from '../../shared/kst.ts';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -110,6 +111,8 @@ describe.each(testDialects)('the partners’ feed on %s', (dialect) => {
       firstPublishedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00$/),
       modifiedAt: expect.stringMatching(/\+09:00$/),
     });
+    // Never edited since it went out: last modified when it was first published.
+    expect((record as PartnerRecord).modifiedAt).toBe((record as PartnerRecord).firstPublishedAt);
     // Nothing new: an empty page that hands the same position back.
     const again = await feed().changes({ since: next });
     expect(again).toEqual({ items: [], next, more: false });
@@ -139,6 +142,7 @@ describe.each(testDialects)('the partners’ feed on %s', (dialect) => {
       expect.objectContaining({
         id: edited,
         revision: 3,
+        modifiedAt: toKstIso(app.clock.now()),
         title: `${saved.title} (고침)`,
         origin: 'advertorial',
         advertorial: true,
