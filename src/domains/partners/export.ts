@@ -147,11 +147,10 @@ export function createPartnerExport(deps: PartnerExportDeps) {
       ]);
       if (after !== null) {
         const { at, id } = after;
+        // A row comparison: both databases walk the (status, first_published_at, id) index
+        // from there instead of rescanning the period for every batch.
         query = query.where((eb) =>
-          eb.or([
-            eb('first_published_at', '>', at),
-            eb.and([eb('first_published_at', '=', at), eb('id', '>', id)]),
-          ]),
+          eb(eb.refTuple('first_published_at', 'id'), '>', eb.tuple(at, id)),
         );
       }
       const rows = await query.orderBy('first_published_at').orderBy('id').limit(BATCH).execute();
