@@ -504,7 +504,9 @@ export function createDesk(deps: DeskDeps) {
   function fieldsJson(fields: EditorFields): string {
     return JSON.stringify({
       sectionId: fields.sectionId,
-      origin: fields.origin,
+      // Only when not 자체기사: revisions kept before origins existed still compare equal,
+      // so an article's first save after the upgrade is no new revision.
+      ...(fields.origin === DEFAULT_ORIGIN ? {} : { origin: fields.origin }),
       tags: fields.tags,
       authorIds: fields.authorIds,
       featuredPhotoId: fields.featuredPhotoId,

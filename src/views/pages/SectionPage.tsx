@@ -1,6 +1,7 @@
 import { renderDocument } from '../jsx/jsx-runtime.ts';
 import { Photo } from '../components/Photo.tsx';
 import { TeaserRow, TimeTag } from '../components/Teasers.tsx';
+import { AdFlag } from '../components/Advertorial.tsx';
 import { SiteLayout } from '../layouts/SiteLayout.tsx';
 import type { ChromeView, SectionView, TeaserView } from '../model.ts';
 import { articlePath, sectionPath } from '../urls.ts';
@@ -94,7 +95,10 @@ export function renderSectionPage(props: SectionPageProps): string {
                     sizes="(min-width: 1024px) 300px, (min-width: 640px) 45vw, 100vw"
                   />
                 ) : null}
-                <span class="photo-grid-title">{a.title}</span>
+                <span class="photo-grid-title">
+                  <AdFlag origin={a.origin} />
+                  {a.title}
+                </span>
               </a>
               <TimeTag ms={a.publishedAt} />
             </li>
