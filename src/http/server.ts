@@ -11,6 +11,8 @@ import { createSiteRoutes, type SiteDeps, type SiteRoutes } from './site/routes.
 import { registerAdRoutes } from './site/ads.ts';
 import type { AdStats } from '../domains/ads/index.ts';
 import { randomBytes } from 'node:crypto';
+import type { PartnerFeed } from '../domains/partners/index.ts';
+import { registerPartnerFeed } from './partner/feed.ts';
 import type { Metrics } from './metrics.ts';
 
 /** A proxy's request id (nginx's $request_id, a CDN's) is kept when it looks like one. */
@@ -40,6 +42,8 @@ export interface HttpDeps extends SiteDeps {
   adStats: AdStats;
   /** Peers allowed to set X-Forwarded-For/-Proto (Config.trustProxy); false trusts none. */
   trustProxy: false | number | string[];
+  /** The portal partners' feed and the tokens that open it (none: no feed). */
+  partners: { feed: PartnerFeed; tokens: readonly string[] };
 }
 
 /** Trust the nearest `hops` proxies (Fastify's types omit the number form proxy-addr takes). */
@@ -118,6 +122,11 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   if (deps.admin !== undefined)
     await registerAdmin(app, { ...deps.admin, previewFront: siteRoutes.previewFront });
   registerAdRoutes(app, { banners: deps.banners, stats: deps.adStats });
+  registerPartnerFeed(app, {
+    ...deps.partners,
+    publisher: { name: deps.publisher.name, siteUrl: deps.siteUrl },
+    now: () => deps.clock.now(),
+  });
 
   if (deps.mediaRoot !== null) {
     await app.register(fastifyStatic, {
