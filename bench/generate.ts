@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Insertable } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import pino from 'pino';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config/index.ts';
@@ -22,6 +22,7 @@ import {
   addRelationsOfNewArticles,
   cleanBodyHtml,
   type ArticleRelations,
+  type Writer,
 } from '../src/domains/content/index.ts';
 import type { StoredRenditions } from '../src/domains/media/index.ts';
 import { writeSearchDocuments } from '../src/domains/search/index.ts';
@@ -53,7 +54,7 @@ export const outDir = path.join(here, 'out');
 // ---------------------------------------------------------------------------------------
 // Deterministic randomness and Korean text from word lists
 
-class Random {
+export class Random {
   private readonly next: () => number;
   constructor(seed: number) {
     this.next = seededRandom(seed);
@@ -80,12 +81,13 @@ function hasBatchim(word: string): boolean {
   if (code < 0xac00 || code > 0xd7a3) return false;
   return (code - 0xac00) % 28 !== 0;
 }
-const obj = (w: string) => w + (hasBatchim(w) ? '을' : '를');
-const subj = (w: string) => w + (hasBatchim(w) ? '이' : '가');
-const topic = (w: string) => w + (hasBatchim(w) ? '은' : '는');
+/** A word with its object, subject, topic or 'and' particle (을/를, 이/가, 은/는, 과/와). */
+export const obj = (w: string) => w + (hasBatchim(w) ? '을' : '를');
+export const subj = (w: string) => w + (hasBatchim(w) ? '이' : '가');
+export const topic = (w: string) => w + (hasBatchim(w) ? '은' : '는');
 const and = (w: string) => w + (hasBatchim(w) ? '과' : '와');
 
-const places = [
+export const places = [
   '제주시',
   '서귀포시',
   '애월읍',
@@ -117,7 +119,7 @@ const places = [
   '예래동',
   '영천동',
 ];
-const institutions = [
+export const institutions = [
   '제주도',
   '제주도의회',
   '제주시청',
@@ -137,7 +139,7 @@ const institutions = [
   '제주문화예술재단',
   '제주체육회',
 ];
-const topics = [
+export const topics = [
   '관광객 유치',
   '지하수 보전',
   '해안 쓰레기',
@@ -328,7 +330,7 @@ function sentence(r: Random, place: string, subject: string): string {
   }
 }
 
-interface GeneratedArticle {
+export interface GeneratedArticle {
   title: string;
   subtitle: string;
   bodyHtml: string;
@@ -337,26 +339,338 @@ interface GeneratedArticle {
   alt: string;
 }
 
-function article(r: Random, sectionName: string, photoKey: string): GeneratedArticle {
+/**
+ * Names of particular places, produce, events and things of Jeju that an article may
+ * mention besides its main topic (only in the 'search' shape). Ranked by a fixed shuffle and
+ * drawn Zipf-like (weight 1/rank^1.1): the first is named in about a third of all articles,
+ * the last in fewer than one in a thousand, as a real archive's vocabulary is.
+ */
+const specificWords = [
+  // Oreum, forests and Hallasan trails
+  '새별오름',
+  '다랑쉬오름',
+  '용눈이오름',
+  '거문오름',
+  '따라비오름',
+  '백약이오름',
+  '아부오름',
+  '노꼬메오름',
+  '금오름',
+  '물영아리오름',
+  '사려니숲길',
+  '절물자연휴양림',
+  '비자림',
+  '산굼부리',
+  '송악산',
+  '산방산',
+  '군산오름',
+  '고근산',
+  '영주산',
+  '손지오름',
+  '어승생악',
+  '윗세오름',
+  '사라오름',
+  '성판악',
+  '관음사',
+  '영실',
+  '어리목',
+  '돈내코',
+  // Beaches and coast
+  '협재해수욕장',
+  '함덕해수욕장',
+  '이호테우해변',
+  '곽지해수욕장',
+  '김녕해수욕장',
+  '월정리해변',
+  '표선해수욕장',
+  '중문색달해변',
+  '금능해변',
+  '하도해변',
+  '세화해변',
+  '신양섭지해변',
+  '화순금모래해변',
+  '삼양검은모래해변',
+  '용머리해안',
+  '주상절리대',
+  '섭지코지',
+  '쇠소깍',
+  '외돌개',
+  '황우지해안',
+  // Villages
+  '하도리',
+  '종달리',
+  '세화리',
+  '평대리',
+  '월정리',
+  '김녕리',
+  '동복리',
+  '북촌리',
+  '선흘리',
+  '와흘리',
+  '교래리',
+  '가시리',
+  '의귀리',
+  '위미리',
+  '신례리',
+  '하례리',
+  '토평동',
+  '강정동',
+  '법환동',
+  '사계리',
+  '화순리',
+  '덕수리',
+  '저지리',
+  '청수리',
+  '낙천리',
+  '금악리',
+  '명월리',
+  '귀덕리',
+  '수원리',
+  '고산리',
+  '신창리',
+  '용수리',
+  '두모리',
+  '판포리',
+  '하가리',
+  '상가리',
+  '납읍리',
+  '봉성리',
+  '소길리',
+  '유수암리',
+  // Sea and land produce, food
+  '옥돔',
+  '갈치',
+  '자리돔',
+  '고등어',
+  '방어',
+  '한치',
+  '소라',
+  '전복',
+  '성게',
+  '우뭇가사리',
+  '다금바리',
+  '참조기',
+  '멸치',
+  '한라봉',
+  '천혜향',
+  '레드향',
+  '황금향',
+  '카라향',
+  '청견',
+  '하우스감귤',
+  '노지감귤',
+  '당근',
+  '월동무',
+  '양배추',
+  '브로콜리',
+  '마늘',
+  '양파',
+  '메밀',
+  '녹차',
+  '보리',
+  '감자',
+  '비트',
+  '구아바',
+  '백향과',
+  '흑돼지',
+  '말고기',
+  '한우',
+  '몸국',
+  '고기국수',
+  '빙떡',
+  '오메기떡',
+  '자리물회',
+  '갈치국',
+  '고사리',
+  // Facilities, markets, landmarks
+  '제주국제공항',
+  '제주항',
+  '서귀포항',
+  '한림항',
+  '성산항',
+  '애월항',
+  '화순항',
+  '강정항',
+  '제주민속오일장',
+  '동문시장',
+  '매일올레시장',
+  '칠성로상가',
+  '탑동광장',
+  '사라봉',
+  '별도봉',
+  '신산공원',
+  '한라수목원',
+  '제주아트센터',
+  '제주돌문화공원',
+  '제주목관아',
+  '삼성혈',
+  '관덕정',
+  '항파두리',
+  '성읍민속마을',
+  '제주월드컵경기장',
+  '한라체육관',
+  '제주종합경기장',
+  '제주대학교병원',
+  '서귀포의료원',
+  '제주한라병원',
+  '제주신화월드',
+  '제주헬스케어타운',
+  '첨단과학기술단지',
+  '영어교육도시',
+  '어승생수원지',
+  '도두하수처리장',
+  '동복환경자원순환센터',
+  '색달매립장',
+  '봉개매립장',
+  // Festivals and events
+  '탐라문화제',
+  '방어축제',
+  '갈치축제',
+  '자리돔축제',
+  '한라산눈꽃축제',
+  '서귀포칠십리축제',
+  '제주왕벚꽃축제',
+  '가파도청보리축제',
+  '휴애리매화축제',
+  '성산일출축제',
+  '제주해녀축제',
+  '고사리축제',
+  '표선백사대축제',
+  '제주국제관악제',
+  '제주비엔날레',
+  '제주영화제',
+  '제주포럼',
+  // Issues and things
+  '제2공항',
+  '오버투어리즘',
+  '환경보전분담금',
+  '입도세',
+  '렌터카',
+  '전세버스',
+  '트램',
+  '드론택시',
+  '도심항공교통',
+  '그린수소',
+  '해양쓰레기',
+  '괭생이모자반',
+  '파래',
+  '녹조',
+  '적조',
+  '고수온',
+  '해파리',
+  '비상품감귤',
+  '농산물유통',
+  '직불금',
+  '외국인근로자',
+  '무사증',
+  '크루즈',
+  '면세점',
+  '카지노',
+  '제주어',
+  '돌하르방',
+  '정낭',
+  '해녀학교',
+  '불턱',
+  '숨비소리',
+  '테우',
+  '말테우리',
+  '목장',
+  '잣성',
+  '환해장성',
+  '봉수대',
+  '연대',
+];
+
+function shuffled<T>(items: readonly T[], r: Random): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = r.int(0, i);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+/** The specific words, most frequent first (see specificWords). */
+export const rankedSpecifics: readonly string[] = shuffled(specificWords, new Random(SEED + 1));
+const ZIPF_EXPONENT = 1.1;
+const zipfCumulative = rankedSpecifics.reduce<number[]>((sums, _, k) => {
+  sums.push((sums.at(-1) ?? 0) + 1 / (k + 1) ** ZIPF_EXPONENT);
+  return sums;
+}, []);
+
+function specificWord(r: Random): string {
+  const point = r.float() * (zipfCumulative.at(-1) ?? 0);
+  let lo = 0;
+  let hi = zipfCumulative.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((zipfCumulative[mid] ?? 0) <= point) lo = mid + 1;
+    else hi = mid;
+  }
+  return rankedSpecifics[lo] as string;
+}
+
+function sentenceAbout(r: Random, word: string, place: string, subject: string): string {
+  switch (r.int(0, 3)) {
+    case 0:
+      return `${place} 인근 ${word} 일대에서도 비슷한 사례가 잇따르고 있다.`;
+    case 1:
+      return `${topic(word)} 이번 ${r.pick(nouns)}의 주요 대상으로 꼽힌다.`;
+    case 2:
+      return `${obj(word)} 찾는 발길이 늘면서 ${subject} 문제가 다시 불거졌다.`;
+    default:
+      return `업계에서는 ${and(word)} 관련한 ${obj(r.pick(nouns))} 함께 검토해야 한다고 ${r.pick(endings)}.`;
+  }
+}
+
+/**
+ * How an article is written. 'page' is the page benchmark's (about 1,000–1,800 characters of
+ * body). 'search' (bench/search.ts) writes longer bodies (about 1,500–3,000 characters) that
+ * also name particular places, produce, events (rankedSpecifics) and people (personNames), so
+ * a search benchmark has very common, middling and rare words to look for.
+ */
+export type ArticleShape = 'page' | 'search';
+
+export function article(
+  r: Random,
+  sectionName: string,
+  photoKey: string,
+  shape: ArticleShape = 'page',
+): GeneratedArticle {
+  const wide = shape === 'search';
   const place = r.pick(places);
   const subject = r.pick(topics);
-  const title = r.pick([
+  let title = r.pick([
     `${place} ${subject} ${r.pick(nouns)} ${r.pick(predicates)}`,
     `"${r.pick(quotes)}"… ${r.pick(people)}, ${subject} 언급`,
     `${r.pick(institutions)}, ${subject} ${r.pick(nouns)} 발표`,
     `${subject} ${r.pick(figures)}${r.pick(units)} 넘어… ${place} ${r.pick(['비상', '기대', '우려', '긴장'])}`,
   ]);
-  const subtitle = [
+  let subtitle = [
     `${r.pick(institutions)}, ${subject} ${r.pick(nouns)} 검토`,
     `${place} 주민 의견 수렴 뒤 확정`,
   ]
     .slice(0, r.int(1, 2))
     .join('\n');
+  const specifics = wide ? Array.from({ length: r.int(1, 3) }, () => specificWord(r)) : [];
+  const named = wide && r.chance(0.3) ? `${r.pick(personNames)} ${r.pick(people)}` : null;
+  const first = specifics[0];
+  if (first !== undefined) {
+    if (r.chance(0.3))
+      title = `${obj(first)} 둘러싼 ${subject} ${r.pick(nouns)} ${r.pick(predicates)}`;
+    if (r.chance(0.5)) subtitle += `\n${first} 등 ${r.pick(places)} 일대 포함`;
+  }
   const paragraphs: string[] = [];
-  const count = r.int(5, 7);
+  const count = wide ? r.int(9, 13) : r.int(5, 7);
   for (let p = 0; p < count; p++) {
     const sentences: string[] = [];
     for (let s = r.int(3, 5); s > 0; s--) sentences.push(sentence(r, place, subject));
+    if (wide && r.chance(0.6)) {
+      const at = r.int(0, sentences.length);
+      sentences.splice(at, 0, sentenceAbout(r, r.pick(specifics), place, subject));
+    }
+    if (named !== null && (p === 1 || p === count - 1))
+      sentences.push(`${topic(named)} "${r.pick(quotes)}"고 ${r.pick(endings)}.`);
     paragraphs.push(`<p>${sentences.join(' ')}</p>`);
     if (p === 2 && r.chance(0.3)) paragraphs.push(`<h3>${subject}, 남은 과제는</h3>`);
   }
@@ -366,6 +680,7 @@ function article(r: Random, sectionName: string, photoKey: string): GeneratedArt
   }
   const tags = new Set<string>([sectionName]);
   for (let t = r.int(1, 3); t > 0; t--) tags.add(r.pick(tagWords));
+  if (first !== undefined && r.chance(0.3)) tags.add(first);
   const caption = `${place} ${subject} ${r.pick(captions)}`;
   return {
     title,
@@ -380,7 +695,7 @@ function article(r: Random, sectionName: string, photoKey: string): GeneratedArt
 // ---------------------------------------------------------------------------------------
 // Sections and authors
 
-const sections = [
+export const sections = [
   { slug: 'politics', name: '정치', layout: 'list' as const, weight: 14 },
   { slug: 'economy', name: '경제', layout: 'list' as const, weight: 14 },
   { slug: 'society', name: '사회', layout: 'list' as const, weight: 12 },
@@ -425,6 +740,17 @@ const givenNames = [
   '시우',
   '나래',
 ];
+
+/** The paper's 32 reporters. */
+export const reporters = Array.from({ length: 32 }, (_, i) => ({
+  name: familyNames[i % familyNames.length]! + givenNames[(i * 7) % givenNames.length]!,
+  email: `reporter${String(i + 1).padStart(2, '0')}@tamnailbo.example`,
+}));
+
+/** Full names of the people articles quote by name ('search' shape): 180, equally often. */
+export const personNames: readonly string[] = familyNames.flatMap((family) =>
+  givenNames.map((given) => family + given),
+);
 
 // ---------------------------------------------------------------------------------------
 
@@ -510,6 +836,130 @@ export async function ensureBenchDatabase(
   return { file, articles, firstArticleId: 1, lastArticleId: articles, reused: false, seconds };
 }
 
+/** The paper's sections and reporters, through the writer as the newsroom creates them. */
+export async function createSectionsAndReporters(
+  writer: Pick<Writer, 'createSection' | 'createAuthor'>,
+): Promise<{ sectionIds: Map<string, number>; authorIds: number[] }> {
+  const sectionIds = new Map<string, number>();
+  for (const [position, s] of sections.entries()) {
+    const parentId = s.parent === undefined ? null : (sectionIds.get(s.parent) ?? null);
+    sectionIds.set(
+      s.slug,
+      await writer.createSection({
+        slug: s.slug,
+        name: s.name,
+        layout: s.layout,
+        parentId,
+        position,
+      }),
+    );
+  }
+  const authorIds: number[] = [];
+  for (const reporter of reporters) authorIds.push(await writer.createAuthor(reporter));
+  return { sectionIds, authorIds };
+}
+
+export interface ArticleBatchOptions {
+  /** How many articles; ids run 1..total, oldest first. */
+  total: number;
+  shape: ArticleShape;
+  /** Publish times fall in the two years before this. */
+  now: number;
+  sectionIds: Map<string, number>;
+  authorIds: readonly number[];
+  /** Registers each batch's featured photos and returns their ids; without it, none. */
+  registerPhotos?: (rows: StoredRenditions[]) => Promise<number[]>;
+  /** Write each batch's search documents in its transaction, as the newsroom does. */
+  index: boolean;
+  /** Called after each committed batch with the number of articles written so far. */
+  onBatch?: (done: number) => void;
+}
+
+/**
+ * Inserts `total` published articles in batches of 500, one transaction each, storing
+ * exactly what writer.createArticle would (cleaned body, derived summary) with their bylines
+ * and tags. Deterministic: the same options write the same articles.
+ */
+export async function insertArticles(
+  db: Kysely<Database>,
+  options: ArticleBatchOptions,
+): Promise<void> {
+  const { total, now, sectionIds, authorIds } = options;
+  const r = new Random(SEED);
+  const weighted = sections.flatMap((s) => Array.from({ length: s.weight }, () => s));
+  // Publish times over the last two years, oldest first, so article numbers rise with
+  // time as on a real site; the newest is a few minutes old.
+  const span = 730 * DAY;
+  const times = Array.from(
+    { length: total },
+    () => now - 5 * 60 * 1000 - Math.floor(r.float() * span),
+  ).sort((a, b) => a - b);
+
+  for (let start = 0; start < total; start += BATCH) {
+    const photoRows: StoredRenditions[] = [];
+    const articleRows: Array<Insertable<Database['articles']>> = [];
+    const relations: Array<ArticleRelations & { articleId: number }> = [];
+    for (let i = start; i < Math.min(total, start + BATCH); i++) {
+      const id = i + 1;
+      const section = r.pick(weighted);
+      const sectionId = sectionIds.get(section.slug)!;
+      const storageKey = `bench/${String(id).padStart(6, '0')}.jpg`;
+      const a = article(r, section.name, storageKey, options.shape);
+      const publishedAt = times[i]!;
+      const body = cleanBodyHtml(a.bodyHtml);
+      const isPhotoStory = section.layout === 'photo';
+      photoRows.push({
+        storageKey,
+        width: 1200,
+        height: 675,
+        mime: 'image/jpeg',
+        caption: a.caption,
+        credit: '사진=탐나일보',
+        alt: a.alt,
+        variants: [480, 960],
+        createdAt: publishedAt,
+      });
+      articleRows.push({
+        id,
+        section_id: sectionId,
+        title: a.title,
+        subtitle: a.subtitle.replace(/\r\n?/g, '\n').trim(),
+        body_html: body,
+        summary: cutText(htmlToText(body), SUMMARY_LENGTH),
+        status: 'published',
+        // The desk flags a handful of the newest stories as breaking.
+        is_breaking: i >= total - 40 && r.chance(0.05) ? 1 : 0,
+        is_photo_story: isPhotoStory ? 1 : 0,
+        // Set below, once the photo library has given the photo its id.
+        featured_photo_id: null,
+        published_at: publishedAt,
+        updated_at: r.chance(0.2) ? publishedAt + r.int(1, 48) * HOUR : publishedAt,
+        created_at: publishedAt,
+      });
+      const byline = [r.pick(authorIds)];
+      if (r.chance(0.2)) byline.push(r.pick(authorIds));
+      relations.push({ articleId: id, authorIds: byline, tags: a.tags, featuredPhotoId: null });
+    }
+    if (options.registerPhotos !== undefined) {
+      const photoIds = await options.registerPhotos(photoRows);
+      articleRows.forEach((row, j) => (row.featured_photo_id = photoIds[j]!));
+      relations.forEach((rel, j) => (rel.featuredPhotoId = photoIds[j]!));
+    }
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('articles').values(articleRows).execute();
+      await addRelationsOfNewArticles(trx, relations);
+      if (options.index)
+        await writeSearchDocuments(
+          trx,
+          relations.map((rel) => rel.articleId),
+        );
+    });
+    options.onBatch?.(start + articleRows.length);
+    // better-sqlite3 is synchronous: give signals (Ctrl-C) and timers their turn.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 async function generate(file: string, dataDir: string, total: number): Promise<void> {
   const config = loadConfig({
     DATABASE_URL: `sqlite:${file}`,
@@ -521,102 +971,18 @@ async function generate(file: string, dataDir: string, total: number): Promise<v
     const { writer, weather, banners, photos } = app.services;
     const { db } = app.database;
     const now = app.clock.now();
-    const r = new Random(SEED);
-
-    const sectionIds = new Map<string, number>();
-    for (const [position, s] of sections.entries()) {
-      const parentId = s.parent === undefined ? null : (sectionIds.get(s.parent) ?? null);
-      sectionIds.set(
-        s.slug,
-        await writer.createSection({
-          slug: s.slug,
-          name: s.name,
-          layout: s.layout,
-          parentId,
-          position,
-        }),
-      );
-    }
-    const authorIds: number[] = [];
-    for (let i = 0; i < 32; i++) {
-      const name = familyNames[i % familyNames.length]! + givenNames[(i * 7) % givenNames.length]!;
-      authorIds.push(
-        await writer.createAuthor({
-          name,
-          email: `reporter${String(i + 1).padStart(2, '0')}@tamnailbo.example`,
-        }),
-      );
-    }
-
+    const { sectionIds, authorIds } = await createSectionsAndReporters(writer);
     const existing = await db.selectFrom('articles').select('id').limit(1).executeTakeFirst();
     if (existing !== undefined) throw new Error('the benchmark database must start empty');
-
-    const weighted = sections.flatMap((s) => Array.from({ length: s.weight }, () => s));
-    // Publish times over the last two years, oldest first, so article numbers rise with
-    // time as on a real site; the newest is a few minutes old.
-    const span = 730 * DAY;
-    const times = Array.from(
-      { length: total },
-      () => now - 5 * 60 * 1000 - Math.floor(r.float() * span),
-    ).sort((a, b) => a - b);
-
-    for (let start = 0; start < total; start += BATCH) {
-      const photoRows: StoredRenditions[] = [];
-      const articleRows: Array<Insertable<Database['articles']>> = [];
-      const relations: Array<ArticleRelations & { articleId: number }> = [];
-      for (let i = start; i < Math.min(total, start + BATCH); i++) {
-        const id = i + 1;
-        const section = r.pick(weighted);
-        const sectionId = sectionIds.get(section.slug)!;
-        const storageKey = `bench/${String(id).padStart(6, '0')}.jpg`;
-        const a = article(r, section.name, storageKey);
-        const publishedAt = times[i]!;
-        const body = cleanBodyHtml(a.bodyHtml);
-        const isPhotoStory = section.layout === 'photo';
-        photoRows.push({
-          storageKey,
-          width: 1200,
-          height: 675,
-          mime: 'image/jpeg',
-          caption: a.caption,
-          credit: '사진=탐나일보',
-          alt: a.alt,
-          variants: [480, 960],
-          createdAt: publishedAt,
-        });
-        articleRows.push({
-          id,
-          section_id: sectionId,
-          title: a.title,
-          subtitle: a.subtitle.replace(/\r\n?/g, '\n').trim(),
-          body_html: body,
-          summary: cutText(htmlToText(body), SUMMARY_LENGTH),
-          status: 'published',
-          // The desk flags a handful of the newest stories as breaking.
-          is_breaking: i >= total - 40 && r.chance(0.05) ? 1 : 0,
-          is_photo_story: isPhotoStory ? 1 : 0,
-          // Set below, once the photo library has given the photo its id.
-          featured_photo_id: null,
-          published_at: publishedAt,
-          updated_at: r.chance(0.2) ? publishedAt + r.int(1, 48) * HOUR : publishedAt,
-          created_at: publishedAt,
-        });
-        const byline = [r.pick(authorIds)];
-        if (r.chance(0.2)) byline.push(r.pick(authorIds));
-        relations.push({ articleId: id, authorIds: byline, tags: a.tags, featuredPhotoId: null });
-      }
-      const photoIds = await photos.registerPhotos(photoRows);
-      articleRows.forEach((row, j) => (row.featured_photo_id = photoIds[j]!));
-      relations.forEach((rel, j) => (rel.featuredPhotoId = photoIds[j]!));
-      await db.transaction().execute(async (trx) => {
-        await trx.insertInto('articles').values(articleRows).execute();
-        await addRelationsOfNewArticles(trx, relations);
-        await writeSearchDocuments(
-          trx,
-          relations.map((r) => r.articleId),
-        );
-      });
-    }
+    await insertArticles(db, {
+      total,
+      shape: 'page',
+      now,
+      sectionIds,
+      authorIds,
+      registerPhotos: (rows) => photos.registerPhotos(rows),
+      index: true,
+    });
 
     await weather.storeSample();
     const house = [

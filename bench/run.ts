@@ -19,42 +19,41 @@
  * --rounds=2, --connections=64, --threads=2, --regenerate (rebuild the database),
  * --help.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { ensureBenchDatabase } from './generate.ts';
 import {
+  appStats,
+  assertAlive,
   cleanups,
   fmtInt,
   fmtMs,
   freePort,
+  get200,
   killAll,
   parseBenchFlags,
-  productionRuntime,
+  percentile,
+  processMemory,
+  repoRoot,
   runtimeLabel,
   parseWrk,
   runWrk,
-  stopChild,
-  track,
+  startServer,
+  stopServer,
+  TARGET_RSS_MB,
   verdict,
   type ParsedFlags,
   type WrkResult,
 } from './support.ts';
-import type { AppStatsMessage } from './serve-app.ts';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '..');
 
 const TARGET_WARM_RATIO = 0.7;
 const TARGET_ARTICLE_MEDIAN_MS = 5;
 const TARGET_FRONT_MEDIAN_MS = 15;
-const TARGET_RSS_MB = 250;
 const RENDER_SAMPLES = 300;
 const BROWSER_ENCODINGS = 'gzip, deflate, br, zstd';
 const RENDER_WARMUP = 50;
@@ -107,173 +106,6 @@ function optionsFrom(given: ParsedFlags<typeof flags>): Options {
 }
 
 // ---------------------------------------------------------------------------------------
-// Child processes: tracked so every exit path (error, SIGINT) stops them.
-
-interface Server {
-  name: string;
-  child: ChildProcess;
-  port: number;
-  pid: number;
-  /** The end of what the child wrote to stdout/stderr, shown when it fails. */
-  output: () => string;
-}
-
-async function startServer(
-  name: string,
-  role: 'app' | 'static',
-  args: string[],
-  env: Record<string, string>,
-  port: number,
-  readiness: 'ipc' | 'healthz',
-): Promise<Server> {
-  const runtime = productionRuntime(path.join(repoRoot, 'bin', 'tamna.js'));
-  const bench = path.join(repoRoot, 'bin', 'tamna-bench.js');
-  const child = spawn(process.execPath, [...runtime.args, bench, ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, ...runtime.env, ...env, TAMNA_BENCH_CHILD: role },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  track(child);
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-    if (output.length > 20_000) output = output.slice(-20_000);
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`${name} could not be started`);
-
-  await new Promise<void>((resolve, reject) => {
-    let settled = false;
-    const finish = (error?: Error) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      child.off('error', onError);
-      child.off('message', onMessage);
-      if (error) reject(error);
-      else resolve();
-    };
-    const timer = setTimeout(
-      () => finish(new Error(`${name} did not become ready within 60 s.\n${output}`)),
-      60_000,
-    );
-    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
-      finish(
-        new Error(`${name} exited during start (${signal ?? `exit code ${code}`}).\n${output}`),
-      );
-    const onError = (error: Error) => finish(error);
-    const onMessage = (message: unknown) => {
-      if ((message as { type?: unknown }).type === 'ready') finish();
-    };
-    child.on('exit', onExit);
-    child.on('error', onError);
-    if (readiness === 'ipc') {
-      child.on('message', onMessage);
-    } else {
-      const poll = () => {
-        if (settled) return;
-        get(port, '/healthz').then(
-          (res) => (res.status === 200 ? finish() : setTimeout(poll, 100)),
-          () => setTimeout(poll, 100),
-        );
-      };
-      poll();
-    }
-  });
-  return { name, child, port, pid, output: () => output };
-}
-
-async function stopServer(server: Server): Promise<void> {
-  await stopChild(server.child, 5000);
-}
-
-function assertAlive(server: Server): void {
-  if (server.child.exitCode !== null || server.child.signalCode !== null) {
-    throw new Error(`${server.name} has exited.\n${server.output()}`);
-  }
-}
-
-// ---------------------------------------------------------------------------------------
-// HTTP helpers
-
-interface RawResponse {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
-
-/** A plain GET, by default with no Accept-Encoding, exactly what wrk sends: identity bytes. */
-function get(
-  port: number,
-  urlPath: string,
-  headers: Record<string, string> = {},
-): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const options = { host: '127.0.0.1', port, path: urlPath, agent: false, headers };
-    const req = http.get(options, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-      );
-      res.on('error', reject);
-    });
-    req.setTimeout(30_000, () => req.destroy(new Error(`GET ${urlPath} timed out`)));
-    req.on('error', reject);
-  });
-}
-
-async function get200(
-  server: Server,
-  urlPath: string,
-  headers: Record<string, string> = {},
-): Promise<Buffer> {
-  const res = await get(server.port, urlPath, headers);
-  if (res.status !== 200) throw new Error(`${server.name}: GET ${urlPath} answered ${res.status}`);
-  return res.body;
-}
-
-function appStats(server: Server): Promise<AppStatsMessage> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error('the app did not answer the stats request')),
-      5000,
-    );
-    const onMessage = (message: unknown) => {
-      if ((message as { type?: unknown }).type !== 'stats') return;
-      clearTimeout(timer);
-      server.child.off('message', onMessage);
-      resolve(message as AppStatsMessage);
-    };
-    server.child.on('message', onMessage);
-    server.child.send({ type: 'stats' });
-  });
-}
-
-interface Memory {
-  rssMb: number;
-  peakMb: number;
-}
-
-/** VmRSS / VmHWM of a process, from /proc. */
-function processMemory(pid: number): Memory | null {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) =>
-      Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? NaN);
-    const rss = kb('VmRSS');
-    const peak = kb('VmHWM');
-    if (!Number.isFinite(rss)) return null;
-    return { rssMb: rss / 1024, peakMb: peak / 1024 };
-  } catch {
-    return null;
-  }
-}
-
-// ---------------------------------------------------------------------------------------
 // wrk
 
 function checkWrk(): string | null {
@@ -310,11 +142,6 @@ interface Timing {
   p99Ms: number;
   meanMs: number;
   samples: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
-  return sorted[index] ?? NaN;
 }
 
 function summarize(samples: number[]): Timing {

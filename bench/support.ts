@@ -1,11 +1,21 @@
 /**
- * What both benchmarks (`npm run bench`, `npm run bench:beacon`) need: child processes that
- * every exit path stops, a free port, wrk runs and their parsed summaries, report format.
+ * What the benchmarks (`npm run bench`, `bench:beacon`, `bench:search`) share: child
+ * processes that every exit path stops, app servers started as production starts them and
+ * their memory, a free port, wrk runs and their parsed summaries, report format.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { AppStatsMessage } from './serve-app.ts';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The app server's resident memory target (page benchmark; the search benchmark too). */
+export const TARGET_RSS_MB = 250;
 
 const children = new Set<ChildProcess>();
 /** Work for the way out (temporary directories), run once with the children's kill. */
@@ -114,11 +124,19 @@ export function runtimeLabel(binFile: string): string {
   return parts.length === 0 ? '' : ` (${parts.join(' ')})`;
 }
 
-/** A benchmark flag: a whole number in a range (`--duration=8`), or a switch (`--quick`). */
-export type FlagSpec = { min: number; max: number } | { flag: true };
+/**
+ * A benchmark flag: a whole number in a range (`--duration=8`), a switch (`--quick`), or one
+ * of a few words (`--db=sqlite`).
+ */
+export type FlagSpec =
+  { min: number; max: number } | { flag: true } | { choices: readonly [string, ...string[]] };
 
 export type ParsedFlags<S extends Record<string, FlagSpec>> = {
-  [K in keyof S]?: S[K] extends { flag: true } ? boolean : number;
+  [K in keyof S]?: S[K] extends { flag: true }
+    ? boolean
+    : S[K] extends { choices: readonly (infer C)[] }
+      ? C
+      : number;
 };
 
 /**
@@ -143,12 +161,20 @@ export function parseBenchFlags<S extends Record<string, FlagSpec>>(
     return fail((error as Error).message.replace(/\. To specify.*$/s, ''));
   }
   if (raw.help === true) return { print: `${usage}\n`, exitCode: 0 };
-  const values: Record<string, number | boolean> = {};
+  const values: Record<string, number | boolean | string> = {};
   for (const [name, flag] of Object.entries(spec)) {
     const value = raw[name];
     if (value === undefined) continue;
     if ('flag' in flag) {
       values[name] = value === true;
+      continue;
+    }
+    if ('choices' in flag) {
+      if (typeof value !== 'string' || !flag.choices.includes(value))
+        return fail(
+          `--${name} needs one of ${flag.choices.join(', ')}, e.g. --${name}=${flag.choices[0]}`,
+        );
+      values[name] = value;
       continue;
     }
     const n = Number(value);
@@ -159,6 +185,174 @@ export function parseBenchFlags<S extends Record<string, FlagSpec>>(
     values[name] = n;
   }
   return { values: values as ParsedFlags<S> };
+}
+
+// ---------------------------------------------------------------------------------------
+// Servers under test: child processes started as production starts them, tracked so every
+// exit path (error, SIGINT) stops them, and plain HTTP requests to them.
+
+export interface Server {
+  name: string;
+  child: ChildProcess;
+  port: number;
+  pid: number;
+  /** The end of what the child wrote to stdout/stderr, shown when it fails. */
+  output: () => string;
+}
+
+export async function startServer(
+  name: string,
+  role: 'app' | 'static',
+  args: string[],
+  env: Record<string, string>,
+  port: number,
+  readiness: 'ipc' | 'healthz',
+): Promise<Server> {
+  const runtime = productionRuntime(path.join(repoRoot, 'bin', 'tamna.js'));
+  const bench = path.join(repoRoot, 'bin', 'tamna-bench.js');
+  const child = spawn(process.execPath, [...runtime.args, bench, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...runtime.env, ...env, TAMNA_BENCH_CHILD: role },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  track(child);
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.length > 20_000) output = output.slice(-20_000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${name} could not be started`);
+
+  await new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      child.off('error', onError);
+      child.off('message', onMessage);
+      if (error) reject(error);
+      else resolve();
+    };
+    const timer = setTimeout(
+      () => finish(new Error(`${name} did not become ready within 60 s.\n${output}`)),
+      60_000,
+    );
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+      finish(
+        new Error(`${name} exited during start (${signal ?? `exit code ${code}`}).\n${output}`),
+      );
+    const onError = (error: Error) => finish(error);
+    const onMessage = (message: unknown) => {
+      if ((message as { type?: unknown }).type === 'ready') finish();
+    };
+    child.on('exit', onExit);
+    child.on('error', onError);
+    if (readiness === 'ipc') {
+      child.on('message', onMessage);
+    } else {
+      const poll = () => {
+        if (settled) return;
+        get(port, '/healthz').then(
+          (res) => (res.status === 200 ? finish() : setTimeout(poll, 100)),
+          () => setTimeout(poll, 100),
+        );
+      };
+      poll();
+    }
+  });
+  return { name, child, port, pid, output: () => output };
+}
+
+export async function stopServer(server: Server): Promise<void> {
+  await stopChild(server.child, 5000);
+}
+
+export function assertAlive(server: Server): void {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) {
+    throw new Error(`${server.name} has exited.\n${server.output()}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// HTTP helpers
+
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** A plain GET, by default with no Accept-Encoding, exactly what wrk sends: identity bytes. */
+export function get(
+  port: number,
+  urlPath: string,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const options = { host: '127.0.0.1', port, path: urlPath, agent: false, headers };
+    const req = http.get(options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
+      res.on('error', reject);
+    });
+    req.setTimeout(30_000, () => req.destroy(new Error(`GET ${urlPath} timed out`)));
+    req.on('error', reject);
+  });
+}
+
+export async function get200(
+  server: Server,
+  urlPath: string,
+  headers: Record<string, string> = {},
+): Promise<Buffer> {
+  const res = await get(server.port, urlPath, headers);
+  if (res.status !== 200) throw new Error(`${server.name}: GET ${urlPath} answered ${res.status}`);
+  return res.body;
+}
+
+export function appStats(server: Server): Promise<AppStatsMessage> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error('the app did not answer the stats request')),
+      5000,
+    );
+    const onMessage = (message: unknown) => {
+      if ((message as { type?: unknown }).type !== 'stats') return;
+      clearTimeout(timer);
+      server.child.off('message', onMessage);
+      resolve(message as AppStatsMessage);
+    };
+    server.child.on('message', onMessage);
+    server.child.send({ type: 'stats' });
+  });
+}
+
+export interface Memory {
+  rssMb: number;
+  peakMb: number;
+}
+
+/** VmRSS / VmHWM of a process, from /proc. */
+export function processMemory(pid: number): Memory | null {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) =>
+      Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? NaN);
+    const rss = kb('VmRSS');
+    const peak = kb('VmHWM');
+    if (!Number.isFinite(rss)) return null;
+    return { rssMb: rss / 1024, peakMb: peak / 1024 };
+  } catch {
+    return null;
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -248,6 +442,12 @@ export async function runWrk(args: string[], seconds: number): Promise<string> {
 
 // ---------------------------------------------------------------------------------------
 // Report
+
+/** The p-quantile (0.5, 0.95, ...) of ascending samples, nearest rank. */
+export function percentile(sorted: readonly number[], p: number): number {
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1));
+  return sorted[index] ?? NaN;
+}
 
 export const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 export const fmtMs = (n: number) => `${n < 10 ? n.toFixed(2) : n.toFixed(1)} ms`;

@@ -315,6 +315,9 @@ export function createSearch(deps: SearchDeps) {
         after = ids[ids.length - 1] as number;
         done += ids.length;
         onProgress?.(done, total);
+        // better-sqlite3 answers synchronously, so without this the whole rebuild would be
+        // one chain of promises and no request, timer or signal would be served until it ended.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       // Documents of articles that no longer exist go with them (foreign key cascade).
       return done;
