@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
@@ -44,6 +46,15 @@ import {
   type WeatherStore,
 } from './domains/weather/index.ts';
 import { createSearch, type Search } from './domains/search/index.ts';
+import { createApiKeys, type ApiKeys } from './domains/apikeys/index.ts';
+import {
+  createWebhooks,
+  type RetryPolicy,
+  type Transport,
+  type Webhooks,
+} from './domains/webhooks/index.ts';
+import { API_PREFIX } from './http/api/index.ts';
+import { articlePath } from './views/urls.ts';
 import { PageCache } from './http/cache/page-cache.ts';
 import { createLocalInvalidationBus, type InvalidationBus } from './http/cache/invalidation.ts';
 import { adminAccounts, adminPhotos } from './http/admin/adapters.ts';
@@ -70,6 +81,8 @@ export interface AppOptions {
   backgroundJobs?: boolean;
   /** Timeouts and retries for KMA requests (tests shorten them). */
   weatherFetch?: { timeoutMs?: number; retries?: number; backoffMs?: number };
+  /** Webhook retry and disabling rules, and the HTTP client (tests change them). */
+  webhooks?: { policy?: Partial<RetryPolicy>; send?: Transport };
 }
 
 export interface Services {
@@ -95,6 +108,10 @@ export interface Services {
   photos: PhotoLibrary;
   /** Korean full-text search over published articles, and 관련기사. */
   search: Search;
+  /** Keys of the content API (/api/v1) and their per-minute limits. */
+  apiKeys: ApiKeys;
+  /** Webhook endpoints, and the worker that delivers the desk's events to them. */
+  webhooks: Webhooks;
 }
 
 /**
@@ -135,6 +152,8 @@ export interface App {
   watch: {
     changesFromElsewhere(): Promise<number>;
     scheduledArticles(): Promise<void>;
+    /** One pass of the webhook worker (joins a pass already running in this process). */
+    webhooks(): Promise<{ dispatched: number; attempted: number }>;
   };
   close(): Promise<void>;
 }
@@ -240,6 +259,25 @@ export async function createNewsroom(
       recencyWeight: config.search.recencyWeight,
       timeoutMs: config.search.timeoutMs,
     }),
+    apiKeys: createApiKeys({ db, clock }),
+    webhooks: createWebhooks({
+      db,
+      clock,
+      links: {
+        article: (id) => config.siteUrl + articlePath(id),
+        apiArticle: (id) => `${config.siteUrl}${API_PREFIX}/articles/${id}`,
+      },
+      instanceId: `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+      allowPrivateAddresses: config.webhooks.allowPrivateAddresses,
+      timeoutMs: config.webhooks.timeoutMs,
+      ...(options.webhooks?.send !== undefined ? { send: options.webhooks.send } : {}),
+      ...(options.webhooks?.policy !== undefined ? { policy: options.webhooks.policy } : {}),
+      onDisabled: (endpoint) =>
+        notifications
+          .webhookDisabled(endpoint)
+          .catch((error: unknown) => logger.error({ err: error }, 'webhook notice not recorded')),
+      onError: (error, message) => logger.error({ err: error }, message),
+    }),
   };
   const importer = createImporter({
     db,
@@ -302,6 +340,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // articles whose time has come: both refresh the pages they touch within seconds.
   let feedCursor = await changeFeed.latestId();
   let scheduleCursor = clock.now();
+  let webhookPass: Promise<{ dispatched: number; attempted: number }> | null = null;
   const watch = {
     async changesFromElsewhere(): Promise<number> {
       let seen = 0;
@@ -318,6 +357,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const tags = await services.desk.dueSince(scheduleCursor, now);
       scheduleCursor = now;
       if (tags.length > 0) await bus.publish(tags);
+    },
+    webhooks() {
+      webhookPass ??= services.webhooks.run().finally(() => {
+        webhookPass = null;
+      });
+      return webhookPass;
     },
   };
   const timers: NodeJS.Timeout[] = [];
@@ -342,6 +387,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     every(COUNTS_FLUSH_MS, () => services.readers.flush(), 'reader count flush');
     every(60 * 60_000, () => changeFeed.prune(), 'change feed pruning');
     every(60 * 60_000, () => services.accounts.purgeExpired(), 'expired session cleanup');
+    // Every server runs the worker: claims in the database send each delivery once.
+    every(1_000, () => watch.webhooks(), 'webhook delivery');
+    every(60 * 60_000, () => services.webhooks.prune(), 'webhook log pruning');
+    every(10 * 60_000, () => services.apiKeys.prune(), 'API rate counter pruning');
     if (services.weatherSources.configured) {
       // Pages read only stored weather; this keeps it fresh. Failures are logged inside.
       every(
@@ -377,6 +426,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     perPage: 20,
     mediaRoot: services.media.localRoot,
     adStats: services.adStats,
+    api: {
+      content: services.content,
+      search: services.search,
+      apiKeys: services.apiKeys,
+      clock,
+      siteUrl: config.siteUrl,
+      siteName: config.publisher.name,
+    },
     healthCheck: async () => {
       await sql`select 1`.execute(database.db);
     },
@@ -401,6 +458,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         importRecords: (ndjson, actor) =>
           importer.importNdjson(ndjson, { trusted: false, actorId: actor.id }),
         readers: { readers: services.readers },
+        apiKeys: services.apiKeys,
+        webhooks: services.webhooks,
         ads: {
           banners: services.banners,
           stats: services.adStats,
@@ -438,6 +497,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       closed = true;
       for (const timer of timers) clearInterval(timer);
       await http.close();
+      // A delivery under way is finished and recorded before the database closes.
+      await webhookPass?.catch(() => undefined);
       unsubscribe();
       await bus.close();
       await newsroom.close();

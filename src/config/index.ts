@@ -37,6 +37,17 @@ export interface Config {
   /** Staff e-mail (송고·반려·출고 notices, invitations, password resets); off without a URL. */
   mail: { smtpUrl: string | null; from: string | null };
   search: SearchConfig;
+  webhooks: WebhooksConfig;
+}
+
+export interface WebhooksConfig {
+  /**
+   * Endpoints on loopback, private and link-local addresses. Off: a webhook URL must not
+   * become a way to reach the paper's own network (SSRF).
+   */
+  allowPrivateAddresses: boolean;
+  /** One delivery attempt's deadline. */
+  timeoutMs: number;
 }
 
 export interface SearchConfig {
@@ -134,6 +145,15 @@ const envSchema = z.object({
     .min(50, 'must be between 50 and 30000')
     .max(30_000, 'must be between 50 and 30000')
     .default(2000),
+  TAMNA_WEBHOOKS_ALLOW_PRIVATE: z
+    .enum(['0', '1', 'true', 'false'], { message: 'must be 1 or 0' })
+    .default('0'),
+  TAMNA_WEBHOOK_TIMEOUT_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(1000, 'must be between 1000 and 30000')
+    .max(30_000, 'must be between 1000 and 30000')
+    .default(10_000),
   TAMNA_PUBLISHER_NAME: z.string().default('탐나일보'),
   TAMNA_PUBLISHER_REGISTRATION: z.string().default('제주 아00000'),
   TAMNA_PUBLISHER_REGISTRATION_DATE: z.string().default('2026.01.05'),
@@ -177,6 +197,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     mail: { smtpUrl: e.TAMNA_SMTP_URL ?? null, from: e.TAMNA_MAIL_FROM ?? null },
     logLevel: e.TAMNA_LOG_LEVEL,
     search: { recencyWeight: e.TAMNA_SEARCH_RECENCY, timeoutMs: e.TAMNA_SEARCH_TIMEOUT_MS },
+    webhooks: {
+      allowPrivateAddresses: ['1', 'true'].includes(e.TAMNA_WEBHOOKS_ALLOW_PRIVATE),
+      timeoutMs: e.TAMNA_WEBHOOK_TIMEOUT_MS,
+    },
     pageCache: {
       maxEntries: e.TAMNA_PAGE_CACHE_ENTRIES,
       maxBytes: e.TAMNA_PAGE_CACHE_MB * 1024 * 1024,

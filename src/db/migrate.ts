@@ -12,6 +12,7 @@ import { photoFocus } from './migrations/0006_photo_focus.ts';
 import { authorsAndSections } from './migrations/0007_authors_and_sections.ts';
 import { deskWorkflow } from './migrations/0008_desk_workflow.ts';
 import { search } from './migrations/0009_search.ts';
+import { apiAndWebhooks } from './migrations/0013_api_and_webhooks.ts';
 
 // Listed in code rather than read from a folder so the set is fixed at build time and
 // identical on every app server.
@@ -25,6 +26,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '0007_authors_and_sections': authorsAndSections(dialect),
   '0008_desk_workflow': deskWorkflow(dialect),
   '0009_search': search(dialect),
+  '0013_api_and_webhooks': apiAndWebhooks(dialect),
 });
 
 export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {

@@ -9,6 +9,7 @@ import { statusOf } from './errors.ts';
 import { registerAdmin, type AdminDeps } from './admin/index.ts';
 import { createSiteRoutes, type SiteDeps, type SiteRoutes } from './site/routes.ts';
 import { registerAdRoutes } from './site/ads.ts';
+import { API_PREFIX, registerContentApi, type ContentApiDeps } from './api/index.ts';
 import type { AdStats } from '../domains/ads/index.ts';
 
 export interface HttpDeps extends SiteDeps {
@@ -22,6 +23,8 @@ export interface HttpDeps extends SiteDeps {
   adStats: AdStats;
   /** Peers allowed to set X-Forwarded-For/-Proto (Config.trustProxy); false trusts none. */
   trustProxy: false | number | string[];
+  /** The read-only content API under /api/v1; absent, there is none. */
+  api?: ContentApiDeps;
 }
 
 /** Trust the nearest `hops` proxies (Fastify's types omit the number form proxy-addr takes). */
@@ -37,6 +40,11 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     // the same Korean 400 page instead of Fastify's JSON.
     frameworkErrors: (_error, request, rawReply) => {
       const reply = rawReply as FastifyReply;
+      if (request.url.startsWith(`${API_PREFIX}/`))
+        return reply
+          .code(400)
+          .header('access-control-allow-origin', '*')
+          .send({ error: { code: 'bad_request', message: '잘못된 요청입니다. 주소를 확인하세요.' } });
       const plain = () =>
         reply
           .code(400)
@@ -78,6 +86,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   if (deps.admin !== undefined)
     await registerAdmin(app, { ...deps.admin, previewFront: siteRoutes.previewFront });
   registerAdRoutes(app, { banners: deps.banners, stats: deps.adStats });
+  if (deps.api !== undefined) await registerContentApi(app, deps.api);
 
   if (deps.mediaRoot !== null) {
     await app.register(fastifyStatic, {

@@ -2,9 +2,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import pino from 'pino';
-import { createApp, type App } from '../app.ts';
+import { createApp, type App, type AppOptions } from '../app.ts';
 import { loadConfig } from '../config/index.ts';
-import type { DialectName } from '../db/index.ts';
+import type { DatabaseHandle, DialectName } from '../db/index.ts';
 import { ManualClock } from '../shared/clock.ts';
 import { freshDatabase } from './databases.ts';
 
@@ -16,7 +16,14 @@ export interface TestApp extends App {
 export const REFERENCE_NOW = Date.UTC(2025, 11, 9, 5, 0, 0);
 
 export async function createTestApp(
-  options: { dialect?: DialectName; now?: number; env?: Record<string, string> } = {},
+  options: {
+    dialect?: DialectName;
+    now?: number;
+    env?: Record<string, string>;
+    /** Another app's database: two app servers sharing one (closed by its owner). */
+    database?: DatabaseHandle;
+    webhooks?: AppOptions['webhooks'];
+  } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tamna-test-'));
   const config = loadConfig({
@@ -25,7 +32,8 @@ export async function createTestApp(
     ...options.env,
   });
   const clock = new ManualClock(options.now ?? REFERENCE_NOW);
-  const database = await freshDatabase(options.dialect ?? 'sqlite');
+  const shared = options.database !== undefined;
+  const database = options.database ?? (await freshDatabase(options.dialect ?? 'sqlite'));
   let app: Awaited<ReturnType<typeof createApp>>;
   try {
     app = await createApp(config, {
@@ -35,9 +43,10 @@ export async function createTestApp(
       backgroundJobs: false,
       // A fake KMA answers at once; failures should not wait out production backoffs.
       weatherFetch: { timeoutMs: 2_000, backoffMs: 10 },
+      ...(options.webhooks !== undefined ? { webhooks: options.webhooks } : {}),
     });
   } catch (error) {
-    await database.close();
+    if (!shared) await database.close();
     throw error;
   }
   return {
@@ -45,7 +54,7 @@ export async function createTestApp(
     clock,
     async close() {
       await app.close();
-      await database.close();
+      if (!shared) await database.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

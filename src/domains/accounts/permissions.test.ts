@@ -34,6 +34,7 @@ import.run        Y           Y           -           -
 readers.view      Y           Y           -           -
 ads.manage        Y           Y           -           -
 ads.html          Y           -           -           -
+api.manage        Y           -           -           -
 `);
   });
 });

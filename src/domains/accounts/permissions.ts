@@ -34,6 +34,7 @@ export const ACTIONS = [
   'readers.view',
   'ads.manage',
   'ads.html',
+  'api.manage',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -76,6 +77,8 @@ const MATRIX: Readonly<Record<Action, readonly [admin: boolean, desk: boolean, r
   // Third-party ad tags run script: only admins enter them, however sandboxed.
   'ads.manage':          [Y,    Y,   _,       _],
   'ads.html':            [Y,    _,   _,       _],
+  // API keys open the archive to another system, webhooks send it out: admins only.
+  'api.manage':          [Y,    _,   _,       _],
 };
 
 export function can(role: StaffRole, action: Action): boolean {

@@ -20,4 +20,11 @@ export {
 } from './relations.ts';
 export { bodyPhotos, cleanBodyHtml, withPhotoText, type BodyPhoto } from './body-html.ts';
 export { createBodyCleaner, type BodyCleaner } from './body-cleaner.ts';
+export type {
+  CatalogArticle,
+  CatalogAuthor,
+  CatalogFilters,
+  CatalogPage,
+  CatalogPosition,
+} from './catalog.ts';
 export type * from './types.ts';

@@ -1,4 +1,4 @@
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { parseVariants, renditionKey } from '../media/index.ts';
 import { withPhotoText } from './body-html.ts';
@@ -21,7 +21,7 @@ export interface ReaderDeps {
   mediaUrl: (key: string) => string;
 }
 
-type TeaserRow = {
+type TeaserRow = PhotoColumns & {
   id: number;
   title: string;
   summary: string;
@@ -30,6 +30,14 @@ type TeaserRow = {
   is_breaking: number;
   breaking_until: number | null;
   is_photo_story: number;
+};
+
+/** A stored focal coordinate as 0..1; the centre when unset. */
+const focal = (value: number | null): number =>
+  value === null || !Number.isFinite(Number(value)) ? 0.5 : Math.min(1, Math.max(0, Number(value)));
+
+/** The photo columns a reader query selects (null when the article has no photo). */
+export interface PhotoColumns {
   photo_id: number | null;
   storage_key: string | null;
   width: number | null;
@@ -40,11 +48,36 @@ type TeaserRow = {
   variants: string | null;
   focal_x: number | null;
   focal_y: number | null;
-};
+}
 
-/** A stored focal coordinate as 0..1; the centre when unset. */
-const focal = (value: number | null): number =>
-  value === null || !Number.isFinite(Number(value)) ? 0.5 : Math.min(1, Math.max(0, Number(value)));
+/** A photo as pages (and the content API) show it, from its stored row. */
+export function photoRefOf(mediaUrl: (key: string) => string, row: PhotoColumns): PhotoRef | null {
+  if (row.photo_id === null || row.storage_key === null) return null;
+  const key = row.storage_key;
+  return {
+    id: row.photo_id,
+    src: mediaUrl(key),
+    width: row.width ?? 0,
+    height: row.height ?? 0,
+    alt: row.alt ?? '',
+    caption: row.caption ?? '',
+    credit: row.credit ?? '',
+    sources: parseVariants(row.variants ?? '').map((width) => ({
+      src: mediaUrl(renditionKey(key, width)),
+      width,
+    })),
+    focalX: focal(row.focal_x),
+    focalY: focal(row.focal_y),
+  };
+}
+
+/**
+ * Readers' rule, for any query of articles aliased `a`: published, its time come and not
+ * under embargo. The desk never publishes before an embargo, but wherever readers are shown
+ * an article its embargo is checked too.
+ */
+export const readableAt = (now: number) =>
+  sql<SqlBool>`(a.status = 'published' and a.published_at <= ${now} and (a.embargo_until is null or a.embargo_until <= ${now}))`;
 
 export function createReader(deps: ReaderDeps) {
   const { db, mediaUrl } = deps;
@@ -75,42 +108,11 @@ export function createReader(deps: ReaderDeps) {
       ]);
     // A preview shows a piece that is not out yet; everything else only what readers may see.
     if (options.unpublished === true) return query.where('a.status', '!=', 'trashed');
-    return query.where('a.status', '=', 'published').where('a.published_at', '<=', now);
+    return query.where(readableAt(now));
   }
 
   function newestFirst<O>(q: SelectQueryBuilder<Database & { a: Database['articles'] }, 'a', O>) {
     return q.orderBy('a.published_at', 'desc').orderBy('a.id', 'desc');
-  }
-
-  function photoRef(row: {
-    photo_id: number | null;
-    storage_key: string | null;
-    width: number | null;
-    height: number | null;
-    alt: string | null;
-    caption: string | null;
-    credit: string | null;
-    variants: string | null;
-    focal_x: number | null;
-    focal_y: number | null;
-  }): PhotoRef | null {
-    if (row.photo_id === null || row.storage_key === null) return null;
-    const key = row.storage_key;
-    return {
-      id: row.photo_id,
-      src: mediaUrl(key),
-      width: row.width ?? 0,
-      height: row.height ?? 0,
-      alt: row.alt ?? '',
-      caption: row.caption ?? '',
-      credit: row.credit ?? '',
-      sources: parseVariants(row.variants ?? '').map((width) => ({
-        src: mediaUrl(renditionKey(key, width)),
-        width,
-      })),
-      focalX: focal(row.focal_x),
-      focalY: focal(row.focal_y),
-    };
   }
 
   function toTeaser(
@@ -130,7 +132,7 @@ export function createReader(deps: ReaderDeps) {
       isBreaking:
         row.is_breaking === 1 && row.breaking_until !== null && Number(row.breaking_until) > now,
       isPhotoStory: row.is_photo_story === 1,
-      photo: photoRef(row),
+      photo: photoRefOf(mediaUrl, row),
     };
   }
 
@@ -258,7 +260,7 @@ export function createReader(deps: ReaderDeps) {
         db
           .selectFrom('article_authors as aa')
           .innerJoin('authors as au', 'au.id', 'aa.author_id')
-          .select(['au.name', 'au.email', 'au.title'])
+          .select(['au.id', 'au.name', 'au.email', 'au.title'])
           .where('aa.article_id', '=', id)
           .orderBy('aa.position')
           .execute(),
@@ -312,7 +314,9 @@ export function createReader(deps: ReaderDeps) {
         updatedAt: row.updated_at,
         bylines: bylines satisfies Byline[],
         tags: tags.map((t) => t.name),
-        photos: photos.map(photoRef).filter((p): p is PhotoRef => p !== null),
+        photos: photos
+          .map((p) => photoRefOf(mediaUrl, p))
+          .filter((p): p is PhotoRef => p !== null),
         notices,
       };
     },

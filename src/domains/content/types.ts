@@ -30,6 +30,8 @@ export interface PhotoRef {
 }
 
 export interface Byline {
+  /** The author's row: the content API's `author` filter. */
+  id: number;
   name: string;
   /** Null for a byline without an address (an archive's columnist, 외부 필자). */
   email: string | null;

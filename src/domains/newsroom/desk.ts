@@ -24,6 +24,7 @@ import { isNoticeKind, NOTICE_KINDS, type NoticeKind } from '../../shared/notice
 import { DEFAULT_BREAKING_MS, MAX_BREAKING_MS } from './breaking.ts';
 import { stripTags } from '../../shared/text.ts';
 import { writeSearchDocument } from '../search/index.ts';
+import { queueArticleEvent } from '../webhooks/index.ts';
 
 /** Who is acting: the signed-in staff member. */
 export interface Actor {
@@ -53,6 +54,10 @@ export interface Handover {
   comment?: string;
   publishAt?: number;
 }
+
+/** Readers see the article now (webhooks announce only changes to what they see). */
+const isOut = (a: { status: ArticleStatus; publishedAt: number | null }, now: number): boolean =>
+  a.status === 'published' && a.publishedAt !== null && a.publishedAt <= now;
 
 /** An editor who has not sent a heartbeat for this long is no longer "editing". */
 export const EDIT_LOCK_TTL_MS = 90_000;
@@ -709,6 +714,13 @@ export function createDesk(deps: DeskDeps) {
             await trx.deleteFrom('article_revisions').where('id', '=', latest.id).execute();
           }
           await addRevision(trx, id, actor, columns, fields);
+          if (isOut(before, now))
+            await queueArticleEvent(trx, {
+              type: 'article.updated',
+              articleId: id,
+              now,
+              settle: options.autosave === true,
+            });
         }
         if (options.autosave !== true) await event(trx, id, actor, 'edited');
         await writeSearchDocument(trx, id);
@@ -767,12 +779,28 @@ export function createDesk(deps: DeskDeps) {
       checkEmbargo(publishAt, before.embargoUntil);
       if (before.title.trim() === '') throw invalidInput('제목 없는 기사는 출고할 수 없습니다.');
       const scheduled = publishAt > now;
+      const wasOut = isOut(before, now);
       await db.transaction().execute(async (trx) => {
         await trx
           .updateTable('articles')
           .set({ status: 'published', published_at: publishAt, updated_at: now })
           .where('id', '=', id)
           .execute();
+        // Out now and moved ahead: readers lose it until its new time.
+        if (wasOut && scheduled)
+          await queueArticleEvent(trx, { type: 'article.unpublished', articleId: id, now });
+        if (!wasOut || scheduled) {
+          if (before.status !== 'published' || before.publishedAt !== publishAt)
+            await queueArticleEvent(trx, {
+              type: 'article.published',
+              articleId: id,
+              now,
+              dueAt: Math.max(now, publishAt),
+              publishedAt: publishAt,
+            });
+        } else if (before.publishedAt !== publishAt) {
+          await queueArticleEvent(trx, { type: 'article.updated', articleId: id, now });
+        }
         await event(
           trx,
           id,
@@ -800,6 +828,9 @@ export function createDesk(deps: DeskDeps) {
           .execute();
         await event(trx, id, actor, 'unpublished');
         await writeSearchDocument(trx, id);
+        const now = clock.now();
+        if (isOut(before, now))
+          await queueArticleEvent(trx, { type: 'article.unpublished', articleId: id, now });
       });
       await notify(visibleTags(before, before));
     },
@@ -818,6 +849,9 @@ export function createDesk(deps: DeskDeps) {
           .execute();
         await event(trx, id, actor, 'trashed');
         await writeSearchDocument(trx, id);
+        const now = clock.now();
+        if (isOut(before, now))
+          await queueArticleEvent(trx, { type: 'article.unpublished', articleId: id, now });
       });
       await notify(visibleTags(before, before));
     },
@@ -834,6 +868,16 @@ export function createDesk(deps: DeskDeps) {
           .execute();
         await event(trx, id, actor, 'restored');
         await writeSearchDocument(trx, id);
+        if (status === 'published' && before.publishedAt !== null) {
+          const now = clock.now();
+          await queueArticleEvent(trx, {
+            type: 'article.published',
+            articleId: id,
+            now,
+            dueAt: Math.max(now, before.publishedAt),
+            publishedAt: before.publishedAt,
+          });
+        }
       });
       const after = await load(id);
       await notify(visibleTags(before, after));
@@ -1036,6 +1080,12 @@ export function createDesk(deps: DeskDeps) {
           .executeTakeFirstOrThrow();
         await noticeVersion(trx, row.id, 'created', kind, text, actor, now);
         await event(trx, id, actor, 'notice', NOTICE_KINDS[kind]);
+        await queueArticleEvent(trx, {
+          type: 'article.corrected',
+          articleId: id,
+          now,
+          noticeId: row.id,
+        });
         return row.id;
       });
       await notify(visibleTags(article, article));
@@ -1057,6 +1107,7 @@ export function createDesk(deps: DeskDeps) {
           .execute();
         await noticeVersion(trx, noticeId, 'edited', notice.kind, text, actor, now);
         await event(trx, id, actor, 'notice', `${NOTICE_KINDS[notice.kind]} 수정`);
+        await queueArticleEvent(trx, { type: 'article.corrected', articleId: id, now, noticeId });
       });
       await notify(visibleTags(article, article));
     },
@@ -1082,6 +1133,8 @@ export function createDesk(deps: DeskDeps) {
           .execute();
         await noticeVersion(trx, noticeId, 'withdrawn', notice.kind, why, actor, now);
         await event(trx, id, actor, 'notice', `${NOTICE_KINDS[notice.kind]} 철회: ${why}`);
+        if (isOut(article, now))
+          await queueArticleEvent(trx, { type: 'article.updated', articleId: id, now });
       });
       await notify(visibleTags(article, article));
     },

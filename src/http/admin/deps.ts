@@ -6,6 +6,8 @@ import type { MediaStorage } from '../../domains/media/index.ts';
 import type { Actor, Desk, FrontDesk, Previews } from '../../domains/newsroom/index.ts';
 import type { WeatherRefresher, WeatherStore } from '../../domains/weather/index.ts';
 import type { Notifications } from '../../domains/notifications/index.ts';
+import type { ApiKeys } from '../../domains/apikeys/index.ts';
+import type { Webhooks } from '../../domains/webhooks/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Asset } from '../site/assets.ts';
 import type { AdminAccounts, AdminPhotos } from './ports.ts';
@@ -45,6 +47,10 @@ export interface AdminDeps {
   weather?: WeatherDeps;
   /** 독자 통계 (reader counts); absent, the admin has none. */
   readers?: { readers: ReaderCounts };
+  /** Keys of the content API; absent, the admin has no API key screen. */
+  apiKeys?: ApiKeys;
+  /** Webhook endpoints and their delivery logs; absent, no webhook screen. */
+  webhooks?: Webhooks;
 }
 
 export interface AdsDeps {
