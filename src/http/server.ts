@@ -44,7 +44,9 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
         return reply
           .code(400)
           .header('access-control-allow-origin', '*')
-          .send({ error: { code: 'bad_request', message: '잘못된 요청입니다. 주소를 확인하세요.' } });
+          .send({
+            error: { code: 'bad_request', message: '잘못된 요청입니다. 주소를 확인하세요.' },
+          });
       const plain = () =>
         reply
           .code(400)

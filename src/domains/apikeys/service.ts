@@ -65,7 +65,7 @@ export function createApiKeys(deps: ApiKeysDeps) {
       name: string;
       rateLimit: number;
       createdBy: number | null;
-    }): Promise<{ id: number; key: string }> {
+    }): Promise<{ id: number; key: string; name: string }> {
       const name = stripTags(input.name).replace(/\s+/g, ' ').trim();
       if (name === '')
         throw invalidInput('키 이름을 입력하세요. 예: 포털 제휴 동기화', {
@@ -99,7 +99,7 @@ export function createApiKeys(deps: ApiKeysDeps) {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      return { id: Number(row.id), key };
+      return { id: Number(row.id), key, name };
     },
 
     async list(): Promise<ApiKeySummary[]> {

@@ -51,7 +51,10 @@ export interface ArticleChange {
  * the same article still waiting: the payload is read when it goes out, so it carries the
  * latest state anyway.
  */
-export async function queueArticleEvent(db: Kysely<Database>, change: ArticleChange): Promise<void> {
+export async function queueArticleEvent(
+  db: Kysely<Database>,
+  change: ArticleChange,
+): Promise<void> {
   const wanted = await db
     .selectFrom('webhook_endpoints')
     .select('id')
@@ -60,7 +63,8 @@ export async function queueArticleEvent(db: Kysely<Database>, change: ArticleCha
     .limit(1)
     .executeTakeFirst();
   if (wanted === undefined) return;
-  const dueAt = change.dueAt ?? (change.settle === true ? change.now + AUTOSAVE_SETTLE_MS : change.now);
+  const dueAt =
+    change.dueAt ?? (change.settle === true ? change.now + AUTOSAVE_SETTLE_MS : change.now);
   if (change.type === 'article.updated') {
     const waiting = await db
       .selectFrom('webhook_events')

@@ -46,8 +46,7 @@ export function verifySignature(
   for (const part of header.split(',')) {
     const [key, value] = part.trim().split('=', 2);
     if (key === 't' && value !== undefined && /^\d{1,12}$/.test(value)) timestamp = Number(value);
-    if (key === 'v1' && value !== undefined && /^[0-9a-f]{64}$/.test(value))
-      signatures.push(value);
+    if (key === 'v1' && value !== undefined && /^[0-9a-f]{64}$/.test(value)) signatures.push(value);
   }
   if (timestamp === null || Math.abs(nowSeconds - timestamp) > toleranceSeconds) return false;
   const expected = Buffer.from(signPayload(secret, timestamp, body), 'hex');

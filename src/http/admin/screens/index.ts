@@ -1,6 +1,7 @@
 import type { AdminScreen } from '../screen.ts';
 import { accountScreen } from './account.ts';
 import { adsScreen } from './ads.ts';
+import { apiKeysScreen } from './api-keys.ts';
 import { articlesScreen } from './articles.ts';
 import { dashboardScreen } from './dashboard.ts';
 import { frontScreen } from './front.ts';
@@ -12,6 +13,7 @@ import { sectionsScreen } from './sections.ts';
 import { signInScreen } from './sign-in.ts';
 import { staffScreen } from './staff.ts';
 import { weatherScreen } from './weather.ts';
+import { webhooksScreen } from './webhooks.ts';
 
 /** The newsroom's screens. A new screen is its module, its view, and one line here. */
 export const SCREENS: readonly AdminScreen[] = [
@@ -28,4 +30,6 @@ export const SCREENS: readonly AdminScreen[] = [
   accountScreen,
   notificationsScreen,
   importApiScreen,
+  apiKeysScreen,
+  webhooksScreen,
 ];
