@@ -314,9 +314,7 @@ export function createReader(deps: ReaderDeps) {
         updatedAt: row.updated_at,
         bylines: bylines satisfies Byline[],
         tags: tags.map((t) => t.name),
-        photos: photos
-          .map((p) => photoRefOf(mediaUrl, p))
-          .filter((p): p is PhotoRef => p !== null),
+        photos: photos.map((p) => photoRefOf(mediaUrl, p)).filter((p): p is PhotoRef => p !== null),
         notices,
       };
     },

@@ -113,7 +113,9 @@ describe.each(testDialects)('NDJSON import on %s', (dialect) => {
     expect(rows[0]?.published_at).toBe(Date.UTC(2024, 2, 1, 0, 30));
     expect(rows[0]?.featured_photo_id).not.toBeNull();
     const article = await app.services.content.article(rows[0]!.id);
-    expect(article?.bylines).toEqual([{ name: '고한결', email: 'ko@archive.example', title: '' }]);
+    expect(article?.bylines).toEqual([
+      { id: expect.any(Number), name: '고한결', email: 'ko@archive.example', title: '' },
+    ]);
     expect(article?.subtitleLines).toEqual(['부제 한 줄', '부제 두 줄']);
     expect(article?.photos[0]?.caption).toBe('원격 사진');
   });
@@ -200,8 +202,8 @@ describe.each(testDialects)('NDJSON import on %s', (dialect) => {
     expect(first?.tags).toEqual(['제주', '가나다', '4·3']);
     const second = await app.services.content.article(rows[1]!.id);
     expect(second?.bylines).toEqual([
-      { name: '한라산 칼럼니스트', email: null, title: '' },
-      { name: '부은별', email: null, title: '객원 기자' },
+      { id: expect.any(Number), name: '한라산 칼럼니스트', email: null, title: '' },
+      { id: expect.any(Number), name: '부은별', email: null, title: '객원 기자' },
     ]);
     const columnists = await app.database.db
       .selectFrom('authors')

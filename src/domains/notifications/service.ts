@@ -120,10 +120,11 @@ export function createNotifications(deps: NotificationDeps) {
         .where('role', 'in', rolesWith('api.manage'))
         .execute();
       if (recipients.length === 0) return;
-      const text = `웹훅 ${endpoint.url} 을(를) 껐습니다. ${endpoint.reason} 받는 쪽을 고친 뒤 웹훅 화면에서 다시 켜세요.`.slice(
-        0,
-        500,
-      );
+      const text =
+        `웹훅 ${endpoint.url} 을(를) 껐습니다. ${endpoint.reason} 받는 쪽을 고친 뒤 웹훅 화면에서 다시 켜세요.`.slice(
+          0,
+          500,
+        );
       await db
         .insertInto('staff_notifications')
         .values(

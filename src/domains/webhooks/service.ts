@@ -285,7 +285,8 @@ export function createWebhooks(deps: WebhooksDeps) {
       if (!enabled) {
         await db
           .updateTable('webhook_endpoints')
-          .set({ enabled: 0, disabled_at: now, disabled_reason: '관리자가 껐습니다.' })
+          // No reason: only an endpoint switched off for failing asks for attention.
+          .set({ enabled: 0, disabled_at: now, disabled_reason: null })
           .where('id', '=', id)
           .execute();
         return;

@@ -26,7 +26,11 @@ function webhookRoutes(
   kit: AdminKit,
   webhooks: Webhooks,
 ) {
-  const common = { eventLabels: EVENT_CHOICES, allowPrivate: webhooks.allowPrivateAddresses };
+  const common = {
+    eventLabels: EVENT_CHOICES,
+    typeLabels: EVENT_LABELS,
+    allowPrivate: webhooks.allowPrivateAddresses,
+  };
 
   async function list(
     request: FastifyRequest,

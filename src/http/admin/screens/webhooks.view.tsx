@@ -47,8 +47,10 @@ export interface WebhookFormValues {
 
 /** Shared by both pages: the event choices, and a secret shown once. */
 interface Common {
-  /** Event type -> Korean label, in display order. */
+  /** The events an endpoint may choose, with their Korean labels, in display order. */
   eventLabels: ReadonlyArray<readonly [string, string]>;
+  /** Every type a delivery can have (the choices and the admin's test ping) -> label. */
+  typeLabels: Readonly<Record<string, string>>;
   /** A secret just made (new endpoint or rotation): shown on this answer only. */
   secret?: string;
   error?: string;
@@ -73,9 +75,9 @@ const seconds = (at: number) => {
   return `${formatKstDateTime(at)}:${String(d.getUTCSeconds()).padStart(2, '0')}`;
 };
 
-function labelOf(labels: Common['eventLabels'], type: string): string {
-  return labels.find(([t]) => t === type)?.[1] ?? type;
-}
+/** What went wrong, unless the status already says it all. */
+const problem = (a: WebhookAttemptView) =>
+  a.error === null || a.error === `HTTP ${a.status}` ? '' : ` · ${a.error}`;
 
 function SecretOnce({ secret }: { secret: string }) {
   return (
@@ -131,7 +133,7 @@ function EndpointForm(props: {
           placeholder="포털 제휴 수신"
         />
       </label>
-      <fieldset class="checks">
+      <fieldset class="checks webhook-events">
         <legend>보낼 사건</legend>
         {props.labels.map(([type, label]) => (
           <label>
@@ -211,7 +213,7 @@ export function renderWebhooks(chrome: AdminChrome, view: WebhooksListView): str
                   </a>
                   {e.description ? <small> {e.description}</small> : null}
                 </td>
-                <td>{e.events.map((t) => labelOf(view.eventLabels, t)).join(', ')}</td>
+                <td>{e.events.map((t) => view.typeLabels[t] ?? t).join(', ')}</td>
                 <td>
                   <State endpoint={e} />
                 </td>
@@ -276,9 +278,11 @@ export function renderWebhookDetail(chrome: AdminChrome, view: WebhookDetailView
         </p>
       ) : null}
       <div class="button-row">
-        <Action csrf={csrf} action={`${base}/ping`} label="테스트 전송" />
         {e.enabled ? (
-          <Action csrf={csrf} action={`${base}/disable`} label="끄기" />
+          <>
+            <Action csrf={csrf} action={`${base}/ping`} label="테스트 전송" />
+            <Action csrf={csrf} action={`${base}/disable`} label="끄기" />
+          </>
         ) : (
           <Action csrf={csrf} action={`${base}/enable`} label="다시 켜기" />
         )}
@@ -311,7 +315,7 @@ export function renderWebhookDetail(chrome: AdminChrome, view: WebhookDetailView
                 return (
                   <tr>
                     <td>
-                      {labelOf(view.eventLabels, d.type)} <small>evt_{d.eventId}</small>
+                      {view.typeLabels[d.type] ?? d.type} <small>evt_{d.eventId}</small>
                       {d.articleId !== null ? (
                         <>
                           <br />
@@ -352,7 +356,7 @@ export function renderWebhookDetail(chrome: AdminChrome, view: WebhookDetailView
                           <summary>
                             {last.status === null ? '응답 없음' : `HTTP ${last.status}`} ·{' '}
                             {last.latencyMs.toLocaleString('en-US')}ms
-                            {last.error !== null ? ` · ${last.error}` : ''}
+                            {problem(last)}
                           </summary>
                           <ol class="webhook-attempts">
                             {d.log.map((a) => (
@@ -360,7 +364,7 @@ export function renderWebhookDetail(chrome: AdminChrome, view: WebhookDetailView
                                 <time>{seconds(a.at)}</time>{' '}
                                 {a.status === null ? '응답 없음' : `HTTP ${a.status}`} ·{' '}
                                 {a.latencyMs.toLocaleString('en-US')}ms
-                                {a.error !== null ? ` · ${a.error}` : ''}
+                                {problem(a)}
                                 {a.excerpt !== null ? (
                                   <>
                                     <br />
