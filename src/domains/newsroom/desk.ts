@@ -576,6 +576,34 @@ export function createDesk(deps: DeskDeps) {
     }
   }
 
+  /**
+   * What readers will notice of a publication, for webhooks: the article appears (now or at
+   * its scheduled time), or leaves until a later time and appears then, or only the time it
+   * carries changes. Publishing again at the same time is nothing new.
+   */
+  async function announcePublication(
+    trx: Transaction<Database>,
+    before: EditableArticle,
+    publishAt: number,
+    now: number,
+  ): Promise<void> {
+    if (before.status === 'published' && before.publishedAt === publishAt) return;
+    const articleId = before.id;
+    const wasOut = isOut(before, now);
+    if (wasOut && publishAt <= now) {
+      await queueArticleEvent(trx, { type: 'article.updated', articleId, now });
+      return;
+    }
+    if (wasOut) await queueArticleEvent(trx, { type: 'article.unpublished', articleId, now });
+    await queueArticleEvent(trx, {
+      type: 'article.published',
+      articleId,
+      now,
+      dueAt: Math.max(now, publishAt),
+      publishedAt: publishAt,
+    });
+  }
+
   return {
     statusLabels: STATUS_LABELS,
 
@@ -779,28 +807,13 @@ export function createDesk(deps: DeskDeps) {
       checkEmbargo(publishAt, before.embargoUntil);
       if (before.title.trim() === '') throw invalidInput('제목 없는 기사는 출고할 수 없습니다.');
       const scheduled = publishAt > now;
-      const wasOut = isOut(before, now);
       await db.transaction().execute(async (trx) => {
         await trx
           .updateTable('articles')
           .set({ status: 'published', published_at: publishAt, updated_at: now })
           .where('id', '=', id)
           .execute();
-        // Out now and moved ahead: readers lose it until its new time.
-        if (wasOut && scheduled)
-          await queueArticleEvent(trx, { type: 'article.unpublished', articleId: id, now });
-        if (!wasOut || scheduled) {
-          if (before.status !== 'published' || before.publishedAt !== publishAt)
-            await queueArticleEvent(trx, {
-              type: 'article.published',
-              articleId: id,
-              now,
-              dueAt: Math.max(now, publishAt),
-              publishedAt: publishAt,
-            });
-        } else if (before.publishedAt !== publishAt) {
-          await queueArticleEvent(trx, { type: 'article.updated', articleId: id, now });
-        }
+        await announcePublication(trx, before, publishAt, now);
         await event(
           trx,
           id,
