@@ -47,12 +47,7 @@ import {
 } from './domains/weather/index.ts';
 import { createSearch, type Search } from './domains/search/index.ts';
 import { createApiKeys, type ApiKeys } from './domains/apikeys/index.ts';
-import {
-  createWebhooks,
-  type RetryPolicy,
-  type Transport,
-  type Webhooks,
-} from './domains/webhooks/index.ts';
+import { createWebhooks, type Webhooks } from './domains/webhooks/index.ts';
 import { API_PREFIX } from './http/api/index.ts';
 import { articlePath } from './views/urls.ts';
 import { PageCache } from './http/cache/page-cache.ts';
@@ -81,8 +76,6 @@ export interface AppOptions {
   backgroundJobs?: boolean;
   /** Timeouts and retries for KMA requests (tests shorten them). */
   weatherFetch?: { timeoutMs?: number; retries?: number; backoffMs?: number };
-  /** Webhook retry and disabling rules, and the HTTP client (tests change them). */
-  webhooks?: { policy?: Partial<RetryPolicy>; send?: Transport };
 }
 
 export interface Services {
@@ -270,8 +263,6 @@ export async function createNewsroom(
       instanceId: `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
       allowPrivateAddresses: config.webhooks.allowPrivateAddresses,
       timeoutMs: config.webhooks.timeoutMs,
-      ...(options.webhooks?.send !== undefined ? { send: options.webhooks.send } : {}),
-      ...(options.webhooks?.policy !== undefined ? { policy: options.webhooks.policy } : {}),
       onDisabled: (endpoint) =>
         notifications
           .webhookDisabled(endpoint)

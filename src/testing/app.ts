@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import pino from 'pino';
-import { createApp, type App, type AppOptions } from '../app.ts';
+import { createApp, type App } from '../app.ts';
 import { loadConfig } from '../config/index.ts';
 import type { DatabaseHandle, DialectName } from '../db/index.ts';
 import { ManualClock } from '../shared/clock.ts';
@@ -22,7 +22,6 @@ export async function createTestApp(
     env?: Record<string, string>;
     /** Another app's database: two app servers sharing one (closed by its owner). */
     database?: DatabaseHandle;
-    webhooks?: AppOptions['webhooks'];
   } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tamna-test-'));
@@ -43,7 +42,6 @@ export async function createTestApp(
       backgroundJobs: false,
       // A fake KMA answers at once; failures should not wait out production backoffs.
       weatherFetch: { timeoutMs: 2_000, backoffMs: 10 },
-      ...(options.webhooks !== undefined ? { webhooks: options.webhooks } : {}),
     });
   } catch (error) {
     if (!shared) await database.close();

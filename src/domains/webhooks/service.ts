@@ -7,7 +7,7 @@ import { ipLiteral, isPublicAddress } from '../../shared/public-address.ts';
 import { stripTags } from '../../shared/text.ts';
 import { isWebhookEventType, WEBHOOK_EVENTS, type WebhookEventType } from './events.ts';
 import type { WebhookLinks } from './payload.ts';
-import { createTransport, type Transport } from './transport.ts';
+import { createTransport } from './transport.ts';
 import { createWorker, DEFAULT_RETRY_POLICY, type RetryPolicy } from './worker.ts';
 
 export interface WebhooksDeps {
@@ -20,8 +20,6 @@ export interface WebhooksDeps {
   allowPrivateAddresses: boolean;
   /** Deadline of one attempt. */
   timeoutMs: number;
-  /** Replaces the HTTP client (tests). */
-  send?: Transport;
   policy?: Partial<RetryPolicy>;
   onDisabled?: (endpoint: { id: number; url: string; reason: string }) => void | Promise<void>;
   onError?: (error: unknown, message: string) => void;
@@ -144,18 +142,43 @@ export function createWebhooks(deps: WebhooksDeps) {
     db,
     clock,
     links: deps.links,
-    send:
-      deps.send ??
-      createTransport({
-        timeoutMs: deps.timeoutMs,
-        allowPrivateAddresses: deps.allowPrivateAddresses,
-      }),
+    send: createTransport({
+      timeoutMs: deps.timeoutMs,
+      allowPrivateAddresses: deps.allowPrivateAddresses,
+    }),
     instanceId: deps.instanceId,
     policy,
     timeoutMs: deps.timeoutMs,
     ...(deps.onDisabled !== undefined ? { onDisabled: deps.onDisabled } : {}),
     ...(deps.onError !== undefined ? { onError: deps.onError } : {}),
   });
+
+  async function list(): Promise<EndpointSummary[]> {
+    const [rows, pending] = await Promise.all([
+      db.selectFrom('webhook_endpoints').selectAll().orderBy('id').execute(),
+      db
+        .selectFrom('webhook_deliveries')
+        .select(['endpoint_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+        .where('state', '=', 'pending')
+        .groupBy('endpoint_id')
+        .execute(),
+    ]);
+    const waiting = new Map(pending.map((p) => [Number(p.endpoint_id), Number(p.n)]));
+    return rows.map((r) => ({
+      id: Number(r.id),
+      url: r.url,
+      description: r.description,
+      events: parseEvents(r.events),
+      enabled: r.enabled === 1,
+      disabledAt: r.disabled_at,
+      disabledReason: r.disabled_reason,
+      consecutiveFailures: r.consecutive_failures,
+      lastSuccessAt: r.last_success_at,
+      lastFailureAt: r.last_failure_at,
+      createdAt: r.created_at,
+      pending: waiting.get(Number(r.id)) ?? 0,
+    }));
+  }
 
   async function existing(id: number) {
     const row = await db
@@ -174,35 +197,10 @@ export function createWebhooks(deps: WebhooksDeps) {
     /** Dispatches due events and attempts due deliveries (every app server, every second). */
     run: () => worker.run(),
 
-    async list(): Promise<EndpointSummary[]> {
-      const [rows, pending] = await Promise.all([
-        db.selectFrom('webhook_endpoints').selectAll().orderBy('id').execute(),
-        db
-          .selectFrom('webhook_deliveries')
-          .select(['endpoint_id', (eb) => eb.fn.countAll<number | string>().as('n')])
-          .where('state', '=', 'pending')
-          .groupBy('endpoint_id')
-          .execute(),
-      ]);
-      const waiting = new Map(pending.map((p) => [Number(p.endpoint_id), Number(p.n)]));
-      return rows.map((r) => ({
-        id: Number(r.id),
-        url: r.url,
-        description: r.description,
-        events: parseEvents(r.events),
-        enabled: r.enabled === 1,
-        disabledAt: r.disabled_at,
-        disabledReason: r.disabled_reason,
-        consecutiveFailures: r.consecutive_failures,
-        lastSuccessAt: r.last_success_at,
-        lastFailureAt: r.last_failure_at,
-        createdAt: r.created_at,
-        pending: waiting.get(Number(r.id)) ?? 0,
-      }));
-    },
+    list,
 
     async get(id: number): Promise<EndpointSummary> {
-      const found = (await this.list()).find((e) => e.id === id);
+      const found = (await list()).find((e) => e.id === id);
       if (found === undefined) throw notFound('그 웹훅을 찾을 수 없습니다.');
       return found;
     },

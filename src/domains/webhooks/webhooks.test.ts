@@ -177,22 +177,34 @@ describe.each(testDialects)('webhooks on %s', (dialect) => {
   });
 
   it('sends a scheduled publication at its time, once, even when it is moved', async () => {
-    const { receiver, draft } = await setup({ events: ['article.published'] });
+    const { receiver, draft } = await setup({
+      events: ['article.published', 'article.unpublished'],
+    });
+    const { desk } = app.services;
     const id = await draft('새해 첫 해돋이 행사');
-    await app.services.desk.publish(actor, id, REFERENCE_NOW + 2 * HOUR);
+    await desk.publish(actor, id, REFERENCE_NOW + 2 * HOUR);
     // Moved an hour earlier: only the new time counts.
-    await app.services.desk.publish(actor, id, REFERENCE_NOW + HOUR);
-    const other = await draft('예약했다 취소한 기사');
-    await app.services.desk.publish(actor, other, REFERENCE_NOW + HOUR);
-    await app.services.desk.unpublish(actor, other);
+    await desk.publish(actor, id, REFERENCE_NOW + HOUR);
+    const cancelled = await draft('예약했다 취소한 기사');
+    await desk.publish(actor, cancelled, REFERENCE_NOW + HOUR);
+    await desk.unpublish(actor, cancelled);
+    // Out now, then moved an hour ahead: it leaves readers now and comes back then.
+    const moved = await draft('시간을 옮긴 기사');
+    await desk.publish(actor, moved);
     await app.watch.webhooks();
-    expect(receiver.received).toEqual([]);
+    await desk.publish(actor, moved, REFERENCE_NOW + HOUR);
+    await app.watch.webhooks();
+    const seen = () =>
+      receiver.received.map((r) => `${r.type} ${(r.payload.article as { id: number }).id}`);
+    expect(seen()).toEqual([`article.published ${moved}`, `article.unpublished ${moved}`]);
     app.clock.advance(HOUR);
     await app.watch.webhooks();
     app.clock.advance(HOUR);
     await app.watch.webhooks();
-    expect(receiver.received.map((r) => (r.payload.article as { id: number }).id)).toEqual([id]);
-    expect(receiver.received[0]?.payload.occurredAt).toBe('2025-12-09T15:00:00+09:00');
+    expect(seen().slice(2).sort()).toEqual(
+      [`article.published ${id}`, `article.published ${moved}`].sort(),
+    );
+    expect(receiver.received.at(-1)?.payload.occurredAt).toBe('2025-12-09T15:00:00+09:00');
   });
 
   it('retries with exponential backoff for a day and logs every attempt', async () => {

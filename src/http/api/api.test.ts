@@ -433,6 +433,8 @@ describe.each(testDialects)('content API on %s', (dialect) => {
     for (const title of ['초안', '예약', '출고 취소', '엠바고', '휴지통', '숨긴 섹션'])
       expect(titles).not.toContain(title);
     for (const id of secret) expect((await get(`/api/v1/articles/${id}`)).statusCode).toBe(404);
+    // The site keeps the embargo too.
+    expect((await app.http.inject({ url: `/news/${embargoed}` })).statusCode).toBe(404);
     const search = await get(`/api/v1/search?q=${encodeURIComponent('엠바고')}`);
     expect(search.json<{ hits: unknown[] }>().hits).toEqual([]);
 
@@ -443,6 +445,7 @@ describe.each(testDialects)('content API on %s', (dialect) => {
     app.clock.advance(HOUR);
     expect(await listed()).toContain('엠바고');
     expect((await get(`/api/v1/articles/${embargoed}`)).statusCode).toBe(200);
+    expect((await app.http.inject({ url: `/news/${embargoed}` })).statusCode).toBe(200);
   });
 
   it('keeps pages stable while the desk publishes: nothing lost, nothing repeated', async () => {
