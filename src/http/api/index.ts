@@ -11,7 +11,6 @@ import { createPresenter } from './present.ts';
 import { apiRoutes } from './routes.ts';
 
 export { openApiDocument, type OpenApiDocument } from './openapi.ts';
-export { apiRoutes } from './routes.ts';
 
 export interface ContentApiDeps {
   content: ContentService;
