@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
@@ -60,6 +62,10 @@ import {
   type PartnerExport,
   type PartnerFeed,
 } from './domains/partners/index.ts';
+import { createApiKeys, type ApiKeys } from './domains/apikeys/index.ts';
+import { createWebhooks, type Webhooks } from './domains/webhooks/index.ts';
+import { API_PREFIX } from './http/api/index.ts';
+import { articlePath } from './views/urls.ts';
 import { PageCache } from './http/cache/page-cache.ts';
 import { createLocalInvalidationBus, type InvalidationBus } from './http/cache/invalidation.ts';
 import { adminAccounts, adminPhotos } from './http/admin/adapters.ts';
@@ -116,6 +122,10 @@ export interface Services {
   /** Portal partners: the feed of changed articles, and the application's lists. */
   partnerFeed: PartnerFeed;
   partnerExport: PartnerExport;
+  /** Keys of the content API (/api/v1) and their per-minute limits. */
+  apiKeys: ApiKeys;
+  /** Webhook endpoints, and the worker that delivers the desk's events to them. */
+  webhooks: Webhooks;
 }
 
 /**
@@ -163,6 +173,8 @@ export interface App {
   watch: {
     changesFromElsewhere(): Promise<number>;
     scheduledArticles(): Promise<void>;
+    /** One pass of the webhook worker (joins a pass already running in this process). */
+    webhooks(): Promise<{ dispatched: number; attempted: number }>;
   };
   close(): Promise<void>;
 }
@@ -279,6 +291,23 @@ export async function createNewsroom(
     }),
     partnerFeed: createPartnerFeed({ db, clock, siteUrl: config.siteUrl, mediaUrl }),
     partnerExport: createPartnerExport({ db, clock, siteUrl: config.siteUrl }),
+    apiKeys: createApiKeys({ db, clock }),
+    webhooks: createWebhooks({
+      db,
+      clock,
+      links: {
+        article: (id) => config.siteUrl + articlePath(id),
+        apiArticle: (id) => `${config.siteUrl}${API_PREFIX}/articles/${id}`,
+      },
+      instanceId: `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+      allowPrivateAddresses: config.webhooks.allowPrivateAddresses,
+      timeoutMs: config.webhooks.timeoutMs,
+      onDisabled: (endpoint) =>
+        notifications
+          .webhookDisabled(endpoint)
+          .catch((error: unknown) => logger.error({ err: error }, 'webhook notice not recorded')),
+      onError: (error, message) => logger.error({ err: error }, message),
+    }),
   };
   const importer = createImporter({
     db,
@@ -341,6 +370,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // articles whose time has come: both refresh the pages they touch within seconds.
   let feedCursor = await changeFeed.latestId();
   let scheduleCursor = clock.now();
+  let webhookPass: Promise<{ dispatched: number; attempted: number }> | null = null;
   const watch = {
     async changesFromElsewhere(): Promise<number> {
       let seen = 0;
@@ -357,6 +387,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const tags = await services.desk.dueSince(scheduleCursor, now);
       scheduleCursor = now;
       if (tags.length > 0) await bus.publish(tags);
+    },
+    webhooks() {
+      webhookPass ??= services.webhooks.run().finally(() => {
+        webhookPass = null;
+      });
+      return webhookPass;
     },
   };
   const timers: NodeJS.Timeout[] = [];
@@ -397,6 +433,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     every(COUNTS_FLUSH_MS, () => services.readers.flush(), 'reader count flush');
     every(60 * 60_000, () => changeFeed.prune(), 'change feed pruning');
     every(60 * 60_000, () => services.accounts.purgeExpired(), 'expired session cleanup');
+    // Every server runs the worker: claims in the database send each delivery once.
+    every(1_000, () => watch.webhooks(), 'webhook delivery');
+    every(60 * 60_000, () => services.webhooks.prune(), 'webhook log pruning');
+    every(10 * 60_000, () => services.apiKeys.prune(), 'API rate counter pruning');
     if (services.weatherSources.configured) {
       // Pages read only stored weather; this keeps it fresh. Failures are logged inside.
       every(
@@ -442,6 +482,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     mediaRoot: services.media.localRoot,
     adStats: services.adStats,
     partners: { feed: services.partnerFeed, tokens: config.partners.tokens },
+    api: {
+      content: services.content,
+      search: services.search,
+      apiKeys: services.apiKeys,
+      clock,
+      siteUrl: config.siteUrl,
+      siteName: config.publisher.name,
+    },
     healthCheck: async () => {
       await sql`select 1`.execute(database.db);
     },
@@ -489,6 +537,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         importRecords: (ndjson, actor) =>
           importer.importNdjson(ndjson, { trusted: false, actorId: actor.id }),
         readers: { readers: services.readers },
+        apiKeys: services.apiKeys,
+        webhooks: services.webhooks,
         ads: {
           banners: services.banners,
           stats: services.adStats,
@@ -531,6 +581,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       closed = true;
       for (const timer of timers) clearInterval(timer);
       await http.close();
+      // A delivery under way is finished and recorded before the database closes.
+      await webhookPass?.catch(() => undefined);
       unsubscribe();
       await bus.close();
       await newsroom.close();

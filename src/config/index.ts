@@ -49,6 +49,17 @@ export interface Config {
    * partner; empty, the feed does not exist (404).
    */
   partners: { tokens: string[] };
+  webhooks: WebhooksConfig;
+}
+
+export interface WebhooksConfig {
+  /**
+   * Endpoints on loopback, private and link-local addresses. Off: a webhook URL must not
+   * become a way to reach the paper's own network (SSRF).
+   */
+  allowPrivateAddresses: boolean;
+  /** One delivery attempt's deadline. */
+  timeoutMs: number;
 }
 
 export interface SearchConfig {
@@ -166,6 +177,15 @@ const envSchema = z.object({
       'must be one or more comma-separated tokens of 24 to 200 visible ASCII characters (e.g. from `openssl rand -hex 24`)',
     )
     .optional(),
+  TAMNA_WEBHOOKS_ALLOW_PRIVATE: z
+    .enum(['0', '1', 'true', 'false'], { message: 'must be 1 or 0' })
+    .default('0'),
+  TAMNA_WEBHOOK_TIMEOUT_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(1000, 'must be between 1000 and 30000')
+    .max(30_000, 'must be between 1000 and 30000')
+    .default(10_000),
   TAMNA_PUBLISHER_NAME: z.string().default('탐나일보'),
   TAMNA_PUBLISHER_REGISTRATION: z.string().default('제주 아00000'),
   TAMNA_PUBLISHER_REGISTRATION_DATE: z.string().default('2026.01.05'),
@@ -215,6 +235,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     metricsToken: e.TAMNA_METRICS_TOKEN ?? null,
     shutdownDrainMs: e.TAMNA_SHUTDOWN_DRAIN_SECONDS * 1000,
     partners: { tokens: e.TAMNA_PARTNER_TOKEN ?? [] },
+    webhooks: {
+      allowPrivateAddresses: ['1', 'true'].includes(e.TAMNA_WEBHOOKS_ALLOW_PRIVATE),
+      timeoutMs: e.TAMNA_WEBHOOK_TIMEOUT_MS,
+    },
     pageCache: {
       maxEntries: e.TAMNA_PAGE_CACHE_ENTRIES,
       maxBytes: e.TAMNA_PAGE_CACHE_MB * 1024 * 1024,

@@ -14,6 +14,7 @@ import { deskWorkflow } from './migrations/0008_desk_workflow.ts';
 import { search } from './migrations/0009_search.ts';
 import { readerPages } from './migrations/0010_reader_pages.ts';
 import { articleOrigin } from './migrations/0012_article_origin.ts';
+import { apiAndWebhooks } from './migrations/0013_api_and_webhooks.ts';
 
 // Listed in code rather than read from a folder so the set is fixed at build time and
 // identical on every app server.
@@ -29,6 +30,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '0009_search': search(dialect),
   '0010_reader_pages': readerPages(dialect),
   '0012_article_origin': articleOrigin(dialect),
+  '0013_api_and_webhooks': apiAndWebhooks(dialect),
 });
 
 async function migratorFor(

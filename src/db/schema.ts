@@ -351,7 +351,7 @@ export interface ArticlePreviewTable {
 export interface StaffNotificationTable {
   id: Generated<number>;
   user_id: number;
-  kind: 'submitted' | 'sent_back' | 'published' | 'scheduled';
+  kind: 'submitted' | 'sent_back' | 'published' | 'scheduled' | 'webhook_disabled';
   article_id: number | null;
   text: string;
   created_at: number;
@@ -415,6 +415,90 @@ export interface ArticleSearchTable {
   body_grams: string;
 }
 
+/** A key for the read-only content API; only its SHA-256 is kept. */
+export interface ApiKeyTable {
+  id: Generated<number>;
+  name: string;
+  key_hash: string;
+  key_prefix: string;
+  /** Requests allowed per minute. */
+  rate_limit: number;
+  created_by: number | null;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+/** Requests of one API key in one minute (fixed windows), for its rate limit. */
+export interface ApiKeyUsageTable {
+  key_id: number;
+  window_start: number;
+  requests: number;
+}
+
+export interface WebhookEndpointTable {
+  id: Generated<number>;
+  url: string;
+  description: ColumnType<string, string | undefined, string>;
+  /** Subscribed event types between commas: ',article.published,article.updated,'. */
+  events: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_until: number | null;
+  enabled: ColumnType<number, number | undefined, number>;
+  disabled_at: number | null;
+  disabled_reason: string | null;
+  consecutive_failures: ColumnType<number, number | undefined, number>;
+  failing_since: number | null;
+  last_success_at: number | null;
+  last_failure_at: number | null;
+  created_by: number | null;
+  created_at: number;
+}
+
+export interface WebhookEventTable {
+  id: Generated<number>;
+  type: string;
+  article_id: number | null;
+  /** A test ping's one endpoint; null: every subscribed endpoint. */
+  endpoint_id: number | null;
+  /** JSON: what the change was. */
+  detail: string;
+  created_at: number;
+  due_at: number;
+  dispatched_at: number | null;
+  /** The JSON body sent, fixed at dispatch. */
+  payload: string | null;
+}
+
+export type WebhookDeliveryState = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDeliveryTable {
+  id: Generated<number>;
+  event_id: number;
+  endpoint_id: number;
+  state: WebhookDeliveryState;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: number;
+  deadline_at: number;
+  claimed_by: string | null;
+  claimed_until: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
+export interface WebhookAttemptTable {
+  id: Generated<number>;
+  delivery_id: number;
+  at: number;
+  status: number | null;
+  latency_ms: number;
+  error: string | null;
+  response_excerpt: string | null;
+}
+
 export interface Database {
   sections: SectionTable;
   authors: AuthorTable;
@@ -451,4 +535,10 @@ export interface Database {
   series_parts: SeriesPartTable;
   article_search: ArticleSearchTable;
   article_change_counter: ArticleChangeCounterTable;
+  api_keys: ApiKeyTable;
+  api_key_usage: ApiKeyUsageTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_events: WebhookEventTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
 }

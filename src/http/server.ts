@@ -9,6 +9,7 @@ import { statusOf } from './errors.ts';
 import { registerAdmin, type AdminDeps } from './admin/index.ts';
 import { createSiteRoutes, type SiteDeps, type SiteRoutes } from './site/routes.ts';
 import { registerAdRoutes } from './site/ads.ts';
+import { API_PREFIX, registerContentApi, type ContentApiDeps } from './api/index.ts';
 import type { AdStats } from '../domains/ads/index.ts';
 import { randomBytes } from 'node:crypto';
 import type { PartnerFeed } from '../domains/partners/index.ts';
@@ -44,6 +45,8 @@ export interface HttpDeps extends SiteDeps {
   trustProxy: false | number | string[];
   /** The portal partners' feed and the tokens that open it (none: no feed). */
   partners: { feed: PartnerFeed; tokens: readonly string[] };
+  /** The read-only content API under /api/v1; absent, there is none. */
+  api?: ContentApiDeps;
 }
 
 /** Trust the nearest `hops` proxies (Fastify's types omit the number form proxy-addr takes). */
@@ -59,6 +62,13 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     // the same Korean 400 page instead of Fastify's JSON.
     frameworkErrors: (_error, request, rawReply) => {
       const reply = rawReply as FastifyReply;
+      if (request.url.startsWith(`${API_PREFIX}/`))
+        return reply
+          .code(400)
+          .header('access-control-allow-origin', '*')
+          .send({
+            error: { code: 'bad_request', message: '잘못된 요청입니다. 주소를 확인하세요.' },
+          });
       const plain = () =>
         reply
           .code(400)
@@ -127,6 +137,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     publisher: { name: deps.publisher.name, siteUrl: deps.siteUrl },
     now: () => deps.clock.now(),
   });
+  if (deps.api !== undefined) await registerContentApi(app, deps.api);
 
   if (deps.mediaRoot !== null) {
     await app.register(fastifyStatic, {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import pino, { type Logger } from 'pino';
 import { createApp, type App } from '../app.ts';
 import { loadConfig } from '../config/index.ts';
-import type { DialectName } from '../db/index.ts';
+import type { DatabaseHandle, DialectName } from '../db/index.ts';
 import { ManualClock } from '../shared/clock.ts';
 import { freshDatabase } from './databases.ts';
 
@@ -22,6 +22,8 @@ export async function createTestApp(
     env?: Record<string, string>;
     /** Where log lines go (silent by default). */
     logger?: Logger;
+    /** Another app's database: two app servers sharing one (closed by its owner). */
+    database?: DatabaseHandle;
   } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tamna-test-'));
@@ -31,7 +33,8 @@ export async function createTestApp(
     ...options.env,
   });
   const clock = new ManualClock(options.now ?? REFERENCE_NOW);
-  const database = await freshDatabase(options.dialect ?? 'sqlite');
+  const shared = options.database !== undefined;
+  const database = options.database ?? (await freshDatabase(options.dialect ?? 'sqlite'));
   let app: Awaited<ReturnType<typeof createApp>>;
   try {
     app = await createApp(config, {
@@ -43,7 +46,7 @@ export async function createTestApp(
       weatherFetch: { timeoutMs: 2_000, backoffMs: 10 },
     });
   } catch (error) {
-    await database.close();
+    if (!shared) await database.close();
     throw error;
   }
   return {
@@ -51,7 +54,7 @@ export async function createTestApp(
     clock,
     async close() {
       await app.close();
-      await database.close();
+      if (!shared) await database.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -37,6 +37,7 @@ readers.view      Y           Y           -           -
 partner.export    Y           Y           -           -
 ads.manage        Y           Y           -           -
 ads.html          Y           -           -           -
+api.manage        Y           -           -           -
 `);
   });
 });

@@ -37,6 +37,7 @@ export const ACTIONS = [
   'partner.export',
   'ads.manage',
   'ads.html',
+  'api.manage',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -86,6 +87,8 @@ const MATRIX: Readonly<Record<Action, readonly [admin: boolean, desk: boolean, r
   // Third-party ad tags run script: only admins enter them, however sandboxed.
   'ads.manage':          [Y,    Y,   _,       _],
   'ads.html':            [Y,    _,   _,       _],
+  // API keys open the archive to another system, webhooks send it out: admins only.
+  'api.manage':          [Y,    _,   _,       _],
 };
 
 export function can(role: StaffRole, action: Action): boolean {

@@ -33,6 +33,13 @@ export {
 } from './relations.ts';
 export { bodyPhotos, cleanBodyHtml, withPhotoText, type BodyPhoto } from './body-html.ts';
 export { createBodyCleaner, type BodyCleaner } from './body-cleaner.ts';
+export type {
+  CatalogArticle,
+  CatalogAuthor,
+  CatalogFilters,
+  CatalogPage,
+  CatalogPosition,
+} from './catalog.ts';
 export type * from './types.ts';
 export {
   articleCreated,

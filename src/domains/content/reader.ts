@@ -1,4 +1,4 @@
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { parseVariants, renditionKey } from '../media/index.ts';
 import { withPhotoText } from './body-html.ts';
@@ -25,7 +25,7 @@ export interface ReaderDeps {
   mediaUrl: (key: string) => string;
 }
 
-type TeaserRow = {
+type TeaserRow = PhotoColumns & {
   id: number;
   title: string;
   summary: string;
@@ -34,6 +34,15 @@ type TeaserRow = {
   is_breaking: number;
   breaking_until: number | null;
   is_photo_story: number;
+  origin: ArticleOrigin;
+};
+
+/** A stored focal coordinate as 0..1; the centre when unset. */
+const focal = (value: number | null): number =>
+  value === null || !Number.isFinite(Number(value)) ? 0.5 : Math.min(1, Math.max(0, Number(value)));
+
+/** The photo columns a reader query selects (null when the article has no photo). */
+export interface PhotoColumns {
   photo_id: number | null;
   storage_key: string | null;
   width: number | null;
@@ -44,8 +53,7 @@ type TeaserRow = {
   variants: string | null;
   focal_x: number | null;
   focal_y: number | null;
-  origin: ArticleOrigin;
-};
+}
 
 /** Lists other than a section's: one byline's articles, or one tag's. */
 export interface ListFilter {
@@ -82,9 +90,34 @@ function listFilter<
   return q;
 }
 
-/** A stored focal coordinate as 0..1; the centre when unset. */
-const focal = (value: number | null): number =>
-  value === null || !Number.isFinite(Number(value)) ? 0.5 : Math.min(1, Math.max(0, Number(value)));
+/** A photo as pages (and the content API) show it, from its stored row. */
+export function photoRefOf(mediaUrl: (key: string) => string, row: PhotoColumns): PhotoRef | null {
+  if (row.photo_id === null || row.storage_key === null) return null;
+  const key = row.storage_key;
+  return {
+    id: row.photo_id,
+    src: mediaUrl(key),
+    width: row.width ?? 0,
+    height: row.height ?? 0,
+    alt: row.alt ?? '',
+    caption: row.caption ?? '',
+    credit: row.credit ?? '',
+    sources: parseVariants(row.variants ?? '').map((width) => ({
+      src: mediaUrl(renditionKey(key, width)),
+      width,
+    })),
+    focalX: focal(row.focal_x),
+    focalY: focal(row.focal_y),
+  };
+}
+
+/**
+ * Readers' rule, for any query of articles aliased `a`: published, its time come and not
+ * under embargo. The desk never publishes before an embargo, but wherever readers are shown
+ * an article its embargo is checked too.
+ */
+export const readableAt = (now: number) =>
+  sql<SqlBool>`(a.status = 'published' and a.published_at <= ${now} and (a.embargo_until is null or a.embargo_until <= ${now}))`;
 
 export function createReader(deps: ReaderDeps) {
   const { db, mediaUrl } = deps;
@@ -116,42 +149,11 @@ export function createReader(deps: ReaderDeps) {
       ]);
     // A preview shows a piece that is not out yet; everything else only what readers may see.
     if (options.unpublished === true) return query.where('a.status', '!=', 'trashed');
-    return query.where('a.status', '=', 'published').where('a.published_at', '<=', now);
+    return query.where(readableAt(now));
   }
 
   function newestFirst<O>(q: SelectQueryBuilder<Database & { a: Database['articles'] }, 'a', O>) {
     return q.orderBy('a.published_at', 'desc').orderBy('a.id', 'desc');
-  }
-
-  function photoRef(row: {
-    photo_id: number | null;
-    storage_key: string | null;
-    width: number | null;
-    height: number | null;
-    alt: string | null;
-    caption: string | null;
-    credit: string | null;
-    variants: string | null;
-    focal_x: number | null;
-    focal_y: number | null;
-  }): PhotoRef | null {
-    if (row.photo_id === null || row.storage_key === null) return null;
-    const key = row.storage_key;
-    return {
-      id: row.photo_id,
-      src: mediaUrl(key),
-      width: row.width ?? 0,
-      height: row.height ?? 0,
-      alt: row.alt ?? '',
-      caption: row.caption ?? '',
-      credit: row.credit ?? '',
-      sources: parseVariants(row.variants ?? '').map((width) => ({
-        src: mediaUrl(renditionKey(key, width)),
-        width,
-      })),
-      focalX: focal(row.focal_x),
-      focalY: focal(row.focal_y),
-    };
   }
 
   function toTeaser(
@@ -171,7 +173,7 @@ export function createReader(deps: ReaderDeps) {
       isBreaking:
         row.is_breaking === 1 && row.breaking_until !== null && Number(row.breaking_until) > now,
       isPhotoStory: row.is_photo_story === 1,
-      photo: photoRef(row),
+      photo: photoRefOf(mediaUrl, row),
       origin: row.origin,
     };
   }
@@ -353,7 +355,7 @@ export function createReader(deps: ReaderDeps) {
         email: row.email,
         beat: row.beat,
         intro: row.intro,
-        photo: photoRef(row),
+        photo: photoRefOf(mediaUrl, row),
         // PostgreSQL answers EXISTS with a boolean, SQLite with 0 or 1.
         hasAccount: row.has_account === true || Number(row.has_account) === 1,
       };
@@ -398,7 +400,7 @@ export function createReader(deps: ReaderDeps) {
         id: Number(row.id),
         title: row.title,
         description: row.description,
-        photo: photoRef(row),
+        photo: photoRefOf(mediaUrl, row),
         updatedAt: Number(row.updated_at),
       };
     },
@@ -511,7 +513,7 @@ export function createReader(deps: ReaderDeps) {
         updatedAt: row.updated_at,
         bylines: bylines.map((b) => ({ ...b, id: Number(b.id) })) satisfies Byline[],
         tags: tags.map((t) => t.name),
-        photos: photos.map(photoRef).filter((p): p is PhotoRef => p !== null),
+        photos: photos.map((p) => photoRefOf(mediaUrl, p)).filter((p): p is PhotoRef => p !== null),
         notices,
       };
     },

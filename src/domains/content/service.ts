@@ -3,6 +3,14 @@ import type { Database } from '../../db/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { keptValue } from '../../shared/kept.ts';
 import { createReader, type ListFilter } from './reader.ts';
+import {
+  createCatalog,
+  type CatalogArticle,
+  type CatalogAuthor,
+  type CatalogFilters,
+  type CatalogPage,
+  type CatalogPosition,
+} from './catalog.ts';
 import type {
   ArticleDetail,
   ArticlePage,
@@ -41,6 +49,7 @@ const SECTIONS_TTL_MS = 60_000;
 
 export function createContentService(deps: ContentServiceDeps) {
   const reader = createReader(deps);
+  const catalog = createCatalog(deps);
 
   // Kept until the scheduled time itself, or 30 s (a schedule set by another server), and
   // dropped on every content change this process hears about.
@@ -100,6 +109,10 @@ export function createContentService(deps: ContentServiceDeps) {
     }
     return path;
   }
+
+  /** Sections readers may see, by id: what the content API lists from. */
+  const visibleSections = (byId: Map<number, SectionRef>, all: Section[]) =>
+    new Map(all.filter((s) => !s.hidden).map((s) => [s.id, byId.get(s.id) ?? s]));
 
   const navigable = (all: Section[]): Section[] =>
     all.filter((s) => !s.hidden && s.parentId === null);
@@ -552,6 +565,58 @@ export function createContentService(deps: ContentServiceDeps) {
         pageCount,
         total,
       };
+    },
+
+    /** Every visible section (sub-sections too), in desk order: the content API's list. */
+    async readableSections(): Promise<Section[]> {
+      return (await sectionMap()).all.filter((s) => !s.hidden);
+    },
+
+    /**
+     * A visible section and its visible sub-sections, by slug: what filtering by a section
+     * means, as on its page. Null for a section that does not exist or is hidden.
+     */
+    async sectionTree(slug: string): Promise<number[] | null> {
+      const { all } = await sectionMap();
+      const section = all.find((s) => s.slug === slug && !s.hidden);
+      return section === undefined ? null : withDescendants(all, section);
+    },
+
+    /** One page of the catalogue (the content API's article list), newest first. */
+    async catalogPage(
+      filters: CatalogFilters,
+      options: { after?: CatalogPosition; limit: number },
+    ): Promise<CatalogPage> {
+      const { all, byId } = await sectionMap();
+      return catalog.page(deps.clock.now(), visibleSections(byId, all), filters, options);
+    },
+
+    /** The articles among `ids` readers may see now, with bylines and tags, in that order. */
+    async catalogArticles(ids: readonly number[]): Promise<CatalogArticle[]> {
+      const { all, byId } = await sectionMap();
+      return catalog.byIds(deps.clock.now(), visibleSections(byId, all), ids);
+    },
+
+    /** Authors with an article readers may see, by id. */
+    async catalogAuthors(options: {
+      afterId?: number;
+      limit: number;
+    }): Promise<{ authors: CatalogAuthor[]; next: number | null }> {
+      const { all } = await sectionMap();
+      const visible = all.filter((s) => !s.hidden).map((s) => s.id);
+      return catalog.authors(deps.clock.now(), visible, options);
+    },
+
+    /**
+     * An article readers may see now in a visible section (the content API's one article;
+     * the site still opens an article of a section hidden from its menu).
+     */
+    async readableArticle(id: number): Promise<ArticleDetail | null> {
+      const now = deps.clock.now();
+      const { all, byId } = await sectionMap();
+      const found = await reader.article(now, id, visibleSections(byId, all));
+      if (found === null) return null;
+      return { ...found, sectionPath: pathOf(all, found.section) };
     },
 
     /** The next scheduled article's time: pages rendered now must expire then. */

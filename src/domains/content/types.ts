@@ -31,7 +31,7 @@ export interface PhotoRef {
 }
 
 export interface Byline {
-  /** The byline's 기자 페이지: /reporter/<id>. */
+  /** The byline's row: its 기자 페이지 (/reporter/<id>) and the content API's `author` filter. */
   id: number;
   name: string;
   /** Null for a byline without an address (an archive's columnist, 외부 필자). */

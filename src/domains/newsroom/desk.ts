@@ -34,6 +34,7 @@ import { isNoticeKind, NOTICE_KINDS, type NoticeKind } from '../../shared/notice
 import { DEFAULT_BREAKING_MS, MAX_BREAKING_MS } from './breaking.ts';
 import { stripTags } from '../../shared/text.ts';
 import { writeSearchDocument } from '../search/index.ts';
+import { queueArticleEvent } from '../webhooks/index.ts';
 
 /** Who is acting: the signed-in staff member. */
 export interface Actor {
@@ -63,6 +64,10 @@ export interface Handover {
   comment?: string;
   publishAt?: number;
 }
+
+/** Readers see the article now (webhooks announce only changes to what they see). */
+const isOut = (a: { status: ArticleStatus; publishedAt: number | null }, now: number): boolean =>
+  a.status === 'published' && a.publishedAt !== null && a.publishedAt <= now;
 
 /** An editor who has not sent a heartbeat for this long is no longer "editing". */
 export const EDIT_LOCK_TTL_MS = 90_000;
@@ -599,6 +604,34 @@ export function createDesk(deps: DeskDeps) {
     }
   }
 
+  /**
+   * What readers will notice of a publication, for webhooks: the article appears (now or at
+   * its scheduled time), or leaves until a later time and appears then, or only the time it
+   * carries changes. Publishing again at the same time is nothing new.
+   */
+  async function announcePublication(
+    trx: Transaction<Database>,
+    before: EditableArticle,
+    publishAt: number,
+    now: number,
+  ): Promise<void> {
+    if (before.status === 'published' && before.publishedAt === publishAt) return;
+    const articleId = before.id;
+    const wasOut = isOut(before, now);
+    if (wasOut && publishAt <= now) {
+      await queueArticleEvent(trx, { type: 'article.updated', articleId, now });
+      return;
+    }
+    if (wasOut) await queueArticleEvent(trx, { type: 'article.unpublished', articleId, now });
+    await queueArticleEvent(trx, {
+      type: 'article.published',
+      articleId,
+      now,
+      dueAt: Math.max(now, publishAt),
+      publishedAt: publishAt,
+    });
+  }
+
   return {
     statusLabels: STATUS_LABELS,
 
@@ -739,6 +772,13 @@ export function createDesk(deps: DeskDeps) {
             await trx.deleteFrom('article_revisions').where('id', '=', latest.id).execute();
           }
           await addRevision(trx, id, actor, columns, fields);
+          if (isOut(before, now))
+            await queueArticleEvent(trx, {
+              type: 'article.updated',
+              articleId: id,
+              now,
+              settle: options.autosave === true,
+            });
         }
         if (options.autosave !== true) await event(trx, id, actor, 'edited');
         await writeSearchDocument(trx, id);
@@ -805,6 +845,7 @@ export function createDesk(deps: DeskDeps) {
           .set({ status: 'published', published_at: publishAt, updated_at: now })
           .where('id', '=', id)
           .execute();
+        await announcePublication(trx, before, publishAt, now);
         await event(
           trx,
           id,
@@ -835,6 +876,9 @@ export function createDesk(deps: DeskDeps) {
         await event(trx, id, actor, 'unpublished');
         await writeSearchDocument(trx, id);
         await change.record(clock.now());
+        const now = clock.now();
+        if (isOut(before, now))
+          await queueArticleEvent(trx, { type: 'article.unpublished', articleId: id, now });
       });
       await notify(visibleTags(before, before));
     },
@@ -855,6 +899,9 @@ export function createDesk(deps: DeskDeps) {
         await event(trx, id, actor, 'trashed');
         await writeSearchDocument(trx, id);
         await change.record(clock.now());
+        const now = clock.now();
+        if (isOut(before, now))
+          await queueArticleEvent(trx, { type: 'article.unpublished', articleId: id, now });
       });
       await notify(visibleTags(before, before));
     },
@@ -873,6 +920,16 @@ export function createDesk(deps: DeskDeps) {
         await event(trx, id, actor, 'restored');
         await writeSearchDocument(trx, id);
         await change.record(clock.now());
+        if (status === 'published' && before.publishedAt !== null) {
+          const now = clock.now();
+          await queueArticleEvent(trx, {
+            type: 'article.published',
+            articleId: id,
+            now,
+            dueAt: Math.max(now, before.publishedAt),
+            publishedAt: before.publishedAt,
+          });
+        }
       });
       const after = await load(id);
       await notify(visibleTags(before, after));
@@ -1080,6 +1137,12 @@ export function createDesk(deps: DeskDeps) {
         await noticeVersion(trx, row.id, 'created', kind, text, actor, now);
         await event(trx, id, actor, 'notice', NOTICE_KINDS[kind]);
         await articlesRevised(trx, [id], now);
+        await queueArticleEvent(trx, {
+          type: 'article.corrected',
+          articleId: id,
+          now,
+          noticeId: row.id,
+        });
         return row.id;
       });
       await notify(visibleTags(article, article));
@@ -1102,6 +1165,7 @@ export function createDesk(deps: DeskDeps) {
         await noticeVersion(trx, noticeId, 'edited', notice.kind, text, actor, now);
         await event(trx, id, actor, 'notice', `${NOTICE_KINDS[notice.kind]} 수정`);
         await articlesRevised(trx, [id], now);
+        await queueArticleEvent(trx, { type: 'article.corrected', articleId: id, now, noticeId });
       });
       await notify(visibleTags(article, article));
     },
@@ -1128,6 +1192,8 @@ export function createDesk(deps: DeskDeps) {
         await noticeVersion(trx, noticeId, 'withdrawn', notice.kind, why, actor, now);
         await event(trx, id, actor, 'notice', `${NOTICE_KINDS[notice.kind]} 철회: ${why}`);
         await articlesRevised(trx, [id], now);
+        if (isOut(article, now))
+          await queueArticleEvent(trx, { type: 'article.updated', articleId: id, now });
       });
       await notify(visibleTags(article, article));
     },

@@ -3,33 +3,9 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { isPublicAddress } from '../../shared/public-address.ts';
 
-/**
- * Photos named by URL in records sent over the admin API: the server must fetch them
- * without reaching its own network. Four things hold that:
- *
- *  - an address is public only when ipaddr.js calls it plain `unicast`: loopback, private,
- *    link-local, CGNAT, multicast, reserved and documentation ranges are refused, and so
- *    are IPv6 forms that carry an IPv4 address inside (IPv4-compatible `::a.b.c.d`, NAT64,
- *    6to4, Teredo) and the old site-local `fec0::/10`; an IPv4-mapped `::ffff:a.b.c.d` is
- *    judged as the IPv4 address it is;
- *  - the host is resolved once, every address it has must be public, and the connection
- *    goes to the address that was checked (no second lookup a rebinding DNS could answer
- *    differently);
- *  - no redirects;
- *  - the body is counted as it arrives and the download stops past the limit, whether or
- *    not the server announced a length.
- */
-export function isPublicAddress(address: string): boolean {
-  if (!ipaddr.isValid(address)) return false;
-  let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6') {
-    const v6 = parsed as ipaddr.IPv6;
-    if (v6.isIPv4MappedAddress()) parsed = v6.toIPv4Address();
-    else if (v6.parts.slice(0, 6).every((part) => part === 0)) return false; // ::a.b.c.d
-  }
-  return parsed.range() === 'unicast';
-}
+export { isPublicAddress };
 
 export class PhotoFetchError extends Error {}
 
@@ -44,6 +20,18 @@ export interface PhotoFetchOptions {
 
 const megabytes = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
+/**
+ * Photos named by URL in records sent over the admin API: the server must fetch them
+ * without reaching its own network. Four things hold that:
+ *
+ *  - only public addresses (isPublicAddress, in shared/);
+ *  - the host is resolved once, every address it has must be public, and the connection
+ *    goes to the address that was checked (no second lookup a rebinding DNS could answer
+ *    differently);
+ *  - no redirects;
+ *  - the body is counted as it arrives and the download stops past the limit, whether or
+ *    not the server announced a length.
+ */
 export async function fetchPublicPhoto(url: string, options: PhotoFetchOptions): Promise<Buffer> {
   const target = new URL(url);
   if (target.protocol !== 'http:' && target.protocol !== 'https:')

@@ -109,6 +109,40 @@ export function createNotifications(deps: NotificationDeps) {
     },
 
     /**
+     * A webhook endpoint switched off after failing again and again: every staff member who
+     * manages integrations hears of it, in the admin and by mail.
+     */
+    async webhookDisabled(endpoint: { id: number; url: string; reason: string }): Promise<void> {
+      const recipients = await db
+        .selectFrom('users')
+        .select(['id', 'email'])
+        .where('disabled', '=', 0)
+        .where('role', 'in', rolesWith('api.manage'))
+        .execute();
+      if (recipients.length === 0) return;
+      const text =
+        `웹훅 ${endpoint.url} 을(를) 껐습니다. ${endpoint.reason} 받는 쪽을 고친 뒤 웹훅 화면에서 다시 켜세요.`.slice(
+          0,
+          500,
+        );
+      await db
+        .insertInto('staff_notifications')
+        .values(
+          recipients.map((r) => ({
+            user_id: r.id,
+            kind: 'webhook_disabled' as const,
+            article_id: null,
+            text,
+            created_at: clock.now(),
+            read_at: null,
+          })),
+        )
+        .execute();
+      const link = `${deps.siteUrl}/admin/webhooks/${endpoint.id}`;
+      for (const r of recipients) mailLater(r.email, '웹훅 전송 중지', `${text}\n\n${link}\n`);
+    },
+
+    /**
      * A message to one staff member (an invitation, a password reset), sent now: the admin
      * who asked for it is told whether it went. False when no SMTP server is configured.
      */
@@ -146,8 +180,11 @@ export function createNotifications(deps: NotificationDeps) {
       return Number(row?.n ?? 0);
     },
 
-    /** Marks one notice (or, without an id, all of them) read; returns its article. */
-    async markRead(userId: number, id?: number): Promise<number | null> {
+    /** Marks one notice (or, without an id, all of them) read; returns what it is about. */
+    async markRead(
+      userId: number,
+      id?: number,
+    ): Promise<{ articleId: number | null; kind: NotificationKind } | null> {
       let query = db
         .updateTable('staff_notifications')
         .set({ read_at: clock.now() })
@@ -158,11 +195,11 @@ export function createNotifications(deps: NotificationDeps) {
       if (id === undefined) return null;
       const row = await db
         .selectFrom('staff_notifications')
-        .select('article_id')
+        .select(['article_id', 'kind'])
         .where('id', '=', id)
         .where('user_id', '=', userId)
         .executeTakeFirst();
-      return row?.article_id ?? null;
+      return row === undefined ? null : { articleId: row.article_id, kind: row.kind };
     },
 
     /** Resolves once the mail sent in the background has gone (tests, shutdown). */

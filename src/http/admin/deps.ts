@@ -7,6 +7,8 @@ import type { Actor, Desk, FrontDesk, Previews } from '../../domains/newsroom/in
 import type { WeatherRefresher, WeatherStore } from '../../domains/weather/index.ts';
 import type { Notifications } from '../../domains/notifications/index.ts';
 import type { PartnerExport } from '../../domains/partners/index.ts';
+import type { ApiKeys } from '../../domains/apikeys/index.ts';
+import type { Webhooks } from '../../domains/webhooks/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Asset } from '../site/assets.ts';
 import type { AdminAccounts, AdminPhotos } from './ports.ts';
@@ -50,6 +52,10 @@ export interface AdminDeps {
   readers?: { readers: ReaderCounts };
   /** 포털 제휴: the partner application's lists; absent, the admin has none. */
   partners?: PartnersDeps;
+  /** Keys of the content API; absent, the admin has no API key screen. */
+  apiKeys?: ApiKeys;
+  /** Webhook endpoints and their delivery logs; absent, no webhook screen. */
+  webhooks?: Webhooks;
 }
 
 export interface PartnersDeps {

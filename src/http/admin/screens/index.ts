@@ -1,6 +1,7 @@
 import type { AdminScreen } from '../screen.ts';
 import { accountScreen } from './account.ts';
 import { adsScreen } from './ads.ts';
+import { apiKeysScreen } from './api-keys.ts';
 import { articlesScreen } from './articles.ts';
 import { bylinesScreen } from './bylines.ts';
 import { dashboardScreen } from './dashboard.ts';
@@ -15,6 +16,7 @@ import { seriesScreen } from './series.ts';
 import { signInScreen } from './sign-in.ts';
 import { staffScreen } from './staff.ts';
 import { weatherScreen } from './weather.ts';
+import { webhooksScreen } from './webhooks.ts';
 
 /** The newsroom's screens. A new screen is its module, its view, and one line here. */
 export const SCREENS: readonly AdminScreen[] = [
@@ -34,4 +36,6 @@ export const SCREENS: readonly AdminScreen[] = [
   accountScreen,
   notificationsScreen,
   importApiScreen,
+  apiKeysScreen,
+  webhooksScreen,
 ];

@@ -12,7 +12,10 @@ export const notificationsScreen: AdminScreen = {
       return kit.html(
         reply,
         renderNotifications(kit.chrome(request), {
-          items: items.map((n) => ({ ...n, hasArticle: n.articleId !== null })),
+          items: items.map((n) => ({
+            ...n,
+            opens: n.articleId !== null || n.kind === 'webhook_disabled',
+          })),
           mailConfigured: notifications.mailConfigured,
         }),
       );
@@ -20,10 +23,14 @@ export const notificationsScreen: AdminScreen = {
 
     // Opening a notice reads it: a link, so it works from a mail client's preview too.
     screen.get('/:id/open', async (request, reply) => {
-      const article = await notifications.markRead(kit.staff(request).user.id, kit.id(request));
+      const about = await notifications.markRead(kit.staff(request).user.id, kit.id(request));
       return kit.back(
         reply,
-        article === null ? '/admin/notifications' : `/admin/articles/${article}`,
+        about?.articleId != null
+          ? `/admin/articles/${about.articleId}`
+          : about?.kind === 'webhook_disabled'
+            ? '/admin/webhooks'
+            : '/admin/notifications',
       );
     });
 

@@ -10,7 +10,8 @@ export interface NotificationsView {
     text: string;
     createdAt: number;
     read: boolean;
-    hasArticle: boolean;
+    /** Opening it leads somewhere: its article, or the screen it is about. */
+    opens: boolean;
   }[];
   mailConfigured: boolean;
 }
@@ -20,6 +21,7 @@ const KIND_LABELS: Record<string, string> = {
   sent_back: '반려',
   published: '출고',
   scheduled: '예약 송고',
+  webhook_disabled: '웹훅 중지',
 };
 
 /** 알림: what reached this staff member's desk, newest first. */
@@ -53,7 +55,7 @@ export function renderNotifications(chrome: AdminChrome, view: NotificationsView
               <span class={`status status-${n.kind.replace('_', '-')}`}>
                 {KIND_LABELS[n.kind] ?? n.kind}
               </span>{' '}
-              {n.hasArticle ? (
+              {n.opens ? (
                 <a href={`/admin/notifications/${n.id}/open`}>{n.text}</a>
               ) : (
                 <span>{n.text}</span>
