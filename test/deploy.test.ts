@@ -257,3 +257,100 @@ describe('deploy/systemd/tamna.service', () => {
       expect(settings.get(key ?? ''), key).toBe(value);
   });
 });
+
+/**
+ * Docker cannot run on the machines this project is tested on (no daemon): the image is not
+ * built here. What can be checked without it is: the compose file parses (PyYAML, from
+ * Debian's python3-yaml) and its parts refer to each other, and the Dockerfile copies only
+ * what exists, on the Node major the project pins, as a non-root user.
+ */
+describe('Dockerfile and deploy/compose.yaml', () => {
+  const dockerfile = fs.readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8');
+
+  it('builds from the pinned Node major and runs production dependencies as a non-root user', () => {
+    const major = fs
+      .readFileSync(path.join(repoRoot, '.node-version'), 'utf8')
+      .trim()
+      .split('.')[0];
+    const stages = dockerfile.split(/^FROM /m).slice(1);
+    expect(stages.map((s) => s.split('\n')[0])).toEqual([
+      `node:${major}-bookworm-slim AS build`,
+      `node:${major}-bookworm-slim AS runtime`,
+    ]);
+    const [build = '', runtime = ''] = stages;
+    expect(build).toMatch(/^RUN npm ci\b(?!.*--omit)/m);
+    expect(runtime).toMatch(/^RUN npm ci --omit=dev\b/m);
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(runtime).toMatch(/^VOLUME \/app\/data$/m);
+    expect(runtime).toMatch(/^HEALTHCHECK .*\n?.*\/healthz/m);
+    // Every COPY from the build context names something that is there and not ignored.
+    const ignored = fs
+      .readFileSync(path.join(repoRoot, '.dockerignore'), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('#'));
+    const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) =>
+      (m[1] ?? '').split(' '),
+    );
+    expect(sources.length).toBeGreaterThan(3);
+    for (const source of sources) {
+      expect(fs.existsSync(path.join(repoRoot, source)), source).toBe(true);
+      expect(ignored, source).not.toContain(source);
+    }
+    // What the image starts is the program a service manager runs.
+    expect(runtime).toContain('ENTRYPOINT ["/app/bin/tamna.js"]');
+  });
+
+  it('has a compose file whose app waits for a healthy PostgreSQL it can reach', () => {
+    const parsed = spawnSync(
+      'python3',
+      [
+        '-c',
+        'import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1], encoding="utf-8"))))',
+        path.join(repoRoot, 'deploy/compose.yaml'),
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(parsed.error, 'python3 (apt-get install python3-yaml)').toBeUndefined();
+    expect(parsed.stderr).toBe('');
+    const compose = JSON.parse(parsed.stdout) as {
+      services: Record<
+        string,
+        {
+          image?: string;
+          build?: { context: string; dockerfile: string };
+          depends_on?: Record<string, { condition: string }>;
+          environment?: Record<string, string>;
+          volumes?: string[];
+          ports?: string[];
+          healthcheck?: { test: string[] };
+          stop_grace_period?: string;
+        }
+      >;
+      volumes: Record<string, unknown>;
+    };
+    const { app, db } = compose.services;
+    expect(db?.image).toMatch(/^postgres:\d+/);
+    expect(db?.healthcheck?.test.join(' ')).toContain('pg_isready');
+    expect(app?.depends_on).toEqual({ db: { condition: 'service_healthy' } });
+    const build = app?.build;
+    expect(
+      fs.existsSync(
+        path.resolve(repoRoot, 'deploy', build?.context ?? '', build?.dockerfile ?? ''),
+      ),
+    ).toBe(true);
+    // The database URL names the db service, and the app's port is the one published.
+    const url = new URL(app?.environment?.DATABASE_URL?.replace('${TAMNA_DB_PASSWORD}', 'x') ?? '');
+    expect(url.hostname).toBe('db');
+    expect(url.username).toBe(db?.environment?.POSTGRES_USER);
+    expect(url.pathname).toBe(`/${db?.environment?.POSTGRES_DB}`);
+    expect(app?.ports).toEqual(['127.0.0.1:3000:3000']);
+    expect(dockerfile).toMatch(/PORT=3000/);
+    // Named volumes are declared; the app's goes where the image keeps its data.
+    for (const service of [app, db])
+      for (const volume of service?.volumes ?? [])
+        expect(Object.keys(compose.volumes)).toContain(volume.split(':')[0]);
+    expect(app?.volumes).toEqual(['media:/app/data']);
+    // Docker's 10 s stop timeout would cut the app's graceful stop short.
+    expect(Number.parseInt(app?.stop_grace_period ?? '0', 10)).toBeGreaterThan(10);
+  });
+});
