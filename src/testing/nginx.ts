@@ -14,6 +14,12 @@ import { fileURLToPath } from 'node:url';
 export const NGINX_PATH = process.env.TAMNA_NGINX ?? '/usr/sbin/nginx';
 export const SITE_FILE = fileURLToPath(new URL('../../deploy/nginx/tamna.conf', import.meta.url));
 
+/** Seconds nginx skips an app server after a failed try (the site's `fail_timeout`). */
+export function upstreamFailTimeout(source = fs.readFileSync(SITE_FILE, 'utf8')): number {
+  const m = /^ {4}server [^;#]* fail_timeout=(\d+)s;/m.exec(source);
+  return m === null ? 10 : Number(m[1]);
+}
+
 export interface SiteOptions {
   /** App servers' ports on 127.0.0.1, in upstream order. */
   upstreams: readonly number[];
@@ -56,10 +62,17 @@ function replaceExactly(text: string, from: string, to: string, count: number): 
 export function renderSite(source: string, options: SiteOptions): string {
   const { dir } = options;
   let text = source;
+  // The upstream's servers, with the parameters the site gives them.
+  const server =
+    /^ {4}server 127\.0\.0\.1:3000( [^;]*)?;\n {4}# server 127\.0\.0\.1:3001\1;\n/m.exec(text);
+  if (server === null)
+    throw new Error(
+      'deploy/nginx/tamna.conf: expected the upstream lines "server 127.0.0.1:3000 …;" and "# server 127.0.0.1:3001 …;"; update src/testing/nginx.ts with the site file.',
+    );
   text = replaceExactly(
     text,
-    '    server 127.0.0.1:3000;\n    # server 127.0.0.1:3001;\n',
-    options.upstreams.map((port) => `    server 127.0.0.1:${port};\n`).join(''),
+    server[0],
+    options.upstreams.map((port) => `    server 127.0.0.1:${port}${server[1] ?? ''};\n`).join(''),
     1,
   );
   text = replaceExactly(text, '/var/cache/nginx/tamna', path.join(dir, 'cache'), 1);
