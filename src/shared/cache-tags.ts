@@ -15,7 +15,8 @@ export type CacheTag =
   | 'photo-stories'
   | 'sections'
   | 'banners'
-  | 'weather';
+  | 'weather'
+  | 'policies';
 
 export const tag = {
   /** The article's own page. */
@@ -35,6 +36,8 @@ export const tag = {
   banners: 'banners',
   /** The weather ticker and the forecast page. */
   weather: 'weather',
+  /** The policy pages (개인정보처리방침, 이용약관, …). */
+  policies: 'policies',
 } as const satisfies Record<string, CacheTag | ((id: number) => CacheTag)>;
 
 /** What every page shows whatever its content; a page in the cache carries all of them. */

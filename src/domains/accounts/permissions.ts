@@ -34,6 +34,8 @@ export const ACTIONS = [
   'readers.view',
   'ads.manage',
   'ads.html',
+  'policy.manage',
+  'tip.read',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -76,6 +78,10 @@ const MATRIX: Readonly<Record<Action, readonly [admin: boolean, desk: boolean, r
   // Third-party ad tags run script: only admins enter them, however sandboxed.
   'ads.manage':          [Y,    Y,   _,       _],
   'ads.html':            [Y,    _,   _,       _],
+  // 개인정보처리방침, 이용약관 and the rest are the publisher's legal word.
+  'policy.manage':       [Y,    _,   _,       _],
+  // Tips carry senders' names and numbers: the desk reads them and assigns the story.
+  'tip.read':            [Y,    Y,   _,       _],
 };
 
 export function can(role: StaffRole, action: Action): boolean {
