@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   bannerSlots,
+  runsOn,
   type Banner,
   type BannerSlot,
   type BannerStore,
@@ -453,7 +454,7 @@ function bannerViews(
   for (const slot of bannerSlots) {
     if (slot === 'mobile-sticky' && device !== 'mobile') continue;
     const fits = (running[slot] ?? [])
-      .filter((b) => b.device === 'all' || b.device === device)
+      .filter((b) => runsOn(b, device))
       .map((b) => ({
         id: b.id,
         kind: b.kind,

@@ -1,7 +1,7 @@
 import type { AdminScreen } from '../screen.ts';
 import { renderNotifications } from './notifications.view.tsx';
 
-/** 알림: 송고 for the desk, 반려 and 출고 for the writer; reached from the bar's badge. */
+/** 알림: 송고 and 기사제보 for the desk, 반려 and 출고 for the writer; reached from the bar's badge. */
 export const notificationsScreen: AdminScreen = {
   name: 'notifications',
   prefix: '/notifications',
@@ -12,7 +12,10 @@ export const notificationsScreen: AdminScreen = {
       return kit.html(
         reply,
         renderNotifications(kit.chrome(request), {
-          items: items.map((n) => ({ ...n, hasArticle: n.articleId !== null })),
+          items: items.map((n) => ({
+            ...n,
+            hasTarget: n.articleId !== null || n.tipId !== null,
+          })),
           mailConfigured: notifications.mailConfigured,
         }),
       );
@@ -20,11 +23,10 @@ export const notificationsScreen: AdminScreen = {
 
     // Opening a notice reads it: a link, so it works from a mail client's preview too.
     screen.get('/:id/open', async (request, reply) => {
-      const article = await notifications.markRead(kit.staff(request).user.id, kit.id(request));
-      return kit.back(
-        reply,
-        article === null ? '/admin/notifications' : `/admin/articles/${article}`,
-      );
+      const about = await notifications.markRead(kit.staff(request).user.id, kit.id(request));
+      if (about?.articleId != null) return kit.back(reply, `/admin/articles/${about.articleId}`);
+      if (about?.tipId != null) return kit.back(reply, `/admin/tips/${about.tipId}`);
+      return kit.back(reply, '/admin/notifications');
     });
 
     screen.post('/read', async (request, reply) => {

@@ -10,7 +10,8 @@ export interface NotificationsView {
     text: string;
     createdAt: number;
     read: boolean;
-    hasArticle: boolean;
+    /** Opens an article or a 기사제보. */
+    hasTarget: boolean;
   }[];
   mailConfigured: boolean;
 }
@@ -20,6 +21,7 @@ const KIND_LABELS: Record<string, string> = {
   sent_back: '반려',
   published: '출고',
   scheduled: '예약 송고',
+  tip: '제보',
 };
 
 /** 알림: what reached this staff member's desk, newest first. */
@@ -39,7 +41,8 @@ export function renderNotifications(chrome: AdminChrome, view: NotificationsView
         ) : null}
       </div>
       <p class="hint">
-        데스크는 송고된 기사를, 기자는 자기 기사의 반려와 출고를 알림으로 받습니다.
+        데스크는 송고된 기사와 독자의 기사제보를, 기자는 자기 기사의 반려와 출고를 알림으로
+        받습니다.
         {view.mailConfigured
           ? ' 같은 내용이 계정의 이메일로도 갑니다.'
           : ' 관리자가 메일 서버를 설정하면 이메일로도 받습니다.'}
@@ -53,7 +56,7 @@ export function renderNotifications(chrome: AdminChrome, view: NotificationsView
               <span class={`status status-${n.kind.replace('_', '-')}`}>
                 {KIND_LABELS[n.kind] ?? n.kind}
               </span>{' '}
-              {n.hasArticle ? (
+              {n.hasTarget ? (
                 <a href={`/admin/notifications/${n.id}/open`}>{n.text}</a>
               ) : (
                 <span>{n.text}</span>
