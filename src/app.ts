@@ -43,6 +43,8 @@ import {
   type WeatherRefresher,
   type WeatherStore,
 } from './domains/weather/index.ts';
+import { createPolicies, type Policies } from './domains/policies/index.ts';
+import { createTips, type Tips } from './domains/tips/index.ts';
 import { PageCache } from './http/cache/page-cache.ts';
 import { createLocalInvalidationBus, type InvalidationBus } from './http/cache/invalidation.ts';
 import { adminAccounts, adminPhotos } from './http/admin/adapters.ts';
@@ -92,6 +94,10 @@ export interface Services {
   media: MediaStorage;
   accounts: Accounts;
   photos: PhotoLibrary;
+  /** 이용약관, 개인정보처리방침, … : edited by admins, defaults naming the paper. */
+  policies: Policies;
+  /** 기사제보 from readers, for the desk's 제보함. */
+  tips: Tips;
 }
 
 /**
@@ -194,6 +200,7 @@ export async function createNewsroom(
     siteName: config.publisher.name,
     onMailError: (error, to) => logger.warn({ err: error, to }, 'staff mail not sent'),
   });
+  const photos = createPhotoLibrary({ db, storage: media, clock, onChange: changed });
   const services: Services = {
     content: createContentService({ db, clock, mediaUrl }),
     writer: createWriter({ db, clock, bodyCleaner, onChange: changed }),
@@ -229,7 +236,29 @@ export async function createNewsroom(
     readers: createReaderCounts({ db, clock, logger }),
     media,
     accounts: createAccounts({ db, clock, totpIssuer: config.publisher.name }),
-    photos: createPhotoLibrary({ db, storage: media, clock, onChange: changed }),
+    photos,
+    policies: createPolicies({
+      db,
+      clock,
+      bodyCleaner,
+      onChange: changed,
+      context: {
+        paper: config.publisher,
+        siteUrl: config.siteUrl,
+        tipRetentionDays: config.tips.retentionDays,
+      },
+    }),
+    tips: createTips({
+      db,
+      clock,
+      retentionDays: config.tips.retentionDays,
+      cleanPhoto: (bytes) => photos.cleanPhoto(bytes),
+      // The tip is stored: a failed notice is logged, never loses it.
+      onTip: (tip) =>
+        notifications
+          .tipReceived(tip)
+          .catch((error: unknown) => logger.error({ err: error }, 'tip notice not recorded')),
+    }),
   };
   const importer = createImporter({
     db,
@@ -332,6 +361,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     every(COUNTS_FLUSH_MS, () => services.readers.flush(), 'reader count flush');
     every(60 * 60_000, () => changeFeed.prune(), 'change feed pruning');
     every(60 * 60_000, () => services.accounts.purgeExpired(), 'expired session cleanup');
+    // A tip's name, contact and files go once the retention period ends.
+    every(60 * 60_000, () => services.tips.purgeExpired(), 'tip retention');
     if (services.weatherSources.configured) {
       // Pages read only stored weather; this keeps it fresh. Failures are logged inside.
       every(
@@ -363,6 +394,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     teaserSections: ['incidents'],
     weatherRegion: config.weather.region.name,
     previews: services.previews,
+    policies: services.policies,
+    tips: services.tips,
+    kakaoJsKey: config.share.kakaoJsKey,
     pageCacheMaxAgeMs: config.pageCache.maxAgeSeconds * 1000,
     perPage: 20,
     mediaRoot: services.media.localRoot,
@@ -381,6 +415,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         front: services.front,
         content: services.content,
         writer: services.writer,
+        policies: services.policies,
+        tips: services.tips,
         clock,
         siteName: config.publisher.name,
         siteUrl: config.siteUrl,

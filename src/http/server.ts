@@ -9,7 +9,11 @@ import { statusOf } from './errors.ts';
 import { registerAdmin, type AdminDeps } from './admin/index.ts';
 import { createSiteRoutes, type SiteDeps, type SiteRoutes } from './site/routes.ts';
 import { registerAdRoutes } from './site/ads.ts';
+import { registerPolicyRoutes } from './site/policies.ts';
+import { registerTipRoutes } from './site/tips.ts';
 import type { AdStats } from '../domains/ads/index.ts';
+import type { Policies } from '../domains/policies/index.ts';
+import type { Tips } from '../domains/tips/index.ts';
 
 export interface HttpDeps extends SiteDeps {
   logger: FastifyBaseLogger;
@@ -22,6 +26,10 @@ export interface HttpDeps extends SiteDeps {
   adStats: AdStats;
   /** Peers allowed to set X-Forwarded-For/-Proto (Config.trustProxy); false trusts none. */
   trustProxy: false | number | string[];
+  /** 이용약관, 개인정보처리방침 and the other policy pages. */
+  policies: Policies;
+  /** 기사제보: the public form. */
+  tips: Tips;
 }
 
 /** Trust the nearest `hops` proxies (Fastify's types omit the number form proxy-addr takes). */
@@ -78,6 +86,15 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   if (deps.admin !== undefined)
     await registerAdmin(app, { ...deps.admin, previewFront: siteRoutes.previewFront });
   registerAdRoutes(app, { banners: deps.banners, stats: deps.adStats });
+  registerPolicyRoutes(app, { ...siteRoutes, policies: deps.policies });
+  await registerTipRoutes(app, {
+    tips: deps.tips,
+    policies: deps.policies,
+    clock: deps.clock,
+    siteUrl: deps.siteUrl,
+    chrome: siteRoutes.chrome,
+    headers: siteRoutes.headers,
+  });
 
   if (deps.mediaRoot !== null) {
     await app.register(fastifyStatic, {

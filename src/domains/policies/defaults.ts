@@ -1,4 +1,4 @@
-import type { PolicySlug } from './pages.ts';
+import type { PolicySlug } from '../../shared/policy-pages.ts';
 
 /** What the default wordings name: the paper's 신문법 details and its own settings. */
 export interface PolicyContext {

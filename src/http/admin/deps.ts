@@ -6,6 +6,8 @@ import type { MediaStorage } from '../../domains/media/index.ts';
 import type { Actor, Desk, FrontDesk, Previews } from '../../domains/newsroom/index.ts';
 import type { WeatherRefresher, WeatherStore } from '../../domains/weather/index.ts';
 import type { Notifications } from '../../domains/notifications/index.ts';
+import type { Policies } from '../../domains/policies/index.ts';
+import type { Tips } from '../../domains/tips/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Asset } from '../site/assets.ts';
 import type { AdminAccounts, AdminPhotos } from './ports.ts';
@@ -20,6 +22,10 @@ export interface AdminDeps {
   front: FrontDesk;
   content: ContentService;
   writer: Writer;
+  /** 이용약관, 개인정보처리방침 and the other policy pages (admins edit them). */
+  policies: Policies;
+  /** 기사제보: the desk's 제보함. */
+  tips: Tips;
   clock: Clock;
   siteName: string;
   /** The public URL (TAMNA_SITE_URL): every absolute link and the cookies' Secure flag. */

@@ -25,7 +25,7 @@ import type { PageCache } from '../cache/page-cache.ts';
 import { buildUncachedPage, deviceClass, sendPage } from '../cache/serve.ts';
 import { IMMUTABLE_ASSET, sendAsset, type Asset } from './assets.ts';
 import { registerBeacon } from './beacon.ts';
-import { siteSecurityHeaders } from './headers.ts';
+import { siteSecurityHeadersFor } from './headers.ts';
 import { mostReadBox } from './most-read.ts';
 import { forecastForPage, WEATHER_PAGE_MAX_AGE_MS } from './weather.ts';
 
@@ -49,6 +49,8 @@ export interface SiteDeps {
   perPage: number;
   /** The region whose short-range forecast /weather shows (config.weather.region.name). */
   weatherRegion: string;
+  /** TAMNA_KAKAO_JS_KEY: a KakaoTalk share button, and the SDK's host in the CSP. */
+  kakaoJsKey?: string | null;
   /** 미리보기 links: the article a token opens, or null. */
   previews?: {
     open(
@@ -75,6 +77,7 @@ export class PageStatus extends Error {
 
 export function createSiteRoutes(deps: SiteDeps) {
   const { content, weather, banners, clock, cache } = deps;
+  const siteSecurityHeaders = siteSecurityHeadersFor({ kakao: (deps.kakaoJsKey ?? null) !== null });
 
   async function chrome(request: FastifyRequest): Promise<ChromeView> {
     const device = deviceClass(request.headers['user-agent']);
@@ -96,6 +99,7 @@ export function createSiteRoutes(deps: SiteDeps) {
       stylesheet: deps.stylesheet.path,
       icon: deps.icon.path,
       script: deps.script.path,
+      kakaoJsKey: deps.kakaoJsKey ?? null,
     };
   }
 
@@ -206,6 +210,10 @@ export function createSiteRoutes(deps: SiteDeps) {
   return {
     chrome,
     sendError,
+    /** Cached pages for routes registered elsewhere (policy pages). */
+    page,
+    /** The public pages' security headers (this site's CSP). */
+    headers: siteSecurityHeaders,
 
     /**
      * The front page as it would look with an unsaved arrangement, for the desk's preview:

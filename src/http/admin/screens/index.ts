@@ -7,10 +7,12 @@ import { frontScreen } from './front.ts';
 import { importApiScreen } from './import-api.ts';
 import { notificationsScreen } from './notifications.ts';
 import { photosScreen } from './photos.ts';
+import { policiesScreen } from './policies.ts';
 import { readersScreen } from './readers.ts';
 import { sectionsScreen } from './sections.ts';
 import { signInScreen } from './sign-in.ts';
 import { staffScreen } from './staff.ts';
+import { tipsScreen } from './tips.ts';
 import { weatherScreen } from './weather.ts';
 
 /** The newsroom's screens. A new screen is its module, its view, and one line here. */
@@ -19,12 +21,14 @@ export const SCREENS: readonly AdminScreen[] = [
   dashboardScreen,
   articlesScreen,
   photosScreen,
+  tipsScreen,
   frontScreen,
   sectionsScreen,
   readersScreen,
   adsScreen,
   staffScreen,
   weatherScreen,
+  policiesScreen,
   accountScreen,
   notificationsScreen,
   importApiScreen,
