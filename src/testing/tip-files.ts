@@ -16,3 +16,30 @@ export function jpegWithGps(width = 800, height = 600): Promise<Buffer> {
     .withExif({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '33/1 29/1 5/1' } })
     .toBuffer();
 }
+
+/** A multipart form as a browser sends it: fields in order, then files. */
+export function multipartForm(
+  fields: Record<string, string>,
+  files: { field?: string; name: string; type: string; bytes: Buffer }[] = [],
+): { payload: Buffer; contentType: string } {
+  const boundary = '----tamnaTipBoundary9d2Xq';
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+      ),
+    );
+  }
+  for (const file of files) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'files'}"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+      ),
+      file.bytes,
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}

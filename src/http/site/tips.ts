@@ -20,8 +20,11 @@ export interface TipRouteDeps {
   headers: Readonly<Record<string, string>>;
 }
 
-/** Tip posts being read at once; each may hold up to 50 MB of files while it is checked. */
-const MAX_IN_FLIGHT = 4;
+/**
+ * Tip posts being read at once, from all addresses; each may hold up to 60 MB of files
+ * while it is checked. Above one address's hourly share, so one sender never meets it.
+ */
+const MAX_IN_FLIGHT = 8;
 const RECEIPT = /^\d{6}-[A-Z2-9]{6}$/;
 
 type Values = TipFormView['values'];
@@ -146,14 +149,6 @@ export async function registerTipRoutes(app: FastifyInstance, deps: TipRouteDeps
         return sendForm(request, reply, 400, {
           error: refusal('제보 양식으로 보내 주세요.'),
         });
-      if (inFlight >= MAX_IN_FLIGHT) {
-        reply.header('retry-after', '30');
-        return sendForm(request, reply, 503, {
-          error: refusal(
-            '지금 제보가 한꺼번에 몰려 받지 못했습니다. 잠시 뒤에 다시 보내 주세요.',
-          ),
-        });
-      }
       const admission = await tips.admit(request.ip);
       if (!admission.ok) {
         const minutes = Math.ceil(admission.retryAfterMs / 60_000);
@@ -164,11 +159,19 @@ export async function registerTipRoutes(app: FastifyInstance, deps: TipRouteDeps
           ),
         });
       }
-      request.tipTicket = admission.ticket;
+      // Counted and reserved in the same turn of the event loop: a burst cannot overrun it.
+      if (inFlight >= MAX_IN_FLIGHT) {
+        await tips.release(admission.ticket);
+        reply.header('retry-after', '30');
+        return sendForm(request, reply, 503, {
+          error: refusal('지금 제보가 한꺼번에 몰려 받지 못했습니다. 잠시 뒤에 다시 보내 주세요.'),
+        });
+      }
       inFlight++;
       reply.raw.once('close', () => {
         inFlight--;
       });
+      request.tipTicket = admission.ticket;
       return undefined;
     });
 
