@@ -50,7 +50,11 @@ export function runArticleTools(doc: Document, win: Window): void {
   const nav = win.navigator;
   const native = root.querySelector<HTMLElement>('.share-native');
   // The system share sheet where phones have one; desktops keep the buttons above.
-  if (native !== null && typeof nav.share === 'function' && win.matchMedia('(pointer: coarse)').matches)
+  if (
+    native !== null &&
+    typeof nav.share === 'function' &&
+    win.matchMedia('(pointer: coarse)').matches
+  )
     native.hidden = false;
 
   const kakaoKey = root.dataset.kakaoKey ?? '';
@@ -158,7 +162,7 @@ async function copy(text: string, doc: Document, nav: Navigator): Promise<boolea
     field.className = 'copy-buffer';
     doc.body.append(field);
     field.select();
-    let done = false;
+    let done: boolean;
     try {
       done = doc.execCommand('copy');
     } catch {

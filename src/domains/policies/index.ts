@@ -1,5 +1,10 @@
 export { type PolicyContext } from './defaults.ts';
-export { isPolicySlug, POLICY_PAGES, policyTitle, type PolicySlug } from '../../shared/policy-pages.ts';
+export {
+  isPolicySlug,
+  POLICY_PAGES,
+  policyTitle,
+  type PolicySlug,
+} from '../../shared/policy-pages.ts';
 export {
   createPolicies,
   type Policies,

@@ -5,7 +5,12 @@ import { tag, type CacheTag } from '../../shared/cache-tags.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { invalidInput, notFound } from '../../shared/errors.ts';
 import { defaultPolicyHtml, type PolicyContext } from './defaults.ts';
-import { isPolicySlug, POLICY_PAGES, policyTitle, type PolicySlug } from '../../shared/policy-pages.ts';
+import {
+  isPolicySlug,
+  POLICY_PAGES,
+  policyTitle,
+  type PolicySlug,
+} from '../../shared/policy-pages.ts';
 
 export interface PolicyDeps {
   db: Kysely<Database>;

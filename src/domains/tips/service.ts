@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, TipStatus } from '../../db/index.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { AppError, invalidInput, isAppError, notFound } from '../../shared/errors.ts';
+import { invalidInput, isAppError, notFound, type AppError } from '../../shared/errors.ts';
 import { kstParts } from '../../shared/kst.ts';
 import { formTokens, siteSecret, type TokenCheck } from './form-token.ts';
 import {

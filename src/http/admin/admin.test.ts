@@ -198,6 +198,15 @@ describe('admin permission matrix (every role × every admin route)', () => {
       body: () => ({ area: 'top', articleIds: '' }),
     },
     { method: 'GET', name: '/admin/sections', url: () => '/admin/sections', allowed: deskOnly },
+    { method: 'GET', name: '/admin/tips', url: () => '/admin/tips', allowed: deskOnly },
+    { method: 'GET', name: '/admin/policies', url: () => '/admin/policies', allowed: adminOnly },
+    {
+      method: 'POST',
+      name: '/admin/policies/:slug',
+      url: () => '/admin/policies/ethics',
+      allowed: adminOnly,
+      body: () => ({ bodyHtml: '<p>진실을 보도한다.</p>' }),
+    },
     {
       method: 'POST',
       name: '/admin/sections',

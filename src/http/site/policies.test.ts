@@ -28,7 +28,9 @@ describe('policy pages, the footer and the article’s tools', () => {
     expect(privacy.headers['cache-control']).toMatch(/^public, max-age=0, s-maxage=\d+/);
     expect(privacy.body).toContain('<title>개인정보처리방침 - 탐나일보</title>');
     expect(privacy.body).toContain('개인정보 보호책임자: 고한결 (발행인)');
-    expect(privacy.body).toContain('<a href="/policy/privacy" aria-current="page" class="policy-privacy">');
+    expect(privacy.body).toContain(
+      '<a href="/policy/privacy" aria-current="page" class="policy-privacy">',
+    );
     expect((await get('/policy/youth')).body).toContain('청소년보호책임자: 강다온');
     for (const slug of ['terms', 'copyright', 'ethics', 'advertising'])
       expect((await get(`/policy/${slug}`)).statusCode, slug).toBe(200);
@@ -53,7 +55,13 @@ describe('policy pages, the footer and the article’s tools', () => {
     ])
       expect(footer).toMatch(new RegExp(`<a href="${href}"[^>]*>${title}</a>`));
     expect(footer).toContain('<a href="/policy/privacy" class="policy-privacy">');
-    for (const detail of ['인터넷신문 등록번호', '제주 아00000', '발행인', '편집인', '청소년보호책임자'])
+    for (const detail of [
+      '인터넷신문 등록번호',
+      '제주 아00000',
+      '발행인',
+      '편집인',
+      '청소년보호책임자',
+    ])
       expect(footer).toContain(detail);
   });
 
@@ -65,7 +73,11 @@ describe('policy pages, the footer and the article’s tools', () => {
       role: 'admin',
       password: '제주바다-2025-desk!',
     });
-    await app.services.policies.save('ethics', '<h2>새 윤리강령</h2><p>진실을 보도한다.</p>', admin.id);
+    await app.services.policies.save(
+      'ethics',
+      '<h2>새 윤리강령</h2><p>진실을 보도한다.</p>',
+      admin.id,
+    );
     const page = (await get('/policy/ethics')).body;
     expect(page).toContain('<h2>새 윤리강령</h2>');
     expect(page).toContain('최종 수정 <time');
@@ -86,12 +98,18 @@ describe('policy pages, the footer and the article’s tools', () => {
     const html = (await get(`/news/${id}`, PHONE)).body;
     const url = encodeURIComponent(`https://news.example.kr/news/${id}`);
     expect(html).toContain(`href="https://www.facebook.com/sharer/sharer.php?u=${url}"`);
-    expect(html).toMatch(new RegExp(`href="https://x\\.com/intent/post\\?url=${url}&amp;text=[^"]+"`));
-    expect(html).toMatch(/href="https:\/\/band\.us\/plugin\/share\?body=[^"]+&amp;route=https%3A%2F%2Fnews\.example\.kr"/);
+    expect(html).toMatch(
+      new RegExp(`href="https://x\\.com/intent/post\\?url=${url}&amp;text=[^"]+"`),
+    );
+    expect(html).toMatch(
+      /href="https:\/\/band\.us\/plugin\/share\?body=[^"]+&amp;route=https%3A%2F%2Fnews\.example\.kr"/,
+    );
     expect(html).toContain('data-share="copy"');
     expect(html).toContain('data-font-step="1"');
     expect(html).toContain('data-print');
-    expect(html).toContain(`<p class="print-only print-url">https://news.example.kr/news/${id}</p>`);
+    expect(html).toContain(
+      `<p class="print-only print-url">https://news.example.kr/news/${id}</p>`,
+    );
     // No third-party script on the page before a reader asks.
     expect(html).not.toMatch(/<script[^>]+src="https?:/);
   });

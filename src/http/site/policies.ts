@@ -25,16 +25,13 @@ export interface PolicyRouteDeps {
 
 /** 이용약관, 개인정보처리방침 and the rest at /policy/<slug>: cached like any page. */
 export function registerPolicyRoutes(app: FastifyInstance, deps: PolicyRouteDeps): void {
-  app.get(
-    '/policy/:slug',
-    async (request: FastifyRequest<{ Params: { slug: string } }>, reply) => {
-      const slug = request.params.slug;
-      if (slug === 'tip') return reply.redirect(tipPath, 301);
-      if (!isPolicySlug(slug)) return deps.sendError(request, reply, 404, await deps.chrome(request));
-      return deps.page(request, reply, policyPath(slug), async (chrome) => ({
-        html: renderPolicyPage({ chrome, page: await deps.policies.page(slug) }),
-        tags: [tag.policies],
-      }));
-    },
-  );
+  app.get('/policy/:slug', async (request: FastifyRequest<{ Params: { slug: string } }>, reply) => {
+    const slug = request.params.slug;
+    if (slug === 'tip') return reply.redirect(tipPath, 301);
+    if (!isPolicySlug(slug)) return deps.sendError(request, reply, 404, await deps.chrome(request));
+    return deps.page(request, reply, policyPath(slug), async (chrome) => ({
+      html: renderPolicyPage({ chrome, page: await deps.policies.page(slug) }),
+      tags: [tag.policies],
+    }));
+  });
 }

@@ -67,7 +67,9 @@ describe.each(testDialects)('기사제보 on the public site (%s)', (dialect) =>
     expect(page.body).toContain('탐나일보은 독자 여러분의 제보를 기다립니다');
     expect(page.body).toContain('enctype="multipart/form-data"');
     expect(page.body).toContain('이름, 연락처, 첨부 파일은 90일 뒤 자동으로');
-    expect(page.body).toMatch(/<div class="tip-trap" aria-hidden="true">.*name="homepage" tabindex="-1"/s);
+    expect(page.body).toMatch(
+      /<div class="tip-trap" aria-hidden="true">.*name="homepage" tabindex="-1"/s,
+    );
     // Each render is signed anew.
     const first = await openForm();
     app.clock.advance(1);
@@ -188,7 +190,11 @@ describe.each(testDialects)('기사제보 on the public site (%s)', (dialect) =>
       ],
       [
         fields(token),
-        Array.from({ length: 7 }, () => ({ name: 'p.pdf', type: 'application/pdf', bytes: tinyPdf() })),
+        Array.from({ length: 7 }, () => ({
+          name: 'p.pdf',
+          type: 'application/pdf',
+          bytes: tinyPdf(),
+        })),
         400,
         '사진은 5장까지',
       ],
@@ -229,7 +235,9 @@ describe.each(testDialects)('기사제보 on the public site (%s)', (dialect) =>
     const token = await openForm();
     app.clock.advance(20_000);
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => post(fields(token, { body: `${i}번째 제보입니다. 같은 곳에서 보냅니다.` }))),
+      Array.from({ length: 20 }, (_, i) =>
+        post(fields(token, { body: `${i}번째 제보입니다. 같은 곳에서 보냅니다.` })),
+      ),
     );
     const codes = answers.map((a) => a.statusCode).sort();
     expect(codes.filter((c) => c === 303)).toHaveLength(5);

@@ -239,7 +239,13 @@ export async function registerTipRoutes(app: FastifyInstance, deps: TipRouteDeps
       }
       try {
         const stored = await tips.submit(
-          { name: values.name, contact: values.contact, body: values.body, consent: values.consent, files },
+          {
+            name: values.name,
+            contact: values.contact,
+            body: values.body,
+            consent: values.consent,
+            files,
+          },
           ticket,
         );
         return reply.redirect(`${tipPath}/received?r=${stored.receipt}`, 303);

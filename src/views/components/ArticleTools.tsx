@@ -144,7 +144,10 @@ export function ArticleTools(props: ArticleToolsProps) {
         </button>
         <button type="button" class="tool" data-print title="인쇄">
           <Icon>
-            <path d="M7 9V4h10v5M7 17H5v-6a2 2 0 0 1 2-2h10a2 2 0 0 1 2 2v6h-2M8 14h8v6H8z" class="tool-stroke" />
+            <path
+              d="M7 9V4h10v5M7 17H5v-6a2 2 0 0 1 2-2h10a2 2 0 0 1 2 2v6h-2M8 14h8v6H8z"
+              class="tool-stroke"
+            />
           </Icon>
           <span class="visually-hidden">인쇄</span>
         </button>

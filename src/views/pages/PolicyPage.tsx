@@ -54,7 +54,10 @@ export interface PolicyPageView {
 
 export function renderPolicyPage(props: { chrome: ChromeView; page: PolicyPageView }): string {
   const { page } = props;
-  const text = page.bodyHtml.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = page.bodyHtml
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return renderDocument(
     <PolicyLayout
       chrome={props.chrome}

@@ -14,7 +14,13 @@ export interface TipFormView {
   error?: { message: string; fields: Record<string, string> };
   /** Files were sent with a refused form: the browser cannot keep them, say so. */
   filesDropped?: boolean;
-  rules: { maxNameChars: number; maxContactChars: number; maxBodyChars: number; maxPhotos: number; maxFileMb: number };
+  rules: {
+    maxNameChars: number;
+    maxContactChars: number;
+    maxBodyChars: number;
+    maxPhotos: number;
+    maxFileMb: number;
+  };
   retentionDays: number;
 }
 
@@ -227,8 +233,8 @@ export function renderTipReceived(props: {
           </p>
         )}
         <p>
-          보내 주셔서 고맙습니다. 기자가 내용을 확인한 뒤 필요하면 남겨 주신 연락처로
-          연락드립니다. 제보에 대해 문의하실 때는 접수번호를 알려 주세요.
+          보내 주셔서 고맙습니다. 기자가 내용을 확인한 뒤 필요하면 남겨 주신 연락처로 연락드립니다.
+          제보에 대해 문의하실 때는 접수번호를 알려 주세요.
         </p>
         <p>
           보내 주신 이름, 연락처, 첨부 파일은 {String(props.retentionDays)}일 뒤 자동으로

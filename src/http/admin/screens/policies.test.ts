@@ -19,7 +19,15 @@ describe('약관·정책 in the admin', () => {
   it('lists the seven pages, and opens one in the article editor with its default wording', async () => {
     const list = await as(app, admin).get('/admin/policies');
     expect(list.statusCode).toBe(200);
-    for (const title of ['이용약관', '개인정보처리방침', '청소년보호정책', '저작권 정책', '윤리강령', '기사제보', '광고문의'])
+    for (const title of [
+      '이용약관',
+      '개인정보처리방침',
+      '청소년보호정책',
+      '저작권 정책',
+      '윤리강령',
+      '기사제보',
+      '광고문의',
+    ])
       expect(list.body).toContain(`>${title}</a>`);
     expect(list.body.match(/기본 문안<\/td>/g)).toHaveLength(7);
     expect(list.body).toContain('<a href="/admin/policies" aria-current="page">약관·정책</a>');
@@ -34,7 +42,8 @@ describe('약관·정책 in the admin', () => {
 
   it('stores what the editor sends, cleaned, and readers see it; versions are kept', async () => {
     const saved = await as(app, admin).post('/admin/policies/terms', {
-      bodyHtml: '<h2>제1조 (목적)</h2><p>이 약관은<img src=x onerror="alert(1)"> 목적을 정합니다.</p><script>alert(2)</script>',
+      bodyHtml:
+        '<h2>제1조 (목적)</h2><p>이 약관은<img src=x onerror="alert(1)"> 목적을 정합니다.</p><script>alert(2)</script>',
     });
     expect(saved.statusCode).toBe(303);
     expect(saved.headers.location).toBe('/admin/policies/terms?ok=policy');
@@ -47,7 +56,9 @@ describe('약관·정책 in the admin', () => {
 
     const back = await as(app, admin).post('/admin/policies/terms/default');
     expect(back.statusCode).toBe(303);
-    expect((await app.http.inject({ url: '/policy/terms' })).body).toContain('제1조 (목적)</h2><p>이 약관은 탐나일보');
+    expect((await app.http.inject({ url: '/policy/terms' })).body).toContain(
+      '제1조 (목적)</h2><p>이 약관은 탐나일보',
+    );
     expect(await app.services.policies.history('terms')).toHaveLength(2);
   });
 
@@ -55,7 +66,9 @@ describe('약관·정책 in the admin', () => {
     const res = await as(app, admin).post('/admin/policies/youth', { bodyHtml: '<p> </p>' });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('청소년보호정책 내용을 입력하세요.');
-    expect((await as(app, admin).post('/admin/policies/nothing', { bodyHtml: '<p>x</p>' })).statusCode).toBe(404);
+    expect(
+      (await as(app, admin).post('/admin/policies/nothing', { bodyHtml: '<p>x</p>' })).statusCode,
+    ).toBe(404);
   });
 
   it('is for admins only: the desk gets neither the menu entry nor the pages', async () => {
@@ -66,7 +79,11 @@ describe('약관·정책 in the admin', () => {
     expect(post.statusCode).toBe(403);
     expect((await as(app, desk).post('/admin/policies/privacy/default')).statusCode).toBe(403);
     // And without the session's CSRF token, not even an admin.
-    const forged = await as(app, admin).post('/admin/policies/privacy', { bodyHtml: '<p>x</p>' }, 'forged');
+    const forged = await as(app, admin).post(
+      '/admin/policies/privacy',
+      { bodyHtml: '<p>x</p>' },
+      'forged',
+    );
     expect(forged.statusCode).toBe(403);
     expect((await app.services.policies.page('privacy')).isDefault).toBe(true);
   });

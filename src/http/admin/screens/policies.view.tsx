@@ -23,8 +23,8 @@ export function renderPolicyList(chrome: AdminChrome, view: { pages: PolicyRowVi
       </div>
       <p class="hint">
         사이트 맨 아래에 걸리는 페이지입니다. 저장하기 전까지는 신문사 정보(제호, 발행인,
-        청소년보호책임자 등)를 넣은 기본 문안이 나갑니다. 기본 문안은 출발점이니 신문사 실정에
-        맞게 고치고, 법률 검토를 받으세요.
+        청소년보호책임자 등)를 넣은 기본 문안이 나갑니다. 기본 문안은 출발점이니 신문사 실정에 맞게
+        고치고, 법률 검토를 받으세요.
       </p>
       <div class="table-scroll">
         <table class="admin-table">
@@ -46,7 +46,9 @@ export function renderPolicyList(chrome: AdminChrome, view: { pages: PolicyRowVi
                     <code>{p.path}</code>
                   </a>
                 </td>
-                <td class={p.savedAt === null ? 'muted' : undefined}>{saved(p.savedAt, p.savedBy)}</td>
+                <td class={p.savedAt === null ? 'muted' : undefined}>
+                  {saved(p.savedAt, p.savedBy)}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -114,7 +116,9 @@ export function renderPolicyEditor(chrome: AdminChrome, view: PolicyEditorView):
               ))}
             </ol>
           )}
-          <p class="hint">저장할 때마다 판이 남아, 독자가 어느 날 본 문안인지 확인할 수 있습니다.</p>
+          <p class="hint">
+            저장할 때마다 판이 남아, 독자가 어느 날 본 문안인지 확인할 수 있습니다.
+          </p>
           <form method="post" action={`${action}/default`}>
             <Csrf token={chrome.csrfToken} />
             <button type="submit" class="button">

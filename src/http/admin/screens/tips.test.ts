@@ -64,7 +64,9 @@ describe('제보함 in the admin', () => {
   it('hands a PDF over as a download, and deletes a tip with everything in it', async () => {
     const sent = await tip([{ bytes: tinyPdf(), filename: '민원 회신.pdf' }], '203.0.113.2');
     const open = await as(app, desk).get(`/admin/tips/${sent.id}`);
-    const href = /<a class="button" href="(\/admin\/tips\/\d+\/files\/\d+)">PDF 내려받기/.exec(open.body)?.[1];
+    const href = /<a class="button" href="(\/admin\/tips\/\d+\/files\/\d+)">PDF 내려받기/.exec(
+      open.body,
+    )?.[1];
     const pdf = await as(app, desk).get(href!);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.headers['content-disposition']).toBe(
@@ -94,7 +96,9 @@ describe('제보함 in the admin', () => {
   it('opens the tip from the desk’s notice', async () => {
     const sent = await tip([], '203.0.113.4');
     const deskUser = await app.services.accounts.findUserByEmail('desk@tamnailbo.example');
-    const notice = (await app.services.notifications.list(deskUser!.id)).find((n) => n.tipId === sent.id);
+    const notice = (await app.services.notifications.list(deskUser!.id)).find(
+      (n) => n.tipId === sent.id,
+    );
     const res = await as(app, desk).get(`/admin/notifications/${notice!.id}/open`);
     expect(res.headers.location).toBe(`/admin/tips/${sent.id}`);
     const list = await as(app, desk).get('/admin/notifications');

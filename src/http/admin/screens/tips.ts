@@ -54,7 +54,9 @@ export const tipsScreen: AdminScreen = {
         .header('content-security-policy', "default-src 'none'; sandbox")
         .header(
           'content-disposition',
-          file.kind === 'pdf' ? attachment(file.name) : `inline; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+          file.kind === 'pdf'
+            ? attachment(file.name)
+            : `inline; filename*=UTF-8''${encodeURIComponent(file.name)}`,
         )
         .send(file.bytes);
     });

@@ -168,8 +168,8 @@ export function renderTip(
           <h2>제보자</h2>
           {t.purgedAt !== null ? (
             <p class="hint">
-              보관 기간({String(view.retentionDays)}일)이 지나{' '}
-              {formatKstDateTime(t.purgedAt)}에 이름·연락처·첨부 파일을 지웠습니다.
+              보관 기간({String(view.retentionDays)}일)이 지나 {formatKstDateTime(t.purgedAt)}에
+              이름·연락처·첨부 파일을 지웠습니다.
             </p>
           ) : (
             <dl class="tip-sender">
