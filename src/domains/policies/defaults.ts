@@ -1,3 +1,4 @@
+import { endsInConsonant, withRo } from '../../shared/josa.ts';
 import type { PolicySlug } from '../../shared/policy-pages.ts';
 
 /** What the default wordings name: the paper's 신문법 details and its own settings. */
@@ -39,15 +40,27 @@ function koreanDate(text: string): string {
  */
 export function defaultPolicyHtml(slug: PolicySlug, context: PolicyContext): string {
   const p = context.paper;
+  // Particles are chosen by the words as configured, then escaped with them.
+  const pick = (word: string, consonant: string, vowel: string) =>
+    endsInConsonant(word) ? consonant : vowel;
+  const mail = `<a href="mailto:${esc(p.email)}">${esc(p.email)}</a>`;
   const v = {
     name: esc(p.name),
+    /** 탐나일보는 / 한라일보는 / 제주신문은 */
+    nameTopic: esc(p.name) + pick(p.name, '은', '는'),
+    /** 탐나일보(이하 '신문사')는: the particle follows the name, not the gloss. */
+    nameDefined: `${esc(p.name)}(이하 '신문사')${pick(p.name, '은', '는')}`,
+    nameDefinedSubject: `${esc(p.name)}(이하 '신문사')${pick(p.name, '이', '가')}`,
+    editorTopic: esc(p.editor) + pick(p.editor, '은', '는'),
+    phoneRo: esc(withRo(p.phone)),
+    mailRo: mail + withRo(p.email).slice(p.email.length),
     publisher: esc(p.publisher),
     editor: esc(p.editor),
     youth: esc(p.youthProtectionOfficer),
     address: esc(p.address),
     phone: esc(p.phone),
     email: esc(p.email),
-    mail: `<a href="mailto:${esc(p.email)}">${esc(p.email)}</a>`,
+    mail,
     registration: esc(p.registrationNumber),
     since: esc(koreanDate(p.registrationDate)),
     site: esc(context.siteUrl),
@@ -58,6 +71,12 @@ export function defaultPolicyHtml(slug: PolicySlug, context: PolicyContext): str
 
 type Values = Record<
   | 'name'
+  | 'nameTopic'
+  | 'nameDefined'
+  | 'nameDefinedSubject'
+  | 'editorTopic'
+  | 'phoneRo'
+  | 'mailRo'
   | 'publisher'
   | 'editor'
   | 'youth'
@@ -74,7 +93,7 @@ type Values = Record<
 
 const WORDINGS: Record<PolicySlug, (v: Values) => string> = {
   privacy: (v) => `
-    <p>${v.name}(이하 '신문사')은 「개인정보 보호법」 제30조에 따라 정보주체의 개인정보를 보호하고 이와 관련한 고충을 신속하고 원활하게 처리할 수 있도록 다음과 같이 개인정보 처리방침을 수립·공개합니다. 신문사의 인터넷신문(${v.site})은 회원 가입 없이 누구나 이용할 수 있으며, 독자에게서는 기사제보를 받을 때에만 개인정보를 받습니다.</p>
+    <p>${v.nameDefined} 「개인정보 보호법」 제30조에 따라 정보주체의 개인정보를 보호하고 이와 관련한 고충을 신속하고 원활하게 처리할 수 있도록 다음과 같이 개인정보 처리방침을 수립·공개합니다. 신문사의 인터넷신문(${v.site})은 회원 가입 없이 누구나 이용할 수 있으며, 독자에게서는 기사제보를 받을 때에만 개인정보를 받습니다.</p>
     <h2>제1조 개인정보의 처리 목적</h2>
     <p>신문사는 다음 목적을 위하여 개인정보를 처리합니다. 처리한 개인정보는 다음 목적 이외의 용도로는 이용하지 않으며, 목적이 바뀌면 「개인정보 보호법」 제18조에 따라 별도의 동의를 받는 등 필요한 조치를 하겠습니다.</p>
     <ol>
@@ -136,7 +155,7 @@ const WORDINGS: Record<PolicySlug, (v: Values) => string> = {
     <p>이 개인정보 처리방침은 ${v.since}부터 적용됩니다. 내용을 바꾸면 시행 7일 전부터 이 페이지로 알리며, 이전 방침은 요청하시면 보여 드립니다.</p>`,
 
   youth: (v) => `
-    <p>${v.name}(이하 '신문사')은 청소년이 유해한 정보에 노출되지 않고 건전한 인격체로 성장할 수 있도록 「청소년 보호법」과 「정보통신망 이용촉진 및 정보보호 등에 관한 법률」에 따라 청소년보호정책을 마련하여 시행합니다.</p>
+    <p>${v.nameDefined} 청소년이 유해한 정보에 노출되지 않고 건전한 인격체로 성장할 수 있도록 「청소년 보호법」과 「정보통신망 이용촉진 및 정보보호 등에 관한 법률」에 따라 청소년보호정책을 마련하여 시행합니다.</p>
     <h2>1. 유해정보로부터의 청소년 보호 계획</h2>
     <p>신문사는 청소년보호책임자를 지정하고, 청소년 유해정보의 게재와 유통을 막기 위한 내부 기준을 두어 기사와 광고를 싣기 전에 확인합니다.</p>
     <h2>2. 유해정보에 대한 청소년 접근 제한과 관리 조치</h2>
@@ -159,7 +178,7 @@ const WORDINGS: Record<PolicySlug, (v: Values) => string> = {
 
   terms: (v) => `
     <h2>제1조 (목적)</h2>
-    <p>이 약관은 ${v.name}(이하 '신문사')이 운영하는 인터넷신문 ${v.site}(이하 '사이트')에서 제공하는 서비스의 이용 조건과 절차, 신문사와 이용자의 권리·의무를 정하는 것을 목적으로 합니다.</p>
+    <p>이 약관은 ${v.nameDefinedSubject} 운영하는 인터넷신문 ${v.site}(이하 '사이트')에서 제공하는 서비스의 이용 조건과 절차, 신문사와 이용자의 권리·의무를 정하는 것을 목적으로 합니다.</p>
     <h2>제2조 (정의)</h2>
     <ol>
       <li>'서비스'란 사이트에서 제공하는 기사, 사진, 영상, 날씨 정보, 기사제보 등 모든 서비스를 말합니다.</li>
@@ -191,7 +210,7 @@ const WORDINGS: Record<PolicySlug, (v: Values) => string> = {
     <h2>제8조 (광고)</h2>
     <p>사이트에는 광고가 실릴 수 있으며, 광고는 '광고' 표시로 기사와 구분합니다. 광고를 통해 이루어지는 거래는 이용자와 광고주 사이의 일이며, 신문사는 그 거래에 책임을 지지 않습니다.</p>
     <h2>제9조 (정정보도 등)</h2>
-    <p>기사로 피해를 입은 사람은 「언론중재 및 피해구제 등에 관한 법률」에 따라 신문사에 정정보도, 반론보도, 추후보도를 청구할 수 있습니다. 청구는 ${v.mail} 또는 ${v.phone}으로 접수합니다.</p>
+    <p>기사로 피해를 입은 사람은 「언론중재 및 피해구제 등에 관한 법률」에 따라 신문사에 정정보도, 반론보도, 추후보도를 청구할 수 있습니다. 청구는 ${v.mail} 또는 ${v.phoneRo} 접수합니다.</p>
     <h2>제10조 (면책)</h2>
     <ol>
       <li>신문사는 천재지변이나 이에 준하는 불가항력으로 서비스를 제공할 수 없는 경우 책임을 지지 않습니다.</li>
@@ -217,11 +236,11 @@ const WORDINGS: Record<PolicySlug, (v: Values) => string> = {
       <li>기사나 사진을 홍보물, 광고, 상품 등 영리 목적으로 쓰는 것</li>
       <li>기사를 모아 데이터베이스를 만들거나 인공지능 학습 자료로 쓰는 것</li>
     </ul>
-    <p>이용을 원하시면 쓰려는 기사, 용도, 기간, 매체를 적어 ${v.mail}로 신청해 주십시오. 허락된 범위에서 출처를 밝혀 이용할 수 있습니다.</p>
+    <p>이용을 원하시면 쓰려는 기사, 용도, 기간, 매체를 적어 ${v.mailRo} 신청해 주십시오. 허락된 범위에서 출처를 밝혀 이용할 수 있습니다.</p>
     <h2>4. 위반에 대한 조치</h2>
     <p>허락 없이 콘텐츠를 복제하거나 배포하면 저작권법 제136조 등에 따라 민·형사상 책임을 질 수 있습니다. 신문사는 무단 이용을 발견하면 삭제를 요청하고, 따르지 않으면 법적 조치를 합니다.</p>
     <h2>5. 저작권 침해 신고</h2>
-    <p>신문사의 기사나 사진이 다른 사람의 저작권을 침해했다고 생각하시면 해당 기사 주소와 권리 관계를 적어 ${v.mail} 또는 ${v.phone}으로 알려 주십시오. 확인하는 대로 필요한 조치를 하겠습니다.</p>`,
+    <p>신문사의 기사나 사진이 다른 사람의 저작권을 침해했다고 생각하시면 해당 기사 주소와 권리 관계를 적어 ${v.mail} 또는 ${v.phoneRo} 알려 주십시오. 확인하는 대로 필요한 조치를 하겠습니다.</p>`,
 
   ethics: (v) => `
     <p>${v.name}의 기자와 편집국 구성원은 지역 공동체의 알 권리를 위해 일하며, 언론의 자유를 지키는 만큼 그에 따르는 책임을 다하고자 다음 윤리강령을 정하고 지킵니다.</p>
@@ -249,20 +268,20 @@ const WORDINGS: Record<PolicySlug, (v: Values) => string> = {
     <h2>9. 오보의 정정</h2>
     <p>잘못 보도한 사실을 알게 되면 지체 없이 바로잡고, 정정 내용과 시각을 기사에 밝힌다. 「언론중재 및 피해구제 등에 관한 법률」에 따른 정정·반론·추후보도 청구에 성실하게 응한다.</p>
     <h2>10. 강령의 준수</h2>
-    <p>편집인 ${v.editor}은 이 강령의 준수를 책임지며, 독자는 강령에 어긋난 보도를 ${v.mail}로 알릴 수 있다. 이 강령은 ${v.since}부터 시행한다.</p>`,
+    <p>편집인 ${v.editorTopic} 이 강령의 준수를 책임지며, 독자는 강령에 어긋난 보도를 ${v.mailRo} 알릴 수 있다. 이 강령은 ${v.since}부터 시행한다.</p>`,
 
   tip: (v) => `
-    <p>${v.name}은 독자 여러분의 제보를 기다립니다. 우리 동네의 사건과 사고, 바로잡아야 할 불합리한 일, 널리 알리고 싶은 이웃의 이야기를 보내 주십시오. 기자가 내용을 확인하고 취재하여 보도합니다.</p>
+    <p>${v.nameTopic} 독자 여러분의 제보를 기다립니다. 우리 동네의 사건과 사고, 바로잡아야 할 불합리한 일, 널리 알리고 싶은 이웃의 이야기를 보내 주십시오. 기자가 내용을 확인하고 취재하여 보도합니다.</p>
     <ul>
       <li>제보자의 신원은 취재원 보호 원칙에 따라 철저히 지킵니다. 동의 없이 기사나 외부에 밝히지 않습니다.</li>
       <li>사진은 5장까지, 또는 PDF 문서 한 개를 함께 보낼 수 있습니다.</li>
       <li>모든 제보가 기사가 되는 것은 아닙니다. 사실 확인이 필요하면 남겨 주신 연락처로 연락드립니다.</li>
-      <li>지금 일어나는 사건·사고는 전화 ${v.phone}로 알려 주시면 더 빨리 전할 수 있습니다. 이메일 ${v.mail}로도 받습니다.</li>
+      <li>지금 일어나는 사건·사고는 전화 ${v.phoneRo} 알려 주시면 더 빨리 전할 수 있습니다. 이메일 ${v.mailRo}도 받습니다.</li>
     </ul>
     <p>보내 주신 이름, 연락처, 첨부 파일은 ${v.days}일이 지나면 자동으로 지워집니다. 자세한 내용은 <a href="/policy/privacy">개인정보처리방침</a>을 확인해 주십시오.</p>`,
 
   advertising: (v) => `
-    <p>${v.name}은 지역 독자와 가장 가까운 매체입니다. 지역의 가게와 기관, 기업이 이웃에게 소식을 전할 수 있도록 다음 광고 상품을 운영합니다.</p>
+    <p>${v.nameTopic} 지역 독자와 가장 가까운 매체입니다. 지역의 가게와 기관, 기업이 이웃에게 소식을 전할 수 있도록 다음 광고 상품을 운영합니다.</p>
     <h2>배너 광고</h2>
     <ul>
       <li>상단 전체 배너(970×90): 모든 페이지의 맨 위</li>

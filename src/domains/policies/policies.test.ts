@@ -43,6 +43,14 @@ describe('default policy wordings', () => {
     expect(privacy).toContain('개인정보 보호책임자: 김발행');
     expect(privacy).toContain('2024년 3월 2일부터 적용');
     expect(defaultPolicyHtml('youth', context)).toContain('청소년보호책임자: 박보호');
+    // Particles follow the configured words: 한라<일보>는, 064-123-4567로, 이편집은.
+    expect(privacy).toContain("한라&lt;일보&gt;(이하 '신문사')는 「개인정보 보호법」");
+    expect(defaultPolicyHtml('terms', context)).toContain("(이하 '신문사')가 운영하는");
+    expect(defaultPolicyHtml('tip', context)).toContain('전화 064-123-4567로 알려');
+    expect(defaultPolicyHtml('ethics', context)).toContain('편집인 이편집은');
+    const jeju = { ...context, paper: { ...context.paper, name: '제주신문', phone: '064-700-1230' } };
+    expect(defaultPolicyHtml('tip', jeju)).toContain('제주신문은 독자 여러분의');
+    expect(defaultPolicyHtml('tip', jeju)).toContain('전화 064-700-1230으로 알려');
   });
 });
 

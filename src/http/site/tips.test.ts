@@ -64,7 +64,7 @@ describe.each(testDialects)('기사제보 on the public site (%s)', (dialect) =>
     expect(page.headers['cache-control']).toBe('no-store');
     expect(page.headers['content-security-policy']).toContain("form-action 'self'");
     expect(page.body).toContain('<h1 class="policy-title">기사제보</h1>');
-    expect(page.body).toContain('탐나일보은 독자 여러분의 제보를 기다립니다');
+    expect(page.body).toContain('탐나일보는 독자 여러분의 제보를 기다립니다');
     expect(page.body).toContain('enctype="multipart/form-data"');
     expect(page.body).toContain('이름, 연락처, 첨부 파일은 90일 뒤 자동으로');
     expect(page.body).toMatch(

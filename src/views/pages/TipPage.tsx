@@ -1,3 +1,4 @@
+import { withRo } from '../../shared/josa.ts';
 import { raw, renderDocument } from '../jsx/jsx-runtime.ts';
 import type { Child } from '../jsx/jsx-runtime.ts';
 import type { ChromeView } from '../model.ts';
@@ -71,7 +72,7 @@ export function renderTipForm(props: { chrome: ChromeView; form: TipFormView }):
       current="tip"
       meta={{
         title: '기사제보',
-        description: `${props.chrome.publisher.name}에 기사를 제보해 주세요. 제보자의 신원은 철저히 보호합니다.`,
+        description: `${props.chrome.publisher.name}에 기사를 제보해 주세요. 제보자의 신원을 철저히 보호합니다.`,
         path: tipPath,
         type: 'website',
       }}
@@ -238,7 +239,7 @@ export function renderTipReceived(props: {
         </p>
         <p>
           보내 주신 이름, 연락처, 첨부 파일은 {String(props.retentionDays)}일 뒤 자동으로
-          지워집니다. 급한 일은 {chrome.publisher.phone}로 전화해 주세요.
+          지워집니다. 급한 일은 {withRo(chrome.publisher.phone)} 전화해 주세요.
         </p>
         <p>
           <a class="button" href="/">
