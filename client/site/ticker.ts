@@ -16,11 +16,11 @@ export function runTicker(doc: Document, win: Window): void {
 
   let line = 0;
   let held = false;
-  /** The top of each line, from the places' own positions. */
+  /** The top of each line below the first, from the places' own positions. */
   const lineTops = (): number[] => {
-    const tops = new Set<number>();
-    for (const item of list.children) tops.add((item as HTMLElement).offsetTop);
-    return [...tops].sort((a, b) => a - b);
+    const items = [...list.children] as HTMLElement[];
+    const first = items[0]?.offsetTop ?? 0;
+    return [...new Set(items.map((item) => item.offsetTop - first))].sort((a, b) => a - b);
   };
   const show = (index: number, animate: boolean) => {
     const tops = lineTops();

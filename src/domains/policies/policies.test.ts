@@ -48,7 +48,10 @@ describe('default policy wordings', () => {
     expect(defaultPolicyHtml('terms', context)).toContain("(이하 '신문사')가 운영하는");
     expect(defaultPolicyHtml('tip', context)).toContain('전화 064-123-4567로 알려');
     expect(defaultPolicyHtml('ethics', context)).toContain('편집인 이편집은');
-    const jeju = { ...context, paper: { ...context.paper, name: '제주신문', phone: '064-700-1230' } };
+    const jeju = {
+      ...context,
+      paper: { ...context.paper, name: '제주신문', phone: '064-700-1230' },
+    };
     expect(defaultPolicyHtml('tip', jeju)).toContain('제주신문은 독자 여러분의');
     expect(defaultPolicyHtml('tip', jeju)).toContain('전화 064-700-1230으로 알려');
   });
