@@ -67,6 +67,7 @@ export async function registerTipRoutes(app: FastifyInstance, deps: TipRouteDeps
   const rules = {
     maxNameChars: TIP_RULES.maxNameChars,
     maxContactChars: TIP_RULES.maxContactChars,
+    minBodyChars: TIP_RULES.minBodyChars,
     maxBodyChars: TIP_RULES.maxBodyChars,
     maxPhotos: TIP_RULES.maxPhotos,
     maxFileMb: TIP_RULES.maxFileBytes / 1024 / 1024,

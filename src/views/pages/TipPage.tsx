@@ -18,6 +18,7 @@ export interface TipFormView {
   rules: {
     maxNameChars: number;
     maxContactChars: number;
+    minBodyChars: number;
     maxBodyChars: number;
     maxPhotos: number;
     maxFileMb: number;
@@ -91,7 +92,8 @@ export function renderTipForm(props: { chrome: ChromeView; form: TipFormView }):
             제보하기
           </h2>
           {form.error ? (
-            <p class="tip-alert" role="alert">
+            // Focused on arrival: the page opens at the message, not at the paper's text above.
+            <p class="tip-alert" role="alert" tabindex={-1} autofocus>
               {form.error.message}
               {form.filesDropped ? ' 첨부 파일은 다시 골라 주세요.' : null}
             </p>
@@ -142,6 +144,7 @@ export function renderTipForm(props: { chrome: ChromeView; form: TipFormView }):
               name="body"
               rows={9}
               required
+              minlength={form.rules.minBodyChars}
               maxlength={form.rules.maxBodyChars}
               aria-invalid={e.body ? 'true' : undefined}
               aria-describedby={describedBy('body', true, e.body)}

@@ -86,7 +86,7 @@ export function renderPolicyEditor(chrome: AdminChrome, view: PolicyEditorView):
         </p>
       ) : null}
       <div class="policy-editor">
-        <form method="post" action={action} class="editor-form policy-form">
+        <form method="post" action={action} class="policy-form">
           <Csrf token={chrome.csrfToken} />
           <div class="field">
             <label for="f-bodyHtml">내용</label>

@@ -85,7 +85,7 @@ export function renderTipList(
                     <a href={`/admin/tips/${t.id}`}>{t.excerpt}</a>
                   </td>
                   <td>{t.name ?? <span class="muted">삭제됨</span>}</td>
-                  <td>{t.fileCount > 0 ? `${t.fileCount}개` : ''}</td>
+                  <td>{t.fileCount > 0 ? `파일 ${t.fileCount}개` : ''}</td>
                   <td class="nowrap">{formatKstDateTime(t.createdAt)}</td>
                 </tr>
               ))}
