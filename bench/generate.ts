@@ -24,6 +24,7 @@ import {
   type ArticleRelations,
 } from '../src/domains/content/index.ts';
 import type { StoredRenditions } from '../src/domains/media/index.ts';
+import { writeSearchDocuments } from '../src/domains/search/index.ts';
 import { cutText, htmlToText } from '../src/shared/text.ts';
 import { seededRandom } from '../src/shared/weighted.ts';
 
@@ -610,6 +611,10 @@ async function generate(file: string, dataDir: string, total: number): Promise<v
       await db.transaction().execute(async (trx) => {
         await trx.insertInto('articles').values(articleRows).execute();
         await addRelationsOfNewArticles(trx, relations);
+        await writeSearchDocuments(
+          trx,
+          relations.map((r) => r.articleId),
+        );
       });
     }
 

@@ -43,6 +43,7 @@ import {
   type WeatherRefresher,
   type WeatherStore,
 } from './domains/weather/index.ts';
+import { createSearch, type Search } from './domains/search/index.ts';
 import { createPolicies, type Policies } from './domains/policies/index.ts';
 import { createTips, type Tips } from './domains/tips/index.ts';
 import { PageCache } from './http/cache/page-cache.ts';
@@ -94,6 +95,8 @@ export interface Services {
   media: MediaStorage;
   accounts: Accounts;
   photos: PhotoLibrary;
+  /** Korean full-text search over published articles, and 관련기사. */
+  search: Search;
   /** 이용약관, 개인정보처리방침, … : edited by admins, defaults naming the paper. */
   policies: Policies;
   /** 기사제보 from readers, for the desk's 제보함. */
@@ -237,6 +240,13 @@ export async function createNewsroom(
     media,
     accounts: createAccounts({ db, clock, totpIssuer: config.publisher.name }),
     photos,
+    search: createSearch({
+      db,
+      dialect: database.dialect,
+      clock,
+      recencyWeight: config.search.recencyWeight,
+      timeoutMs: config.search.timeoutMs,
+    }),
     policies: createPolicies({
       db,
       clock,

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/index.ts';
 import { connectDatabase } from '../db/index.ts';
 import { createAccounts } from '../domains/accounts/index.ts';
+import { createWriter } from '../domains/content/index.ts';
 import { systemClock } from '../shared/clock.ts';
 import { hubBody, hubRow, startFakeKma } from '../testing/fake-kma.ts';
 import { runCli, type CliIo } from './run.ts';
@@ -256,6 +257,36 @@ describe('tamna user', () => {
     expect(usage.err).toEqual([
       'tamna: 가져올 파일 하나를 적으세요. 예: tamna import articles.ndjson. 사용법: tamna --help',
     ]);
+  });
+
+  it('rebuilds the search index with progress and prints ranked hits as JSON', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tamna-cli-'));
+    expect(await runCli(['migrate'], capture({ TAMNA_DATA_DIR: dir }).io)).toBe(0);
+    const handle = await connectDatabase(loadConfig({ TAMNA_DATA_DIR: dir }).database);
+    try {
+      const writer = createWriter({ db: handle.db, clock: systemClock });
+      const sectionId = await writer.createSection({ slug: 'society', name: '사회' });
+      for (const title of ['한라산 탐방로 정비', '한라산탐방로 통제', '감귤 수확'])
+        await writer.createArticle({ sectionId, title, status: 'published' });
+      await handle.db.deleteFrom('article_search').execute();
+    } finally {
+      await handle.close();
+    }
+    const reindex = capture({ TAMNA_DATA_DIR: dir });
+    expect(await runCli(['search', 'reindex'], reindex.io)).toBe(0);
+    expect(reindex.out).toEqual([
+      'Indexed 3 of 3 articles (100%)',
+      expect.stringMatching(/^Search index rebuilt: 3 articles in \d+\.\d s\.$/),
+    ]);
+    const query = capture({ TAMNA_DATA_DIR: dir });
+    expect(await runCli(['search', 'query', '한라산', '탐방로', '--json'], query.io)).toBe(0);
+    const hits = JSON.parse(query.out.join('')) as { title: string; score: number }[];
+    expect(hits.map((h) => h.title).sort()).toEqual(['한라산 탐방로 정비', '한라산탐방로 통제']);
+    expect(Object.keys(hits[0] ?? {})).toEqual(['id', 'externalId', 'title', 'score']);
+    expect(hits[0]?.score).toBeGreaterThanOrEqual(hits[1]?.score ?? 0);
+    const usage = capture({ TAMNA_DATA_DIR: dir });
+    expect(await runCli(['search'], usage.io)).toBe(2);
+    expect(usage.err[0]).toMatch(/^tamna: search needs "reindex" or "query <words> \[--json\]"/);
   });
 
   it('prints the forecast grid cell of a position, and refuses bad coordinates', async () => {

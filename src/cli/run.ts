@@ -4,6 +4,7 @@ import { isAppError } from '../shared/errors.ts';
 import { importCommand } from './import.ts';
 import { migrateCommand } from './migrate.ts';
 import { seedCommand } from './seed.ts';
+import { parseSearchCommand, searchCommand } from './search.ts';
 import { serveCommand } from './serve.ts';
 import { parseUserCommand, userCommand } from './user.ts';
 import { parseWeatherCommand, weatherCommand } from './weather.ts';
@@ -31,6 +32,10 @@ Commands:
   weather refresh           Fetch the weather from KMA now and print what was stored or
                             why a source failed (the server also does this every 10 min).
   weather grid LAT LON      Print the KMA forecast grid cell (nx ny) of a position.
+  search reindex            Rebuild the search index of every article (progress lines).
+  search query WORDS [--json]
+                            Print the published articles a search finds, best first;
+                            --json prints [{"id","externalId","title","score"}].
   help, --help              Show this help.
 
 Environment:
@@ -42,6 +47,8 @@ Environment:
   TAMNA_LOG_LEVEL   fatal|error|warn|info|debug|trace|silent (default info)
   TAMNA_KMA_AUTH_KEY     KMA API hub key (apihub.kma.go.kr): station observations
   TAMNA_KMA_SERVICE_KEY  data portal key (data.go.kr 단기예보): places by coordinates, /weather
+  TAMNA_SEARCH_RECENCY   how much newer articles gain in search ranking, 0–5 (default 0.3)
+  TAMNA_SEARCH_TIMEOUT_MS  a search running longer is stopped with a message (default 2000)
 `;
 
 export interface CliIo {
@@ -94,6 +101,7 @@ const commands = {
     positionals: true,
   },
   weather: { options: {}, positionals: true },
+  search: { options: { json: { type: 'boolean' } }, positionals: true },
 } as const;
 
 type CommandName = keyof typeof commands;
@@ -143,6 +151,11 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         const parsed = parseUserCommand(positionals, values as Record<string, string | undefined>);
         if ('usage' in parsed) throw new UsageError(parsed.usage, true);
         return await userCommand(config, parsed, io);
+      }
+      case 'search': {
+        const parsed = parseSearchCommand(positionals, values.json === true);
+        if ('usage' in parsed) throw new UsageError(parsed.usage);
+        return await searchCommand(config, parsed, io);
       }
       case 'weather': {
         const parsed = parseWeatherCommand(positionals);

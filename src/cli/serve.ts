@@ -47,6 +47,16 @@ export async function serveCommand(
   io.out(
     `Tamna is serving ${config.siteUrl} (listening on http://${config.host}:${config.port}, database ${app.database.describe}).`,
   );
+  // A database from before search (or restored from such a backup) gets its index now,
+  // while the site already answers; searches find more as it fills.
+  const unindexed = await app.services.search.missing();
+  if (unindexed > 0) {
+    io.out(`Building the search index for ${unindexed} published articles in the background...`);
+    app.services.search
+      .reindex()
+      .then((n) => io.out(`Search index ready (${n} articles).`))
+      .catch((error: unknown) => io.err(`Search index not built: ${(error as Error).message}`));
+  }
   if ((await app.services.accounts.listUsers()).length === 0) {
     io.out(
       `No staff account yet: create one with "npx tamna user add --role admin --email you@example.kr", then sign in at ${config.siteUrl}/admin.`,

@@ -40,6 +40,17 @@ export interface Config {
   share: { kakaoJsKey: string | null };
   /** 기사제보: days a sender's name, contact and files are kept before they are deleted. */
   tips: { retentionDays: number };
+  search: SearchConfig;
+}
+
+export interface SearchConfig {
+  /**
+   * How much newer articles gain in search ranking: a hit published today scores up to
+   * (1 + recencyWeight) times one of equal relevance from long ago (half-life 180 days).
+   */
+  recencyWeight: number;
+  /** A search running longer than this is stopped and the reader told so. */
+  timeoutMs: number;
 }
 
 export interface WeatherConfig {
@@ -130,6 +141,17 @@ const envSchema = z.object({
     .min(124, 'must be a longitude in Korea (124–132)')
     .max(132, 'must be a longitude in Korea (124–132)')
     .default(126.52969),
+  TAMNA_SEARCH_RECENCY: z.coerce
+    .number({ message: 'must be a number such as 0.3' })
+    .min(0, 'must be between 0 and 5')
+    .max(5, 'must be between 0 and 5')
+    .default(0.3),
+  TAMNA_SEARCH_TIMEOUT_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(50, 'must be between 50 and 30000')
+    .max(30_000, 'must be between 50 and 30000')
+    .default(2000),
   TAMNA_PUBLISHER_NAME: z.string().default('탐나일보'),
   TAMNA_PUBLISHER_REGISTRATION: z.string().default('제주 아00000'),
   TAMNA_PUBLISHER_REGISTRATION_DATE: z.string().default('2026.01.05'),
@@ -174,6 +196,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     share: { kakaoJsKey: e.TAMNA_KAKAO_JS_KEY ?? null },
     tips: { retentionDays: e.TAMNA_TIP_RETENTION_DAYS },
     logLevel: e.TAMNA_LOG_LEVEL,
+    search: { recencyWeight: e.TAMNA_SEARCH_RECENCY, timeoutMs: e.TAMNA_SEARCH_TIMEOUT_MS },
     pageCache: {
       maxEntries: e.TAMNA_PAGE_CACHE_ENTRIES,
       maxBytes: e.TAMNA_PAGE_CACHE_MB * 1024 * 1024,

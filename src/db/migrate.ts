@@ -11,6 +11,7 @@ import { frontDesk } from './migrations/0005_front_desk.ts';
 import { photoFocus } from './migrations/0006_photo_focus.ts';
 import { authorsAndSections } from './migrations/0007_authors_and_sections.ts';
 import { deskWorkflow } from './migrations/0008_desk_workflow.ts';
+import { search } from './migrations/0009_search.ts';
 import { policiesAndTips } from './migrations/0011_policies_and_tips.ts';
 
 // Listed in code rather than read from a folder so the set is fixed at build time and
@@ -24,6 +25,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '0006_photo_focus': photoFocus,
   '0007_authors_and_sections': authorsAndSections(dialect),
   '0008_desk_workflow': deskWorkflow(dialect),
+  '0009_search': search(dialect),
   '0011_policies_and_tips': policiesAndTips(dialect),
 });
 

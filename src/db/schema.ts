@@ -415,6 +415,21 @@ export interface ChangeFeedTable {
   at: number;
 }
 
+/**
+ * The search tokens of a published article (domains/search writes them); each database
+ * indexes them its own way (see migration 0009).
+ */
+export interface ArticleSearchTable {
+  article_id: number;
+  title_words: string;
+  title_grams: string;
+  /** Subtitle and tags. */
+  sub_words: string;
+  sub_grams: string;
+  body_words: string;
+  body_grams: string;
+}
+
 export interface Database {
   sections: SectionTable;
   authors: AuthorTable;
@@ -447,6 +462,7 @@ export interface Database {
   banner_slots: BannerSlotTable;
   banner_daily: BannerDailyTable;
   article_views: ArticleViewTable;
+  article_search: ArticleSearchTable;
   policy_versions: PolicyVersionTable;
   tips: TipTable;
   tip_files: TipFileTable;

@@ -190,6 +190,19 @@ export function createContentService(deps: ContentServiceDeps) {
       });
     },
 
+    /**
+     * Teasers of the articles among `ids` that readers may open now, in the order given
+     * (lists ranked elsewhere: search results, 관련기사).
+     */
+    async readableTeasers(ids: readonly number[]): Promise<ArticleTeaser[]> {
+      if (ids.length === 0) return [];
+      const now = deps.clock.now();
+      const { all, byId } = await sectionMap();
+      const visible = new Map([...byId].filter(([id]) => !all.find((s) => s.id === id)?.hidden));
+      const found = await reader.teasersById(now, visible, [...ids]);
+      return ids.flatMap((id) => found.get(id) ?? []);
+    },
+
     /** Top-level, visible sections in desk order: the site navigation. */
     async navigation(): Promise<SectionRef[]> {
       return navigable((await sectionMap()).all);

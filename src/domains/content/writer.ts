@@ -4,6 +4,7 @@ import type { ArticleStatus, Database } from '../../db/index.ts';
 import { articleChangeTags, tag, type CacheTag } from '../../shared/cache-tags.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, invalidInput, notFound } from '../../shared/errors.ts';
+import { writeSearchDocument } from '../search/index.ts';
 import { cutText, htmlToText } from '../../shared/text.ts';
 import { createBodyCleaner, type BodyCleaner } from './body-cleaner.ts';
 import { ensureAuthor, setArticleRelations } from './relations.ts';
@@ -172,6 +173,7 @@ export function createWriter(deps: WriterDeps) {
           featuredPhotoId,
           bodyPhotoIds: a.photoIds,
         });
+        await writeSearchDocument(trx, row.id);
         return row.id;
       });
       await notify(articleChangeTags(id, a.sectionId, a.isPhotoStory));
@@ -195,11 +197,14 @@ export function createWriter(deps: WriterDeps) {
         publishedAt !== undefined
           ? publishedAt
           : (existing.published_at ?? (status === 'published' ? now : null));
-      await db
-        .updateTable('articles')
-        .set({ status, published_at: nextPublishedAt, updated_at: now })
-        .where('id', '=', articleId)
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('articles')
+          .set({ status, published_at: nextPublishedAt, updated_at: now })
+          .where('id', '=', articleId)
+          .execute();
+        await writeSearchDocument(trx, articleId);
+      });
       await notify(
         articleChangeTags(articleId, existing.section_id, existing.is_photo_story === 1),
       );
@@ -216,24 +221,32 @@ export function createWriter(deps: WriterDeps) {
         .where('id', '=', articleId)
         .executeTakeFirst();
       if (existing === undefined) throw notFound(`기사 ${articleId}을(를) 찾을 수 없습니다.`);
+      // Without the creation defaults: a field left out keeps its text (it was emptied).
       const patch = parse(
-        articleInput.pick({ title: true, subtitle: true, bodyHtml: true }).partial(),
+        z.object({
+          title: articleInput.shape.title.optional(),
+          subtitle: z.string().max(2000).optional(),
+          bodyHtml: z.string().max(2_000_000).optional(),
+        }),
         input,
       );
       const body =
         patch.bodyHtml === undefined ? undefined : await bodyCleaner.clean(patch.bodyHtml);
-      await db
-        .updateTable('articles')
-        .set({
-          ...(patch.title !== undefined ? { title: patch.title } : {}),
-          ...(patch.subtitle !== undefined
-            ? { subtitle: patch.subtitle.replace(/\r\n?/g, '\n').trim() }
-            : {}),
-          ...(body !== undefined ? { body_html: body, summary: articleSummary(body) } : {}),
-          updated_at: clock.now(),
-        })
-        .where('id', '=', articleId)
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('articles')
+          .set({
+            ...(patch.title !== undefined ? { title: patch.title } : {}),
+            ...(patch.subtitle !== undefined
+              ? { subtitle: patch.subtitle.replace(/\r\n?/g, '\n').trim() }
+              : {}),
+            ...(body !== undefined ? { body_html: body, summary: articleSummary(body) } : {}),
+            updated_at: clock.now(),
+          })
+          .where('id', '=', articleId)
+          .execute();
+        await writeSearchDocument(trx, articleId);
+      });
       await notify(
         articleChangeTags(articleId, existing.section_id, existing.is_photo_story === 1),
       );

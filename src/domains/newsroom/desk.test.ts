@@ -158,6 +158,30 @@ describe.each(testDialects)('desk workflow on %s', (dialect) => {
     expect(article?.tags).toEqual(['예산', '도의회']);
   });
 
+  it('keeps the search index in step: found once published, gone when pulled or binned', async () => {
+    const { desk, search } = app.services;
+    const found = async () => (await search.rank('심사 착수')).map((h) => h.id);
+    const id = await desk.create(reporter, draft());
+    await desk.submit(reporter, id);
+    expect(await found()).not.toContain(id);
+    await desk.publish(editor, id);
+    expect(await found()).toContain(id);
+    await desk.save(editor, id, draft({ title: '도의회 예산 본회의 통과' }));
+    expect(await found()).not.toContain(id);
+    expect((await search.rank('본회의 통과')).map((h) => h.id)).toContain(id);
+    await desk.unpublish(editor, id);
+    expect((await search.rank('본회의')).map((h) => h.id)).not.toContain(id);
+    await desk.publish(editor, id);
+    await desk.trash(editor, id);
+    expect((await search.rank('본회의')).map((h) => h.id)).not.toContain(id);
+    const rows = await app.database.db
+      .selectFrom('article_search')
+      .select('article_id')
+      .where('article_id', '=', id)
+      .execute();
+    expect(rows).toEqual([]);
+  });
+
   it('keeps reporters to their own articles and contributors to their own drafts', async () => {
     const { desk } = app.services;
     const id = await desk.create(reporter, draft());

@@ -23,6 +23,7 @@ import { formatKstDateTime } from '../../shared/kst.ts';
 import { isNoticeKind, NOTICE_KINDS, type NoticeKind } from '../../shared/notice-kinds.ts';
 import { DEFAULT_BREAKING_MS, MAX_BREAKING_MS } from './breaking.ts';
 import { stripTags } from '../../shared/text.ts';
+import { writeSearchDocument } from '../search/index.ts';
 
 /** Who is acting: the signed-in staff member. */
 export interface Actor {
@@ -633,6 +634,7 @@ export function createDesk(deps: DeskDeps) {
         await writeRelations(trx, row.id, fields, photos);
         await addRevision(trx, row.id, actor, columns, fields);
         await event(trx, row.id, actor, 'created');
+        await writeSearchDocument(trx, row.id);
         return row.id;
       });
     },
@@ -709,6 +711,7 @@ export function createDesk(deps: DeskDeps) {
           await addRevision(trx, id, actor, columns, fields);
         }
         if (options.autosave !== true) await event(trx, id, actor, 'edited');
+        await writeSearchDocument(trx, id);
       });
       const after = await load(id);
       await notify(visibleTags(before, after));
@@ -777,6 +780,7 @@ export function createDesk(deps: DeskDeps) {
           scheduled ? 'scheduled' : 'published',
           scheduled ? formatKstDateTime(publishAt) : '',
         );
+        await writeSearchDocument(trx, id);
       });
       const after = await load(id);
       await notify(visibleTags(before, after));
@@ -795,6 +799,7 @@ export function createDesk(deps: DeskDeps) {
           .where('id', '=', id)
           .execute();
         await event(trx, id, actor, 'unpublished');
+        await writeSearchDocument(trx, id);
       });
       await notify(visibleTags(before, before));
     },
@@ -812,6 +817,7 @@ export function createDesk(deps: DeskDeps) {
           .where('id', '=', id)
           .execute();
         await event(trx, id, actor, 'trashed');
+        await writeSearchDocument(trx, id);
       });
       await notify(visibleTags(before, before));
     },
@@ -827,6 +833,7 @@ export function createDesk(deps: DeskDeps) {
           .where('id', '=', id)
           .execute();
         await event(trx, id, actor, 'restored');
+        await writeSearchDocument(trx, id);
       });
       const after = await load(id);
       await notify(visibleTags(before, after));

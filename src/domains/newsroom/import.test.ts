@@ -168,6 +168,9 @@ describe.each(testDialects)('NDJSON import on %s', (dialect) => {
       .where('external_id', '=', 'b-1')
       .execute();
     expect(rows).toEqual([{ title: '고친 제목' }]);
+    // The search index follows the import in the same write.
+    const hits = await app.services.search.rank('고친 제목');
+    expect(hits.map((h) => h.externalId)).toContain('b-1');
     const photos = await app.database.db.selectFrom('photos').select('id').execute();
     expect(photos).toHaveLength(1);
   });

@@ -18,6 +18,7 @@ import { parseKstDateTime } from '../../shared/kst.ts';
 import { josa } from '../../shared/josa.ts';
 import { asciiSlug, uniqueSlug } from '../../shared/romanize.ts';
 import { stripTags } from '../../shared/text.ts';
+import { writeSearchDocument } from '../search/index.ts';
 
 const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
 const FETCH_TIMEOUT_MS = 20_000;
@@ -410,6 +411,7 @@ export function createImporter(deps: ImportDeps) {
           at: now,
         })
         .execute();
+      await writeSearchDocument(trx, articleId);
       return [...tags];
     });
   }

@@ -8,6 +8,7 @@ import {
 } from '../../domains/ads/index.ts';
 import type { ReaderCounts } from '../../domains/analytics/index.ts';
 import type { ArticleTeaser, ContentService } from '../../domains/content/index.ts';
+import type { Search } from '../../domains/search/index.ts';
 import type { WeatherStore } from '../../domains/weather/index.ts';
 import type { PublisherDetails } from '../../config/index.ts';
 import { LAYOUT_TAGS, tag, type CacheTag } from '../../shared/cache-tags.ts';
@@ -25,6 +26,7 @@ import type { PageCache } from '../cache/page-cache.ts';
 import { buildUncachedPage, deviceClass, sendPage } from '../cache/serve.ts';
 import { IMMUTABLE_ASSET, sendAsset, type Asset } from './assets.ts';
 import { registerBeacon } from './beacon.ts';
+import { registerSearchPage } from './search.ts';
 import { siteSecurityHeadersFor } from './headers.ts';
 import { mostReadBox } from './most-read.ts';
 import { forecastForPage, WEATHER_PAGE_MAX_AGE_MS } from './weather.ts';
@@ -49,6 +51,8 @@ export interface SiteDeps {
   perPage: number;
   /** The region whose short-range forecast /weather shows (config.weather.region.name). */
   weatherRegion: string;
+  /** Korean search (/search) and 관련기사. */
+  search: Search;
   /** TAMNA_KAKAO_JS_KEY: a KakaoTalk share button, and the SDK's host in the CSP. */
   kakaoJsKey?: string | null;
   /** 미리보기 links: the article a token opens, or null. */
@@ -232,6 +236,7 @@ export function createSiteRoutes(deps: SiteDeps) {
 
     async register(app: FastifyInstance): Promise<void> {
       await registerBeacon(app, deps.readers);
+      registerSearchPage(app, { search: deps.search, content, clock, chrome });
 
       app.get('/', (request, reply) =>
         page(request, reply, '/', async (view) => {
@@ -268,11 +273,12 @@ export function createSiteRoutes(deps: SiteDeps) {
           const home = article.sectionPath[0] ?? article.section;
           const teaserSlug =
             deps.teaserSections.find((s) => s !== home.slug) ?? deps.teaserSections[0];
-          const [photos, teaserBox, sameSection, mostRead] = await Promise.all([
+          const [photos, teaserBox, sameSection, mostRead, related] = await Promise.all([
             photoBox(),
             teaserSlug === undefined ? null : content.latestInSection(teaserSlug, 4, id),
             content.latestInSection(home.slug, 6, id),
             mostReadBox(deps.readers, content),
+            deps.search.related(id).then((ids) => content.readableTeasers(ids)),
           ]);
           const html = renderArticlePage({
             chrome: view,
@@ -282,6 +288,7 @@ export function createSiteRoutes(deps: SiteDeps) {
             teaserBox: teaserBox && teaserBox.section.slug !== home.slug ? teaserBox : null,
             sameSection,
             mostRead: mostRead.view,
+            related,
           });
           // Boxes of other articles are part of this page: a change in their sections must refresh it.
           const boxSections = [
@@ -294,6 +301,8 @@ export function createSiteRoutes(deps: SiteDeps) {
               tag.article(id),
               tag.photoStories,
               ...boxSections.map(tag.section),
+              // 관련기사 go with the page when one of them changes or is taken down.
+              ...related.map((r) => tag.article(r.id)),
               ...mostRead.tags,
               ...article.photos.map((p) => tag.photo(p.id)),
               ...teaserPhotoTags([
@@ -301,6 +310,7 @@ export function createSiteRoutes(deps: SiteDeps) {
                 ...photos.stories,
                 ...(teaserBox?.articles ?? []),
                 ...(sameSection?.articles ?? []),
+                ...related,
               ]),
             ],
             // 많이 본 뉴스 must not outlive its lists, however long pages may be kept.

@@ -23,6 +23,20 @@ export function Masthead({ chrome, isFront }: { chrome: ChromeView; isFront: boo
             {chrome.publisher.name}
           </a>
         </Title>
+        <form class="masthead-search" action="/search" method="get" role="search">
+          <label class="visually-hidden" for="masthead-q">
+            기사 검색
+          </label>
+          <input
+            id="masthead-q"
+            type="search"
+            name="q"
+            placeholder="기사 검색"
+            maxlength={200}
+            enterkeyhint="search"
+          />
+          <button type="submit">검색</button>
+        </form>
         <BannerSlot chrome={chrome} slot="masthead-side" />
       </div>
       <nav class="site-nav" aria-label="섹션">

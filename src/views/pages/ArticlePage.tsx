@@ -7,6 +7,7 @@ import { SectionBox, TeaserBox, WidePhotoBox } from '../components/Boxes.tsx';
 import { MostRead } from '../components/MostRead.tsx';
 import { Photo } from '../components/Photo.tsx';
 import { TimeTag } from '../components/Teasers.tsx';
+import { RelatedArticles } from '../components/RelatedArticles.tsx';
 import { SiteLayout } from '../layouts/SiteLayout.tsx';
 import type {
   ArticleView,
@@ -30,6 +31,8 @@ export interface ArticlePageProps {
   sameSection: BoxView | null;
   /** 많이 본 뉴스; null or empty lists leave the box out. */
   mostRead: MostReadView | null;
+  /** 관련기사: articles related by tags and title words, most related first. */
+  related?: TeaserView[];
   /** 미리보기 through a private link: marked as such, not indexed, not counted. */
   preview?: { status: string; expiresAt: number } | undefined;
 }
@@ -216,6 +219,7 @@ export function renderArticlePage(props: ArticlePageProps): string {
               </ul>
             ) : null}
           </footer>
+          <RelatedArticles articles={props.related ?? []} />
         </article>
         <aside class="article-rail" aria-label="관련 기사">
           <BannerSlot chrome={chrome} slot="rail-1" />

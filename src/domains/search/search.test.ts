@@ -1,0 +1,275 @@
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateToLatest, type DatabaseHandle } from '../../db/index.ts';
+import { ManualClock } from '../../shared/clock.ts';
+import { freshDatabase, postgresUrl, testDialects } from '../../testing/databases.ts';
+import { createWriter, type Writer } from '../content/index.ts';
+import { createSearch, type Search } from './index.ts';
+
+const NOW = Date.UTC(2026, 11, 5, 3, 0);
+const DAY = 86_400_000;
+
+const p = (...paragraphs: string[]) => paragraphs.map((t) => `<p>${t}</p>`).join('');
+
+/** Every dialect gets the same articles and must give the same hits. */
+describe.each(testDialects)('Korean search on %s', (dialect) => {
+  let handle: DatabaseHandle;
+  let writer: Writer;
+  let search: Search;
+  const clock = new ManualClock(NOW);
+  const ids: Record<string, number> = {};
+  let society = 0;
+
+  const hits = async (q: string) => (await search.rank(q)).map((h) => h.id);
+  const keysOf = (found: number[]) =>
+    found.map((id) => Object.keys(ids).find((k) => ids[k] === id) ?? `#${id}`);
+
+  beforeAll(async () => {
+    handle = await freshDatabase(dialect);
+    await migrateToLatest(handle);
+    writer = createWriter({ db: handle.db, clock });
+    search = createSearch({ db: handle.db, dialect, clock, recencyWeight: 0.3 });
+    society = await writer.createSection({ slug: 'society', name: '사회' });
+    const hidden = await writer.createSection({ slug: 'inbox', name: '보관', hidden: true });
+    const add = async (
+      key: string,
+      fields: { title: string; body?: string; subtitle?: string; tags?: string[] },
+      extra: { status?: 'published' | 'draft'; publishedAt?: number; sectionId?: number } = {},
+    ) => {
+      ids[key] = await writer.createArticle({
+        sectionId: extra.sectionId ?? society,
+        title: fields.title,
+        subtitle: fields.subtitle ?? '',
+        bodyHtml: fields.body ?? '',
+        tags: fields.tags ?? [],
+        status: extra.status ?? 'published',
+        publishedAt: extra.publishedAt ?? NOW - 10 * DAY,
+      });
+    };
+    await add('haenyeo', {
+      title: '구좌읍 해녀들이 전한 바다 이야기',
+      body: p('제주도는 올해 해녀 문화 축제를 구좌읍에서 연다.', '해녀들은 물질을 보여 준다.'),
+      tags: ['해녀'],
+    });
+    await add('trail-joined', {
+      title: '한라산탐방로 일부 통제',
+      body: p('폭설로 한라산탐방로 두 곳이 통제됐다.'),
+    });
+    await add('trail-split', {
+      title: '한라산 탐방로 정비 마무리',
+      body: p('도는 한라산 탐방로 정비를 마쳤다고 밝혔다.'),
+    });
+    await add('economy', {
+      title: '경제주체 심리 위축',
+      body: p('가계와 기업 등 경제주체의 심리가 얼어붙었다.'),
+    });
+    await add('jeju', {
+      title: '제주 관광객 1천만 명 돌파',
+      body: p('제주를 찾은 관광객이 2026년 처음으로 1천만 명을 넘었다.'),
+    });
+    await add('tangerine', {
+      title: '감귤 가격 폭락했다',
+      body: p('노지 감귤 가격이 지난해보다 30% 떨어졌다. 귤 농가는 시름이 깊다.'),
+      tags: ['감귤'],
+    });
+    await add('kleague', {
+      title: '제주유나이티드, K리그1 잔류 확정',
+      body: p('제주유나이티드가 K리그1 최종전에서 비겼다.'),
+    });
+    await add('april3', {
+      title: '제78주년 4·3 추념식 엄수',
+      body: p('4·3 희생자 추념식이 4월 3일 평화공원에서 열렸다.'),
+    });
+    await add('draft', { title: '해녀 초고 기사' }, { status: 'draft' });
+    await add('scheduled', { title: '해녀 예약 기사' }, { publishedAt: NOW + DAY });
+    await add('hidden', { title: '해녀 보관 기사' }, { sectionId: hidden });
+    await add('old-haenyeo', { title: '해녀 학교 졸업식' }, { publishedAt: NOW - 900 * DAY });
+  });
+  afterAll(async () => {
+    await handle.close();
+  });
+
+  it('finds a word with its particles, and words typed with particles', async () => {
+    expect(keysOf(await hits('해녀들이'))).toContain('haenyeo');
+    expect(keysOf(await hits('제주도는'))).toContain('haenyeo');
+    expect(keysOf(await hits('감귤을'))).toEqual(['tangerine']);
+  });
+
+  it('finds two-syllable words, the newer of equal hits first', async () => {
+    const found = keysOf(await hits('해녀'));
+    expect(found).toEqual(['haenyeo', 'old-haenyeo']);
+  });
+
+  it('matches compounds written joined or split, both ways', async () => {
+    expect(keysOf(await hits('한라산 탐방로')).sort()).toEqual(['trail-joined', 'trail-split']);
+    expect(keysOf(await hits('한라산탐방로')).sort()).toEqual(['trail-joined', 'trail-split']);
+  });
+
+  it('ranks 제주 as a word above 제주 inside 경제주체', async () => {
+    const found = keysOf(await hits('제주'));
+    expect(found[0]).toBe('jeju');
+    expect(found).toContain('economy');
+    expect(found.indexOf('economy')).toBeGreaterThan(found.indexOf('jeju'));
+  });
+
+  it('finds Latin words, numbers and dotted numbers as whole tokens', async () => {
+    expect(keysOf(await hits('K리그1'))).toEqual(['kleague']);
+    expect(keysOf(await hits('4·3'))).toEqual(['april3']);
+    expect(keysOf(await hits('2026년 관광객'))).toEqual(['jeju']);
+  });
+
+  it('finds endings and one-syllable words', async () => {
+    expect(keysOf(await hits('폭락'))).toEqual(['tangerine']);
+    expect(keysOf(await hits('귤'))).toContain('tangerine');
+  });
+
+  it('never returns drafts, scheduled, hidden-section or unpublished articles', async () => {
+    const found = keysOf(await hits('해녀'));
+    for (const key of ['draft', 'scheduled', 'hidden']) expect(found).not.toContain(key);
+    await writer.setStatus(ids.jeju as number, 'unpublished');
+    expect(keysOf(await hits('관광객'))).toEqual([]);
+    const rows = await handle.db
+      .selectFrom('article_search')
+      .select('article_id')
+      .where('article_id', '=', ids.jeju as number)
+      .execute();
+    expect(rows).toEqual([]);
+    await writer.setStatus(ids.jeju as number, 'published');
+    expect(keysOf(await hits('관광객'))).toEqual(['jeju']);
+  });
+
+  it('shows a scheduled article from its time on, without a job running', async () => {
+    clock.set(NOW + DAY + 1);
+    try {
+      expect(keysOf(await hits('예약'))).toEqual(['scheduled']);
+    } finally {
+      clock.set(NOW);
+    }
+  });
+
+  it('reindexes an edited title in the same write', async () => {
+    await writer.updateArticleText(ids.economy as number, { title: '소비 심리 위축' });
+    expect(keysOf(await hits('소비'))).toEqual(['economy']);
+    expect(keysOf(await hits('경제주체'))).toEqual(['economy']);
+  });
+
+  it('adds articles with some of the words after those with all of them', async () => {
+    const page = await search.search({ q: '해녀 잠수함' });
+    expect(page.partialFrom).toBe(0);
+    expect(page.hits.map((h) => h.id)).toContain(ids.haenyeo);
+    // Hits with every word come first, then those with some of them.
+    const mixed = await search.search({ q: '해녀 물질' });
+    expect(mixed.hits[0]?.id).toBe(ids.haenyeo);
+    expect(mixed.partialFrom).toBe(1);
+  });
+
+  it('gives results or an empty page for hostile input, never an error', async () => {
+    const hostile = [
+      '',
+      ' ',
+      '가',
+      '"',
+      '*',
+      'NEAR',
+      'AND',
+      '^',
+      ':',
+      '(',
+      ')',
+      '"해녀" OR *',
+      'title_words:해녀',
+      "'; drop table articles; --",
+      '\u0000해녀',
+      '해녀\ud800',
+      '\udc00',
+      '🍊🍊',
+      'a'.repeat(1000),
+      '해녀 '.repeat(300),
+      '{title_words}: 해녀',
+      '해녀 -바다',
+      'NOT 해녀',
+      '%00',
+      "'",
+      "''",
+      '\\',
+      '!',
+      '&',
+      '|',
+      '<->',
+      ':*',
+    ];
+    for (const q of hostile) {
+      const result = await search.search({ q });
+      expect(Array.isArray(result.hits), q).toBe(true);
+    }
+    expect((await search.search({ q: '해녀 '.repeat(300) })).hits.length).toBeGreaterThan(0);
+  });
+
+  it('pages, filters by date and by section, and sorts by newest', async () => {
+    const all = await search.search({ q: '해녀', perPage: 1 });
+    expect(all.total).toBe(2);
+    expect(all.pageCount).toBe(2);
+    const second = await search.search({ q: '해녀', perPage: 1, page: 2 });
+    expect(second.hits.map((h) => h.id)).toEqual([ids['old-haenyeo']]);
+    const recent = await search.search({ q: '해녀', from: NOW - 100 * DAY });
+    expect(recent.hits.map((h) => h.id)).toEqual([ids.haenyeo]);
+    const none = await search.search({ q: '해녀', sectionIds: [] });
+    expect(none.total).toBe(0);
+    const newest = await search.search({ q: '해녀', sort: 'newest' });
+    expect(newest.hits.map((h) => h.id)).toEqual([ids.haenyeo, ids['old-haenyeo']]);
+  });
+
+  it('gives a snippet around the matched words', async () => {
+    const page = await search.search({ q: '물질' });
+    expect(page.hits[0]?.snippet).toContain('물질');
+    expect(page.highlights).toContain('물질');
+  });
+
+  it('relates articles by shared tags and title words', async () => {
+    const other = await writer.createArticle({
+      sectionId: society,
+      title: '감귤 농가 지원 확대',
+      tags: ['감귤'],
+      status: 'published',
+      publishedAt: NOW - DAY,
+    });
+    expect(await search.related(ids.tangerine as number)).toEqual([other]);
+    expect(await search.related(ids.kleague as number)).toEqual([]);
+  });
+
+  it('rebuilds the index from the articles', async () => {
+    await handle.db.deleteFrom('article_search').execute();
+    expect(await search.missing()).toBeGreaterThan(0);
+    const progress: number[] = [];
+    await search.reindex((done) => progress.push(done));
+    expect(progress.length).toBeGreaterThan(0);
+    expect(await search.missing()).toBe(0);
+    expect(keysOf(await hits('해녀'))).toEqual(['haenyeo', 'old-haenyeo']);
+  });
+
+  it('stops a search that runs past its time and says so', async () => {
+    if (dialect === 'sqlite') {
+      const slow = createSearch({ db: handle.db, dialect, clock, timeoutMs: -1 });
+      expect((await slow.search({ q: '해녀' })).timedOut).toBe(true);
+      return;
+    }
+    // Another session holds the index table locked: the search waits, then gives up.
+    const url = new URL(postgresUrl);
+    const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(handle.db))
+      .rows[0]?.s;
+    const locker = new pg.Client({ connectionString: url.toString() });
+    await locker.connect();
+    try {
+      await locker.query('begin');
+      await locker.query(`lock table ${schema}.article_search in access exclusive mode`);
+      const quick = createSearch({ db: handle.db, dialect, clock, timeoutMs: 200 });
+      const started = Date.now();
+      expect((await quick.search({ q: '해녀' })).timedOut).toBe(true);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await locker.query('rollback');
+      await locker.end();
+    }
+  });
+});

@@ -1,0 +1,350 @@
+import type { Kysely } from 'kysely';
+import type { Database, DialectName } from '../../db/index.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { excerpt } from '../../shared/highlight.ts';
+import { htmlToText } from '../../shared/text.ts';
+import { analyzeQuery, fold, stems, type QueryPlan } from './analyzer.ts';
+import { createBackend, SearchTimeout, type Candidate, type SearchFilters } from './backends.ts';
+import { writeSearchDocuments } from './documents.ts';
+
+export interface SearchDeps {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  clock: Clock;
+  /** See config.search. */
+  recencyWeight?: number;
+  timeoutMs?: number;
+}
+
+export interface SearchRequest extends SearchFilters {
+  q: string;
+  sort?: 'relevance' | 'newest';
+  page?: number;
+  perPage?: number;
+}
+
+export interface SearchHit {
+  id: number;
+  score: number;
+  /** Plain text around the first matched word; the view marks the words. */
+  snippet: string;
+  /** Byline names in order, with their titles (e.g. 객원 기자) when they have one. */
+  bylines: { id: number; name: string; title: string }[];
+}
+
+export interface SearchResult {
+  /** The query as searched (trimmed); empty when nothing searchable was typed. */
+  query: string;
+  hits: SearchHit[];
+  /** Matches found, at most MAX_CANDIDATES (then `capped`). */
+  total: number;
+  capped: boolean;
+  page: number;
+  pageCount: number;
+  /**
+   * Where hits with only some of the words begin, on this page (0 = all of them), or null
+   * when every hit on the page has every word.
+   */
+  partialFrom: number | null;
+  /** Words beyond the first few of a long query, which were not searched for. */
+  droppedWords: number;
+  timedOut: boolean;
+  /** What to mark in titles and snippets. */
+  highlights: string[];
+}
+
+/**
+ * A word found in thousands of articles ranks among its newest 2,000 matches: with the
+ * recency boost the older ones would rank lower anyway, and the cost of a search stays
+ * bounded whatever the archive's size.
+ */
+export const MAX_CANDIDATES = 2000;
+const HALF_LIFE_DAYS = 180;
+/** Fewer hits with every word than this, and hits with some of the words are added. */
+const FEW = 20;
+
+type Scored = Candidate & { score: number };
+const DAY_MS = 86_400_000;
+
+export function createSearch(deps: SearchDeps) {
+  const { db, clock } = deps;
+  const backend = createBackend(db, deps.dialect);
+  const recencyWeight = deps.recencyWeight ?? 0.3;
+  const timeoutMs = deps.timeoutMs ?? 2000;
+
+  function score(c: Candidate, now: number): number {
+    const ageDays = Math.max(0, now - c.publishedAt) / DAY_MS;
+    return c.relevance * (1 + recencyWeight * 0.5 ** (ageDays / HALF_LIFE_DAYS));
+  }
+
+  async function details(
+    ids: number[],
+    highlights: string[],
+  ): Promise<Map<number, Omit<SearchHit, 'id' | 'score'>>> {
+    if (ids.length === 0) return new Map();
+    const [bodies, bylines] = await Promise.all([
+      db
+        .selectFrom('articles')
+        .select(['id', 'subtitle', 'body_html'])
+        .where('id', 'in', ids)
+        .execute(),
+      db
+        .selectFrom('article_authors as aa')
+        .innerJoin('authors as au', 'au.id', 'aa.author_id')
+        .select(['aa.article_id', 'au.id', 'au.name', 'au.title'])
+        .where('aa.article_id', 'in', ids)
+        .orderBy('aa.article_id')
+        .orderBy('aa.position')
+        .execute(),
+    ]);
+    const out = new Map<number, Omit<SearchHit, 'id' | 'score'>>();
+    for (const row of bodies) {
+      const text = `${row.subtitle.replace(/\n/g, ' ')} ${htmlToText(row.body_html)}`;
+      out.set(Number(row.id), { snippet: excerpt(text, highlights, 160), bylines: [] });
+    }
+    for (const b of bylines) {
+      out
+        .get(Number(b.article_id))
+        ?.bylines.push({ id: Number(b.id), name: b.name, title: b.title });
+    }
+    return out;
+  }
+
+  async function ranked(
+    request: SearchRequest,
+  ): Promise<{ ranked: Scored[]; partialFrom: number | null; plan: QueryPlan }> {
+    const plan = analyzeQuery(request.q);
+    if (plan.terms.length === 0) return { ranked: [], partialFrom: null, plan };
+    const now = clock.now();
+    const filters: SearchFilters = {
+      ...(request.sectionIds !== undefined ? { sectionIds: request.sectionIds } : {}),
+      ...(request.authorId !== undefined ? { authorId: request.authorId } : {}),
+      ...(request.from !== undefined ? { from: request.from } : {}),
+      ...(request.until !== undefined ? { until: request.until } : {}),
+    };
+    const started = Date.now();
+    const options = { now, filters, limit: MAX_CANDIDATES, timeoutMs };
+    const strict = await backend.candidates(plan, { ...options, relaxed: false });
+    const byScore =
+      request.sort === 'newest'
+        ? (a: Scored, b: Scored) => b.publishedAt - a.publishedAt || b.id - a.id
+        : (a: Scored, b: Scored) =>
+            b.score - a.score || b.publishedAt - a.publishedAt || b.id - a.id;
+    const scored = strict.map((c) => ({ ...c, score: score(c, now) })).sort(byScore);
+    // Few articles have every word: those with some of them follow, after all the others.
+    let partial: Scored[] = [];
+    if (strict.length < FEW && plan.terms.length > 1) {
+      const left = timeoutMs - (Date.now() - started);
+      if (left <= 0) throw new SearchTimeout();
+      const seen = new Set(strict.map((c) => c.id));
+      partial = (await backend.candidates(plan, { ...options, timeoutMs: left, relaxed: true }))
+        .filter((c) => !seen.has(c.id))
+        .map((c) => ({ ...c, score: score(c, now) }))
+        .sort(byScore);
+    }
+    return {
+      ranked: [...scored, ...partial].slice(0, MAX_CANDIDATES),
+      partialFrom: partial.length > 0 ? scored.length : null,
+      plan,
+    };
+  }
+
+  return {
+    /** One page of results for what a reader typed; bad or empty input gives no hits. */
+    async search(request: SearchRequest): Promise<SearchResult> {
+      const perPage = Math.min(Math.max(request.perPage ?? 10, 1), 50);
+      const page = Math.max(1, Math.floor(request.page ?? 1));
+      const query = request.q.replace(/\s+/g, ' ').trim();
+      const empty: SearchResult = {
+        query,
+        hits: [],
+        total: 0,
+        capped: false,
+        page,
+        pageCount: 0,
+        partialFrom: null,
+        droppedWords: 0,
+        timedOut: false,
+        highlights: [],
+      };
+      let result;
+      try {
+        result = await ranked(request);
+      } catch (error) {
+        if (error instanceof SearchTimeout) return { ...empty, timedOut: true };
+        throw error;
+      }
+      const { plan } = result;
+      const total = result.ranked.length;
+      const pageCount = Math.ceil(total / perPage);
+      const slice = result.ranked.slice((page - 1) * perPage, page * perPage);
+      const more = await details(
+        slice.map((c) => c.id),
+        plan.highlights,
+      );
+      return {
+        query: plan.terms.length === 0 ? '' : query,
+        hits: slice.map((c) => ({
+          id: c.id,
+          score: c.score,
+          ...(more.get(c.id) ?? { snippet: '', bylines: [] }),
+        })),
+        total,
+        capped: total >= MAX_CANDIDATES,
+        page,
+        pageCount,
+        partialFrom:
+          result.partialFrom === null || result.partialFrom >= page * perPage
+            ? null
+            : Math.max(0, result.partialFrom - (page - 1) * perPage),
+        droppedWords: plan.dropped,
+        timedOut: false,
+        highlights: plan.highlights,
+      };
+    },
+
+    /** The ranked hits of a query, best first: for `tamna search query` and checks. */
+    async rank(
+      q: string,
+      limit = 20,
+    ): Promise<{ id: number; externalId: string | null; title: string; score: number }[]> {
+      const { ranked: hits } = await ranked({ q });
+      const top = hits.slice(0, limit);
+      if (top.length === 0) return [];
+      const rows = await db
+        .selectFrom('articles')
+        .select(['id', 'external_id', 'title'])
+        .where(
+          'id',
+          'in',
+          top.map((h) => h.id),
+        )
+        .execute();
+      const byId = new Map(rows.map((r) => [Number(r.id), r]));
+      return top.map((h) => ({
+        id: h.id,
+        externalId: byId.get(h.id)?.external_id ?? null,
+        title: byId.get(h.id)?.title ?? '',
+        score: Math.round(h.score * 10_000) / 10_000,
+      }));
+    },
+
+    /**
+     * 관련기사: published articles sharing tags (each counts twice) and title words with
+     * this one, the most related first and the newest first among equals.
+     */
+    async related(articleId: number, limit = 5): Promise<number[]> {
+      const now = clock.now();
+      const [own, tagged] = await Promise.all([
+        db.selectFrom('articles').select(['title']).where('id', '=', articleId).executeTakeFirst(),
+        db
+          .selectFrom('article_tags as mine')
+          .innerJoin('article_tags as other', 'other.tag_id', 'mine.tag_id')
+          .select(['other.article_id', (eb) => eb.fn.countAll<number | string>().as('shared')])
+          .where('mine.article_id', '=', articleId)
+          .where('other.article_id', '!=', articleId)
+          .groupBy('other.article_id')
+          .orderBy('shared', 'desc')
+          .orderBy('other.article_id', 'desc')
+          .limit(200)
+          .execute(),
+      ]);
+      if (own === undefined) return [];
+      const titleWords = titleTerms(own.title);
+      const byTerms = await backend.titleMatches(titleWords, now, 60);
+      const ids = [...new Set([...tagged.map((t) => Number(t.article_id)), ...byTerms])].filter(
+        (id) => id !== articleId,
+      );
+      if (ids.length === 0) return [];
+      const rows = await db
+        .selectFrom('articles as a')
+        .innerJoin('sections as s', 's.id', 'a.section_id')
+        .leftJoin('article_search as x', 'x.article_id', 'a.id')
+        .select(['a.id', 'a.published_at', 'x.title_words', 'x.sub_words'])
+        .where('a.id', 'in', ids)
+        .where('a.status', '=', 'published')
+        .where('a.published_at', '<=', now)
+        .where('s.hidden', '=', 0)
+        .execute();
+      const shared = new Map(tagged.map((t) => [Number(t.article_id), Number(t.shared)]));
+      const wanted = new Set(titleWords);
+      const scored = rows.map((r) => {
+        const theirs = new Set(`${r.title_words ?? ''} ${r.sub_words ?? ''}`.split(' '));
+        const terms = [...wanted].filter((w) => theirs.has(w)).length;
+        return {
+          id: Number(r.id),
+          publishedAt: Number(r.published_at),
+          relatedness: 2 * (shared.get(Number(r.id)) ?? 0) + terms,
+        };
+      });
+      return scored
+        .filter((s) => s.relatedness >= 2)
+        .sort(
+          (a, b) => b.relatedness - a.relatedness || b.publishedAt - a.publishedAt || b.id - a.id,
+        )
+        .slice(0, limit)
+        .map((s) => s.id);
+    },
+
+    /**
+     * Rebuilds every article's search document, in batches, reporting progress; the site
+     * keeps answering while it runs (each batch is its own short transaction).
+     */
+    async reindex(onProgress?: (done: number, total: number) => void): Promise<number> {
+      const total = Number(
+        (
+          await db
+            .selectFrom('articles')
+            .select((eb) => eb.fn.countAll<number | string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+      let done = 0;
+      let after = 0;
+      for (;;) {
+        const batch = await db
+          .selectFrom('articles')
+          .select('id')
+          .where('id', '>', after)
+          .orderBy('id')
+          .limit(500)
+          .execute();
+        if (batch.length === 0) break;
+        const ids = batch.map((r) => Number(r.id));
+        await db.transaction().execute((trx) => writeSearchDocuments(trx, ids));
+        after = ids[ids.length - 1] as number;
+        done += ids.length;
+        onProgress?.(done, total);
+      }
+      // Documents of articles that no longer exist go with them (foreign key cascade).
+      return done;
+    },
+
+    /** Published articles without a search document (an index older than its articles). */
+    async missing(): Promise<number> {
+      const row = await db
+        .selectFrom('articles as a')
+        .leftJoin('article_search as x', 'x.article_id', 'a.id')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('a.status', '=', 'published')
+        .where('x.article_id', 'is', null)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+}
+
+/** The words of a title worth relating articles by: Hangul of two syllables or more, Latin, numbers. */
+function titleTerms(title: string): string[] {
+  const out = new Set<string>();
+  for (const word of fold(title).split(/[^\p{L}\p{N}]+/u)) {
+    if (word === '') continue;
+    const variants = stems(word);
+    const stem = variants.reduce((a, b) => (b.length < a.length && b.length >= 2 ? b : a), word);
+    // Tokens of one script only: those are what the index holds.
+    if (/^([\uac00-\ud7a3]{2,}|[a-z]{2,})$/.test(stem)) out.add(stem);
+  }
+  return [...out].slice(0, 12);
+}
+
+export type Search = ReturnType<typeof createSearch>;
