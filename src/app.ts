@@ -3,7 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { sql } from 'kysely';
 import type { Config } from './config/index.ts';
-import { connectDatabase, migrateToLatest, type DatabaseHandle } from './db/index.ts';
+import {
+  connectDatabase,
+  migrateToLatest,
+  pendingMigrations,
+  type DatabaseHandle,
+} from './db/index.ts';
 import {
   createAdStats,
   createBannerStore,
@@ -14,8 +19,10 @@ import { createReaderCounts, type ReaderCounts } from './domains/analytics/index
 import {
   createContentService,
   createBodyCleaner,
+  createSeriesDesk,
   createWriter,
   type ContentService,
+  type SeriesDesk,
   type Writer,
 } from './domains/content/index.ts';
 import { createAccounts, type Accounts } from './domains/accounts/index.ts';
@@ -44,6 +51,7 @@ import {
   type WeatherStore,
 } from './domains/weather/index.ts';
 import { createSearch, type Search } from './domains/search/index.ts';
+import { createMetrics, type JobStatus, type Metrics } from './http/metrics.ts';
 import { createPolicies, type Policies } from './domains/policies/index.ts';
 import { createTips, type Tips } from './domains/tips/index.ts';
 import { PageCache } from './http/cache/page-cache.ts';
@@ -77,6 +85,8 @@ export interface AppOptions {
 export interface Services {
   content: ContentService;
   writer: Writer;
+  /** 연재·기획: the desk's series of articles. */
+  series: SeriesDesk;
   desk: Desk;
   /** 미리보기 links of unpublished articles. */
   previews: Previews;
@@ -137,6 +147,13 @@ export interface App {
   logger: Logger;
   /** NDJSON archive import (`tamna import`, the admin API). */
   importer: Importer;
+  /** Prometheus metrics (served at /metrics when TAMNA_METRICS_TOKEN is set). */
+  metrics: Metrics;
+  /**
+   * The first step of a graceful stop: /readyz answers 503 from now on, so load balancers
+   * send no new readers; close() follows.
+   */
+  beginShutdown(): void;
   /** Background checks, also callable directly (tests with a manual clock). */
   watch: {
     changesFromElsewhere(): Promise<number>;
@@ -207,6 +224,7 @@ export async function createNewsroom(
   const services: Services = {
     content: createContentService({ db, clock, mediaUrl }),
     writer: createWriter({ db, clock, bodyCleaner, onChange: changed }),
+    series: createSeriesDesk({ db, clock, onChange: changed }),
     desk: createDesk({
       db,
       clock,
@@ -350,14 +368,30 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   };
   const timers: NodeJS.Timeout[] = [];
+  const jobs: JobStatus[] = [];
   if (options.backgroundJobs !== false) {
     const every = (ms: number, job: () => Promise<unknown>, name: string) => {
       let running = false;
+      const status: JobStatus = {
+        name,
+        intervalMs: ms,
+        lastStartedAt: Date.now(),
+        lastSucceededAt: null,
+        lastFailedAt: null,
+      };
+      jobs.push(status);
       const timer = setInterval(() => {
         if (running) return;
         running = true;
+        status.lastStartedAt = Date.now();
         job()
-          .catch((error: unknown) => logger.error({ err: error }, `${name} failed`))
+          .then(() => {
+            status.lastSucceededAt = Date.now();
+          })
+          .catch((error: unknown) => {
+            status.lastFailedAt = Date.now();
+            logger.error({ err: error }, `${name} failed`);
+          })
           .finally(() => {
             running = false;
           });
@@ -390,6 +424,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
   }
 
+  let shuttingDown = false;
+  let migrationsCurrent = false;
+  const metrics = createMetrics({
+    pageCache: cache,
+    jobs: () => jobs,
+    token: config.metricsToken,
+    now: () => Date.now(),
+  });
+  database.onQuery((seconds, failed) => metrics.observeQuery(seconds, failed));
   const http = await buildHttpServer({
     ...services,
     clock,
@@ -414,6 +457,23 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     healthCheck: async () => {
       await sql`select 1`.execute(database.db);
     },
+    readiness: async () => {
+      if (shuttingDown) return 'shutting down';
+      try {
+        await sql`select 1`.execute(database.db);
+      } catch {
+        return 'database unreachable';
+      }
+      // Once current, always current for this process (a newer server may add more).
+      if (!migrationsCurrent) {
+        const pending = await pendingMigrations(database);
+        if (pending.length > 0) return `migrations pending: ${pending.join(', ')}`;
+        migrationsCurrent = true;
+      }
+      return null;
+    },
+    metrics,
+    observeRender: (kind, seconds) => metrics.observeRender(kind, seconds),
     admin: await (async () => {
       const built = await editorAssets();
       return {
@@ -425,6 +485,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         front: services.front,
         content: services.content,
         writer: services.writer,
+        series: services.series,
         policies: services.policies,
         tips: services.tips,
         clock,
@@ -469,7 +530,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     logger,
     watch,
     importer,
+    metrics,
+    beginShutdown() {
+      shuttingDown = true;
+    },
     async close() {
+      shuttingDown = true;
       if (closed) return;
       closed = true;
       for (const timer of timers) clearInterval(timer);

@@ -70,13 +70,17 @@ export async function serveCommand(
       if (stopping) return;
       stopping = true;
       io.out(`${signal} received: shutting down...`);
+      // Not ready from now on; after the drain, stop accepting, answer the requests in
+      // flight, write counts still in memory and close the database, within a bound.
+      app.beginShutdown();
+      const bound = config.shutdownDrainMs + 10_000;
       const force = setTimeout(() => {
-        io.err('tamna: shutdown took longer than 10 s; exiting anyway.');
+        io.err(`tamna: shutdown took longer than ${bound / 1000} s; exiting anyway.`);
         resolve(1);
-      }, 10_000);
+      }, bound);
       force.unref();
-      app
-        .close()
+      new Promise((drained) => setTimeout(drained, config.shutdownDrainMs))
+        .then(() => app.close())
         .then(() => resolve(0))
         .catch((error: unknown) => {
           io.err(`tamna: error while shutting down: ${(error as Error).message}`);

@@ -41,6 +41,13 @@ export interface Config {
   /** 기사제보: days a sender's name, contact and files are kept before they are deleted. */
   tips: { retentionDays: number };
   search: SearchConfig;
+  /** Bearer token for /metrics (Prometheus); null: the endpoint is off. */
+  metricsToken: string | null;
+  /**
+   * After SIGTERM, /readyz answers 503 for this long before the server stops accepting,
+   * so a load balancer that polls it sends no new readers here (0 for none in front).
+   */
+  shutdownDrainMs: number;
 }
 
 export interface SearchConfig {
@@ -152,6 +159,17 @@ const envSchema = z.object({
     .min(50, 'must be between 50 and 30000')
     .max(30_000, 'must be between 50 and 30000')
     .default(2000),
+  TAMNA_METRICS_TOKEN: z
+    .string()
+    .trim()
+    .min(16, 'must be at least 16 characters (it guards /metrics)')
+    .max(200)
+    .optional(),
+  TAMNA_SHUTDOWN_DRAIN_SECONDS: z.coerce
+    .number({ message: 'must be a number of seconds' })
+    .min(0, 'must be between 0 and 60')
+    .max(60, 'must be between 0 and 60')
+    .default(0),
   TAMNA_PUBLISHER_NAME: z.string().default('탐나일보'),
   TAMNA_PUBLISHER_REGISTRATION: z.string().default('제주 아00000'),
   TAMNA_PUBLISHER_REGISTRATION_DATE: z.string().default('2026.01.05'),
@@ -197,6 +215,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     tips: { retentionDays: e.TAMNA_TIP_RETENTION_DAYS },
     logLevel: e.TAMNA_LOG_LEVEL,
     search: { recencyWeight: e.TAMNA_SEARCH_RECENCY, timeoutMs: e.TAMNA_SEARCH_TIMEOUT_MS },
+    metricsToken: e.TAMNA_METRICS_TOKEN ?? null,
+    shutdownDrainMs: e.TAMNA_SHUTDOWN_DRAIN_SECONDS * 1000,
     pageCache: {
       maxEntries: e.TAMNA_PAGE_CACHE_ENTRIES,
       maxBytes: e.TAMNA_PAGE_CACHE_MB * 1024 * 1024,

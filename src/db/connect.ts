@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import {
   Kysely,
   PostgresDialect,
+  type LogEvent,
   SqliteDialect,
   type SqliteDatabase as SqliteDatabaseLike,
 } from 'kysely';
@@ -18,12 +19,28 @@ export interface DatabaseHandle {
   dialect: DialectName;
   /** Human-readable location for logs, without credentials. */
   describe: string;
+  /** Calls `listener` with every query's time in seconds (metrics). */
+  onQuery(listener: QueryListener): void;
   close(): Promise<void>;
 }
 
 // pg returns int8 as strings to avoid precision loss; our bigints are epoch milliseconds
 // and serial ids, all far below 2^53, so numbers are exact and what the code expects.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+
+export type QueryListener = (seconds: number, failed: boolean) => void;
+
+/** Kysely's log option, feeding the listeners added later through onQuery. */
+function queryLog(): { log: (event: LogEvent) => void; onQuery(listener: QueryListener): void } {
+  const listeners: QueryListener[] = [];
+  return {
+    log(event) {
+      for (const listener of listeners)
+        listener(event.queryDurationMillis / 1000, event.level === 'error');
+    },
+    onQuery: (listener) => void listeners.push(listener),
+  };
+}
 
 export async function connectDatabase(config: Config['database']): Promise<DatabaseHandle> {
   return config.kind === 'sqlite' ? connectSqlite(config.file) : connectPostgres(config.url);
@@ -61,13 +78,16 @@ function connectSqlite(file: string): DatabaseHandle {
       },
     );
   }
+  const queries = queryLog();
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    log: queries.log,
   });
   return {
     db,
     dialect: 'sqlite',
     describe: `sqlite:${file}`,
+    onQuery: queries.onQuery,
     close: () => db.destroy(),
   };
 }
@@ -116,8 +136,15 @@ async function connectPostgres(url: string): Promise<DatabaseHandle> {
       { cause: error },
     );
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', describe: safe, close: () => db.destroy() };
+  const queries = queryLog();
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queries.log });
+  return {
+    db,
+    dialect: 'postgres',
+    describe: safe,
+    onQuery: queries.onQuery,
+    close: () => db.destroy(),
+  };
 }
 
 function redact(url: string): string {

@@ -1,5 +1,5 @@
 export { connectDatabase, type DatabaseHandle } from './connect.ts';
-export { migrateToLatest } from './migrate.ts';
+export { migrateToLatest, pendingMigrations } from './migrate.ts';
 export { claimJob } from './claims.ts';
 export type { DialectName } from './dialect.ts';
 export type * from './schema.ts';

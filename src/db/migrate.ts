@@ -12,6 +12,7 @@ import { photoFocus } from './migrations/0006_photo_focus.ts';
 import { authorsAndSections } from './migrations/0007_authors_and_sections.ts';
 import { deskWorkflow } from './migrations/0008_desk_workflow.ts';
 import { search } from './migrations/0009_search.ts';
+import { readerPages } from './migrations/0010_reader_pages.ts';
 import { policiesAndTips } from './migrations/0011_policies_and_tips.ts';
 
 // Listed in code rather than read from a folder so the set is fixed at build time and
@@ -26,10 +27,13 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '0007_authors_and_sections': authorsAndSections(dialect),
   '0008_desk_workflow': deskWorkflow(dialect),
   '0009_search': search(dialect),
+  '0010_reader_pages': readerPages(dialect),
   '0011_policies_and_tips': policiesAndTips(dialect),
 });
 
-export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
+async function migratorFor(
+  handle: DatabaseHandle,
+): Promise<{ migrator: Migrator; schema: string | undefined }> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(handle.dialect) };
   // Kysely looks for its bookkeeping tables in every schema; on a PostgreSQL database shared
   // with other schemas (or other Kysely apps) it must look only in ours.
@@ -43,6 +47,19 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]>
     provider,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
+  return { migrator, schema };
+}
+
+/** Migrations this code has that the database has not run yet (empty: up to date). */
+export async function pendingMigrations(handle: DatabaseHandle): Promise<string[]> {
+  const { migrator } = await migratorFor(handle);
+  return (await migrator.getMigrations())
+    .filter((m) => m.executedAt === undefined)
+    .map((m) => m.name);
+}
+
+export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
+  const { migrator, schema } = await migratorFor(handle);
   let { error, results } = await migrator.migrateToLatest();
   // Kysely's PostgreSQL introspection reads every schema in the database (it calls
   // has_schema_privilege on each), so another schema dropped at that moment fails our

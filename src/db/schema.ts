@@ -24,6 +24,12 @@ export interface AuthorTable {
   /** Shown after the name, e.g. 객원 기자; empty for staff. */
   title: ColumnType<string, string | undefined, string>;
   created_at: number;
+  /** Desk or beat on the 기자 페이지, e.g. 사회부 · 교육 담당. */
+  beat: ColumnType<string, string | undefined, string>;
+  /** A short introduction on the 기자 페이지. */
+  intro: ColumnType<string, string | undefined, string>;
+  /** The profile photo (a photo library row). */
+  photo_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface PhotoTable {
@@ -408,6 +414,24 @@ export interface FrontHistoryTable {
   restored_from: number | null;
 }
 
+/** 연재·기획: articles the desk groups under one title, read in order. */
+export interface SeriesTable {
+  id: Generated<number>;
+  title: string;
+  description: string;
+  photo_id: number | null;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A series' parts in reading order; an article belongs to one series at most. */
+export interface SeriesPartTable {
+  series_id: number;
+  article_id: number;
+  position: number;
+}
+
 export interface ChangeFeedTable {
   id: Generated<number>;
   /** Cache tags, comma-separated. */
@@ -462,6 +486,8 @@ export interface Database {
   banner_slots: BannerSlotTable;
   banner_daily: BannerDailyTable;
   article_views: ArticleViewTable;
+  series: SeriesTable;
+  series_parts: SeriesPartTable;
   article_search: ArticleSearchTable;
   policy_versions: PolicyVersionTable;
   tips: TipTable;

@@ -14,12 +14,30 @@ import { registerTipRoutes } from './site/tips.ts';
 import type { AdStats } from '../domains/ads/index.ts';
 import type { Policies } from '../domains/policies/index.ts';
 import type { Tips } from '../domains/tips/index.ts';
+import { randomBytes } from 'node:crypto';
+import type { Metrics } from './metrics.ts';
+
+/** A proxy's request id (nginx's $request_id, a CDN's) is kept when it looks like one. */
+const FORWARDED_ID = /^[A-Za-z0-9._:-]{8,64}$/;
+const idPrefix = randomBytes(4).toString('hex');
+let idCounter = 0;
+
+/** Request ids: the proxy's when it sent a plausible one, else this process's prefix + count. */
+function requestId(raw: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = raw.headers['x-request-id'];
+  if (typeof given === 'string' && FORWARDED_ID.test(given)) return given;
+  idCounter = (idCounter + 1) % Number.MAX_SAFE_INTEGER;
+  return `${idPrefix}-${idCounter.toString(36)}`;
+}
 
 export interface HttpDeps extends SiteDeps {
   logger: FastifyBaseLogger;
   /** Local directory served under /media/, when media live on local disk. */
   mediaRoot: string | null;
   healthCheck: () => Promise<void>;
+  /** Null when ready for readers, else why not (database, migrations, shutting down). */
+  readiness: () => Promise<string | null>;
+  metrics: Metrics;
   /** The newsroom under /admin; absent in processes that only serve readers. */
   admin?: AdminDeps;
   /** Banner impressions and clicks. */
@@ -67,6 +85,8 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: true,
+    // Every log line of a request carries its id (reqId), sent back as X-Request-Id.
+    genReqId: requestId,
   });
 
   // Every response, pages, admin and /media/ alike: no content sniffing, and once the site
@@ -75,13 +95,33 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   const everyResponse: Record<string, string> = { 'x-content-type-options': 'nosniff' };
   if (deps.siteUrl.startsWith('https://'))
     everyResponse['strict-transport-security'] = 'max-age=31536000';
-  app.addHook('onRequest', (_request, reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.headers(everyResponse);
+    reply.header('x-request-id', request.id);
     done();
   });
+  deps.metrics.register(app);
 
   const siteRoutes = createSiteRoutes(deps);
   site = siteRoutes;
+  // Before any route: Fastify binds a route to the error handler in place when it is added,
+  // so routes added earlier answered a failure with its default JSON and logged nothing.
+  app.setErrorHandler(async (error, request, reply) => {
+    const { status, detail: known } = statusOf(error);
+    const detail = known ?? undefined;
+    if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
+    try {
+      const chrome = await siteRoutes.chrome(request);
+      return siteRoutes.sendError(request, reply, status, chrome, detail);
+    } catch {
+      // The database itself may be what failed; answer without the page chrome.
+      return reply
+        .code(status)
+        .header('content-type', 'text/plain; charset=utf-8')
+        .send('일시적인 오류가 발생했습니다.');
+    }
+  });
+
   await siteRoutes.register(app);
   if (deps.admin !== undefined)
     await registerAdmin(app, { ...deps.admin, previewFront: siteRoutes.previewFront });
@@ -119,25 +159,24 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     }
   });
 
+  // Ready for readers: the database answers, migrations are current, not shutting down.
+  // /healthz stays the cheap liveness check.
+  app.get('/readyz', async (_request, reply) => {
+    let reason: string | null;
+    try {
+      reason = await deps.readiness();
+    } catch {
+      reason = 'readiness check failed';
+    }
+    return reply
+      .code(reason === null ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send(reason === null ? { status: 'ready' } : { status: 'unavailable', reason });
+  });
+
   app.setNotFoundHandler(async (request, reply) => {
     const chrome = await siteRoutes.chrome(request);
     return siteRoutes.sendError(request, reply, 404, chrome);
-  });
-
-  app.setErrorHandler(async (error, request, reply) => {
-    const { status, detail: known } = statusOf(error);
-    const detail = known ?? undefined;
-    if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
-    try {
-      const chrome = await siteRoutes.chrome(request);
-      return siteRoutes.sendError(request, reply, status, chrome, detail);
-    } catch {
-      // The database itself may be what failed; answer without the page chrome.
-      return reply
-        .code(status)
-        .header('content-type', 'text/plain; charset=utf-8')
-        .send('일시적인 오류가 발생했습니다.');
-    }
   });
 
   return app;

@@ -11,6 +11,10 @@ export type CacheTag =
   | `article:${number}`
   | `section:${number}`
   | `photo:${number}`
+  | `author:${number}`
+  | `byline:${number}`
+  | `topic:${string}`
+  | `series:${number}`
   | 'front'
   | 'photo-stories'
   | 'sections'
@@ -25,6 +29,14 @@ export const tag = {
   section: (id: number): CacheTag => `section:${id}`,
   /** Pages that show the photo (its caption, credit or alt text). */
   photo: (id: number): CacheTag => `photo:${id}`,
+  /** A byline's 기자 페이지 and feed: its profile and the list of its articles. */
+  author: (id: number): CacheTag => `author:${id}`,
+  /** Pages that print the byline (its name, title or e-mail): articles and lists. */
+  byline: (id: number): CacheTag => `byline:${id}`,
+  /** A tag's page (/tag/<name>): the articles it lists. */
+  topic: (name: string): CacheTag => `topic:${topicKey(name)}`,
+  /** A series' page and its parts' series boxes: its title, image and parts. */
+  series: (id: number): CacheTag => `series:${id}`,
   /** The front page's arrangement and its lead stories. */
   front: 'front',
   /** The 와이드포토 boxes. */
@@ -38,21 +50,53 @@ export const tag = {
   weather: 'weather',
   /** The policy pages (개인정보처리방침, 이용약관, …). */
   policies: 'policies',
-} as const satisfies Record<string, CacheTag | ((id: number) => CacheTag)>;
+} as const satisfies Record<
+  string,
+  CacheTag | ((id: number) => CacheTag) | ((name: string) => CacheTag)
+>;
+
+/**
+ * A tag name as a short key safe in a cache tag (a tag name may hold commas, which the
+ * change feed splits on): FNV-1a of its NFC form, in base 36. Two names sharing a key
+ * only refresh each other's pages once too often.
+ */
+function topicKey(name: string): string {
+  let hash = 0x811c9dc5;
+  for (const unit of name.normalize('NFC')) {
+    const code = unit.codePointAt(0) ?? 0;
+    hash ^= code;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(36);
+}
 
 /** What every page shows whatever its content; a page in the cache carries all of them. */
 export const LAYOUT_TAGS: readonly CacheTag[] = [tag.sections, tag.banners, tag.weather];
 
+/** What lists an article besides its section: the pages of its bylines and of its tags. */
+export interface ArticleListings {
+  authorIds: readonly number[];
+  /** Tag names. */
+  tags: readonly string[];
+}
+
 /**
  * Tags a change to an article touches: its page, every listing of its section, the front
- * page, and the photo-story boxes when it is (or was) a photo story.
+ * page, the photo-story boxes when it is (or was) a photo story, and, when `listings` are
+ * given, the 기자 페이지 of its bylines and the pages of its tags. An edit that changes
+ * bylines or tags passes both the old and the new ones.
  */
 export function articleChangeTags(
   articleId: number,
   sectionId: number,
   isPhotoStory: boolean,
+  ...listings: ArticleListings[]
 ): CacheTag[] {
-  const tags = [tag.article(articleId), tag.section(sectionId), tag.front];
-  if (isPhotoStory) tags.push(tag.photoStories);
-  return tags;
+  const tags = new Set<CacheTag>([tag.article(articleId), tag.section(sectionId), tag.front]);
+  if (isPhotoStory) tags.add(tag.photoStories);
+  for (const l of listings) {
+    for (const id of l.authorIds) tags.add(tag.author(id));
+    for (const name of l.tags) tags.add(tag.topic(name));
+  }
+  return [...tags];
 }

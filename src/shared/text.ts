@@ -89,3 +89,23 @@ export function splitAfterParagraph(html: string, n: number): [string, string] |
   }
   return null;
 }
+
+// C0/C1 controls other than tab and newline: never stored from a form.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text typed into a form, made fit to store: NFC (macOS sends decomposed Hangul), no
+ * control characters, trimmed; one line unless `multiline`, where runs of blank lines
+ * become one.
+ */
+export function cleanFormText(value: string, options: { multiline?: boolean } = {}): string {
+  const text = value.normalize('NFC').replace(/\r\n?/g, '\n').replace(CONTROL, '');
+  if (options.multiline !== true) return text.replace(/\s+/g, ' ').trim();
+  return text
+    .split('\n')
+    .map((line) => line.replace(/[^\S\n]+/g, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createApp, type App } from '../app.ts';
 import { loadConfig } from '../config/index.ts';
 import type { DialectName } from '../db/index.ts';
@@ -16,7 +16,13 @@ export interface TestApp extends App {
 export const REFERENCE_NOW = Date.UTC(2025, 11, 9, 5, 0, 0);
 
 export async function createTestApp(
-  options: { dialect?: DialectName; now?: number; env?: Record<string, string> } = {},
+  options: {
+    dialect?: DialectName;
+    now?: number;
+    env?: Record<string, string>;
+    /** Where log lines go (silent by default). */
+    logger?: Logger;
+  } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tamna-test-'));
   const config = loadConfig({
@@ -31,7 +37,7 @@ export async function createTestApp(
     app = await createApp(config, {
       clock,
       database,
-      logger: pino({ level: 'silent' }),
+      logger: options.logger ?? pino({ level: 'silent' }),
       backgroundJobs: false,
       // A fake KMA answers at once; failures should not wait out production backoffs.
       weatherFetch: { timeoutMs: 2_000, backoffMs: 10 },

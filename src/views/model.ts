@@ -22,6 +22,14 @@ export interface PhotoView {
   focalY?: number;
 }
 
+/** A byline as lists print it, linking to its 기자 페이지. */
+export interface BylineView {
+  id: number;
+  name: string;
+  /** Printed instead of 기자 when set (객원 기자, 칼럼니스트). */
+  title: string;
+}
+
 export interface TeaserView {
   id: number;
   title: string;
@@ -30,6 +38,8 @@ export interface TeaserView {
   publishedAt: number;
   isBreaking: boolean;
   photo: PhotoView | null;
+  /** Lists that say who wrote each article carry these. */
+  bylines?: BylineView[];
 }
 
 export interface ArticleView extends TeaserView {
@@ -37,7 +47,7 @@ export interface ArticleView extends TeaserView {
   bodyHtml: string;
   updatedAt: number;
   /** Email null for a byline without one; title printed instead of 기자 when set. */
-  bylines: { name: string; email: string | null; title: string }[];
+  bylines: (BylineView & { email: string | null })[];
   tags: string[];
   photos: PhotoView[];
   notices: { kind: NoticeKind; body: string; createdAt: number; updatedAt: number | null }[];
@@ -137,6 +147,8 @@ export interface PageMeta {
   robots?: string;
   /** Set on article pages: the reader-count beacon reports this id. */
   articleId?: number;
+  /** An RSS feed of what the page lists (`<link rel="alternate">`). */
+  feed?: { title: string; path: string };
 }
 
 /** One hour of the short-range forecast, with its sky already turned into a label. */

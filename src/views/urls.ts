@@ -4,6 +4,16 @@ export const sectionPath = (slug: string, page = 1): string =>
     ? `/section/${encodeURIComponent(slug)}?page=${page}`
     : `/section/${encodeURIComponent(slug)}`;
 export const weatherPath = '/weather';
+/** A byline's 기자 페이지. */
+export const reporterPath = (id: number, page = 1): string =>
+  page > 1 ? `/reporter/${id}?page=${page}` : `/reporter/${id}`;
+/** A byline's articles as RSS 2.0. */
+export const reporterFeedPath = (id: number): string => `/reporter/${id}/rss`;
+/** A tag's page: the name as one path segment, whatever it holds (spaces, `/`, `%`). */
+export const tagPath = (name: string, page = 1): string =>
+  page > 1 ? `/tag/${encodeURIComponent(name)}?page=${page}` : `/tag/${encodeURIComponent(name)}`;
+/** A series (연재·기획) page. */
+export const seriesPath = (id: number): string => `/series/${id}`;
 /** 기사제보: the form (its text is the 'tip' policy page). */
 export const tipPath = '/jebo';
 /** A policy page; 기사제보's page is its form. */

@@ -17,7 +17,20 @@ export interface DemoSection {
 export interface DemoAuthor {
   key: string;
   name: string;
-  email: string;
+  /** Null for an outside writer without an address. */
+  email: string | null;
+  /** Printed instead of 기자 (an outside writer's 칼럼니스트). */
+  title?: string;
+  /** Desk or beat on the 기자 페이지. */
+  beat: string;
+  intro: string;
+}
+
+/** A 연재·기획: its parts are demo articles, named by title, in reading order. */
+export interface DemoSeries {
+  title: string;
+  description: string;
+  parts: string[];
 }
 
 export interface DemoPhoto {
@@ -66,14 +79,87 @@ export const demoSections: DemoSection[] = [
 ];
 
 export const demoAuthors: DemoAuthor[] = [
-  { key: 'kang', name: '강서윤', email: 'kang.seoyun@tamnailbo.example' },
-  { key: 'ko', name: '고태민', email: 'ko.taemin@tamnailbo.example' },
-  { key: 'boo', name: '부지현', email: 'boo.jihyeon@tamnailbo.example' },
-  { key: 'yang', name: '양승훈', email: 'yang.seunghoon@tamnailbo.example' },
-  { key: 'moon', name: '문하람', email: 'moon.haram@tamnailbo.example' },
-  { key: 'oh', name: '오민재', email: 'oh.minjae@tamnailbo.example' },
-  { key: 'hyun', name: '현다온', email: 'hyun.daon@tamnailbo.example' },
-  { key: 'song', name: '송재희', email: 'song.jaehee@tamnailbo.example' },
+  {
+    key: 'kang',
+    name: '강서윤',
+    email: 'kang.seoyun@tamnailbo.example',
+    beat: '사회부 · 사건·법조 담당',
+    intro:
+      '제주지방법원과 경찰, 소방을 맡고 있습니다. 판결문 한 줄 뒤에 있는 사람들의 이야기를 놓치지 않으려 합니다.\n억울한 사연이나 제보는 이메일로 보내 주세요.',
+  },
+  {
+    key: 'ko',
+    name: '고태민',
+    email: 'ko.taemin@tamnailbo.example',
+    beat: '정치부 · 도의회 담당',
+    intro: '도의회와 도청의 예산, 조례를 따라갑니다. 세금이 어디에 쓰이는지 끝까지 묻겠습니다.',
+  },
+  {
+    key: 'boo',
+    name: '부지현',
+    email: 'boo.jihyeon@tamnailbo.example',
+    beat: '경제부 · 서귀포 주재',
+    intro: '서귀포에서 감귤밭과 항구, 시장의 경제를 취재합니다.',
+  },
+  {
+    key: 'yang',
+    name: '양승훈',
+    email: 'yang.seunghoon@tamnailbo.example',
+    beat: '사회부 · 사건팀장',
+    intro:
+      '사건팀을 이끌며 사설을 함께 씁니다. 사실 확인이 끝나기 전에는 쓰지 않는다는 원칙을 지킵니다.',
+  },
+  {
+    key: 'moon',
+    name: '문하람',
+    email: 'moon.haram@tamnailbo.example',
+    beat: '사회부 · 교육 담당',
+    intro: '학교와 교실, 아이들이 자라는 마을을 취재합니다. 작은 학교의 소식도 기다립니다.',
+  },
+  {
+    key: 'oh',
+    name: '오민재',
+    email: 'oh.minjae@tamnailbo.example',
+    beat: '경제·체육부',
+    intro: '관광과 소상공인, 그리고 제주의 생활체육 현장을 뜁니다.',
+  },
+  {
+    key: 'hyun',
+    name: '현다온',
+    email: 'hyun.daon@tamnailbo.example',
+    beat: '문화부',
+    intro: '공연과 전시, 제주어와 돌담처럼 사라져 가는 것들을 기록합니다.',
+  },
+  {
+    key: 'song',
+    name: '송재희',
+    email: 'song.jaehee@tamnailbo.example',
+    beat: '사진부',
+    intro: '제주의 사계절과 사람들의 얼굴을 사진으로 전합니다.',
+  },
+  {
+    key: 'han',
+    name: '한수정',
+    email: null,
+    title: '칼럼니스트',
+    beat: '환경 칼럼 「섬의 숨」',
+    intro:
+      '제주에서 20년 가까이 숲과 습지를 걸으며 생태 안내를 해 왔습니다. 탐나일보에 환경 칼럼을 씁니다.',
+  },
+];
+
+/** The demo's 연재·기획: parts in reading order, named by their titles below. */
+export const demoSeries: DemoSeries[] = [
+  {
+    title: '섬의 환경, 경고등이 켜졌다',
+    description:
+      '바다와 숲, 땅속의 물까지. 제주의 자연이 보내는 신호를 세 차례에 걸쳐 짚어 봅니다.',
+    parts: [
+      '해안으로 밀려온 쓰레기 한 해 2만 톤… 수거 인력 170명으로 늘린다',
+      '곶자왈 불법 훼손 3년간 47건… 절반은 ‘원상복구’ 안 돼',
+      '중산간 지하수 수위 5년 새 2.3m 하락… “관정 관리 고삐 죄야”',
+    ],
+  },
 ];
 
 export const demoArticles: DemoArticle[] = [
@@ -1840,6 +1926,29 @@ export const demoArticles: DemoArticle[] = [
     authors: ['hyun'],
     tags: ['기자수첩', '돌담', '농업유산'],
     hoursAgo: 206,
+  },
+  {
+    section: 'opinion',
+    title: '[기고] 곶자왈은 ‘빈 땅’이 아니다',
+    subtitle: ['숲의 값은 지도 위 면적으로 매길 수 없다'],
+    paragraphs: [
+      '곶자왈을 처음 찾는 사람들은 대개 길을 잃을까 걱정한다. 용암이 굳은 돌무더기 위로 나무와 덩굴이 뒤엉켜 한낮에도 어둑하기 때문이다. 그런데 이 어둑한 숲이 제주 사람들이 마시는 물을 만든다. 빗물은 돌 틈으로 스며들어 오랜 시간 걸러진 뒤 지하수가 된다.',
+      '행정 서류에서 곶자왈은 종종 ‘임야’나 ‘잡종지’로 적힌다. 쓸모를 기다리는 빈 땅처럼 보이는 까닭이다. 최근 3년 사이 불법 훼손이 수십 건 적발됐고, 그 절반은 원래대로 돌아가지 못했다는 보도는 그래서 더 아프게 읽힌다.',
+      '한 번 걷어 낸 돌무더기는 다시 쌓을 수 있어도, 그 위에서 수백 년 자란 숲의 시간은 돌려놓을 수 없다. 복구 명령만으로는 부족하다. 훼손 전에 막을 수 있도록 곶자왈의 경계를 분명히 하고, 보전 가치가 높은 땅은 공공이 사들이는 일에 속도를 내야 한다.',
+      '숲의 값은 지도 위 면적으로 매길 수 없다. 우리가 내일 마실 물의 값으로 셈해야 한다.',
+    ],
+    photos: [
+      {
+        caption: '빛이 잘 들지 않는 곶자왈 숲길.',
+        credit: '필자 제공',
+        alt: '이끼 낀 돌 사이로 나무가 자란 숲길',
+        hue: 130,
+        motif: 'mountain',
+      },
+    ],
+    authors: ['han'],
+    tags: ['기고', '곶자왈', '환경'],
+    hoursAgo: 50,
   },
   {
     section: 'opinion',

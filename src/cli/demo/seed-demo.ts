@@ -1,5 +1,11 @@
 import type { Newsroom } from '../../app.ts';
-import { demoArticles, demoAuthors, demoSections, type DemoArticle } from './content.ts';
+import {
+  demoArticles,
+  demoAuthors,
+  demoSections,
+  demoSeries,
+  type DemoArticle,
+} from './content.ts';
 import {
   ILLUSTRATION_HEIGHT,
   ILLUSTRATION_WIDTH,
@@ -29,6 +35,28 @@ async function mapLimit<T, R>(
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/**
+ * Readings for 많이 본 뉴스 on a fresh demo: every article read in the hours after it came
+ * out, fewer as it ages, some stories far more than others (a fixed pattern, not random,
+ * so the demo looks the same each time).
+ */
+function demoReadings(
+  articles: readonly { id: number; publishedAt: number }[],
+  now: number,
+): { articleId: number; at: number; views: number }[] {
+  const readings: { articleId: number; at: number; views: number }[] = [];
+  for (const [n, a] of articles.entries()) {
+    const pull = 1 + ((n * 37) % 11);
+    for (let h = 0; h < 7 * 24; h += 3) {
+      const at = a.publishedAt + h * HOUR;
+      if (at > now || now - at > 7 * 24 * HOUR) continue;
+      const views = Math.round((pull * 40) / (1 + h / 6));
+      if (views > 0) readings.push({ articleId: a.id, at, views });
+    }
+  }
+  return readings;
 }
 
 export interface SeedSummary {
@@ -66,8 +94,14 @@ export async function seedDemo(
     );
   }
   const authorIds = new Map<string, number>();
-  for (const a of demoAuthors)
-    authorIds.set(a.key, await writer.createAuthor({ name: a.name, email: a.email }));
+  for (const a of demoAuthors) {
+    const id =
+      a.email === null
+        ? await writer.createOutsideAuthor({ name: a.name, title: a.title ?? '' })
+        : await writer.createAuthor({ name: a.name, email: a.email });
+    await writer.updateAuthorProfile(id, { beat: a.beat, intro: a.intro });
+    authorIds.set(a.key, id);
+  }
 
   // Encode every picture first (in parallel), then write rows in publish order.
   const photoJobs = articles.flatMap((article, ai) =>
@@ -97,6 +131,7 @@ export async function seedDemo(
 
   // Oldest first, so article numbers rise with publish time as on a real site.
   const order = articles.map((a, i) => ({ a, i })).sort((x, y) => y.a.hoursAgo - x.a.hoursAgo);
+  const stored: { id: number; title: string; publishedAt: number; photoId: number | null }[] = [];
   for (const { a, i } of order) {
     const sectionId = sectionIds.get(a.section);
     if (sectionId === undefined)
@@ -111,7 +146,7 @@ export async function seedDemo(
       const figure = `<figure class="photo"><img src="${media.url(`${key}.jpg`)}" srcset="${RENDITION_WIDTHS.map((w) => `${media.url(`${key}-${w}.webp`)} ${w}w`).join(', ')}" sizes="(min-width: 1024px) 680px, 100vw" width="${ILLUSTRATION_WIDTH}" height="${ILLUSTRATION_HEIGHT}" alt="${escapeHtml(photo.alt)}" loading="lazy"><figcaption>${escapeHtml(photo.caption)} <span class="credit">${escapeHtml(photo.credit)}</span></figcaption></figure>`;
       paragraphs.splice(Math.min(2, paragraphs.length), 0, figure);
     }
-    await writer.createArticle({
+    const articleId = await writer.createArticle({
       sectionId,
       title: a.title,
       subtitle: a.subtitle.join('\n'),
@@ -132,7 +167,29 @@ export async function seedDemo(
           ? publishedAt
           : Math.round(publishedAt + a.updatedHoursAfter * HOUR),
     });
+    stored.push({ id: articleId, title: a.title, publishedAt, photoId: ids[0] ?? null });
   }
+
+  const byTitle = new Map(stored.map((s) => [s.title, s]));
+  // The demo's own series; a caller's own articles (tests) have none.
+  const series = options.articles === undefined ? demoSeries : [];
+  for (const one of series) {
+    const parts = one.parts.map((title) => {
+      const part = byTitle.get(title);
+      if (part === undefined)
+        throw new Error(`demo series "${one.title}" names unknown "${title}"`);
+      return part;
+    });
+    const seriesId = await app.services.series.create(
+      { title: one.title, description: one.description, photoId: parts[0]?.photoId ?? null },
+      null,
+    );
+    await app.services.series.setParts(
+      seriesId,
+      parts.map((p) => p.id),
+    );
+  }
+  await app.services.readers.addReadings(demoReadings(stored, now));
 
   await weather.storeSample();
   await seedHouseBanners(app, now);

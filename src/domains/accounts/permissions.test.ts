@@ -30,6 +30,8 @@ photo.browseAll   Y           Y           Y           -
 photo.editAny     Y           Y           -           -
 notice.add        Y           Y           -           -
 byline.others     Y           Y           Y           -
+byline.manage     Y           Y           -           -
+series.manage     Y           Y           -           -
 import.run        Y           Y           -           -
 readers.view      Y           Y           -           -
 ads.manage        Y           Y           -           -

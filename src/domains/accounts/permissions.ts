@@ -30,6 +30,8 @@ export const ACTIONS = [
   'photo.editAny',
   'notice.add',
   'byline.others',
+  'byline.manage',
+  'series.manage',
   'import.run',
   'readers.view',
   'ads.manage',
@@ -72,6 +74,11 @@ const MATRIX: Readonly<Record<Action, readonly [admin: boolean, desk: boolean, r
   // Joint bylines are everyday work for staff (every change is in the article's history);
   // an outside writer signs only their own name, or keeps what the desk set.
   'byline.others':       [Y,    Y,   Y,       _],
+  // Outside writers' 기자 페이지 (name, photo, introduction): they have no account to
+  // edit it under 내 계정, so the desk does.
+  'byline.manage':       [Y,    Y,   _,       _],
+  // 연재·기획 groups published work: whoever may publish.
+  'series.manage':       [Y,    Y,   _,       _],
   'import.run':          [Y,    Y,   _,       _],
   // What readers read is the desk's planning tool, not every writer's scoreboard.
   'readers.view':        [Y,    Y,   _,       _],

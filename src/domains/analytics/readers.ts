@@ -120,30 +120,35 @@ export function createReaderCounts(deps: ReaderCountsDeps) {
     const counts = pending.drain();
     if (counts.size === 0) return;
     try {
-      await db.transaction().execute(async (trx) => {
-        const rows = [...counts].map(([key, views]) => {
-          const [articleId, hour] = key.split(':').map(Number) as [number, number];
-          return { article_id: articleId, hour, views };
-        });
-        // Beacons name articles by a number anyone can type; only real ones are stored.
-        const real = await existingArticles(trx, [...new Set(rows.map((r) => r.article_id))]);
-        const kept = rows.filter((r) => real.has(r.article_id));
-        for (let i = 0; i < kept.length; i += UPSERT_CHUNK) {
-          await trx
-            .insertInto('article_views')
-            .values(kept.slice(i, i + UPSERT_CHUNK))
-            .onConflict((oc) =>
-              oc.columns(['article_id', 'hour']).doUpdateSet({
-                views: sql`article_views.views + excluded.views`,
-              }),
-            )
-            .execute();
-        }
-      });
+      await store(counts);
     } catch (error) {
       pending.restore(counts);
       throw error;
     }
+  }
+
+  /** Adds `article:hour` counts to the stored rows, in one transaction. */
+  async function store(counts: ReadonlyMap<string, number>): Promise<void> {
+    await db.transaction().execute(async (trx) => {
+      const rows = [...counts].map(([key, views]) => {
+        const [articleId, hour] = key.split(':').map(Number) as [number, number];
+        return { article_id: articleId, hour, views };
+      });
+      // Beacons name articles by a number anyone can type; only real ones are stored.
+      const real = await existingArticles(trx, [...new Set(rows.map((r) => r.article_id))]);
+      const kept = rows.filter((r) => real.has(r.article_id));
+      for (let i = 0; i < kept.length; i += UPSERT_CHUNK) {
+        await trx
+          .insertInto('article_views')
+          .values(kept.slice(i, i + UPSERT_CHUNK))
+          .onConflict((oc) =>
+            oc.columns(['article_id', 'hour']).doUpdateSet({
+              views: sql`article_views.views + excluded.views`,
+            }),
+          )
+          .execute();
+      }
+    });
   }
 
   const board = keptValue<MostReadBoard>(
@@ -241,6 +246,26 @@ export function createReaderCounts(deps: ReaderCountsDeps) {
       if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > 100)
         throw invalidInput('목록 길이는 1에서 100 사이여야 합니다.');
       return topArticles(db, options.from, options.to, options.limit);
+    },
+
+    /**
+     * Readings counted elsewhere, added to the stored hours as they are: the demo
+     * newspaper's, so 많이 본 뉴스 shows on a fresh demo. Unknown articles are skipped.
+     */
+    async addReadings(
+      readings: readonly { articleId: number; at: number; views: number }[],
+    ): Promise<void> {
+      const counts = new Map<string, number>();
+      for (const r of readings) {
+        if (!Number.isSafeInteger(r.articleId) || r.articleId < 1)
+          throw invalidInput('기사 번호가 올바르지 않습니다.');
+        if (!Number.isSafeInteger(r.views) || r.views < 1 || !Number.isFinite(r.at))
+          throw invalidInput('조회 수와 시각이 올바르지 않습니다.');
+        const key = `${r.articleId}:${hourStart(r.at)}`;
+        counts.set(key, (counts.get(key) ?? 0) + r.views);
+      }
+      await store(counts);
+      board.forget();
     },
 
     /** Writes what is still in memory (a graceful stop). */

@@ -6,11 +6,24 @@ export {
   type ArticleInput,
   type SectionInput,
   type AuthorInput,
+  type AuthorProfileInput,
+  checkAuthorProfile,
+  PROFILE_LIMITS,
 } from './writer.ts';
+export {
+  createSeriesDesk,
+  SERIES_LIMITS,
+  type DeskSeries,
+  type DeskSeriesPart,
+  type SeriesDesk,
+  type SeriesInput,
+} from './series.ts';
 export {
   addRelationsOfNewArticles,
   createAuthor,
   ensureAuthor,
+  listingsOf,
+  listingsOfArticle,
   setArticleAuthors,
   setArticlePhotos,
   setArticleRelations,

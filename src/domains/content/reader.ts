@@ -5,10 +5,13 @@ import { withPhotoText } from './body-html.ts';
 import type {
   ArticleDetail,
   ArticleTeaser,
+  AuthorProfile,
   Byline,
   PhotoRef,
   Section,
   SectionRef,
+  SeriesSummary,
+  TeaserByline,
 } from './types.ts';
 
 /**
@@ -41,6 +44,41 @@ type TeaserRow = {
   focal_x: number | null;
   focal_y: number | null;
 };
+
+/** Lists other than a section's: one byline's articles, or one tag's. */
+export interface ListFilter {
+  authorId?: number;
+  tagId?: number;
+}
+
+/** Narrows a query over `articles as a` to a byline's or a tag's articles. */
+function listFilter<
+  Q extends SelectQueryBuilder<Database & { a: Database['articles'] }, 'a', O>,
+  O,
+>(query: Q, filter: ListFilter): Q {
+  let q = query;
+  if (filter.authorId !== undefined) {
+    const authorId = filter.authorId;
+    q = q.where((eb) =>
+      eb(
+        'a.id',
+        'in',
+        eb.selectFrom('article_authors').select('article_id').where('author_id', '=', authorId),
+      ),
+    ) as Q;
+  }
+  if (filter.tagId !== undefined) {
+    const tagId = filter.tagId;
+    q = q.where((eb) =>
+      eb(
+        'a.id',
+        'in',
+        eb.selectFrom('article_tags').select('article_id').where('tag_id', '=', tagId),
+      ),
+    ) as Q;
+  }
+  return q;
+}
 
 /** A stored focal coordinate as 0..1; the centre when unset. */
 const focal = (value: number | null): number =>
@@ -175,11 +213,13 @@ export function createReader(deps: ReaderDeps) {
         photoStory?: boolean;
         /** Only 속보 running now. */
         breaking?: boolean;
+        /** Only articles with a featured photo. */
+        withPhoto?: boolean;
         excludeIds?: number[];
         offset?: number;
-      },
+      } & ListFilter,
     ): Promise<ArticleTeaser[]> {
-      let q = teaserQuery(now);
+      let q = listFilter(teaserQuery(now), options);
       if (options.sectionIds !== undefined) {
         if (options.sectionIds.length === 0) return [];
         q =
@@ -191,6 +231,7 @@ export function createReader(deps: ReaderDeps) {
         q = q.where('a.is_photo_story', '=', options.photoStory ? 1 : 0);
       if (options.breaking === true)
         q = q.where('a.is_breaking', '=', 1).where('a.breaking_until', '>', now);
+      if (options.withPhoto === true) q = q.where('a.featured_photo_id', 'is not', null);
       if (options.excludeIds !== undefined && options.excludeIds.length > 0)
         q = q.where('a.id', 'not in', options.excludeIds);
       let ordered = newestFirst(q).limit(options.limit);
@@ -229,16 +270,170 @@ export function createReader(deps: ReaderDeps) {
       return new Map(toTeasers(rows, sections, now).map((t) => [t.id, t]));
     },
 
-    async countPublished(now: number, sectionIds: number[]): Promise<number> {
+    async countPublished(
+      now: number,
+      sectionIds: number[],
+      filter: ListFilter = {},
+    ): Promise<number> {
       if (sectionIds.length === 0) return 0;
-      const row = await db
-        .selectFrom('articles')
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .where('section_id', 'in', sectionIds)
-        .where('status', '=', 'published')
-        .where('published_at', '<=', now)
-        .executeTakeFirst();
+      const row = await listFilter(
+        db
+          .selectFrom('articles as a')
+          .select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .where('a.section_id', 'in', sectionIds)
+          .where('a.status', '=', 'published')
+          .where('a.published_at', '<=', now),
+        filter,
+      ).executeTakeFirst();
       return Number(row?.n ?? 0);
+    },
+
+    /** The bylines of each article, in print order: lists that say who wrote what. */
+    async bylinesOf(articleIds: readonly number[]): Promise<Map<number, TeaserByline[]>> {
+      const out = new Map<number, TeaserByline[]>();
+      if (articleIds.length === 0) return out;
+      const rows = await db
+        .selectFrom('article_authors as aa')
+        .innerJoin('authors as au', 'au.id', 'aa.author_id')
+        .select(['aa.article_id', 'au.id', 'au.name', 'au.title'])
+        .where('aa.article_id', 'in', [...articleIds])
+        .orderBy('aa.article_id')
+        .orderBy('aa.position')
+        .execute();
+      for (const r of rows) {
+        const id = Number(r.article_id);
+        const list = out.get(id) ?? [];
+        list.push({ id: Number(r.id), name: r.name, title: r.title });
+        out.set(id, list);
+      }
+      return out;
+    },
+
+    /** A byline's profile, or null when there is no such byline. */
+    async authorProfile(id: number): Promise<AuthorProfile | null> {
+      const row = await db
+        .selectFrom('authors as au')
+        .leftJoin('photos as p', 'p.id', 'au.photo_id')
+        .select([
+          'au.id',
+          'au.name',
+          'au.title',
+          'au.email',
+          'au.beat',
+          'au.intro',
+          'p.id as photo_id',
+          'p.storage_key',
+          'p.width',
+          'p.height',
+          'p.alt',
+          'p.caption',
+          'p.credit',
+          'p.variants',
+          'p.focal_x',
+          'p.focal_y',
+        ])
+        .select((eb) =>
+          eb
+            .exists(
+              eb.selectFrom('users as u').select('u.id').whereRef('u.author_id', '=', 'au.id'),
+            )
+            .as('has_account'),
+        )
+        .where('au.id', '=', id)
+        .executeTakeFirst();
+      if (row === undefined) return null;
+      return {
+        id: Number(row.id),
+        name: row.name,
+        title: row.title,
+        email: row.email,
+        beat: row.beat,
+        intro: row.intro,
+        photo: photoRef(row),
+        // PostgreSQL answers EXISTS with a boolean, SQLite with 0 or 1.
+        hasAccount: row.has_account === true || Number(row.has_account) === 1,
+      };
+    },
+
+    /** Whether a staff account still in use signs with this byline. */
+    async hasActiveAccount(authorId: number): Promise<boolean> {
+      const row = await db
+        .selectFrom('users')
+        .select('id')
+        .where('author_id', '=', authorId)
+        .where('disabled', '=', 0)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    /** A series' title, description and image, or null when there is none. */
+    async seriesSummary(id: number): Promise<SeriesSummary | null> {
+      const row = await db
+        .selectFrom('series as s')
+        .leftJoin('photos as p', 'p.id', 's.photo_id')
+        .select([
+          's.id',
+          's.title',
+          's.description',
+          's.updated_at',
+          'p.id as photo_id',
+          'p.storage_key',
+          'p.width',
+          'p.height',
+          'p.alt',
+          'p.caption',
+          'p.credit',
+          'p.variants',
+          'p.focal_x',
+          'p.focal_y',
+        ])
+        .where('s.id', '=', id)
+        .executeTakeFirst();
+      if (row === undefined) return null;
+      return {
+        id: Number(row.id),
+        title: row.title,
+        description: row.description,
+        photo: photoRef(row),
+        updatedAt: Number(row.updated_at),
+      };
+    },
+
+    /** Every article of a series in reading order, whatever its status. */
+    async seriesMembers(seriesId: number): Promise<number[]> {
+      const rows = await db
+        .selectFrom('series_parts')
+        .select('article_id')
+        .where('series_id', '=', seriesId)
+        .orderBy('position')
+        .orderBy('article_id')
+        .execute();
+      return rows.map((r) => Number(r.article_id));
+    },
+
+    /** The series an article belongs to, if any. */
+    async seriesIdOf(articleId: number): Promise<number | null> {
+      const row = await db
+        .selectFrom('series_parts')
+        .select('series_id')
+        .where('article_id', '=', articleId)
+        .executeTakeFirst();
+      return row === undefined ? null : Number(row.series_id);
+    },
+
+    /**
+     * A tag by its name as typed, or else in composed form (NFC): a link made from a tag
+     * stored decomposed finds it, and so does one typed on a Mac for a composed tag.
+     */
+    async tagByName(name: string): Promise<{ id: number; name: string } | null> {
+      const names = [...new Set([name, name.normalize('NFC')])];
+      const rows = await db
+        .selectFrom('tags')
+        .select(['id', 'name'])
+        .where('name', 'in', names)
+        .execute();
+      const row = rows.find((r) => r.name === name) ?? rows[0];
+      return row === undefined ? null : { id: Number(row.id), name: row.name };
     },
 
     async article(
@@ -258,7 +453,7 @@ export function createReader(deps: ReaderDeps) {
         db
           .selectFrom('article_authors as aa')
           .innerJoin('authors as au', 'au.id', 'aa.author_id')
-          .select(['au.name', 'au.email', 'au.title'])
+          .select(['au.id', 'au.name', 'au.email', 'au.title'])
           .where('aa.article_id', '=', id)
           .orderBy('aa.position')
           .execute(),
@@ -310,7 +505,7 @@ export function createReader(deps: ReaderDeps) {
           new Map(photos.map((p) => [p.photo_id, { caption: p.caption, credit: p.credit }])),
         ),
         updatedAt: row.updated_at,
-        bylines: bylines satisfies Byline[],
+        bylines: bylines.map((b) => ({ ...b, id: Number(b.id) })) satisfies Byline[],
         tags: tags.map((t) => t.name),
         photos: photos.map(photoRef).filter((p): p is PhotoRef => p !== null),
         notices,

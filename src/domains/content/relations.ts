@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/index.ts';
+import type { ArticleListings } from '../../shared/cache-tags.ts';
 
 /**
  * An article's bylines, tags and photo links, and the author and tag rows they point at.
@@ -265,4 +266,42 @@ export async function updateAuthor(
     .set({ name: author.name, email: author.email })
     .where('id', '=', authorId)
     .execute();
+}
+
+/**
+ * The bylines and tag names of each article as stored now: whose 기자 페이지 and which
+ * tag pages list it, for the cache tags of a change (see articleChangeTags).
+ */
+export async function listingsOf(
+  db: Kysely<Database>,
+  articleIds: readonly number[],
+): Promise<Map<number, ArticleListings>> {
+  const out = new Map<number, { authorIds: number[]; tags: string[] }>();
+  if (articleIds.length === 0) return out;
+  const ids = [...new Set(articleIds)];
+  for (const id of ids) out.set(id, { authorIds: [], tags: [] });
+  const [bylines, tags] = await Promise.all([
+    db
+      .selectFrom('article_authors')
+      .select(['article_id', 'author_id'])
+      .where('article_id', 'in', ids)
+      .execute(),
+    db
+      .selectFrom('article_tags as at')
+      .innerJoin('tags as t', 't.id', 'at.tag_id')
+      .select(['at.article_id', 't.name'])
+      .where('at.article_id', 'in', ids)
+      .execute(),
+  ]);
+  for (const b of bylines) out.get(Number(b.article_id))?.authorIds.push(Number(b.author_id));
+  for (const t of tags) out.get(Number(t.article_id))?.tags.push(t.name);
+  return out;
+}
+
+/** One article's bylines and tag names as stored now (see listingsOf). */
+export async function listingsOfArticle(
+  db: Kysely<Database>,
+  articleId: number,
+): Promise<ArticleListings> {
+  return (await listingsOf(db, [articleId])).get(articleId) ?? { authorIds: [], tags: [] };
 }

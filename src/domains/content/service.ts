@@ -2,15 +2,21 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { keptValue } from '../../shared/kept.ts';
-import { createReader } from './reader.ts';
+import { createReader, type ListFilter } from './reader.ts';
 import type {
   ArticleDetail,
+  ArticlePage,
+  ArticleSeries,
   ArticleTeaser,
+  AuthorProfile,
   FrontPage,
+  ReporterListing,
   Section,
   SectionBox,
   SectionListing,
   SectionRef,
+  SeriesListing,
+  TagListing,
 } from './types.ts';
 
 export interface ContentServiceDeps {
@@ -23,6 +29,8 @@ export interface FrontPageOptions {
   topStories?: number;
   perSection?: number;
   photoStories?: number;
+  /** Articles in the rail's 포토뉴스 box. */
+  photoNews?: number;
   /** An arrangement to show instead of the stored one (the desk's preview). */
   pins?: Readonly<Record<string, readonly (number | null)[]>>;
 }
@@ -96,6 +104,50 @@ export function createContentService(deps: ContentServiceDeps) {
   const navigable = (all: Section[]): Section[] =>
     all.filter((s) => !s.hidden && s.parentId === null);
 
+  /** The same teasers with their bylines, for lists that print who wrote each article. */
+  async function withBylines(teasers: ArticleTeaser[]): Promise<ArticleTeaser[]> {
+    const bylines = await reader.bylinesOf(teasers.map((t) => t.id));
+    return teasers.map((t) => ({ ...t, bylines: bylines.get(t.id) ?? [] }));
+  }
+
+  /**
+   * One page of a byline's or a tag's articles in every visible section, newest first. A
+   * page past the end has no articles and the real page count, so the caller can 404.
+   */
+  async function filteredPage(
+    filter: ListFilter,
+    page: number,
+    perPage: number,
+  ): Promise<ArticlePage> {
+    const now = deps.clock.now();
+    const { all, byId } = await sectionMap();
+    const visible = all.filter((s) => !s.hidden).map((s) => s.id);
+    const total = await reader.countPublished(now, visible, filter);
+    const pageCount = Math.max(1, Math.min(MAX_PAGE, Math.ceil(total / perPage)));
+    const articles =
+      page > pageCount
+        ? []
+        : await reader.latest(now, byId, {
+            ...filter,
+            limit: perPage,
+            offset: (page - 1) * perPage,
+            sectionIds: visible,
+          });
+    return { articles: await withBylines(articles), page, pageCount, total };
+  }
+
+  /** The parts of a series readers may open, in reading order. */
+  async function visibleParts(memberIds: readonly number[]): Promise<ArticleTeaser[]> {
+    const now = deps.clock.now();
+    const { all, byId } = await sectionMap();
+    const hidden = new Set(all.filter((s) => s.hidden).map((s) => s.id));
+    const found = await reader.teasersById(now, byId, memberIds);
+    return memberIds.flatMap((id) => {
+      const t = found.get(id);
+      return t === undefined || hidden.has(t.section.id) ? [] : [t];
+    });
+  }
+
   return {
     /** Drops the kept section tree; the next read loads it from the database. */
     forgetSections(): void {
@@ -118,6 +170,91 @@ export function createContentService(deps: ContentServiceDeps) {
         .select(['id', 'name', 'email', 'title'])
         .orderBy('name')
         .execute();
+    },
+
+    /** Every byline with whether a staff account signs with it: the desk's 필자 list. */
+    async bylinesForDesk(): Promise<
+      { id: number; name: string; title: string; beat: string; hasAccount: boolean }[]
+    > {
+      const rows = await deps.db
+        .selectFrom('authors as au')
+        .select(['au.id', 'au.name', 'au.title', 'au.beat'])
+        .select((eb) =>
+          eb
+            .exists(
+              eb.selectFrom('users as u').select('u.id').whereRef('u.author_id', '=', 'au.id'),
+            )
+            .as('has_account'),
+        )
+        .orderBy('au.name')
+        .orderBy('au.id')
+        .execute();
+      return rows.map((r) => ({
+        id: Number(r.id),
+        name: r.name,
+        title: r.title,
+        beat: r.beat,
+        hasAccount: r.has_account === true || Number(r.has_account) === 1,
+      }));
+    },
+
+    /** A byline's profile, for the newsroom's forms. */
+    authorProfile: (id: number): Promise<AuthorProfile | null> => reader.authorProfile(id),
+
+    /**
+     * A byline's 기자 페이지: its profile and one page of its articles. Null for an unknown
+     * byline, and for one readers have no reason to know: no article out and no staff
+     * account in use (a draft's outside writer).
+     */
+    async reporterPage(
+      authorId: number,
+      page: number,
+      perPage: number,
+    ): Promise<ReporterListing | null> {
+      const author = await reader.authorProfile(authorId);
+      if (author === null) return null;
+      const listing = await filteredPage({ authorId }, page, perPage);
+      if (listing.total === 0 && !(await reader.hasActiveAccount(authorId))) return null;
+      return { author, ...listing };
+    },
+
+    /** A tag's page of articles; null for an unknown tag or one with no article out. */
+    async tagPage(name: string, page: number, perPage: number): Promise<TagListing | null> {
+      const found = await reader.tagByName(name);
+      if (found === null) return null;
+      const listing = await filteredPage({ tagId: found.id }, page, perPage);
+      if (listing.total === 0) return null;
+      return { tag: found, ...listing };
+    },
+
+    /** A series with the parts readers may open; null when there is none or none is out. */
+    async seriesPage(id: number): Promise<SeriesListing | null> {
+      const series = await reader.seriesSummary(id);
+      if (series === null) return null;
+      const memberIds = await reader.seriesMembers(id);
+      const parts = await visibleParts(memberIds);
+      if (parts.length === 0) return null;
+      return { series, parts: await withBylines(parts), memberIds };
+    },
+
+    /** 연재 n회 on an article's page, or null when it is in no series readers can see. */
+    async articleSeries(articleId: number): Promise<ArticleSeries | null> {
+      const seriesId = await reader.seriesIdOf(articleId);
+      if (seriesId === null) return null;
+      const [series, memberIds] = await Promise.all([
+        reader.seriesSummary(seriesId),
+        reader.seriesMembers(seriesId),
+      ]);
+      if (series === null) return null;
+      const parts = await visibleParts(memberIds);
+      const index = parts.findIndex((p) => p.id === articleId);
+      if (index < 0) return null;
+      return {
+        series: { id: series.id, title: series.title },
+        number: index + 1,
+        parts: parts.map((p) => ({ id: p.id, title: p.title, publishedAt: p.publishedAt })),
+        memberIds,
+      };
     },
 
     /** The newest articles readers can see, in every visible section. */
@@ -311,12 +448,21 @@ export function createContentService(deps: ContentServiceDeps) {
             return { section, sectionIds, articles };
           }),
       );
+      const onPage = [...used, ...boxes.flatMap((b) => b.articles.map((a) => a.id))];
+      const photoNews = await reader.latest(now, byId, {
+        limit: options.photoNews ?? 3,
+        sectionIds: visibleIds,
+        photoStory: false,
+        withPhoto: true,
+        excludeIds: onPage,
+      });
       return {
         headline,
         topStories,
         breaking: breaking.slice(0, 2),
         sectionBoxes: boxes.filter((b) => b.articles.length > 0),
         photoStories,
+        photoNews,
       };
     },
 
@@ -401,7 +547,7 @@ export function createContentService(deps: ContentServiceDeps) {
         sectionPath: pathOf(all, section),
         children: all.filter((s) => s.parentId === section.id && !s.hidden),
         sectionIds: ids,
-        articles,
+        articles: await withBylines(articles),
         page,
         pageCount,
         total,

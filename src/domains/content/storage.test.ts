@@ -68,7 +68,7 @@ describe.each(testDialects)('content storage on %s', (dialect) => {
     const article = await app.services.content.article(id);
     expect(article).not.toBeNull();
     expect(article?.bylines).toEqual([
-      { name: '김탐나', email: 'kim@tamnailbo.example', title: '' },
+      { id: fx.authorId, name: '김탐나', email: 'kim@tamnailbo.example', title: '' },
     ]);
     expect(article?.tags.length).toBe(2);
     expect(article?.photos[0]?.sources.map((s) => s.width)).toEqual([480, 960]);

@@ -30,10 +30,19 @@ export interface PhotoRef {
 }
 
 export interface Byline {
+  /** The byline's 기자 페이지: /reporter/<id>. */
+  id: number;
   name: string;
   /** Null for a byline without an address (an archive's columnist, 외부 필자). */
   email: string | null;
   /** Printed after the name instead of 기자, e.g. 객원 기자; empty for staff. */
+  title: string;
+}
+
+/** A byline as lists print it: name and title, linking to the 기자 페이지. */
+export interface TeaserByline {
+  id: number;
+  name: string;
   title: string;
 }
 
@@ -46,6 +55,8 @@ export interface ArticleTeaser {
   isBreaking: boolean;
   isPhotoStory: boolean;
   photo: PhotoRef | null;
+  /** Set by lists that print who wrote each article (section, tag, reporter, series). */
+  bylines?: TeaserByline[];
 }
 
 export interface ArticleDetail extends ArticleTeaser {
@@ -74,6 +85,8 @@ export interface FrontPage {
   breaking: ArticleTeaser[];
   sectionBoxes: SectionBox[];
   photoStories: ArticleTeaser[];
+  /** 포토뉴스 in the desktop rail: the newest articles with a photo not shown above. */
+  photoNews: ArticleTeaser[];
 }
 
 export interface SectionListing {
@@ -85,4 +98,61 @@ export interface SectionListing {
   page: number;
   pageCount: number;
   total: number;
+}
+
+/** A list of articles with page numbers (tag and reporter pages). */
+export interface ArticlePage {
+  articles: ArticleTeaser[];
+  page: number;
+  pageCount: number;
+  total: number;
+}
+
+/** A byline's profile: what its 기자 페이지 shows above the articles. */
+export interface AuthorProfile {
+  id: number;
+  name: string;
+  /** Printed instead of 기자 (객원 기자, 칼럼니스트); empty for staff. */
+  title: string;
+  email: string | null;
+  /** Desk or beat, e.g. 사회부 · 교육 담당. */
+  beat: string;
+  intro: string;
+  photo: PhotoRef | null;
+  /** Linked to a staff account (who edits the profile under 내 계정). */
+  hasAccount: boolean;
+}
+
+export interface ReporterListing extends ArticlePage {
+  author: AuthorProfile;
+}
+
+export interface TagListing extends ArticlePage {
+  tag: { id: number; name: string };
+}
+
+export interface SeriesSummary {
+  id: number;
+  title: string;
+  description: string;
+  photo: PhotoRef | null;
+  updatedAt: number;
+}
+
+/** A series as readers see it: only the parts they may open, in order. */
+export interface SeriesListing {
+  series: SeriesSummary;
+  /** Numbered from 1 in reading order. */
+  parts: ArticleTeaser[];
+  /** Every article in the series, published or not: a change to any may show here. */
+  memberIds: number[];
+}
+
+/** What an article page shows of its series: 연재 n회, the previous and next parts, the list. */
+export interface ArticleSeries {
+  series: { id: number; title: string };
+  /** 1-based, among the parts readers may open. */
+  number: number;
+  parts: { id: number; title: string; publishedAt: number }[];
+  memberIds: number[];
 }

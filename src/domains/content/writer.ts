@@ -4,10 +4,11 @@ import type { ArticleStatus, Database } from '../../db/index.ts';
 import { articleChangeTags, tag, type CacheTag } from '../../shared/cache-tags.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, invalidInput, notFound } from '../../shared/errors.ts';
+import { josa } from '../../shared/josa.ts';
 import { writeSearchDocument } from '../search/index.ts';
-import { cutText, htmlToText } from '../../shared/text.ts';
+import { cleanFormText, cutText, htmlToText } from '../../shared/text.ts';
 import { createBodyCleaner, type BodyCleaner } from './body-cleaner.ts';
-import { ensureAuthor, setArticleRelations } from './relations.ts';
+import { createAuthor, ensureAuthor, listingsOfArticle, setArticleRelations } from './relations.ts';
 
 export interface WriterDeps {
   db: Kysely<Database>;
@@ -38,6 +39,71 @@ const authorInput = z.object({
 });
 
 const BREAKING_DEFAULT_MS = 6 * 60 * 60 * 1000;
+
+/** What a 기자 페이지 shows besides the articles; `identity` only for bylines without an account. */
+export interface AuthorProfileInput {
+  beat: string;
+  intro: string;
+  /** The profile photo (a photo library row); undefined keeps the one there is. */
+  photoId?: number | null;
+  /** Name, title and e-mail of an outside writer; a staff byline follows its account. */
+  identity?: { name: string; title: string; email: string };
+}
+
+export const PROFILE_LIMITS = { beat: 60, intro: 1000, name: 80, title: 40 } as const;
+
+/** A cleaned profile field, or INVALID_INPUT naming the field when it is too long. */
+function profileText(
+  field: keyof typeof PROFILE_LIMITS,
+  value: string,
+  label: string,
+  multiline = false,
+): string {
+  const text = cleanFormText(value, { multiline });
+  const length = [...text].length;
+  const limit = PROFILE_LIMITS[field];
+  if (length > limit) {
+    const message = `${josa(label, '은', '는')} ${limit}자까지 쓸 수 있습니다 (지금 ${length}자).`;
+    throw invalidInput(message, { field, fields: { [field]: message } });
+  }
+  return text;
+}
+
+/**
+ * A profile's text cleaned and checked (lengths, a name, an e-mail that is one): what
+ * updateAuthorProfile stores. The newsroom calls it first to refuse bad text before a
+ * photo upload is stored.
+ */
+export function checkAuthorProfile(input: AuthorProfileInput): {
+  beat: string;
+  intro: string;
+  identity: { name: string; title: string; email: string } | undefined;
+} {
+  const beat = profileText('beat', input.beat, '담당 분야');
+  const intro = profileText('intro', input.intro, '소개', true);
+  const identity =
+    input.identity === undefined
+      ? undefined
+      : {
+          name: profileText('name', input.identity.name, '이름'),
+          title: profileText('title', input.identity.title, '직함'),
+          email: cleanFormText(input.identity.email).toLowerCase(),
+        };
+  if (identity !== undefined) {
+    if (identity.name === '')
+      throw invalidInput('이름을 입력하세요.', { fields: { name: '이름을 입력하세요.' } });
+    if (identity.email !== '' && !z.string().email().max(254).safeParse(identity.email).success)
+      throw invalidInput('올바른 이메일 주소가 아닙니다.', {
+        fields: { email: '올바른 이메일 주소가 아닙니다.' },
+      });
+  }
+  return { beat, intro, identity };
+}
+
+const isUniqueViolation = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+};
 
 const articleInput = z.object({
   sectionId: z.number().int().positive(),
@@ -132,6 +198,15 @@ export function createWriter(deps: WriterDeps) {
       return (await ensureAuthor(db, a, clock.now())).id;
     },
 
+    /** A byline without an account or address (외부 필자, 칼럼니스트): always a new one. */
+    async createOutsideAuthor(input: { name: string; title?: string }): Promise<number> {
+      const name = profileText('name', input.name, '이름');
+      if (name === '')
+        throw invalidInput('이름을 입력하세요.', { fields: { name: '이름을 입력하세요.' } });
+      const title = profileText('title', input.title ?? '', '직함');
+      return (await createAuthor(db, { name, email: null, title }, clock.now())).id;
+    },
+
     /** Creates an article with its bylines, photos and tags in one transaction. */
     async createArticle(input: ArticleInput): Promise<number> {
       const a = parse(articleInput, input);
@@ -176,8 +251,78 @@ export function createWriter(deps: WriterDeps) {
         await writeSearchDocument(trx, row.id);
         return row.id;
       });
-      await notify(articleChangeTags(id, a.sectionId, a.isPhotoStory));
+      await notify(
+        articleChangeTags(id, a.sectionId, a.isPhotoStory, {
+          authorIds: a.authorIds,
+          tags: a.tags,
+        }),
+      );
       return id;
+    },
+
+    /**
+     * A byline's profile on its 기자 페이지: desk or beat, introduction, photo, and for an
+     * outside writer (no account) the name, title and e-mail. The page and its feed are
+     * refreshed, and every page printing the byline when its name, title or e-mail changed.
+     */
+    async updateAuthorProfile(authorId: number, input: AuthorProfileInput): Promise<void> {
+      const { beat, intro, identity } = checkAuthorProfile(input);
+      if (input.photoId != null) {
+        const photo = await db
+          .selectFrom('photos')
+          .select('id')
+          .where('id', '=', input.photoId)
+          .executeTakeFirst();
+        if (photo === undefined) throw notFound('사진을 찾을 수 없습니다.');
+      }
+      const before = await db
+        .selectFrom('authors')
+        .select(['name', 'title', 'email'])
+        .where('id', '=', authorId)
+        .executeTakeFirst();
+      if (before === undefined) throw notFound('바이라인을 찾을 수 없습니다.');
+      if (identity !== undefined) {
+        const account = await db
+          .selectFrom('users')
+          .select('id')
+          .where('author_id', '=', authorId)
+          .executeTakeFirst();
+        if (account !== undefined)
+          throw new AppError(
+            'FORBIDDEN',
+            '계정이 있는 기자의 이름과 이메일은 그 계정에서만 바뀝니다.',
+          );
+      }
+      try {
+        await db
+          .updateTable('authors')
+          .set({
+            beat,
+            intro,
+            ...(input.photoId === undefined ? {} : { photo_id: input.photoId }),
+            ...(identity === undefined
+              ? {}
+              : {
+                  name: identity.name,
+                  title: identity.title,
+                  email: identity.email === '' ? null : identity.email,
+                }),
+          })
+          .where('id', '=', authorId)
+          .execute();
+      } catch (error) {
+        if (isUniqueViolation(error))
+          throw new AppError('CONFLICT', '다른 바이라인이 이미 쓰고 있는 이메일입니다.', {
+            fields: { email: '다른 바이라인이 이미 쓰고 있는 이메일입니다.' },
+          });
+        throw error;
+      }
+      const renamed =
+        identity !== undefined &&
+        (identity.name !== before.name ||
+          identity.title !== before.title ||
+          (identity.email === '' ? null : identity.email) !== before.email);
+      await notify(renamed ? [tag.author(authorId), tag.byline(authorId)] : [tag.author(authorId)]);
     },
 
     /** Changes an article's status (and publish time); used by the desk and by tests. */
@@ -206,7 +351,12 @@ export function createWriter(deps: WriterDeps) {
         await writeSearchDocument(trx, articleId);
       });
       await notify(
-        articleChangeTags(articleId, existing.section_id, existing.is_photo_story === 1),
+        articleChangeTags(
+          articleId,
+          existing.section_id,
+          existing.is_photo_story === 1,
+          await listingsOfArticle(db, articleId),
+        ),
       );
     },
 
@@ -248,7 +398,12 @@ export function createWriter(deps: WriterDeps) {
         await writeSearchDocument(trx, articleId);
       });
       await notify(
-        articleChangeTags(articleId, existing.section_id, existing.is_photo_story === 1),
+        articleChangeTags(
+          articleId,
+          existing.section_id,
+          existing.is_photo_story === 1,
+          await listingsOfArticle(db, articleId),
+        ),
       );
     },
   };

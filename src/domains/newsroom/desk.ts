@@ -12,6 +12,7 @@ import {
   articleSummary,
   bodyPhotos,
   createBodyCleaner,
+  listingsOf,
   setArticleRelations,
   type BodyCleaner,
   ensureAuthor,
@@ -538,7 +539,8 @@ export function createDesk(deps: DeskDeps) {
     const tags = new Set<CacheTag>();
     for (const a of [before, after]) {
       if (a === null || a.status !== 'published') continue;
-      for (const t of articleChangeTags(a.id, a.sectionId, a.isPhotoStory)) tags.add(t);
+      // Old and new bylines and tags: a piece leaves one 기자 페이지 and joins another.
+      for (const t of articleChangeTags(a.id, a.sectionId, a.isPhotoStory, a)) tags.add(t);
     }
     return [...tags];
   }
@@ -1130,9 +1132,19 @@ export function createDesk(deps: DeskDeps) {
         .where('published_at', '<=', now)
         .limit(500)
         .execute();
+      const listings = await listingsOf(
+        db,
+        rows.map((r) => r.id),
+      );
       const tags = new Set<CacheTag>();
       for (const r of rows)
-        for (const t of articleChangeTags(r.id, r.section_id, r.is_photo_story === 1)) tags.add(t);
+        for (const t of articleChangeTags(
+          r.id,
+          r.section_id,
+          r.is_photo_story === 1,
+          listings.get(r.id) ?? { authorIds: [], tags: [] },
+        ))
+          tags.add(t);
       return [...tags];
     },
   };

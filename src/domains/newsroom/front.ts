@@ -5,6 +5,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { AppError, invalidInput, notFound } from '../../shared/errors.ts';
 import { formatKstDateTime } from '../../shared/kst.ts';
 import { can } from '../accounts/index.ts';
+import { listingsOfArticle } from '../content/index.ts';
 import { forbidden, type Actor } from './desk.ts';
 
 export interface FrontDeps {
@@ -365,7 +366,12 @@ export function createFrontDesk(deps: FrontDeps) {
         .execute();
       if (deps.onChange !== undefined)
         await deps.onChange(
-          articleChangeTags(articleId, article.section_id, article.is_photo_story === 1),
+          articleChangeTags(
+            articleId,
+            article.section_id,
+            article.is_photo_story === 1,
+            await listingsOfArticle(db, articleId),
+          ),
         );
     },
   };

@@ -113,7 +113,9 @@ describe.each(testDialects)('NDJSON import on %s', (dialect) => {
     expect(rows[0]?.published_at).toBe(Date.UTC(2024, 2, 1, 0, 30));
     expect(rows[0]?.featured_photo_id).not.toBeNull();
     const article = await app.services.content.article(rows[0]!.id);
-    expect(article?.bylines).toEqual([{ name: '고한결', email: 'ko@archive.example', title: '' }]);
+    expect(article?.bylines).toMatchObject([
+      { name: '고한결', email: 'ko@archive.example', title: '' },
+    ]);
     expect(article?.subtitleLines).toEqual(['부제 한 줄', '부제 두 줄']);
     expect(article?.photos[0]?.caption).toBe('원격 사진');
   });
@@ -199,7 +201,7 @@ describe.each(testDialects)('NDJSON import on %s', (dialect) => {
     // Tags in the order the archive lists them, not by name.
     expect(first?.tags).toEqual(['제주', '가나다', '4·3']);
     const second = await app.services.content.article(rows[1]!.id);
-    expect(second?.bylines).toEqual([
+    expect(second?.bylines).toMatchObject([
       { name: '한라산 칼럼니스트', email: null, title: '' },
       { name: '부은별', email: null, title: '객원 기자' },
     ]);

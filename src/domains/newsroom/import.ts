@@ -8,6 +8,7 @@ import {
   articleSummary,
   createBodyCleaner,
   ensureAuthor,
+  listingsOfArticle,
   setArticleRelations,
   type BodyCleaner,
 } from '../content/index.ts';
@@ -392,15 +393,23 @@ export function createImporter(deps: ImportDeps) {
             articleId,
             existing.section_id,
             existing.is_photo_story === 1,
+            // The bylines and tags it had: it may leave their pages.
+            await listingsOfArticle(trx, articleId),
           ))
             tags.add(t);
         report.updated++;
       }
-      if (status === 'published')
-        for (const t of articleChangeTags(articleId, sectionId, false)) tags.add(t);
       await writeRelations(trx, articleId, data, photoIds, now, (note) =>
         report.notes.push({ line: line.number, note }),
       );
+      if (status === 'published')
+        for (const t of articleChangeTags(
+          articleId,
+          sectionId,
+          false,
+          await listingsOfArticle(trx, articleId),
+        ))
+          tags.add(t);
       await trx
         .insertInto('article_events')
         .values({

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { ReaderCounts } from '../../domains/analytics/index.ts';
 import type { AdStats, BannerStore } from '../../domains/ads/index.ts';
-import type { ContentService, Writer } from '../../domains/content/index.ts';
+import type { ContentService, SeriesDesk, Writer } from '../../domains/content/index.ts';
 import type { MediaStorage } from '../../domains/media/index.ts';
 import type { Actor, Desk, FrontDesk, Previews } from '../../domains/newsroom/index.ts';
 import type { WeatherRefresher, WeatherStore } from '../../domains/weather/index.ts';
@@ -22,6 +22,8 @@ export interface AdminDeps {
   front: FrontDesk;
   content: ContentService;
   writer: Writer;
+  /** 연재·기획. */
+  series: SeriesDesk;
   /** 이용약관, 개인정보처리방침 and the other policy pages (admins edit them). */
   policies: Policies;
   /** 기사제보: the desk's 제보함. */

@@ -484,6 +484,8 @@ describe('the newsroom in Chromium', () => {
           : ([['revision', `/admin/articles/${id}/revisions/${revision}`]] as [string, string][])),
         ['photos', '/admin/photos'],
         ['sections', '/admin/sections'],
+        ['bylines', '/admin/bylines'],
+        ['series', '/admin/series'],
         ['front', '/admin/front'],
         ['staff', '/admin/staff'],
         ['weather', '/admin/weather'],

@@ -7,7 +7,7 @@ import {
   type BannerStore,
 } from '../../domains/ads/index.ts';
 import type { ReaderCounts } from '../../domains/analytics/index.ts';
-import type { ArticleTeaser, ContentService } from '../../domains/content/index.ts';
+import type { ContentService } from '../../domains/content/index.ts';
 import type { Search } from '../../domains/search/index.ts';
 import type { WeatherStore } from '../../domains/weather/index.ts';
 import type { PublisherDetails } from '../../config/index.ts';
@@ -25,7 +25,9 @@ import { articlePath, weatherPath } from '../../views/urls.ts';
 import type { PageCache } from '../cache/page-cache.ts';
 import { buildUncachedPage, deviceClass, sendPage } from '../cache/serve.ts';
 import { IMMUTABLE_ASSET, sendAsset, type Asset } from './assets.ts';
+import { routeKind } from '../metrics.ts';
 import { registerBeacon } from './beacon.ts';
+import { bylineTags, photoTags as teaserPhotoTags, registerReaderPages } from './reader-pages.ts';
 import { registerSearchPage } from './search.ts';
 import { siteSecurityHeadersFor } from './headers.ts';
 import { mostReadBox } from './most-read.ts';
@@ -51,6 +53,8 @@ export interface SiteDeps {
   perPage: number;
   /** The region whose short-range forecast /weather shows (config.weather.region.name). */
   weatherRegion: string;
+  /** Time to build an uncached page, by route kind (metrics). */
+  observeRender?: (kind: string, seconds: number) => void;
   /** Korean search (/search) and 관련기사. */
   search: Search;
   /** TAMNA_KAKAO_JS_KEY: a KakaoTalk share button, and the SDK's host in the CSP. */
@@ -64,11 +68,6 @@ export interface SiteDeps {
 }
 
 const HTML = 'text/html; charset=utf-8';
-
-/** Tags of the photos a list of teasers shows: a changed caption or alt text refreshes it. */
-function teaserPhotoTags(teasers: readonly (ArticleTeaser | null | undefined)[]): CacheTag[] {
-  return teasers.flatMap((t) => (t?.photo == null ? [] : [tag.photo(t.photo.id)]));
-}
 
 export class PageStatus extends Error {
   constructor(
@@ -129,6 +128,7 @@ export function createSiteRoutes(deps: SiteDeps) {
     reply: FastifyReply,
     key: string,
     render: (chrome: ChromeView) => Promise<{ html: string; tags: CacheTag[]; expiresAt?: number }>,
+    contentType = HTML,
   ): Promise<FastifyReply> {
     const now = clock.now();
     const cacheKey = `${deviceClass(request.headers['user-agent'])}|${key}`;
@@ -136,10 +136,12 @@ export function createSiteRoutes(deps: SiteDeps) {
     if (hit !== undefined)
       return sendPage(request, reply, hit, { headers: siteSecurityHeaders, now, cache });
     const generation = cache.currentGeneration;
+    const started = performance.now();
     const view = await chrome(request);
     let rendered: { html: string; tags: CacheTag[]; expiresAt?: number };
     try {
       rendered = await render(view);
+      deps.observeRender?.(routeKind(request), (performance.now() - started) / 1000);
     } catch (error) {
       if (error instanceof PageStatus)
         return sendError(request, reply, error.status, view, error.detail);
@@ -150,7 +152,7 @@ export function createSiteRoutes(deps: SiteDeps) {
       {
         status: 200,
         body: rendered.html,
-        contentType: HTML,
+        contentType,
         // The layout (navigation, banners, ticker) is on every page.
         tags: [...new Set([...LAYOUT_TAGS, ...rendered.tags])],
         expiresAt: Math.min(await expiry(now), rendered.expiresAt ?? Infinity),
@@ -237,6 +239,16 @@ export function createSiteRoutes(deps: SiteDeps) {
     async register(app: FastifyInstance): Promise<void> {
       await registerBeacon(app, deps.readers);
       registerSearchPage(app, { search: deps.search, content, clock, chrome });
+      registerReaderPages(app, {
+        content,
+        siteUrl: deps.siteUrl,
+        publisherName: deps.publisher.name,
+        perPage: deps.perPage,
+        page,
+        chrome,
+        sendError,
+        notFound: (detail) => new PageStatus(404, detail),
+      });
 
       app.get('/', (request, reply) =>
         page(request, reply, '/', async (view) => {
@@ -253,6 +265,7 @@ export function createSiteRoutes(deps: SiteDeps) {
                 ...front.breaking,
                 ...front.sectionBoxes.flatMap((b) => b.articles),
                 ...front.photoStories,
+                ...front.photoNews,
               ]),
             ],
             expiresAt: mostRead.expiresAt,
@@ -273,12 +286,13 @@ export function createSiteRoutes(deps: SiteDeps) {
           const home = article.sectionPath[0] ?? article.section;
           const teaserSlug =
             deps.teaserSections.find((s) => s !== home.slug) ?? deps.teaserSections[0];
-          const [photos, teaserBox, sameSection, mostRead, related] = await Promise.all([
+          const [photos, teaserBox, sameSection, mostRead, related, series] = await Promise.all([
             photoBox(),
             teaserSlug === undefined ? null : content.latestInSection(teaserSlug, 4, id),
             content.latestInSection(home.slug, 6, id),
             mostReadBox(deps.readers, content),
             deps.search.related(id).then((ids) => content.readableTeasers(ids)),
+            content.articleSeries(id),
           ]);
           const html = renderArticlePage({
             chrome: view,
@@ -289,6 +303,7 @@ export function createSiteRoutes(deps: SiteDeps) {
             sameSection,
             mostRead: mostRead.view,
             related,
+            series,
           });
           // Boxes of other articles are part of this page: a change in their sections must refresh it.
           const boxSections = [
@@ -300,6 +315,11 @@ export function createSiteRoutes(deps: SiteDeps) {
             tags: [
               tag.article(id),
               tag.photoStories,
+              ...article.bylines.map((b) => tag.byline(b.id)),
+              // 연재 n회 and the list of parts: any part coming out or changing shows here.
+              ...(series === null
+                ? []
+                : [tag.series(series.series.id), ...series.memberIds.map(tag.article)]),
               ...boxSections.map(tag.section),
               // 관련기사 go with the page when one of them changes or is taken down.
               ...related.map((r) => tag.article(r.id)),
@@ -416,7 +436,11 @@ export function createSiteRoutes(deps: SiteDeps) {
             const html = renderSectionPage({ chrome: view, ...listing });
             return {
               html,
-              tags: [...listing.sectionIds.map(tag.section), ...teaserPhotoTags(listing.articles)],
+              tags: [
+                ...listing.sectionIds.map(tag.section),
+                ...bylineTags(listing.articles),
+                ...teaserPhotoTags(listing.articles),
+              ],
             };
           });
         },

@@ -233,6 +233,58 @@ describe('public site in Chromium', () => {
     });
   }
 
+  // 기자, tag and series pages (issue 16): the demo's first reporter, a tag, its series.
+  for (const vp of VIEWPORTS) {
+    it(`reporter, tag and series pages at ${vp.width}px`, async () => {
+      const pages: [string, string, string][] = [
+        ['reporter', '/reporter/1', '.profile-name'],
+        ['tag', `/tag/${encodeURIComponent('판결')}`, '.section-head h1'],
+        ['series', '/series/1', '.series-title'],
+      ];
+      for (const [name, url, heading] of pages) {
+        const page = await browser.newPage({ viewport: { width: vp.width, height: vp.height } });
+        await visit(page, url);
+        await expect(page.locator(heading).textContent(), url).resolves.not.toBe('');
+        expect(await page.locator('.teaser-row').count(), url).toBeGreaterThan(0);
+        await page.screenshot({
+          path: path.join(SCREENSHOTS, `${name}-${vp.name}.png`),
+          fullPage: true,
+        });
+        await page.close();
+      }
+    });
+  }
+
+  it('serves a 기자 feed that Chromium reads as well-formed XML, whatever the titles', async () => {
+    const title = '속보\u0001 <b>굵게</b> ]]> & \u0000끝\u000b';
+    await app.services.writer.createArticle({
+      sectionId: (await app.services.content.navigation())[0]?.id ?? 1,
+      title,
+      bodyHtml: '<p>]]&gt; 요약</p>',
+      status: 'published',
+      authorIds: [1],
+    });
+    const page = await browser.newPage();
+    await page.goto(`${base}/reporter/1`);
+    const feed = await page.evaluate(async () => {
+      const href = document.querySelector('link[rel="alternate"]')?.getAttribute('href') ?? '';
+      const text = await (await fetch(new URL(href).pathname)).text();
+      const doc = new DOMParser().parseFromString(text, 'application/xml');
+      return {
+        error: doc.querySelector('parsererror')?.textContent ?? null,
+        version: doc.documentElement.getAttribute('version'),
+        first: doc.querySelector('item > title')?.textContent ?? null,
+        dates: [...doc.querySelectorAll('item > pubDate')].map((d) => d.textContent ?? ''),
+      };
+    });
+    expect(feed.error).toBeNull();
+    expect(feed.version).toBe('2.0');
+    expect(feed.first).toBe('속보 <b>굵게</b> ]]> & 끝');
+    for (const date of feed.dates)
+      expect(date).toMatch(/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0900$/);
+    await page.close();
+  });
+
   for (const vp of VIEWPORTS) {
     it(`switches 많이 본 뉴스 between 24시간 and 7일 by keyboard, without JavaScript, at ${vp.width}px`, async () => {
       const context = await browser.newContext({

@@ -104,3 +104,35 @@ export function WidePhotoBox({
     </section>
   );
 }
+
+/** 포토뉴스 (the front page's rail): one picture large, the rest as small rows. */
+export function PhotoNewsBox({ articles }: { articles: TeaserView[] }) {
+  const withPhotos = articles.filter((a) => a.photo !== null);
+  const [first, ...rest] = withPhotos;
+  if (first === undefined || first.photo === null) return null;
+  return (
+    <section class="box photo-news" aria-labelledby="photo-news-title">
+      <header class="box-head">
+        <h2 class="box-title" id="photo-news-title">
+          포토뉴스
+        </h2>
+      </header>
+      <a class="photo-news-lead" href={articlePath(first.id)}>
+        <Photo photo={first.photo} sizes="(min-width: 1024px) 300px, 100vw" />
+        <span class="photo-news-title">{first.title}</span>
+      </a>
+      <ul class="photo-news-list">
+        {rest.map((a) =>
+          a.photo === null ? null : (
+            <li>
+              <a href={articlePath(a.id)}>
+                <Photo photo={a.photo} sizes="96px" />
+                <span>{a.title}</span>
+              </a>
+            </li>
+          ),
+        )}
+      </ul>
+    </section>
+  );
+}

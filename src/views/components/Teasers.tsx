@@ -1,6 +1,6 @@
-import { formatKstDate, toKstIso } from '../../shared/kst.ts';
-import type { TeaserView } from '../model.ts';
-import { articlePath } from '../urls.ts';
+import { formatKstDate, formatKstDateTime, toKstIso } from '../../shared/kst.ts';
+import type { BylineView, TeaserView } from '../model.ts';
+import { articlePath, reporterPath } from '../urls.ts';
 import { Photo } from './Photo.tsx';
 
 export function TimeTag({ ms, text }: { ms: number; text?: string }) {
@@ -17,7 +17,28 @@ export function TitleLink({ article }: { article: TeaserView }) {
   );
 }
 
-/** A list row with a thumbnail, title, summary and date (section pages, top stories). */
+/** `양승훈 기자`, or the title an outside writer signs with (`김한라 칼럼니스트`). */
+export const bylineLabel = (b: Pick<BylineView, 'name' | 'title'>): string =>
+  `${b.name} ${b.title || '기자'}`;
+
+/** Bylines linking to their 기자 페이지, comma-separated. */
+export function BylineLinks({ bylines }: { bylines: readonly BylineView[] }) {
+  return (
+    <>
+      {bylines.map((b, i) => (
+        <>
+          {i > 0 ? ', ' : null}
+          <a href={reporterPath(b.id)}>{bylineLabel(b)}</a>
+        </>
+      ))}
+    </>
+  );
+}
+
+/**
+ * A list row with a thumbnail, title, summary, and when it was published (date and
+ * time) and by whom when the list knows (section, tag, reporter and series pages).
+ */
 export function TeaserRow({
   article,
   showSection,
@@ -39,7 +60,12 @@ export function TeaserRow({
         <p class="teaser-summary">{article.summary}</p>
         <p class="teaser-meta">
           {showSection ? <span class="teaser-section">{article.section.name}</span> : null}
-          <TimeTag ms={article.publishedAt} />
+          {article.bylines !== undefined && article.bylines.length > 0 ? (
+            <span class="teaser-byline">
+              <BylineLinks bylines={article.bylines} />
+            </span>
+          ) : null}
+          <TimeTag ms={article.publishedAt} text={formatKstDateTime(article.publishedAt)} />
         </p>
       </div>
     </article>

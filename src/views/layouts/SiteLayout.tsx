@@ -32,6 +32,14 @@ export function SiteLayout({
         <meta name="description" content={meta.description} />
         {meta.robots ? <meta name="robots" content={meta.robots} /> : null}
         <link rel="canonical" href={canonical} />
+        {meta.feed ? (
+          <link
+            rel="alternate"
+            type="application/rss+xml"
+            title={meta.feed.title}
+            href={absolute(chrome.siteUrl, meta.feed.path)}
+          />
+        ) : null}
         <meta property="og:site_name" content={chrome.publisher.name} />
         <meta property="og:locale" content="ko_KR" />
         <meta property="og:type" content={meta.type} />

@@ -6,8 +6,9 @@ import { BannerSlot } from '../components/Banner.tsx';
 import { SectionBox, TeaserBox, WidePhotoBox } from '../components/Boxes.tsx';
 import { MostRead } from '../components/MostRead.tsx';
 import { Photo } from '../components/Photo.tsx';
-import { TimeTag } from '../components/Teasers.tsx';
 import { RelatedArticles } from '../components/RelatedArticles.tsx';
+import { SeriesBox, SeriesKicker, type ArticleSeriesView } from '../components/SeriesBox.tsx';
+import { bylineLabel, TimeTag } from '../components/Teasers.tsx';
 import { SiteLayout } from '../layouts/SiteLayout.tsx';
 import type {
   ArticleView,
@@ -18,7 +19,7 @@ import type {
   SectionView,
   TeaserView,
 } from '../model.ts';
-import { articlePath, sectionPath } from '../urls.ts';
+import { articlePath, reporterPath, sectionPath, tagPath } from '../urls.ts';
 import { NOTICE_KINDS } from '../../shared/notice-kinds.ts';
 
 export interface ArticlePageProps {
@@ -35,6 +36,8 @@ export interface ArticlePageProps {
   related?: TeaserView[];
   /** 미리보기 through a private link: marked as such, not indexed, not counted. */
   preview?: { status: string; expiresAt: number } | undefined;
+  /** 연재 n회: the series the article is a part of, if readers can see one. */
+  series?: ArticleSeriesView | null;
 }
 
 const absoluteUrl = (siteUrl: string, src: string) =>
@@ -132,6 +135,7 @@ export function renderArticlePage(props: ArticlePageProps): string {
                 ))}
               </ol>
             </nav>
+            {props.series ? <SeriesKicker series={props.series} /> : null}
             <h1 class="article-title">
               {article.isBreaking ? <span class="flag-breaking">속보</span> : null}
               {article.title}
@@ -148,9 +152,9 @@ export function renderArticlePage(props: ArticlePageProps): string {
                 {article.bylines.map((b, i) => (
                   <>
                     {i > 0 ? ', ' : null}
-                    <span class="reporter">
-                      {b.name} {b.title || '기자'}
-                    </span>
+                    <a class="reporter" href={reporterPath(b.id)}>
+                      {bylineLabel(b)}
+                    </a>
                   </>
                 ))}
               </p>
@@ -204,9 +208,9 @@ export function renderArticlePage(props: ArticlePageProps): string {
             <ul class="reporter-cards">
               {article.bylines.map((b) => (
                 <li>
-                  <strong>
-                    {b.name} {b.title || '기자'}
-                  </strong>{' '}
+                  <a href={reporterPath(b.id)}>
+                    <strong>{bylineLabel(b)}</strong>
+                  </a>{' '}
                   {b.email === null ? null : <a href={`mailto:${b.email}`}>{b.email}</a>}
                 </li>
               ))}
@@ -214,11 +218,14 @@ export function renderArticlePage(props: ArticlePageProps): string {
             {article.tags.length > 0 ? (
               <ul class="tags" aria-label="태그">
                 {article.tags.map((t) => (
-                  <li>#{t}</li>
+                  <li>
+                    <a href={tagPath(t)}>#{t}</a>
+                  </li>
                 ))}
               </ul>
             ) : null}
           </footer>
+          {props.series ? <SeriesBox series={props.series} /> : null}
           <RelatedArticles articles={props.related ?? []} />
         </article>
         <aside class="article-rail" aria-label="관련 기사">

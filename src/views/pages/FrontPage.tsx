@@ -1,6 +1,6 @@
 import { renderDocument } from '../jsx/jsx-runtime.ts';
 import { BannerSlot } from '../components/Banner.tsx';
-import { SectionBox, TeaserBox, WidePhotoBox } from '../components/Boxes.tsx';
+import { PhotoNewsBox, SectionBox, TeaserBox, WidePhotoBox } from '../components/Boxes.tsx';
 import { MostRead } from '../components/MostRead.tsx';
 import { Photo } from '../components/Photo.tsx';
 import { TeaserRow, TitleLink } from '../components/Teasers.tsx';
@@ -17,6 +17,8 @@ export interface FrontPageProps {
   /** Boxes shown as title + summary (사건/사고/판결 style), by section slug. */
   teaserBoxSlugs: string[];
   photoStories: TeaserView[];
+  /** 포토뉴스 in the rail: articles with a photo not shown elsewhere on the page. */
+  photoNews: TeaserView[];
   photoSection: SectionView | null;
   description: string;
   /** 많이 본 뉴스; null or empty lists leave the box out. */
@@ -79,9 +81,11 @@ export function renderFrontPage(props: FrontPageProps): string {
         <div class="rail">
           <BannerSlot chrome={chrome} slot="rail-1" />
           <MostRead lists={props.mostRead} />
+          <PhotoNewsBox articles={props.photoNews} />
         </div>
+        {/* Beside the rail on desktop, so the rail's boxes have the page's length to fill. */}
+        <WidePhotoBox stories={props.photoStories} section={props.photoSection} />
       </div>
-      <WidePhotoBox stories={props.photoStories} section={props.photoSection} />
       <div class="box-grid">
         {props.sectionBoxes.map((box) =>
           props.teaserBoxSlugs.includes(box.section.slug) ? (

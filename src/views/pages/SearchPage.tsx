@@ -6,7 +6,7 @@ import { TimeTag } from '../components/Teasers.tsx';
 import { SiteLayout } from '../layouts/SiteLayout.tsx';
 import type { ChromeView, TeaserView } from '../model.ts';
 import { articlePath } from '../urls.ts';
-import { pageWindow } from './SectionPage.tsx';
+import { pageWindow } from '../components/Pager.tsx';
 
 /** The search form as the reader filled it in (strings as typed, for re-display). */
 export interface SearchFormView {

@@ -1,4 +1,6 @@
 import { renderDocument } from '../jsx/jsx-runtime.ts';
+import { formatKstDateTime } from '../../shared/kst.ts';
+import { Pager } from '../components/Pager.tsx';
 import { Photo } from '../components/Photo.tsx';
 import { TeaserRow, TimeTag } from '../components/Teasers.tsx';
 import { SiteLayout } from '../layouts/SiteLayout.tsx';
@@ -14,43 +16,6 @@ export interface SectionPageProps {
   page: number;
   pageCount: number;
   total: number;
-}
-
-/** Page numbers around the current one, like a Korean news site's list pager. */
-export function pageWindow(page: number, pageCount: number, width = 10): number[] {
-  const start = Math.floor((page - 1) / width) * width + 1;
-  const end = Math.min(pageCount, start + width - 1);
-  const pages: number[] = [];
-  for (let p = start; p <= end; p++) pages.push(p);
-  return pages;
-}
-
-function Pager({ slug, page, pageCount }: { slug: string; page: number; pageCount: number }) {
-  if (pageCount <= 1) return null;
-  const pages = pageWindow(page, pageCount);
-  const first = pages[0] ?? 1;
-  const last = pages[pages.length - 1] ?? pageCount;
-  return (
-    <nav class="pager" aria-label="페이지">
-      {first > 1 ? (
-        <a href={sectionPath(slug, first - 1)} rel="prev">
-          이전
-        </a>
-      ) : null}
-      {pages.map((p) =>
-        p === page ? (
-          <strong aria-current="page">{p}</strong>
-        ) : (
-          <a href={sectionPath(slug, p)}>{p}</a>
-        ),
-      )}
-      {last < pageCount ? (
-        <a href={sectionPath(slug, last + 1)} rel="next">
-          다음
-        </a>
-      ) : null}
-    </nav>
-  );
 }
 
 export function renderSectionPage(props: SectionPageProps): string {
@@ -96,7 +61,7 @@ export function renderSectionPage(props: SectionPageProps): string {
                 ) : null}
                 <span class="photo-grid-title">{a.title}</span>
               </a>
-              <TimeTag ms={a.publishedAt} />
+              <TimeTag ms={a.publishedAt} text={formatKstDateTime(a.publishedAt)} />
             </li>
           ))}
         </ul>
@@ -107,7 +72,11 @@ export function renderSectionPage(props: SectionPageProps): string {
           ))}
         </div>
       )}
-      <Pager slug={section.slug} page={props.page} pageCount={props.pageCount} />
+      <Pager
+        page={props.page}
+        pageCount={props.pageCount}
+        href={(p) => sectionPath(section.slug, p)}
+      />
     </SiteLayout>,
   );
 }

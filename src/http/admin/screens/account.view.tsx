@@ -2,10 +2,13 @@ import { formatKstDateTime } from '../../../shared/kst.ts';
 import { renderDocument } from '../../../views/jsx/jsx-runtime.ts';
 import { AdminLayout, Csrf, ErrorFlash } from '../../../views/admin/AdminLayout.tsx';
 import type { AdminChrome } from '../../../views/admin/model.ts';
+import { ProfileForm, type ProfileFormView } from '../../../views/admin/ProfileForm.tsx';
 
 export function renderAccount(
   chrome: AdminChrome,
   view: {
+    /** The byline's 기자 페이지 profile; null for an account without a byline. */
+    profile: { form: ProfileFormView; publicUrl: string } | null;
     mustChangePassword: boolean;
     totpEnabled: boolean;
     totpSetup?: { secret: string; uri: string };
@@ -88,6 +91,21 @@ export function renderAccount(
           </form>
         )}
       </section>
+      {view.profile !== null && !view.mustChangePassword ? (
+        <section class="panel">
+          <h2>기자 페이지 소개</h2>
+          <p class="hint">
+            기사 바이라인을 누른 독자가 보는 페이지입니다. 이름과 이메일은 계정 정보를 따릅니다.
+          </p>
+          <ProfileForm
+            profile={view.profile.form}
+            action="/admin/account/profile"
+            csrf={chrome.csrfToken}
+            identity={false}
+            publicUrl={view.profile.publicUrl}
+          />
+        </section>
+      ) : null}
       <section class="panel">
         <h2>로그인한 기기</h2>
         <ul>

@@ -2,6 +2,7 @@ import type { AdminScreen } from '../screen.ts';
 import { accountScreen } from './account.ts';
 import { adsScreen } from './ads.ts';
 import { articlesScreen } from './articles.ts';
+import { bylinesScreen } from './bylines.ts';
 import { dashboardScreen } from './dashboard.ts';
 import { frontScreen } from './front.ts';
 import { importApiScreen } from './import-api.ts';
@@ -10,6 +11,7 @@ import { photosScreen } from './photos.ts';
 import { policiesScreen } from './policies.ts';
 import { readersScreen } from './readers.ts';
 import { sectionsScreen } from './sections.ts';
+import { seriesScreen } from './series.ts';
 import { signInScreen } from './sign-in.ts';
 import { staffScreen } from './staff.ts';
 import { tipsScreen } from './tips.ts';
@@ -24,6 +26,8 @@ export const SCREENS: readonly AdminScreen[] = [
   tipsScreen,
   frontScreen,
   sectionsScreen,
+  bylinesScreen,
+  seriesScreen,
   readersScreen,
   adsScreen,
   staffScreen,
