@@ -17,6 +17,8 @@ import {
 } from './domains/ads/index.ts';
 import { createReaderCounts, type ReaderCounts } from './domains/analytics/index.ts';
 import {
+  articlesRevised,
+  articlesShowingPhoto,
   createContentService,
   createBodyCleaner,
   createSeriesDesk,
@@ -52,6 +54,12 @@ import {
 } from './domains/weather/index.ts';
 import { createSearch, type Search } from './domains/search/index.ts';
 import { createMetrics, type JobStatus, type Metrics } from './http/metrics.ts';
+import {
+  createPartnerExport,
+  createPartnerFeed,
+  type PartnerExport,
+  type PartnerFeed,
+} from './domains/partners/index.ts';
 import { createPolicies, type Policies } from './domains/policies/index.ts';
 import { createTips, type Tips } from './domains/tips/index.ts';
 import { PageCache } from './http/cache/page-cache.ts';
@@ -107,6 +115,9 @@ export interface Services {
   photos: PhotoLibrary;
   /** Korean full-text search over published articles, and 관련기사. */
   search: Search;
+  /** Portal partners: the feed of changed articles, and the application's lists. */
+  partnerFeed: PartnerFeed;
+  partnerExport: PartnerExport;
   /** 이용약관, 개인정보처리방침, … : edited by admins, defaults naming the paper. */
   policies: Policies;
   /** 기사제보 from readers, for the desk's 제보함. */
@@ -220,7 +231,15 @@ export async function createNewsroom(
     siteName: config.publisher.name,
     onMailError: (error, to) => logger.warn({ err: error, to }, 'staff mail not sent'),
   });
-  const photos = createPhotoLibrary({ db, storage: media, clock, onChange: changed });
+  const photos = createPhotoLibrary({
+    db,
+    storage: media,
+    clock,
+    onChange: changed,
+    // A caption is part of every article showing the photo: a new revision for partners.
+    onTextChange: async (trx, photoId) =>
+      articlesRevised(trx, await articlesShowingPhoto(trx, photoId), clock.now()),
+  });
   const services: Services = {
     content: createContentService({ db, clock, mediaUrl }),
     writer: createWriter({ db, clock, bodyCleaner, onChange: changed }),
@@ -265,6 +284,8 @@ export async function createNewsroom(
       recencyWeight: config.search.recencyWeight,
       timeoutMs: config.search.timeoutMs,
     }),
+    partnerFeed: createPartnerFeed({ db, clock, siteUrl: config.siteUrl, mediaUrl }),
+    partnerExport: createPartnerExport({ db, clock, siteUrl: config.siteUrl }),
     policies: createPolicies({
       db,
       clock,
@@ -454,6 +475,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     perPage: 20,
     mediaRoot: services.media.localRoot,
     adStats: services.adStats,
+    partners: { feed: services.partnerFeed, tokens: config.partners.tokens },
     healthCheck: async () => {
       await sql`select 1`.execute(database.db);
     },
@@ -495,6 +517,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         script: assetFromBytes(built.js, 'editor', 'js', 'text/javascript; charset=utf-8'),
         editorStylesheet: assetFromBytes(built.css, 'editor', 'css', 'text/css; charset=utf-8'),
         maxUploadBytes: services.photos.limits.maxBytes,
+        partners: {
+          exports: services.partnerExport,
+          feedUrl: `${config.siteUrl}/partner/feed.json`,
+          feedOpen: config.partners.tokens.length > 0,
+        },
         importRecords: (ndjson, actor) =>
           importer.importNdjson(ndjson, { trusted: false, actorId: actor.id }),
         readers: { readers: services.readers },

@@ -66,3 +66,29 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 });
+
+describe('TAMNA_PARTNER_TOKEN', () => {
+  it('is off when unset, and takes one token per partner', () => {
+    expect(loadConfig({}).partners.tokens).toEqual([]);
+    const a = 'a'.repeat(24);
+    const b = 'B1-_'.repeat(8);
+    expect(loadConfig({ TAMNA_PARTNER_TOKEN: ` ${a}, ${b} ` }).partners.tokens).toEqual([a, b]);
+  });
+
+  it('refuses a short or spaced token without repeating it', () => {
+    for (const bad of [
+      'short-token',
+      `${'x'.repeat(24)} ${'y'.repeat(24)}`,
+      `${'x'.repeat(24)},`,
+    ]) {
+      let message = '';
+      try {
+        loadConfig({ TAMNA_PARTNER_TOKEN: bad });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/^TAMNA_PARTNER_TOKEN must be one or more comma-separated tokens/);
+      expect(message).not.toContain(bad);
+    }
+  });
+});

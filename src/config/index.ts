@@ -48,6 +48,11 @@ export interface Config {
    * so a load balancer that polls it sends no new readers here (0 for none in front).
    */
   shutdownDrainMs: number;
+  /**
+   * Portal partners (네이버·다음): the tokens that open `/partner/feed.json`, one per
+   * partner; empty, the feed does not exist (404).
+   */
+  partners: { tokens: string[] };
 }
 
 export interface SearchConfig {
@@ -170,6 +175,15 @@ const envSchema = z.object({
     .min(0, 'must be between 0 and 60')
     .max(60, 'must be between 0 and 60')
     .default(0),
+  TAMNA_PARTNER_TOKEN: z
+    .string()
+    .trim()
+    .transform((v) => v.split(',').map((t) => t.trim()))
+    .refine(
+      (tokens) => tokens.every((t) => /^[\x21-\x7e]{24,200}$/.test(t)),
+      'must be one or more comma-separated tokens of 24 to 200 visible ASCII characters (e.g. from `openssl rand -hex 24`)',
+    )
+    .optional(),
   TAMNA_PUBLISHER_NAME: z.string().default('탐나일보'),
   TAMNA_PUBLISHER_REGISTRATION: z.string().default('제주 아00000'),
   TAMNA_PUBLISHER_REGISTRATION_DATE: z.string().default('2026.01.05'),
@@ -183,6 +197,8 @@ const envSchema = z.object({
 
 type Env = Record<string, string | undefined>;
 
+const SECRETS = new Set(['TAMNA_PARTNER_TOKEN']);
+
 /**
  * Reads and validates configuration. Every problem becomes one AppError('CONFIG') whose
  * message names the variable, what is wrong and how to fix it.
@@ -195,7 +211,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
-    const got = cleaned[name];
+    // A secret is never repeated into a log or a terminal, even a wrong one.
+    const got = SECRETS.has(name) ? undefined : cleaned[name];
     throw new AppError(
       'CONFIG',
       `${name}${got === undefined ? '' : `=${JSON.stringify(got)}`} ${issue?.message ?? 'is invalid'}.`,
@@ -217,6 +234,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     search: { recencyWeight: e.TAMNA_SEARCH_RECENCY, timeoutMs: e.TAMNA_SEARCH_TIMEOUT_MS },
     metricsToken: e.TAMNA_METRICS_TOKEN ?? null,
     shutdownDrainMs: e.TAMNA_SHUTDOWN_DRAIN_SECONDS * 1000,
+    partners: { tokens: e.TAMNA_PARTNER_TOKEN ?? [] },
     pageCache: {
       maxEntries: e.TAMNA_PAGE_CACHE_ENTRIES,
       maxBytes: e.TAMNA_PAGE_CACHE_MB * 1024 * 1024,

@@ -13,6 +13,7 @@ import { authorsAndSections } from './migrations/0007_authors_and_sections.ts';
 import { deskWorkflow } from './migrations/0008_desk_workflow.ts';
 import { search } from './migrations/0009_search.ts';
 import { readerPages } from './migrations/0010_reader_pages.ts';
+import { articleOrigin } from './migrations/0012_article_origin.ts';
 import { policiesAndTips } from './migrations/0011_policies_and_tips.ts';
 
 // Listed in code rather than read from a folder so the set is fixed at build time and
@@ -28,6 +29,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '0008_desk_workflow': deskWorkflow(dialect),
   '0009_search': search(dialect),
   '0010_reader_pages': readerPages(dialect),
+  '0012_article_origin': articleOrigin(dialect),
   '0011_policies_and_tips': policiesAndTips(dialect),
 });
 

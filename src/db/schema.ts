@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { ArticleOrigin } from '../shared/article-origins.ts';
 
 /**
  * Table types for Kysely. Times are epoch milliseconds (bigint in PostgreSQL, integer in
@@ -82,6 +83,24 @@ export interface ArticleTable {
   owner_id: number | null;
   /** The status it had when moved to the trash, to restore it to. */
   trashed_from: ArticleStatus | null;
+  /** 자체기사, 통신, 보도자료, 기고, 광고성 기사 (shared/article-origins.ts). */
+  origin: ColumnType<ArticleOrigin, ArticleOrigin | undefined, ArticleOrigin>;
+  /** Grows with every change readers see (text, photos, byline, notices): see content/changes.ts. */
+  revision: ColumnType<number, number | undefined, number>;
+  /** When what readers see last changed (the revision's time). */
+  revised_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** When it first went out to readers: published_at restarts on a republish, this does not. */
+  first_published_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Position in the order of changes portal partners hear about (article_change_counter). */
+  change_seq: ColumnType<number, number | undefined, number>;
+  /** A scheduled piece: the time it comes out, when partners must hear of it without a write. */
+  change_due_at: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** One row: the last change sequence number handed out. */
+export interface ArticleChangeCounterTable {
+  id: number;
+  value: number;
 }
 
 export interface ArticleAuthorTable {
@@ -489,6 +508,7 @@ export interface Database {
   series: SeriesTable;
   series_parts: SeriesPartTable;
   article_search: ArticleSearchTable;
+  article_change_counter: ArticleChangeCounterTable;
   policy_versions: PolicyVersionTable;
   tips: TipTable;
   tip_files: TipFileTable;

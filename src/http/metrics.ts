@@ -40,6 +40,7 @@ export function routeKind(request: FastifyRequest): string {
   if (route.startsWith('/preview/')) return 'preview';
   if (route.startsWith('/admin')) return 'admin';
   if (route.startsWith('/api/')) return 'api';
+  if (route.startsWith('/partner/')) return 'partner';
   if (route.startsWith('/media/')) return 'media';
   if (route.startsWith('/beacon/')) return 'beacon';
   if (route.startsWith('/ad/')) return 'ad';

@@ -15,6 +15,8 @@ import type { AdStats } from '../domains/ads/index.ts';
 import type { Policies } from '../domains/policies/index.ts';
 import type { Tips } from '../domains/tips/index.ts';
 import { randomBytes } from 'node:crypto';
+import type { PartnerFeed } from '../domains/partners/index.ts';
+import { registerPartnerFeed } from './partner/feed.ts';
 import type { Metrics } from './metrics.ts';
 
 /** A proxy's request id (nginx's $request_id, a CDN's) is kept when it looks like one. */
@@ -48,6 +50,8 @@ export interface HttpDeps extends SiteDeps {
   policies: Policies;
   /** 기사제보: the public form. */
   tips: Tips;
+  /** The portal partners' feed and the tokens that open it (none: no feed). */
+  partners: { feed: PartnerFeed; tokens: readonly string[] };
 }
 
 /** Trust the nearest `hops` proxies (Fastify's types omit the number form proxy-addr takes). */
@@ -134,6 +138,11 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     siteUrl: deps.siteUrl,
     chrome: siteRoutes.chrome,
     headers: siteRoutes.headers,
+  });
+  registerPartnerFeed(app, {
+    ...deps.partners,
+    publisher: { name: deps.publisher.name, siteUrl: deps.siteUrl },
+    now: () => deps.clock.now(),
   });
 
   if (deps.mediaRoot !== null) {

@@ -1,4 +1,5 @@
 import type { NoticeKind } from '../shared/notice-kinds.ts';
+import type { ArticleOrigin } from '../shared/article-origins.ts';
 /**
  * The plain data views render. Domain objects are structurally compatible with these, so
  * views never import a domain.
@@ -40,6 +41,8 @@ export interface TeaserView {
   photo: PhotoView | null;
   /** Lists that say who wrote each article carry these. */
   bylines?: BylineView[];
+  /** An advertorial (광고성 기사) is labelled as such wherever it is listed. */
+  origin?: ArticleOrigin;
 }
 
 export interface ArticleView extends TeaserView {

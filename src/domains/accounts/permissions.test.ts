@@ -34,6 +34,7 @@ byline.manage     Y           Y           -           -
 series.manage     Y           Y           -           -
 import.run        Y           Y           -           -
 readers.view      Y           Y           -           -
+partner.export    Y           Y           -           -
 ads.manage        Y           Y           -           -
 ads.html          Y           -           -           -
 `);

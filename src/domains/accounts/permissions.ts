@@ -34,6 +34,7 @@ export const ACTIONS = [
   'series.manage',
   'import.run',
   'readers.view',
+  'partner.export',
   'ads.manage',
   'ads.html',
   'policy.manage',
@@ -82,6 +83,8 @@ const MATRIX: Readonly<Record<Action, readonly [admin: boolean, desk: boolean, r
   'import.run':          [Y,    Y,   _,       _],
   // What readers read is the desk's planning tool, not every writer's scoreboard.
   'readers.view':        [Y,    Y,   _,       _],
+  // The paper's lists for a portal partner (every published piece, 자체기사 counts).
+  'partner.export':      [Y,    Y,   _,       _],
   // Third-party ad tags run script: only admins enter them, however sandboxed.
   'ads.manage':          [Y,    Y,   _,       _],
   'ads.html':            [Y,    _,   _,       _],

@@ -34,3 +34,12 @@ export {
 export { bodyPhotos, cleanBodyHtml, withPhotoText, type BodyPhoto } from './body-html.ts';
 export { createBodyCleaner, type BodyCleaner } from './body-cleaner.ts';
 export type * from './types.ts';
+export {
+  articleCreated,
+  articlesRevised,
+  articlesShowingPhoto,
+  lastChangeSeq,
+  releaseDueArticles,
+  watchArticle,
+  type ArticleChange,
+} from './changes.ts';

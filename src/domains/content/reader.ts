@@ -2,6 +2,7 @@ import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { parseVariants, renditionKey } from '../media/index.ts';
 import { withPhotoText } from './body-html.ts';
+import type { ArticleOrigin } from '../../shared/article-origins.ts';
 import type {
   ArticleDetail,
   ArticleTeaser,
@@ -43,6 +44,7 @@ type TeaserRow = {
   variants: string | null;
   focal_x: number | null;
   focal_y: number | null;
+  origin: ArticleOrigin;
 };
 
 /** Lists other than a section's: one byline's articles, or one tag's. */
@@ -100,6 +102,7 @@ export function createReader(deps: ReaderDeps) {
         'a.is_breaking',
         'a.breaking_until',
         'a.is_photo_story',
+        'a.origin',
         'p.id as photo_id',
         'p.storage_key',
         'p.width',
@@ -169,6 +172,7 @@ export function createReader(deps: ReaderDeps) {
         row.is_breaking === 1 && row.breaking_until !== null && Number(row.breaking_until) > now,
       isPhotoStory: row.is_photo_story === 1,
       photo: photoRef(row),
+      origin: row.origin,
     };
   }
 

@@ -1,4 +1,5 @@
 import type { NoticeKind } from '../../shared/notice-kinds.ts';
+import type { ArticleOrigin } from '../../shared/article-origins.ts';
 /** Plain data handed to the HTTP layer and views. Times are epoch milliseconds. */
 
 export interface SectionRef {
@@ -57,6 +58,8 @@ export interface ArticleTeaser {
   photo: PhotoRef | null;
   /** Set by lists that print who wrote each article (section, tag, reporter, series). */
   bylines?: TeaserByline[];
+  /** 자체기사, 통신, …; an advertorial is labelled 광고 wherever it is listed. */
+  origin: ArticleOrigin;
 }
 
 export interface ArticleDetail extends ArticleTeaser {

@@ -9,6 +9,8 @@ import { writeSearchDocument } from '../search/index.ts';
 import { cleanFormText, cutText, htmlToText } from '../../shared/text.ts';
 import { createBodyCleaner, type BodyCleaner } from './body-cleaner.ts';
 import { createAuthor, ensureAuthor, listingsOfArticle, setArticleRelations } from './relations.ts';
+import { articleCreated, watchArticle } from './changes.ts';
+import { ORIGIN_KEYS, type ArticleOrigin } from '../../shared/article-origins.ts';
 
 export interface WriterDeps {
   db: Kysely<Database>;
@@ -111,6 +113,7 @@ const articleInput = z.object({
   subtitle: z.string().max(2000).default(''),
   bodyHtml: z.string().max(2_000_000).default(''),
   status: z.enum(['draft', 'submitted', 'published', 'unpublished', 'trashed']).default('draft'),
+  origin: z.enum(ORIGIN_KEYS as [ArticleOrigin, ...ArticleOrigin[]]).default('own'),
   isBreaking: z.boolean().default(false),
   /** When 속보 ends; defaults to six hours after publication (the desk's default too). */
   breakingUntil: z.number().int().nullable().default(null),
@@ -230,6 +233,7 @@ export function createWriter(deps: WriterDeps) {
             body_html: body,
             summary: articleSummary(body),
             status: a.status satisfies ArticleStatus,
+            origin: a.origin,
             is_breaking: a.isBreaking ? 1 : 0,
             breaking_until: a.isBreaking
               ? (a.breakingUntil ?? (a.publishedAt ?? now) + BREAKING_DEFAULT_MS)
@@ -249,6 +253,7 @@ export function createWriter(deps: WriterDeps) {
           bodyPhotoIds: a.photoIds,
         });
         await writeSearchDocument(trx, row.id);
+        await articleCreated(trx, row.id, now);
         return row.id;
       });
       await notify(
@@ -343,12 +348,14 @@ export function createWriter(deps: WriterDeps) {
           ? publishedAt
           : (existing.published_at ?? (status === 'published' ? now : null));
       await db.transaction().execute(async (trx) => {
+        const change = await watchArticle(trx, articleId);
         await trx
           .updateTable('articles')
           .set({ status, published_at: nextPublishedAt, updated_at: now })
           .where('id', '=', articleId)
           .execute();
         await writeSearchDocument(trx, articleId);
+        await change.record(now);
       });
       await notify(
         articleChangeTags(
@@ -383,6 +390,7 @@ export function createWriter(deps: WriterDeps) {
       const body =
         patch.bodyHtml === undefined ? undefined : await bodyCleaner.clean(patch.bodyHtml);
       await db.transaction().execute(async (trx) => {
+        const change = await watchArticle(trx, articleId);
         await trx
           .updateTable('articles')
           .set({
@@ -396,6 +404,7 @@ export function createWriter(deps: WriterDeps) {
           .where('id', '=', articleId)
           .execute();
         await writeSearchDocument(trx, articleId);
+        await change.record(clock.now());
       });
       await notify(
         articleChangeTags(

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database, PhotoTable } from '../../db/index.ts';
 import { tag, type CacheTag } from '../../shared/cache-tags.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -22,6 +22,11 @@ export interface PhotoLibraryDeps {
   clock: Clock;
   /** Called after a commit with the cache tags the change affects (a caption shown on pages). */
   onChange?: (tags: readonly CacheTag[]) => void | Promise<void>;
+  /**
+   * Called inside the transaction that changes a photo's caption, credit or alt: the
+   * articles showing it get a new revision in the same commit (content/changes.ts).
+   */
+  onTextChange?: (trx: Transaction<Database>, photoId: number) => Promise<void>;
 }
 
 export interface PhotoLibraryOptions extends Partial<ImageLimits> {
@@ -433,12 +438,21 @@ export function createPhotoLibrary(deps: PhotoLibraryDeps, options: PhotoLibrary
       }
       let updated = false;
       if (isId(id) && Object.keys(changes).length > 0) {
-        const result = await db
-          .updateTable('photos')
-          .set(changes)
-          .where('id', '=', id)
-          .executeTakeFirst();
-        updated = Number(result.numUpdatedRows) > 0;
+        updated = await db.transaction().execute(async (trx) => {
+          const before = await trx
+            .selectFrom('photos')
+            .select(['caption', 'credit', 'alt'])
+            .where('id', '=', id)
+            .executeTakeFirst();
+          if (before === undefined) return false;
+          const different = (Object.keys(changes) as (keyof PhotoText)[]).some(
+            (field) => changes[field] !== before[field],
+          );
+          if (!different) return false;
+          await trx.updateTable('photos').set(changes).where('id', '=', id).execute();
+          await deps.onTextChange?.(trx, id);
+          return true;
+        });
       }
       const photo = await getPhoto(id);
       if (photo === null) throw notFound('사진을 찾을 수 없습니다.');

@@ -9,6 +9,8 @@ import {
   type ArticleAction,
 } from './article-rules.ts';
 import {
+  articleCreated,
+  articlesRevised,
   articleSummary,
   bodyPhotos,
   createBodyCleaner,
@@ -16,7 +18,14 @@ import {
   setArticleRelations,
   type BodyCleaner,
   ensureAuthor,
+  watchArticle,
 } from '../content/index.ts';
+import {
+  ARTICLE_ORIGINS,
+  DEFAULT_ORIGIN,
+  isArticleOrigin,
+  type ArticleOrigin,
+} from '../../shared/article-origins.ts';
 import { articleChangeTags, type CacheTag } from '../../shared/cache-tags.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, invalidInput, notFound } from '../../shared/errors.ts';
@@ -63,10 +72,17 @@ export const forbidden = (message = '이 작업을 할 권한이 없습니다.')
   new AppError('FORBIDDEN', message);
 
 const optionalTime = z.number().int().nullable().default(null);
+const ORIGIN_MESSAGE = `기사 구분을 ${Object.values(ARTICLE_ORIGINS).join(', ')} 중에서 고르세요.`;
 
 /** What the article editor sends. Strings are already trimmed by the HTTP layer's parse. */
 const editorInput = z.object({
   sectionId: z.number({ error: '섹션을 고르세요.' }).int().positive('섹션을 고르세요.'),
+  /** Left out (an older form), an article keeps its origin; a new one is 자체기사. */
+  origin: z
+    .string({ error: ORIGIN_MESSAGE })
+    .refine(isArticleOrigin, ORIGIN_MESSAGE)
+    .transform((v) => v as ArticleOrigin)
+    .optional(),
   title: z.string().trim().min(1, '제목을 입력하세요.').max(200, '제목은 200자 이내로 입력하세요.'),
   subtitle: z.string().max(1000, '부제는 1,000자 이내로 입력하세요.').default(''),
   bodyHtml: z.string().max(2_000_000, '본문이 너무 깁니다.').default(''),
@@ -86,10 +102,11 @@ const editorInput = z.object({
 });
 
 export type EditorInput = z.input<typeof editorInput>;
-type EditorFields = z.output<typeof editorInput>;
+/** The parsed fields, the origin settled (the article's own when the form left it out). */
+type EditorFields = Omit<z.output<typeof editorInput>, 'origin'> & { origin: ArticleOrigin };
 
 /** Every field error at once, so a form can mark each field. */
-function parseEditor(input: unknown): EditorFields {
+function parseEditor(input: unknown, origin: ArticleOrigin): EditorFields {
   const result = editorInput.safeParse(input);
   if (result.success) {
     const f = result.data;
@@ -98,6 +115,7 @@ function parseEditor(input: unknown): EditorFields {
       throw invalidInput('제목을 입력하세요.', { fields: { title: '제목을 입력하세요.' } });
     return {
       ...f,
+      origin: f.origin ?? origin,
       title,
       subtitle: stripTags(f.subtitle),
       tags: f.tags.map((t) => stripTags(t).trim()).filter((t) => t !== ''),
@@ -118,6 +136,7 @@ export interface EditableArticle {
   id: number;
   status: ArticleStatus;
   sectionId: number;
+  origin: ArticleOrigin;
   title: string;
   subtitle: string;
   bodyHtml: string;
@@ -194,6 +213,7 @@ export interface DeskListItem {
   title: string;
   status: ArticleStatus;
   sectionName: string;
+  origin: ArticleOrigin;
   ownerName: string | null;
   publishedAt: number | null;
   updatedAt: number;
@@ -204,6 +224,7 @@ export interface DeskListItem {
 
 export interface DeskListQuery {
   status?: ArticleStatus | 'scheduled' | undefined;
+  origin?: ArticleOrigin | undefined;
   ownerId?: number | undefined;
   query?: string | undefined;
   /** Keyset cursor: the last item of the previous page. */
@@ -268,6 +289,7 @@ export function createDesk(deps: DeskDeps) {
       id: row.id,
       status: row.status,
       sectionId: row.section_id,
+      origin: row.origin,
       title: row.title,
       subtitle: row.subtitle,
       bodyHtml: row.body_html,
@@ -483,6 +505,9 @@ export function createDesk(deps: DeskDeps) {
   function fieldsJson(fields: EditorFields): string {
     return JSON.stringify({
       sectionId: fields.sectionId,
+      // Only when not 자체기사: revisions kept before origins existed still compare equal,
+      // so an article's first save after the upgrade is no new revision.
+      ...(fields.origin === DEFAULT_ORIGIN ? {} : { origin: fields.origin }),
       tags: fields.tags,
       authorIds: fields.authorIds,
       featuredPhotoId: fields.featuredPhotoId,
@@ -499,6 +524,7 @@ export function createDesk(deps: DeskDeps) {
   function contentColumns(fields: EditorFields, body: string, featuredPhotoId: number | null) {
     return {
       section_id: fields.sectionId,
+      origin: fields.origin,
       title: fields.title,
       subtitle: fields.subtitle.replace(/\r\n?/g, '\n').trim(),
       body_html: body,
@@ -613,7 +639,7 @@ export function createDesk(deps: DeskDeps) {
 
     async create(actor: Actor, input: EditorInput): Promise<number> {
       if (!can(actor.role, 'article.create')) throw forbidden();
-      const fields = settleBreaking(parseEditor(input), null);
+      const fields = settleBreaking(parseEditor(input, DEFAULT_ORIGIN), null);
       const body = await bodyCleaner.clean(fields.bodyHtml);
       const now = clock.now();
       return db.transaction().execute(async (trx) => {
@@ -637,6 +663,7 @@ export function createDesk(deps: DeskDeps) {
         await addRevision(trx, row.id, actor, columns, fields);
         await event(trx, row.id, actor, 'created');
         await writeSearchDocument(trx, row.id);
+        await articleCreated(trx, row.id, now);
         return row.id;
       });
     },
@@ -653,13 +680,14 @@ export function createDesk(deps: DeskDeps) {
     ): Promise<EditableArticle> {
       const before = await load(id);
       check(actor, before, 'edit');
-      const fields = settleBreaking(parseEditor(input), before);
+      const fields = settleBreaking(parseEditor(input, before.origin), before);
       if (before.status === 'published' && before.publishedAt !== null) {
         checkEmbargo(before.publishedAt, fields.embargoUntil);
       }
       const body = await bodyCleaner.clean(fields.bodyHtml);
       const now = clock.now();
       await db.transaction().execute(async (trx) => {
+        const change = await watchArticle(trx, id);
         await checkReferences(trx, fields);
         const byline = await checkByline(trx, actor, fields.authorIds, before.authorIds);
         if (byline !== null)
@@ -714,6 +742,7 @@ export function createDesk(deps: DeskDeps) {
         }
         if (options.autosave !== true) await event(trx, id, actor, 'edited');
         await writeSearchDocument(trx, id);
+        await change.record(now);
       });
       const after = await load(id);
       await notify(visibleTags(before, after));
@@ -770,6 +799,7 @@ export function createDesk(deps: DeskDeps) {
       if (before.title.trim() === '') throw invalidInput('제목 없는 기사는 출고할 수 없습니다.');
       const scheduled = publishAt > now;
       await db.transaction().execute(async (trx) => {
+        const change = await watchArticle(trx, id);
         await trx
           .updateTable('articles')
           .set({ status: 'published', published_at: publishAt, updated_at: now })
@@ -783,6 +813,7 @@ export function createDesk(deps: DeskDeps) {
           scheduled ? formatKstDateTime(publishAt) : '',
         );
         await writeSearchDocument(trx, id);
+        await change.record(now);
       });
       const after = await load(id);
       await notify(visibleTags(before, after));
@@ -795,6 +826,7 @@ export function createDesk(deps: DeskDeps) {
       const before = await load(id);
       check(actor, before, 'unpublish');
       await db.transaction().execute(async (trx) => {
+        const change = await watchArticle(trx, id);
         await trx
           .updateTable('articles')
           .set({ status: 'unpublished', updated_at: clock.now() })
@@ -802,6 +834,7 @@ export function createDesk(deps: DeskDeps) {
           .execute();
         await event(trx, id, actor, 'unpublished');
         await writeSearchDocument(trx, id);
+        await change.record(clock.now());
       });
       await notify(visibleTags(before, before));
     },
@@ -813,6 +846,7 @@ export function createDesk(deps: DeskDeps) {
       if (verdict?.code === 'CONFLICT') return;
       if (verdict !== null) throw verdict;
       await db.transaction().execute(async (trx) => {
+        const change = await watchArticle(trx, id);
         await trx
           .updateTable('articles')
           .set({ status: 'trashed', trashed_from: before.status, updated_at: clock.now() })
@@ -820,6 +854,7 @@ export function createDesk(deps: DeskDeps) {
           .execute();
         await event(trx, id, actor, 'trashed');
         await writeSearchDocument(trx, id);
+        await change.record(clock.now());
       });
       await notify(visibleTags(before, before));
     },
@@ -829,6 +864,7 @@ export function createDesk(deps: DeskDeps) {
       check(actor, before, 'restore');
       const status = before.trashedFrom ?? 'draft';
       await db.transaction().execute(async (trx) => {
+        const change = await watchArticle(trx, id);
         await trx
           .updateTable('articles')
           .set({ status, trashed_from: null, updated_at: clock.now() })
@@ -836,6 +872,7 @@ export function createDesk(deps: DeskDeps) {
           .execute();
         await event(trx, id, actor, 'restored');
         await writeSearchDocument(trx, id);
+        await change.record(clock.now());
       });
       const after = await load(id);
       await notify(visibleTags(before, after));
@@ -853,6 +890,7 @@ export function createDesk(deps: DeskDeps) {
           'a.title',
           'a.status',
           's.name as sectionName',
+          'a.origin',
           'u.name as ownerName',
           'a.published_at as publishedAt',
           'a.updated_at as updatedAt',
@@ -869,6 +907,7 @@ export function createDesk(deps: DeskDeps) {
       } else {
         query = query.where('a.status', '!=', 'trashed');
       }
+      if (q.origin !== undefined) query = query.where('a.origin', '=', q.origin);
       const text = q.query?.trim();
       if (text !== undefined && text !== '') {
         const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -898,6 +937,7 @@ export function createDesk(deps: DeskDeps) {
         title: r.title,
         status: r.status,
         sectionName: r.sectionName,
+        origin: r.origin,
         ownerName: r.ownerName,
         publishedAt: r.publishedAt,
         updatedAt: r.updatedAt,
@@ -963,6 +1003,7 @@ export function createDesk(deps: DeskDeps) {
       const rev = await this.revision(actor, id, revisionId);
       await this.save(actor, id, {
         sectionId: article.sectionId,
+        origin: article.origin,
         title: rev.title,
         subtitle: rev.subtitle,
         bodyHtml: rev.bodyHtml,
@@ -1038,6 +1079,7 @@ export function createDesk(deps: DeskDeps) {
           .executeTakeFirstOrThrow();
         await noticeVersion(trx, row.id, 'created', kind, text, actor, now);
         await event(trx, id, actor, 'notice', NOTICE_KINDS[kind]);
+        await articlesRevised(trx, [id], now);
         return row.id;
       });
       await notify(visibleTags(article, article));
@@ -1059,6 +1101,7 @@ export function createDesk(deps: DeskDeps) {
           .execute();
         await noticeVersion(trx, noticeId, 'edited', notice.kind, text, actor, now);
         await event(trx, id, actor, 'notice', `${NOTICE_KINDS[notice.kind]} 수정`);
+        await articlesRevised(trx, [id], now);
       });
       await notify(visibleTags(article, article));
     },
@@ -1084,6 +1127,7 @@ export function createDesk(deps: DeskDeps) {
           .execute();
         await noticeVersion(trx, noticeId, 'withdrawn', notice.kind, why, actor, now);
         await event(trx, id, actor, 'notice', `${NOTICE_KINDS[notice.kind]} 철회: ${why}`);
+        await articlesRevised(trx, [id], now);
       });
       await notify(visibleTags(article, article));
     },

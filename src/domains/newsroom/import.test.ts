@@ -316,3 +316,55 @@ describe.each(testDialects)('NDJSON import on %s', (dialect) => {
     }
   });
 });
+
+/** Issue 11: an archive says where each article came from, by key or in Korean. */
+describe('the origin of imported articles', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const origin = async (externalId: string) =>
+    (
+      await app.database.db
+        .selectFrom('articles')
+        .select('origin')
+        .where('external_id', '=', externalId)
+        .executeTakeFirstOrThrow()
+    ).origin;
+
+  it('takes a key or a label, defaults to 자체기사, and keeps the origin when left out later', async () => {
+    const record = (externalId: string, extra: Record<string, unknown> = {}) =>
+      line({ externalId, section: '사회', title: `기사 ${externalId}`, ...extra });
+    const report = await app.importer.importNdjson(
+      [
+        record('a', { origin: 'wire' }),
+        record('b', { origin: '보도자료' }),
+        record('c'),
+        record('d', { origin: 'sponsored' }),
+        record('e', { origin: 3 }),
+      ].join('\n'),
+    );
+    expect(report.failed).toEqual([
+      {
+        line: 4,
+        reason:
+          '기사 구분(origin): own(자체기사), wire(통신), press_release(보도자료), contribution(기고), advertorial(광고성 기사) 중 하나여야 합니다: sponsored',
+      },
+      { line: 5, reason: '기사 구분(origin)은 글자로 적어야 합니다.' },
+    ]);
+    expect([await origin('a'), await origin('b'), await origin('c')]).toEqual([
+      'wire',
+      'press_release',
+      'own',
+    ]);
+    // The desk reclassified one; a later run of the old file without origins leaves it be.
+    await app.importer.importNdjson(
+      [record('a'), record('c', { origin: 'contribution' })].join('\n'),
+    );
+    expect([await origin('a'), await origin('c')]).toEqual(['wire', 'contribution']);
+  });
+});

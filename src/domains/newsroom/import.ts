@@ -5,13 +5,16 @@ import { fetchPublicPhoto, PhotoFetchError, type PhotoFetchOptions } from './pho
 import { z } from 'zod';
 import type { Database } from '../../db/index.ts';
 import {
+  articleCreated,
   articleSummary,
   createBodyCleaner,
   ensureAuthor,
   listingsOfArticle,
   setArticleRelations,
+  watchArticle,
   type BodyCleaner,
 } from '../content/index.ts';
+import { ORIGIN_CHOICES, parseArticleOrigin } from '../../shared/article-origins.ts';
 import { articleChangeTags, tag, type CacheTag } from '../../shared/cache-tags.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { isAppError } from '../../shared/errors.ts';
@@ -75,6 +78,19 @@ const record = z.object({
   publishedAt: archiveTime.optional(),
   updatedAt: archiveTime.optional(),
   status: z.enum(['draft', 'submitted', 'published', 'unpublished', 'trashed']).optional(),
+  /**
+   * 자체기사, 통신, …: a key (own, wire, press_release, contribution, advertorial) or its
+   * Korean label. Left out, a new article is 자체기사 and an existing one keeps its origin.
+   */
+  origin: z
+    .string()
+    .transform((value, ctx) => {
+      const origin = parseArticleOrigin(value);
+      if (origin !== null) return origin;
+      ctx.addIssue({ code: 'custom', message: `${ORIGIN_CHOICES} 중 하나여야 합니다: ${value}` });
+      return z.NEVER;
+    })
+    .optional(),
   photos: z
     .array(
       z.object({
@@ -129,6 +145,7 @@ const FIELD_NAMES: Record<string, string> = {
   publishedAt: '출고 시각(publishedAt)',
   updatedAt: '수정 시각(updatedAt)',
   status: '상태(status)',
+  origin: '기사 구분(origin)',
   photos: '사진 목록(photos)',
 };
 const ITEM_FIELDS: Record<string, Record<string, string>> = {
@@ -363,6 +380,7 @@ export function createImporter(deps: ImportDeps) {
         updated_at: data.updatedAt ?? publishedAt ?? now,
         featured_photo_id: photoIds[0] ?? null,
         trashed_from: status === 'trashed' ? ('draft' as const) : null,
+        ...(data.origin === undefined ? {} : { origin: data.origin }),
       };
       const existing = await trx
         .selectFrom('articles')
@@ -371,6 +389,7 @@ export function createImporter(deps: ImportDeps) {
         .executeTakeFirst();
       let articleId: number;
       const tags = new Set<CacheTag>();
+      const change = existing === undefined ? null : await watchArticle(trx, existing.id);
       if (existing === undefined) {
         const row = await trx
           .insertInto('articles')
@@ -421,6 +440,8 @@ export function createImporter(deps: ImportDeps) {
         })
         .execute();
       await writeSearchDocument(trx, articleId);
+      if (change === null) await articleCreated(trx, articleId, now);
+      else await change.record(now);
       return [...tags];
     });
   }

@@ -6,6 +6,7 @@ import type { MediaStorage } from '../../domains/media/index.ts';
 import type { Actor, Desk, FrontDesk, Previews } from '../../domains/newsroom/index.ts';
 import type { WeatherRefresher, WeatherStore } from '../../domains/weather/index.ts';
 import type { Notifications } from '../../domains/notifications/index.ts';
+import type { PartnerExport } from '../../domains/partners/index.ts';
 import type { Policies } from '../../domains/policies/index.ts';
 import type { Tips } from '../../domains/tips/index.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -53,6 +54,16 @@ export interface AdminDeps {
   weather?: WeatherDeps;
   /** 독자 통계 (reader counts); absent, the admin has none. */
   readers?: { readers: ReaderCounts };
+  /** 포털 제휴: the partner application's lists; absent, the admin has none. */
+  partners?: PartnersDeps;
+}
+
+export interface PartnersDeps {
+  exports: PartnerExport;
+  /** The absolute address of the partners' feed. */
+  feedUrl: string;
+  /** A partner token is set (TAMNA_PARTNER_TOKEN): the feed answers. */
+  feedOpen: boolean;
 }
 
 export interface AdsDeps {

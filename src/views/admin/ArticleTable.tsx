@@ -1,3 +1,4 @@
+import { ARTICLE_ORIGINS, type ArticleOrigin } from '../../shared/article-origins.ts';
 import { formatKstDateTime } from '../../shared/kst.ts';
 
 export interface ArticleRowView {
@@ -6,6 +7,8 @@ export interface ArticleRowView {
   statusLabel: string;
   statusKey: string;
   sectionName: string;
+  /** 기사 구분: 자체기사, 통신, 보도자료, 기고, 광고성 기사. */
+  origin: ArticleOrigin;
   ownerName: string | null;
   publishedAt: number | null;
   updatedAt: number;
@@ -23,6 +26,7 @@ export function ArticleTable({ rows }: { rows: ArticleRowView[] }) {
           <th scope="col">제목</th>
           <th scope="col">상태</th>
           <th scope="col">섹션</th>
+          <th scope="col">구분</th>
           <th scope="col">작성</th>
           <th scope="col">수정</th>
         </tr>
@@ -52,6 +56,9 @@ export function ArticleTable({ rows }: { rows: ArticleRowView[] }) {
               ) : null}
             </td>
             <td>{r.sectionName}</td>
+            <td>
+              <span class={`origin origin-${r.origin}`}>{ARTICLE_ORIGINS[r.origin]}</span>
+            </td>
             <td>{r.ownerName ?? '-'}</td>
             <td>
               <time>{formatKstDateTime(r.updatedAt)}</time>

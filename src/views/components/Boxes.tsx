@@ -3,6 +3,7 @@ import type { BoxView, SectionView, TeaserView } from '../model.ts';
 import { articlePath, sectionPath } from '../urls.ts';
 import { Photo } from './Photo.tsx';
 import { TitleLink } from './Teasers.tsx';
+import { AdFlag } from './Advertorial.tsx';
 
 function BoxHeader({ title, section }: { title: string; section: SectionView | null }) {
   return (
@@ -96,7 +97,10 @@ export function WidePhotoBox({
                   }
                 />
               ) : null}
-              <span class="wide-photo-title">{a.title}</span>
+              <span class="wide-photo-title">
+                <AdFlag origin={a.origin} />
+                {a.title}
+              </span>
             </a>
           </li>
         ))}

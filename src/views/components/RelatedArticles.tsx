@@ -2,6 +2,7 @@ import type { TeaserView } from '../model.ts';
 import { articlePath } from '../urls.ts';
 import { Photo } from './Photo.tsx';
 import { TimeTag } from './Teasers.tsx';
+import { AdFlag } from './Advertorial.tsx';
 
 /** 관련기사 under an article: up to five, with a thumbnail when the article has a photo. */
 export function RelatedArticles({ articles }: { articles: readonly TeaserView[] }) {
@@ -22,7 +23,10 @@ export function RelatedArticles({ articles }: { articles: readonly TeaserView[] 
                   class="related-thumb"
                 />
               ) : null}
-              <span class="related-title">{a.title}</span>
+              <span class="related-title">
+                <AdFlag origin={a.origin} />
+                {a.title}
+              </span>
             </a>
             <TimeTag ms={a.publishedAt} />
           </li>

@@ -2,6 +2,7 @@ import { formatKstDate, formatKstDateTime, toKstIso } from '../../shared/kst.ts'
 import type { BylineView, TeaserView } from '../model.ts';
 import { articlePath, reporterPath } from '../urls.ts';
 import { Photo } from './Photo.tsx';
+import { AdFlag } from './Advertorial.tsx';
 
 export function TimeTag({ ms, text }: { ms: number; text?: string }) {
   return <time datetime={toKstIso(ms)}>{text ?? formatKstDate(ms)}</time>;
@@ -12,6 +13,7 @@ export function TitleLink({ article }: { article: TeaserView }) {
   return (
     <a href={articlePath(article.id)}>
       {article.isBreaking ? <span class="flag-breaking">속보</span> : null}
+      <AdFlag origin={article.origin} />
       {article.title}
     </a>
   );

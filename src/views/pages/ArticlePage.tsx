@@ -21,6 +21,7 @@ import type {
 } from '../model.ts';
 import { articlePath, reporterPath, sectionPath, tagPath } from '../urls.ts';
 import { NOTICE_KINDS } from '../../shared/notice-kinds.ts';
+import { AdvertorialNotice } from '../components/Advertorial.tsx';
 
 export interface ArticlePageProps {
   chrome: ChromeView;
@@ -136,6 +137,7 @@ export function renderArticlePage(props: ArticlePageProps): string {
               </ol>
             </nav>
             {props.series ? <SeriesKicker series={props.series} /> : null}
+            <AdvertorialNotice origin={article.origin} />
             <h1 class="article-title">
               {article.isBreaking ? <span class="flag-breaking">속보</span> : null}
               {article.title}

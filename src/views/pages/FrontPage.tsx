@@ -4,6 +4,7 @@ import { PhotoNewsBox, SectionBox, TeaserBox, WidePhotoBox } from '../components
 import { MostRead } from '../components/MostRead.tsx';
 import { Photo } from '../components/Photo.tsx';
 import { TeaserRow, TitleLink } from '../components/Teasers.tsx';
+import { AdFlag } from '../components/Advertorial.tsx';
 import { SiteLayout } from '../layouts/SiteLayout.tsx';
 import type { BoxView, ChromeView, MostReadView, SectionView, TeaserView } from '../model.ts';
 import { articlePath } from '../urls.ts';
@@ -46,7 +47,10 @@ export function renderFrontPage(props: FrontPageProps): string {
           <ul>
             {breaking.map((a) => (
               <li>
-                <a href={articlePath(a.id)}>{a.title}</a>
+                <a href={articlePath(a.id)}>
+                  <AdFlag origin={a.origin} />
+                  {a.title}
+                </a>
               </li>
             ))}
           </ul>

@@ -3,6 +3,7 @@ import { formatKstDateTime } from '../../shared/kst.ts';
 import { renderDocument } from '../jsx/jsx-runtime.ts';
 import { Photo } from '../components/Photo.tsx';
 import { TimeTag } from '../components/Teasers.tsx';
+import { AdFlag } from '../components/Advertorial.tsx';
 import { SiteLayout } from '../layouts/SiteLayout.tsx';
 import type { ChromeView, TeaserView } from '../model.ts';
 import { articlePath } from '../urls.ts';
@@ -274,6 +275,7 @@ export function renderSearchPage(props: SearchPageProps): string {
                 <div class="search-hit-text">
                   <h2 class="search-hit-title">
                     <a href={articlePath(article.id)}>
+                      <AdFlag origin={article.origin} />
                       <Marked text={article.title} words={props.highlights} />
                     </a>
                   </h2>

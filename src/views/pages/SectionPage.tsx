@@ -3,6 +3,7 @@ import { formatKstDateTime } from '../../shared/kst.ts';
 import { Pager } from '../components/Pager.tsx';
 import { Photo } from '../components/Photo.tsx';
 import { TeaserRow, TimeTag } from '../components/Teasers.tsx';
+import { AdFlag } from '../components/Advertorial.tsx';
 import { SiteLayout } from '../layouts/SiteLayout.tsx';
 import type { ChromeView, SectionView, TeaserView } from '../model.ts';
 import { articlePath, sectionPath } from '../urls.ts';
@@ -59,7 +60,10 @@ export function renderSectionPage(props: SectionPageProps): string {
                     sizes="(min-width: 1024px) 300px, (min-width: 640px) 45vw, 100vw"
                   />
                 ) : null}
-                <span class="photo-grid-title">{a.title}</span>
+                <span class="photo-grid-title">
+                  <AdFlag origin={a.origin} />
+                  {a.title}
+                </span>
               </a>
               <TimeTag ms={a.publishedAt} text={formatKstDateTime(a.publishedAt)} />
             </li>

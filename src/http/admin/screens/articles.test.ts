@@ -356,3 +356,98 @@ describe('the byline picker', () => {
     expect(fake).toEqual([]);
   });
 });
+
+/** Issue 11: each article says where it comes from, and an advertorial never passes for news. */
+describe('기사 구분 (origin) from the editor to the reader', () => {
+  let app: TestApp;
+  let fx: Awaited<ReturnType<typeof seedFixture>>;
+  beforeAll(async () => {
+    app = await createTestApp();
+    fx = await seedFixture(app, { articlesPerSection: 1 });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('is chosen in the editor, 자체기사 unless said otherwise, and checked on the server', async () => {
+    const desk = as(app, await signIn(app, await addStaff(app, 'desk', '오데스크')));
+    const blank = await desk.get('/admin/articles/new');
+    expect(blank.body).toMatch(/<select id="f-origin" name="origin" required>/);
+    expect(blank.body).toContain('<option value="own" selected>자체기사</option>');
+    expect(blank.body).toContain('<option value="advertorial">광고성 기사</option>');
+
+    const form = {
+      sectionId: String(fx.sections.society),
+      title: '제주 감귤 체험 농장 할인 행사',
+      bodyHtml: '<p>체험 농장이 이달 말까지 할인 행사를 연다.</p>',
+      authorIds: [String(fx.authorId)],
+    };
+    const wrong = await desk.post('/admin/articles', { ...form, origin: 'sponsored' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain(
+      '기사 구분을 자체기사, 통신, 보도자료, 기고, 광고성 기사 중에서 고르세요.',
+    );
+
+    const created = await desk.post('/admin/articles', { ...form, origin: 'advertorial' });
+    expect(created.statusCode).toBe(303);
+    const id = Number(/articles\/(\d+)/.exec(created.headers.location as string)![1]);
+    const editor = await desk.get(`/admin/articles/${id}`);
+    expect(editor.body).toContain('<option value="advertorial" selected>광고성 기사</option>');
+
+    // A form without the field (an older page still open) keeps the article's origin.
+    expect((await desk.post(`/admin/articles/${id}`, form)).statusCode).toBe(303);
+    const kept = await app.database.db
+      .selectFrom('articles')
+      .select('origin')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(kept.origin).toBe('advertorial');
+
+    // Out to readers: labelled above the title on its page and before it in every list.
+    expect((await desk.post(`/admin/articles/${id}/publish`)).statusCode).toBe(303);
+    const page = await app.http.inject({ url: `/news/${id}` });
+    expect(page.body).toMatch(
+      /<p class="advertorial-notice" role="note"><span class="flag-ad">광고<\/span> 이 기사는 광고입니다\.[^<]*<\/p><h1 class="article-title">제주 감귤 체험 농장 할인 행사<\/h1>/,
+    );
+    const section = await app.http.inject({ url: '/section/society' });
+    expect(section.body).toContain(
+      `<a href="/news/${id}"><span class="flag-ad">광고</span>제주 감귤 체험 농장 할인 행사</a>`,
+    );
+    // News is not marked.
+    const news = await app.http.inject({ url: `/news/${fx.published[0]}` });
+    expect(news.body).not.toContain('advertorial-notice');
+    expect(news.body).not.toContain('flag-ad');
+  });
+
+  it('is shown in the desk’s list and filters it', async () => {
+    const desk = as(
+      app,
+      await signIn(app, await addStaff(app, 'desk', '문데스크', 'moon@tamnailbo.example')),
+    );
+    const wire = await app.services.writer.createArticle({
+      sectionId: fx.sections.politics,
+      title: '정부 예산안 국회 통과',
+      origin: 'wire',
+      status: 'published',
+    });
+    const all = await desk.get('/admin/articles');
+    expect(all.body).toContain('<th scope="col">구분</th>');
+    expect(all.body).toContain('<span class="origin origin-wire">통신</span>');
+    expect(all.body).toContain('<span class="origin origin-own">자체기사</span>');
+
+    const wires = await desk.get('/admin/articles?status=published&origin=wire');
+    expect(wires.body).toContain('<h1>기사 · 출고 · 통신</h1>');
+    expect(wires.body).toContain(`/admin/articles/${wire}"`);
+    expect(wires.body).not.toContain('origin-own');
+    expect(wires.body).toContain('<option value="wire" selected>통신</option>');
+    // The status tabs keep the origin chosen, and the form keeps the tab.
+    expect(wires.body).toContain('href="/admin/articles?status=draft&amp;origin=wire"');
+    expect(wires.body).toContain('<input type="hidden" name="status" value="published">');
+
+    // An origin the list does not know is no filter at all.
+    const junk = await desk.get('/admin/articles?origin=%3Cscript%3E');
+    expect(junk.statusCode).toBe(200);
+    expect(junk.body).toContain('origin-own');
+    expect(junk.body).not.toContain('<script>');
+  });
+});

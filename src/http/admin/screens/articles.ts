@@ -12,6 +12,12 @@ import { AppError, invalidInput } from '../../../shared/errors.ts';
 import { josa } from '../../../shared/josa.ts';
 import { toKstDateTimeLocal } from '../../../shared/kst.ts';
 import { isNoticeKind, type NoticeKind } from '../../../shared/notice-kinds.ts';
+import {
+  ARTICLE_ORIGINS,
+  DEFAULT_ORIGIN,
+  isArticleOrigin,
+  ORIGIN_KEYS,
+} from '../../../shared/article-origins.ts';
 import type { FieldErrors } from '../../../views/admin/model.ts';
 import type { AdminDeps } from '../deps.ts';
 import {
@@ -92,6 +98,8 @@ type Values = EditorView['values'];
 function editorInput(form: FormBody) {
   return {
     sectionId: requiredId(form, 'sectionId', '섹션을 고르세요.'),
+    // Left out (an older form or client), the article keeps its origin.
+    ...(form.origin === undefined ? {} : { origin: field(form, 'origin') }),
     title: field(form, 'title'),
     subtitle: field(form, 'subtitle'),
     bodyHtml: field(form, 'bodyHtml'),
@@ -114,6 +122,7 @@ function typedValues(form: FormBody): Values {
     subtitle: field(form, 'subtitle'),
     bodyHtml: field(form, 'bodyHtml'),
     sectionId: field(form, 'sectionId'),
+    origin: field(form, 'origin') || DEFAULT_ORIGIN,
     tags: field(form, 'tags'),
     authorIds: fields(form, 'authorIds'),
     bylineAdd: field(form, 'bylineAdd'),
@@ -140,6 +149,7 @@ function storedValues(a: EditableArticle, bodyHtml = a.bodyHtml): Values {
     subtitle: a.subtitle,
     bodyHtml,
     sectionId: String(a.sectionId),
+    origin: a.origin,
     tags: a.tags.join(', '),
     authorIds: a.authorIds.map(String),
     featuredPhotoId:
@@ -464,10 +474,12 @@ export const articlesScreen: AdminScreen = {
       const query = request.query as Record<string, string | undefined>;
       const status = LIST_FILTERS.find((f) => f.value !== '' && f.value === query.status)?.value;
       const filter = status === '' ? undefined : status;
+      const origin = isArticleOrigin(query.origin) ? query.origin : undefined;
       const after = /^(\d{1,15})-(\d{1,10})$/.exec(query.after ?? '');
       const q = (query.q ?? '').slice(0, 100);
       const rows = await desk.list(kit.actor(request), {
         status: filter,
+        origin,
         query: q,
         after: after ? { updatedAt: Number(after[1]), id: Number(after[2]) } : undefined,
         limit: LIST_PAGE,
@@ -475,16 +487,22 @@ export const articlesScreen: AdminScreen = {
       const last = rows.at(-1);
       const params = new URLSearchParams();
       if (status) params.set('status', status);
+      if (origin) params.set('origin', origin);
       if (q) params.set('q', q);
       if (last) params.set('after', `${last.updatedAt}-${last.id}`);
       const now = clock.now();
       return kit.html(
         reply,
         renderArticleList(kit.chrome(request), {
-          heading: status
-            ? `기사 · ${LIST_FILTERS.find((f) => f.value === status)?.label ?? ''}`
-            : '기사',
+          heading: [
+            '기사',
+            ...(status ? [LIST_FILTERS.find((f) => f.value === status)?.label ?? ''] : []),
+            ...(origin ? [ARTICLE_ORIGINS[origin]] : []),
+          ].join(' · '),
           filters: LIST_FILTERS.map((f) => ({ ...f, current: (status ?? '') === f.value })),
+          status: status ?? '',
+          origins: ORIGIN_KEYS.map((key) => ({ value: key, label: ARTICLE_ORIGINS[key] })),
+          origin: origin ?? '',
           query: q,
           rows: rows.map((r) => articleRow(r, now)),
           nextHref: rows.length === LIST_PAGE ? `/admin/articles?${params.toString()}` : null,

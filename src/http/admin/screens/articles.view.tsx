@@ -2,16 +2,31 @@ import { formatKstDateTime } from '../../../shared/kst.ts';
 import { renderDocument } from '../../../views/jsx/jsx-runtime.ts';
 import { AdminLayout, Csrf, ErrorFlash, FieldError } from '../../../views/admin/AdminLayout.tsx';
 import { NOTICE_KINDS, type NoticeKind } from '../../../shared/notice-kinds.ts';
+import { ARTICLE_ORIGINS, ORIGIN_KEYS } from '../../../shared/article-origins.ts';
 import type { AdminChrome, FieldErrors, OptionView } from '../../../views/admin/model.ts';
 import { ArticleTable, type ArticleRowView } from '../../../views/admin/ArticleTable.tsx';
 
 export interface ArticleListView {
   heading: string;
   filters: { value: string; label: string; current: boolean }[];
+  /** The status tab chosen ('' for 전체), kept when the origin or the search changes. */
+  status: string;
+  /** 기사 구분 to filter by; '' for every origin. */
+  origins: OptionView[];
+  origin: string;
   query: string;
   rows: ArticleRowView[];
   nextHref: string | null;
   canCreate: boolean;
+}
+
+/** The list's address for a status tab, keeping the chosen origin. */
+function listHref({ status, origin }: { status: string; origin: string }): string {
+  const params = new URLSearchParams();
+  if (status) params.set('status', status);
+  if (origin) params.set('origin', origin);
+  const query = params.toString();
+  return `/admin/articles${query ? `?${query}` : ''}`;
 }
 
 export function renderArticleList(chrome: AdminChrome, view: ArticleListView): string {
@@ -30,7 +45,7 @@ export function renderArticleList(chrome: AdminChrome, view: ArticleListView): s
           {view.filters.map((f) => (
             <li>
               <a
-                href={`/admin/articles${f.value ? `?status=${f.value}` : ''}`}
+                href={listHref({ status: f.value, origin: view.origin })}
                 aria-current={f.current ? 'page' : undefined}
               >
                 {f.label}
@@ -38,6 +53,18 @@ export function renderArticleList(chrome: AdminChrome, view: ArticleListView): s
             </li>
           ))}
         </ul>
+        {view.status ? <input type="hidden" name="status" value={view.status} /> : null}
+        <label class="origin-filter">
+          <span class="visually-hidden">기사 구분</span>
+          <select name="origin">
+            <option value="">모든 구분</option>
+            {view.origins.map((o) => (
+              <option value={o.value} selected={o.value === view.origin}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </label>
         <label class="search">
           <span class="visually-hidden">제목 검색</span>
           <input type="search" name="q" value={view.query} placeholder="제목 검색" />
@@ -207,6 +234,8 @@ export interface EditorView {
     subtitle: string;
     bodyHtml: string;
     sectionId: string;
+    /** 기사 구분: own, wire, press_release, contribution, advertorial. */
+    origin: string;
     tags: string;
     authorIds: string[];
     /** The byline search box and the new outside writer, as typed. */
@@ -386,6 +415,20 @@ export function renderEditor(chrome: AdminChrome, view: EditorView): string {
               {view.sections.map((s) => (
                 <option value={s.value} selected={s.value === v.sectionId}>
                   {s.label}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field
+            label="기사 구분"
+            name="origin"
+            error={e.origin}
+            hint="포털 제휴 심사는 자체기사를 따로 셉니다. 광고성 기사는 독자에게 ‘광고’로 표시됩니다."
+          >
+            <select id="f-origin" name="origin" required disabled={disabled}>
+              {ORIGIN_KEYS.map((key) => (
+                <option value={key} selected={key === v.origin}>
+                  {ARTICLE_ORIGINS[key]}
                 </option>
               ))}
             </select>

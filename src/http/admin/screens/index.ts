@@ -7,6 +7,7 @@ import { dashboardScreen } from './dashboard.ts';
 import { frontScreen } from './front.ts';
 import { importApiScreen } from './import-api.ts';
 import { notificationsScreen } from './notifications.ts';
+import { partnersScreen } from './partners.ts';
 import { photosScreen } from './photos.ts';
 import { policiesScreen } from './policies.ts';
 import { readersScreen } from './readers.ts';
@@ -29,6 +30,7 @@ export const SCREENS: readonly AdminScreen[] = [
   bylinesScreen,
   seriesScreen,
   readersScreen,
+  partnersScreen,
   adsScreen,
   staffScreen,
   weatherScreen,
