@@ -66,6 +66,8 @@ import { createApiKeys, type ApiKeys } from './domains/apikeys/index.ts';
 import { createWebhooks, type Webhooks } from './domains/webhooks/index.ts';
 import { API_PREFIX } from './http/api/index.ts';
 import { articlePath } from './views/urls.ts';
+import { createPolicies, type Policies } from './domains/policies/index.ts';
+import { createTips, type Tips } from './domains/tips/index.ts';
 import { PageCache } from './http/cache/page-cache.ts';
 import { createLocalInvalidationBus, type InvalidationBus } from './http/cache/invalidation.ts';
 import { adminAccounts, adminPhotos } from './http/admin/adapters.ts';
@@ -126,6 +128,10 @@ export interface Services {
   apiKeys: ApiKeys;
   /** Webhook endpoints, and the worker that delivers the desk's events to them. */
   webhooks: Webhooks;
+  /** 이용약관, 개인정보처리방침, … : edited by admins, defaults naming the paper. */
+  policies: Policies;
+  /** 기사제보 from readers, for the desk's 제보함. */
+  tips: Tips;
 }
 
 /**
@@ -237,6 +243,15 @@ export async function createNewsroom(
     siteName: config.publisher.name,
     onMailError: (error, to) => logger.warn({ err: error, to }, 'staff mail not sent'),
   });
+  const photos = createPhotoLibrary({
+    db,
+    storage: media,
+    clock,
+    onChange: changed,
+    // A caption is part of every article showing the photo: a new revision for partners.
+    onTextChange: async (trx, photoId) =>
+      articlesRevised(trx, await articlesShowingPhoto(trx, photoId), clock.now()),
+  });
   const services: Services = {
     content: createContentService({ db, clock, mediaUrl }),
     writer: createWriter({ db, clock, bodyCleaner, onChange: changed }),
@@ -273,15 +288,7 @@ export async function createNewsroom(
     readers: createReaderCounts({ db, clock, logger }),
     media,
     accounts: createAccounts({ db, clock, totpIssuer: config.publisher.name }),
-    photos: createPhotoLibrary({
-      db,
-      storage: media,
-      clock,
-      onChange: changed,
-      // A caption is part of every article showing the photo: a new revision for partners.
-      onTextChange: async (trx, photoId) =>
-        articlesRevised(trx, await articlesShowingPhoto(trx, photoId), clock.now()),
-    }),
+    photos,
     search: createSearch({
       db,
       dialect: database.dialect,
@@ -307,6 +314,28 @@ export async function createNewsroom(
           .webhookDisabled(endpoint)
           .catch((error: unknown) => logger.error({ err: error }, 'webhook notice not recorded')),
       onError: (error, message) => logger.error({ err: error }, message),
+    }),
+    policies: createPolicies({
+      db,
+      clock,
+      bodyCleaner,
+      onChange: changed,
+      context: {
+        paper: config.publisher,
+        siteUrl: config.siteUrl,
+        tipRetentionDays: config.tips.retentionDays,
+      },
+    }),
+    tips: createTips({
+      db,
+      clock,
+      retentionDays: config.tips.retentionDays,
+      cleanPhoto: (bytes) => photos.cleanPhoto(bytes),
+      // The tip is stored: a failed notice is logged, never loses it.
+      onTip: (tip) =>
+        notifications
+          .tipReceived(tip)
+          .catch((error: unknown) => logger.error({ err: error }, 'tip notice not recorded')),
     }),
   };
   const importer = createImporter({
@@ -437,6 +466,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     every(1_000, () => watch.webhooks(), 'webhook delivery');
     every(60 * 60_000, () => services.webhooks.prune(), 'webhook log pruning');
     every(10 * 60_000, () => services.apiKeys.prune(), 'API rate counter pruning');
+    // A tip's name, contact and files go once the retention period ends.
+    every(60 * 60_000, () => services.tips.purgeExpired(), 'tip retention');
     if (services.weatherSources.configured) {
       // Pages read only stored weather; this keeps it fresh. Failures are logged inside.
       every(
@@ -477,6 +508,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     teaserSections: ['incidents'],
     weatherRegion: config.weather.region.name,
     previews: services.previews,
+    policies: services.policies,
+    tips: services.tips,
+    kakaoJsKey: config.share.kakaoJsKey,
     pageCacheMaxAgeMs: config.pageCache.maxAgeSeconds * 1000,
     perPage: 20,
     mediaRoot: services.media.localRoot,
@@ -522,6 +556,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         content: services.content,
         writer: services.writer,
         series: services.series,
+        policies: services.policies,
+        tips: services.tips,
         clock,
         siteName: config.publisher.name,
         siteUrl: config.siteUrl,

@@ -32,7 +32,21 @@ describe('loadConfig', () => {
     ).toEqual(['127.0.0.1', '10.0.0.0/8', 'loopback', '::1', 'fd00::/8']);
   });
 
+  it('shares to KakaoTalk only with a key, and keeps tips 90 days unless told', () => {
+    expect(loadConfig({}).share.kakaoJsKey).toBeNull();
+    expect(loadConfig({}).tips.retentionDays).toBe(90);
+    const c = loadConfig({
+      TAMNA_KAKAO_JS_KEY: ' 0123456789abcdef0123456789ABCDEF ',
+      TAMNA_TIP_RETENTION_DAYS: '30',
+    });
+    expect(c.share.kakaoJsKey).toBe('0123456789abcdef0123456789ABCDEF');
+    expect(c.tips.retentionDays).toBe(30);
+  });
+
   it.each([
+    [{ TAMNA_KAKAO_JS_KEY: 'my-key' }, /TAMNA_KAKAO_JS_KEY="my-key" must be the 32-character/],
+    [{ TAMNA_TIP_RETENTION_DAYS: '0' }, /TAMNA_TIP_RETENTION_DAYS="0" must be between 1 and 365/],
+    [{ TAMNA_TIP_RETENTION_DAYS: '1.5' }, /must be a whole number of days/],
     [{ PORT: 'abc' }, /^PORT="abc" must be a number\.$/],
     [{ PORT: '70000' }, /PORT="70000" must be between 1 and 65535/],
     [

@@ -36,6 +36,10 @@ export interface Config {
   weather: WeatherConfig;
   /** Staff e-mail (송고·반려·출고 notices, invitations, password resets); off without a URL. */
   mail: { smtpUrl: string | null; from: string | null };
+  /** Sharing: the Kakao JavaScript key; without it there is no KakaoTalk button. */
+  share: { kakaoJsKey: string | null };
+  /** 기사제보: days a sender's name, contact and files are kept before they are deleted. */
+  tips: { retentionDays: number };
   search: SearchConfig;
   /** Bearer token for /metrics (Prometheus); null: the endpoint is off. */
   metricsToken: string | null;
@@ -117,6 +121,20 @@ const envSchema = z.object({
     .refine((v) => /^smtps?:\/\//.test(v), 'must start with smtp:// or smtps://')
     .optional(),
   TAMNA_MAIL_FROM: z.string().trim().min(3).max(200).optional(),
+  TAMNA_KAKAO_JS_KEY: z
+    .string()
+    .trim()
+    .regex(
+      /^[0-9a-f]{32}$/i,
+      'must be the 32-character JavaScript key of your app at developers.kakao.com (앱 키 > JavaScript 키)',
+    )
+    .optional(),
+  TAMNA_TIP_RETENTION_DAYS: z.coerce
+    .number({ message: 'must be a number of days' })
+    .int('must be a whole number of days')
+    .min(1, 'must be between 1 and 365')
+    .max(365, 'must be between 1 and 365')
+    .default(90),
   TAMNA_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -230,6 +248,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     siteUrl: (e.TAMNA_SITE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
     trustProxy: parseTrustProxy(e.TAMNA_TRUST_PROXY),
     mail: { smtpUrl: e.TAMNA_SMTP_URL ?? null, from: e.TAMNA_MAIL_FROM ?? null },
+    share: { kakaoJsKey: e.TAMNA_KAKAO_JS_KEY ?? null },
+    tips: { retentionDays: e.TAMNA_TIP_RETENTION_DAYS },
     logLevel: e.TAMNA_LOG_LEVEL,
     search: { recencyWeight: e.TAMNA_SEARCH_RECENCY, timeoutMs: e.TAMNA_SEARCH_TIMEOUT_MS },
     metricsToken: e.TAMNA_METRICS_TOKEN ?? null,

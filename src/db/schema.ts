@@ -351,11 +351,69 @@ export interface ArticlePreviewTable {
 export interface StaffNotificationTable {
   id: Generated<number>;
   user_id: number;
-  kind: 'submitted' | 'sent_back' | 'published' | 'scheduled' | 'webhook_disabled';
+  kind: 'submitted' | 'sent_back' | 'published' | 'scheduled' | 'webhook_disabled' | 'tip';
   article_id: number | null;
+  /** A 기사제보 the notice is about (kind 'tip'). */
+  tip_id: ColumnType<number | null, number | null | undefined, number | null>;
   text: string;
   created_at: number;
   read_at: number | null;
+}
+
+/** One saved wording of a policy page (개인정보처리방침, 이용약관, …); the latest is in force. */
+export interface PolicyVersionTable {
+  id: Generated<number>;
+  slug: string;
+  body_html: string;
+  saved_by: number | null;
+  saved_at: number;
+}
+
+export type TipStatus = 'new' | 'seen' | 'done';
+
+/** A reader's 기사제보. Name, contact and files are personal data, kept for a set time. */
+export interface TipTable {
+  id: Generated<number>;
+  /** What the sender is told, to refer to the tip later: 251209-K7QM4X. */
+  receipt: string;
+  name: string;
+  contact: string;
+  body: string;
+  status: ColumnType<TipStatus, TipStatus | undefined, TipStatus>;
+  file_count: number;
+  created_at: number;
+  /** When name, contact and files were deleted; null while they are kept. */
+  purged_at: number | null;
+  handled_by: number | null;
+  handled_at: number | null;
+}
+
+export interface TipFileTable {
+  id: Generated<number>;
+  tip_id: number;
+  position: number;
+  kind: 'photo' | 'pdf';
+  mime: string;
+  /** The sender's file name (personal data too: deleted with the file). */
+  name: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  bytes: Buffer;
+}
+
+/** Tips sent per address (hashed) or in all, in a fixed window. */
+export interface TipLimitTable {
+  key: string;
+  count: number;
+  window_started_at: number;
+}
+
+/** Keys made once and shared by every app server (the tip form's timestamp signature). */
+export interface SiteSecretTable {
+  name: string;
+  value: string;
+  created_at: number;
 }
 
 export interface FrontSlotTable {
@@ -541,4 +599,9 @@ export interface Database {
   webhook_events: WebhookEventTable;
   webhook_deliveries: WebhookDeliveryTable;
   webhook_attempts: WebhookAttemptTable;
+  policy_versions: PolicyVersionTable;
+  tips: TipTable;
+  tip_files: TipFileTable;
+  tip_limits: TipLimitTable;
+  site_secrets: SiteSecretTable;
 }

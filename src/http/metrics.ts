@@ -35,6 +35,8 @@ export function routeKind(request: FastifyRequest): string {
   if (route.startsWith('/tag/')) return 'tag';
   if (route.startsWith('/series/')) return 'series';
   if (route === '/weather') return 'weather';
+  if (route.startsWith('/policy/')) return 'policy';
+  if (route.startsWith('/jebo')) return 'tip';
   if (route.startsWith('/preview/')) return 'preview';
   if (route.startsWith('/admin')) return 'admin';
   if (route.startsWith('/api/')) return 'api';

@@ -10,7 +10,11 @@ import { registerAdmin, type AdminDeps } from './admin/index.ts';
 import { createSiteRoutes, type SiteDeps, type SiteRoutes } from './site/routes.ts';
 import { registerAdRoutes } from './site/ads.ts';
 import { API_PREFIX, registerContentApi, type ContentApiDeps } from './api/index.ts';
+import { registerPolicyRoutes } from './site/policies.ts';
+import { registerTipRoutes } from './site/tips.ts';
 import type { AdStats } from '../domains/ads/index.ts';
+import type { Policies } from '../domains/policies/index.ts';
+import type { Tips } from '../domains/tips/index.ts';
 import { randomBytes } from 'node:crypto';
 import type { PartnerFeed } from '../domains/partners/index.ts';
 import { registerPartnerFeed } from './partner/feed.ts';
@@ -43,6 +47,10 @@ export interface HttpDeps extends SiteDeps {
   adStats: AdStats;
   /** Peers allowed to set X-Forwarded-For/-Proto (Config.trustProxy); false trusts none. */
   trustProxy: false | number | string[];
+  /** 이용약관, 개인정보처리방침 and the other policy pages. */
+  policies: Policies;
+  /** 기사제보: the public form. */
+  tips: Tips;
   /** The portal partners' feed and the tokens that open it (none: no feed). */
   partners: { feed: PartnerFeed; tokens: readonly string[] };
   /** The read-only content API under /api/v1; absent, there is none. */
@@ -132,6 +140,15 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   if (deps.admin !== undefined)
     await registerAdmin(app, { ...deps.admin, previewFront: siteRoutes.previewFront });
   registerAdRoutes(app, { banners: deps.banners, stats: deps.adStats });
+  registerPolicyRoutes(app, { ...siteRoutes, policies: deps.policies });
+  await registerTipRoutes(app, {
+    tips: deps.tips,
+    policies: deps.policies,
+    clock: deps.clock,
+    siteUrl: deps.siteUrl,
+    chrome: siteRoutes.chrome,
+    headers: siteRoutes.headers,
+  });
   registerPartnerFeed(app, {
     ...deps.partners,
     publisher: { name: deps.publisher.name, siteUrl: deps.siteUrl },

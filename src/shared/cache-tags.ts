@@ -19,7 +19,8 @@ export type CacheTag =
   | 'photo-stories'
   | 'sections'
   | 'banners'
-  | 'weather';
+  | 'weather'
+  | 'policies';
 
 export const tag = {
   /** The article's own page. */
@@ -47,6 +48,8 @@ export const tag = {
   banners: 'banners',
   /** The weather ticker and the forecast page. */
   weather: 'weather',
+  /** The policy pages (개인정보처리방침, 이용약관, …). */
+  policies: 'policies',
 } as const satisfies Record<
   string,
   CacheTag | ((id: number) => CacheTag) | ((name: string) => CacheTag)

@@ -20,3 +20,16 @@ export function endsInConsonant(word: string): boolean {
 export function josa(word: string, afterConsonant: string, afterVowel: string): string {
   return word + (endsInConsonant(word) ? afterConsonant : afterVowel);
 }
+
+/**
+ * `word` followed by 으로 or 로: 로 after a vowel and after ㄹ (서울로, 이메일로, 1로),
+ * 으로 after any other final consonant (제주시청으로, 064-000-0000으로).
+ */
+export function withRo(word: string): string {
+  const spoken = word.trim().replace(/\([^()]*(\([^()]*\)[^()]*)*\)$/, '');
+  const last = [...spoken].at(-1) ?? '';
+  const code = last.codePointAt(0) ?? 0;
+  const rieul =
+    code >= 0xac00 && code <= 0xd7a3 ? (code - 0xac00) % 28 === 8 : /[178lr]/i.test(last);
+  return word + (endsInConsonant(word) && !rieul ? '으로' : '로');
+}

@@ -132,6 +132,8 @@ export interface ChromeView {
   icon: string;
   /** The site script; null leaves it out (the desk's preview, which must count nothing). */
   script: string | null;
+  /** The Kakao JavaScript key (TAMNA_KAKAO_JS_KEY): with it, articles get a KakaoTalk button. */
+  kakaoJsKey?: string | null;
   currentSection?: string;
 }
 

@@ -14,3 +14,7 @@ export const tagPath = (name: string, page = 1): string =>
   page > 1 ? `/tag/${encodeURIComponent(name)}?page=${page}` : `/tag/${encodeURIComponent(name)}`;
 /** A series (연재·기획) page. */
 export const seriesPath = (id: number): string => `/series/${id}`;
+/** 기사제보: the form (its text is the 'tip' policy page). */
+export const tipPath = '/jebo';
+/** A policy page; 기사제보's page is its form. */
+export const policyPath = (slug: string): string => (slug === 'tip' ? tipPath : `/policy/${slug}`);

@@ -257,6 +257,17 @@ async function seedHouseBanners(
       hue: 120,
       href: '/section/culture',
     },
+    // The footer strip's phone-sized campaign: phones never get the 970×90 one.
+    {
+      slot: 'above-footer',
+      text: '탐나일보 지역 문화',
+      sub: '공연·전시 소식 보기',
+      w: 320,
+      h: 100,
+      hue: 120,
+      href: '/section/culture',
+      device: 'mobile',
+    },
     {
       slot: 'mobile-sticky',
       text: '탐나일보 속보 알림',
@@ -268,7 +279,7 @@ async function seedHouseBanners(
     },
   ] as const;
   for (const ad of houseAds) {
-    const key = `demo/banner-${ad.slot}.svg`;
+    const key = `demo/banner-${ad.slot}-${ad.w}x${ad.h}.svg`;
     await media.put(key, Buffer.from(bannerSvg(ad.text, ad.sub, ad.w, ad.h, ad.hue)));
     await banners.create({
       slot: ad.slot,
@@ -281,6 +292,7 @@ async function seedHouseBanners(
       startsAt: now - 24 * HOUR,
       endsAt: now + year,
       isSample: true,
+      ...('device' in ad ? { device: ad.device } : {}),
     });
   }
 }

@@ -38,6 +38,8 @@ export const ACTIONS = [
   'ads.manage',
   'ads.html',
   'api.manage',
+  'policy.manage',
+  'tip.read',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];
@@ -89,6 +91,10 @@ const MATRIX: Readonly<Record<Action, readonly [admin: boolean, desk: boolean, r
   'ads.html':            [Y,    _,   _,       _],
   // API keys open the archive to another system, webhooks send it out: admins only.
   'api.manage':          [Y,    _,   _,       _],
+  // 개인정보처리방침, 이용약관 and the rest are the publisher's legal word.
+  'policy.manage':       [Y,    _,   _,       _],
+  // Tips carry senders' names and numbers: the desk reads them and assigns the story.
+  'tip.read':            [Y,    Y,   _,       _],
 };
 
 export function can(role: StaffRole, action: Action): boolean {

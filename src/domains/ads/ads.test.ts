@@ -8,6 +8,8 @@ import {
   createAdStats,
   createBannerStore,
   dailyStatsCsv,
+  PHONE_MAX_BANNER_WIDTH,
+  runsOn,
   targets,
   type BannerInput,
 } from './index.ts';
@@ -83,6 +85,15 @@ describe('banner rotation', () => {
     expect(targets(mobileSociety, { device: 'mobile', section: null })).toBe(false);
     const everywhere = { ...banner, device: 'all' as const, sections: [] };
     expect(targets(everywhere, { device: 'desktop', section: null })).toBe(true);
+  });
+
+  it('serves phones only creatives they can read: a 970×90 strip runs on desktops only', () => {
+    const strip = { device: 'all' as const, width: 970 };
+    expect(runsOn(strip, 'desktop')).toBe(true);
+    expect(runsOn(strip, 'mobile')).toBe(false);
+    expect(runsOn({ device: 'all', width: PHONE_MAX_BANNER_WIDTH }, 'mobile')).toBe(true);
+    expect(runsOn({ device: 'mobile', width: 320 }, 'mobile')).toBe(true);
+    expect(runsOn({ device: 'mobile', width: 320 }, 'desktop')).toBe(false);
   });
 });
 

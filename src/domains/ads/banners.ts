@@ -149,8 +149,20 @@ function isBannerLink(link: string): boolean {
   return url !== null && (url.protocol === 'http:' || url.protocol === 'https:') && url.host !== '';
 }
 
+/**
+ * The widest creative phones are served. Phones are 360–430 px wide, so a 970×90 strip
+ * would shrink to a 36 px line of unreadable text: a slot shows phones its phone-sized
+ * campaign (320×100, targeted 모바일만) or nothing.
+ */
+export const PHONE_MAX_BANNER_WIDTH = 640;
+
+export function runsOn(banner: Pick<Banner, 'device' | 'width'>, device: DeviceClass): boolean {
+  if (banner.device !== 'all' && banner.device !== device) return false;
+  return device === 'desktop' || banner.width <= PHONE_MAX_BANNER_WIDTH;
+}
+
 export function targets(banner: Banner, page: { device: DeviceClass; section: string | null }) {
-  if (banner.device !== 'all' && banner.device !== page.device) return false;
+  if (!runsOn(banner, page.device)) return false;
   if (banner.sections.length === 0) return true;
   return page.section !== null && banner.sections.includes(page.section);
 }

@@ -2,6 +2,8 @@ export {
   createBannerStore,
   bannerSlots,
   isBannerSlot,
+  PHONE_MAX_BANNER_WIDTH,
+  runsOn,
   targets,
   type Banner,
   type BannerKind,

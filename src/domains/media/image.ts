@@ -107,6 +107,8 @@ export async function processPhoto(
   bytes: Buffer,
   limits: ImageLimits = DEFAULT_IMAGE_LIMITS,
   cpu: RunOnCpu = unlimited,
+  /** false: the checked, re-encoded fallback only (a tip's photo is never published). */
+  renditions = true,
 ): Promise<ProcessedPhoto> {
   if (bytes.length === 0) {
     throw invalidInput('빈 파일입니다. 사진 파일을 골라 주세요.', { reason: 'empty' });
@@ -171,7 +173,7 @@ export async function processPhoto(
     const widths = renditionWidthsFor(width).filter(
       (w) => Math.round((height * w) / width) <= WEBP_MAX_SIDE,
     );
-    if (widths.length === 0 || height > JPEG_MAX_SIDE) {
+    if ((renditions && widths.length === 0) || height > JPEG_MAX_SIDE) {
       throw invalidInput(
         `사진이 너무 깁니다 (${meta.autoOrient.width}×${meta.autoOrient.height}). 세로가 가로의 50배를 넘지 않게 나눠서 올려 주세요.`,
         { reason: 'too-tall', width: meta.autoOrient.width, height: meta.autoOrient.height },
@@ -192,7 +194,7 @@ export async function processPhoto(
       ).toBuffer(),
     );
     const webpJobs = Promise.all(
-      widths.map(async (w): Promise<EncodedImage> => {
+      (renditions ? widths : []).map(async (w): Promise<EncodedImage> => {
         const { data, info } = await cpu(() =>
           (w === width ? fromPixels() : fromPixels().resize({ width: w }))
             .webp({ quality: 75 })

@@ -197,6 +197,27 @@ describe.each(testDialects)('photo library on %s', (dialect) => {
     });
   });
 
+  it('checks and cleans a photo without storing it (a reader’s tip): no GPS, upright, refused like an upload', async () => {
+    const input = await (
+      await picture(2400, 1600)
+    )
+      .jpeg({ quality: 90 })
+      .withMetadata({ orientation: 6 })
+      .withExif({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '33/1 29/1 5/1' } })
+      .toBuffer();
+    const before = fileCount();
+    const cleaned = await library.cleanPhoto(input);
+    expect(cleaned).toMatchObject({ mime: 'image/jpeg', width: 1600, height: 2400 });
+    const meta = await sharp(cleaned.bytes).metadata();
+    expect(meta.exif).toBeUndefined();
+    expect(meta.height).toBeGreaterThan(meta.width);
+    expect(fileCount()).toBe(before);
+    expect((await refusal(library.cleanPhoto(pngBomb()))).message).toContain('사진이 너무 큽니다');
+    expect((await refusal(library.cleanPhoto(Buffer.from('%PDF-1.7 not a photo')))).message).toBe(
+      '지원하지 않는 사진 형식입니다. JPEG, PNG, WebP 파일을 올려 주세요.',
+    );
+  });
+
   it('converts a wide-gamut (Display P3) photo to sRGB and drops the profile', async () => {
     // sharp converts the sRGB colour to P3 numbers on write: stored, they read 80,158,74.
     const input = await sharp({

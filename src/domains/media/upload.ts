@@ -323,6 +323,25 @@ export function createPhotoLibrary(deps: PhotoLibraryDeps, options: PhotoLibrary
       return toStoredPhoto(row);
     },
 
+    /**
+     * Checks a photo exactly as an upload is checked (format read from the bytes, size and
+     * pixel limits, decodable to the end) and re-encodes it without its metadata (GPS,
+     * camera serials), without storing anything: a reader's tip photo. Waits for the same
+     * slots as uploads, so a burst of tips cannot take the cores from the newsroom.
+     */
+    async cleanPhoto(
+      bytes: Buffer,
+    ): Promise<{ bytes: Buffer; width: number; height: number; mime: 'image/jpeg' | 'image/png' }> {
+      const processed = await ingestSlot(() => processPhoto(bytes, limits, cpu, false));
+      const { fallback } = processed;
+      return {
+        bytes: fallback.bytes,
+        width: fallback.width,
+        height: fallback.height,
+        mime: fallback.mime,
+      };
+    },
+
     registerPhotos,
 
     /** One photo already in storage (see registerPhotos); returns its id. */

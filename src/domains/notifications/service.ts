@@ -15,6 +15,8 @@ export interface StaffNotification {
   id: number;
   kind: NotificationKind;
   articleId: number | null;
+  /** The 기사제보 a 'tip' notice is about. */
+  tipId: number | null;
   text: string;
   createdAt: number;
   read: boolean;
@@ -143,6 +145,39 @@ export function createNotifications(deps: NotificationDeps) {
     },
 
     /**
+     * A reader's 기사제보 arrived: everyone who reads the 제보함 hears of it. The notice and
+     * the mail carry only the receipt number: the sender's name and contact stay in the
+     * 제보함, where they are deleted when their time is up.
+     */
+    async tipReceived(tip: { id: number; receipt: string }): Promise<void> {
+      const recipients = await db
+        .selectFrom('users')
+        .select(['id', 'email'])
+        .where('disabled', '=', 0)
+        .where('role', 'in', rolesWith('tip.read'))
+        .execute();
+      if (recipients.length === 0) return;
+      const text = `새 기사제보가 들어왔습니다 (접수번호 ${tip.receipt}).`;
+      const now = clock.now();
+      await db
+        .insertInto('staff_notifications')
+        .values(
+          recipients.map((r) => ({
+            user_id: r.id,
+            kind: 'tip' as const,
+            article_id: null,
+            tip_id: tip.id,
+            text,
+            created_at: now,
+            read_at: null,
+          })),
+        )
+        .execute();
+      const link = `${deps.siteUrl}/admin/tips/${tip.id}`;
+      for (const r of recipients) mailLater(r.email, text, `${text}\n\n제보함에서 열기: ${link}\n`);
+    },
+
+    /**
      * A message to one staff member (an invitation, a password reset), sent now: the admin
      * who asked for it is told whether it went. False when no SMTP server is configured.
      */
@@ -155,7 +190,7 @@ export function createNotifications(deps: NotificationDeps) {
     async list(userId: number): Promise<StaffNotification[]> {
       const rows = await db
         .selectFrom('staff_notifications')
-        .select(['id', 'kind', 'article_id', 'text', 'created_at', 'read_at'])
+        .select(['id', 'kind', 'article_id', 'tip_id', 'text', 'created_at', 'read_at'])
         .where('user_id', '=', userId)
         .orderBy('id', 'desc')
         .limit(LIST_LIMIT)
@@ -164,6 +199,7 @@ export function createNotifications(deps: NotificationDeps) {
         id: r.id,
         kind: r.kind,
         articleId: r.article_id,
+        tipId: r.tip_id,
         text: r.text,
         createdAt: r.created_at,
         read: r.read_at !== null,
@@ -184,7 +220,7 @@ export function createNotifications(deps: NotificationDeps) {
     async markRead(
       userId: number,
       id?: number,
-    ): Promise<{ articleId: number | null; kind: NotificationKind } | null> {
+    ): Promise<{ articleId: number | null; tipId: number | null; kind: NotificationKind } | null> {
       let query = db
         .updateTable('staff_notifications')
         .set({ read_at: clock.now() })
@@ -195,11 +231,13 @@ export function createNotifications(deps: NotificationDeps) {
       if (id === undefined) return null;
       const row = await db
         .selectFrom('staff_notifications')
-        .select(['article_id', 'kind'])
+        .select(['article_id', 'tip_id', 'kind'])
         .where('id', '=', id)
         .where('user_id', '=', userId)
         .executeTakeFirst();
-      return row === undefined ? null : { articleId: row.article_id, kind: row.kind };
+      return row === undefined
+        ? null
+        : { articleId: row.article_id, tipId: row.tip_id, kind: row.kind };
     },
 
     /** Resolves once the mail sent in the background has gone (tests, shutdown). */

@@ -9,6 +9,8 @@ import type { Notifications } from '../../domains/notifications/index.ts';
 import type { PartnerExport } from '../../domains/partners/index.ts';
 import type { ApiKeys } from '../../domains/apikeys/index.ts';
 import type { Webhooks } from '../../domains/webhooks/index.ts';
+import type { Policies } from '../../domains/policies/index.ts';
+import type { Tips } from '../../domains/tips/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Asset } from '../site/assets.ts';
 import type { AdminAccounts, AdminPhotos } from './ports.ts';
@@ -25,6 +27,10 @@ export interface AdminDeps {
   writer: Writer;
   /** 연재·기획. */
   series: SeriesDesk;
+  /** 이용약관, 개인정보처리방침 and the other policy pages (admins edit them). */
+  policies: Policies;
+  /** 기사제보: the desk's 제보함. */
+  tips: Tips;
   clock: Clock;
   siteName: string;
   /** The public URL (TAMNA_SITE_URL): every absolute link and the cookies' Secure flag. */

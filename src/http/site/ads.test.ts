@@ -54,6 +54,22 @@ describe.each(testDialects)('banners on the public site (%s)', (dialect) => {
     expect((await get('/', LAPTOP)).body).not.toContain('banner-rail-1');
   });
 
+  it('serves phones the footer slot’s phone-sized campaign, never the 970×90 strip shrunk to a line', async () => {
+    const strip = await app.services.banners.create(
+      campaign({ slot: 'above-footer', width: 970, height: 90 }),
+    );
+    const phoneHtml = (await get('/', PHONE)).body;
+    expect(phoneHtml).not.toContain(`data-banner-id="${strip}"`);
+    expect(phoneHtml).not.toContain('banner-above-footer');
+    expect((await get('/', LAPTOP)).body).toContain(`data-banner-id="${strip}"`);
+    const phoneSized = await app.services.banners.create(
+      campaign({ slot: 'above-footer', width: 320, height: 100, device: 'mobile' }),
+    );
+    const again = (await get('/', PHONE)).body;
+    expect(again).toContain(`data-banner-id="${phoneSized}"`);
+    expect(again).not.toContain(`data-banner-id="${strip}"`);
+  });
+
   it('shows a banner targeted at a section on that section and its articles only', async () => {
     const id = await app.services.banners.create(
       campaign({ slot: 'header-top', width: 970, height: 90, sections: ['politics'] }),

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   bannerSlots,
+  runsOn,
   type Banner,
   type BannerSlot,
   type BannerStore,
@@ -28,7 +29,7 @@ import { routeKind } from '../metrics.ts';
 import { registerBeacon } from './beacon.ts';
 import { bylineTags, photoTags as teaserPhotoTags, registerReaderPages } from './reader-pages.ts';
 import { registerSearchPage } from './search.ts';
-import { siteSecurityHeaders } from './headers.ts';
+import { siteSecurityHeadersFor } from './headers.ts';
 import { mostReadBox } from './most-read.ts';
 import { forecastForPage, WEATHER_PAGE_MAX_AGE_MS } from './weather.ts';
 
@@ -56,6 +57,8 @@ export interface SiteDeps {
   observeRender?: (kind: string, seconds: number) => void;
   /** Korean search (/search) and 관련기사. */
   search: Search;
+  /** TAMNA_KAKAO_JS_KEY: a KakaoTalk share button, and the SDK's host in the CSP. */
+  kakaoJsKey?: string | null;
   /** 미리보기 links: the article a token opens, or null. */
   previews?: {
     open(
@@ -77,6 +80,7 @@ export class PageStatus extends Error {
 
 export function createSiteRoutes(deps: SiteDeps) {
   const { content, weather, banners, clock, cache } = deps;
+  const siteSecurityHeaders = siteSecurityHeadersFor({ kakao: (deps.kakaoJsKey ?? null) !== null });
 
   async function chrome(request: FastifyRequest): Promise<ChromeView> {
     const device = deviceClass(request.headers['user-agent']);
@@ -98,6 +102,7 @@ export function createSiteRoutes(deps: SiteDeps) {
       stylesheet: deps.stylesheet.path,
       icon: deps.icon.path,
       script: deps.script.path,
+      kakaoJsKey: deps.kakaoJsKey ?? null,
     };
   }
 
@@ -211,6 +216,10 @@ export function createSiteRoutes(deps: SiteDeps) {
   return {
     chrome,
     sendError,
+    /** Cached pages for routes registered elsewhere (policy pages). */
+    page,
+    /** The public pages' security headers (this site's CSP). */
+    headers: siteSecurityHeaders,
 
     /**
      * The front page as it would look with an unsaved arrangement, for the desk's preview:
@@ -487,7 +496,7 @@ function bannerViews(
   for (const slot of bannerSlots) {
     if (slot === 'mobile-sticky' && device !== 'mobile') continue;
     const fits = (running[slot] ?? [])
-      .filter((b) => b.device === 'all' || b.device === device)
+      .filter((b) => runsOn(b, device))
       .map((b) => ({
         id: b.id,
         kind: b.kind,

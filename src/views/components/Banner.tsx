@@ -65,6 +65,12 @@ export function BannerSlot({ chrome, slot }: { chrome: ChromeView; slot: BannerS
         <img class="banner-pixel" src={`/ad/view?b=${chosen.id}`} alt="" width="1" height="1" />
       </noscript>
       <span class="banner-label">{eligible.every((b) => b.isSample) ? '광고 예시' : '광고'}</span>
+      {/* The bar over a phone's screen can be closed for the day (client/site/sticky.ts). */}
+      {slot === 'mobile-sticky' ? (
+        <button type="button" class="banner-close needs-js" data-banner-close>
+          <span aria-hidden="true">✕</span> 닫기
+        </button>
+      ) : null}
     </aside>
   );
 }

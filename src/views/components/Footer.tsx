@@ -1,5 +1,7 @@
 import { kstParts } from '../../shared/kst.ts';
+import { POLICY_PAGES } from '../../shared/policy-pages.ts';
 import type { ChromeView } from '../model.ts';
+import { policyPath } from '../urls.ts';
 import { BannerSlot } from './Banner.tsx';
 
 /** The footer the Newspaper Act (신문법) requires of an internet newspaper. */
@@ -10,6 +12,21 @@ export function Footer({ chrome }: { chrome: ChromeView }) {
     <footer class="site-footer">
       <div class="wrap">
         <BannerSlot chrome={chrome} slot="above-footer" />
+        <nav class="footer-links" aria-label="약관과 안내">
+          <ul>
+            {POLICY_PAGES.map((page) => (
+              <li>
+                {/* The law asks that the privacy policy stand out from the other links. */}
+                <a
+                  href={policyPath(page.slug)}
+                  class={page.slug === 'privacy' ? 'policy-privacy' : undefined}
+                >
+                  {page.title}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
         <p class="footer-name">{p.name}</p>
         <dl class="footer-legal">
           <div>

@@ -24,8 +24,10 @@ function Places({ ticker }: { ticker: TickerView }) {
 }
 
 /**
- * The weather ticker. Screen readers get the first list; the second copy exists only so
- * the CSS marquee loops seamlessly, and is hidden from assistive technology.
+ * The weather ticker: one line of whole places. The places wrap onto lines of their own
+ * width, the viewport shows one line, and the site script (client/site/ticker.ts) turns
+ * to the next line every few seconds, so a word is never cut at an edge. Without script
+ * the first line shows; screen readers get the whole list.
  */
 export function Ticker({ ticker }: { ticker: TickerView | null }) {
   if (ticker === null) return null;
@@ -33,14 +35,9 @@ export function Ticker({ ticker }: { ticker: TickerView | null }) {
     <section class="ticker" aria-label="전국 날씨">
       <WeatherIconSprite skies={ticker.places.flatMap((p) => (p.sky === null ? [] : [p.sky]))} />
       <div class="ticker-viewport">
-        <div class="ticker-track">
-          <ul class="ticker-list">
-            <Places ticker={ticker} />
-          </ul>
-          <ul class="ticker-list" aria-hidden="true">
-            <Places ticker={ticker} />
-          </ul>
-        </div>
+        <ul class="ticker-list" data-ticker>
+          <Places ticker={ticker} />
+        </ul>
       </div>
       <p class="ticker-source">
         {ticker.isSample ? (

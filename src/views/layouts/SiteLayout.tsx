@@ -1,4 +1,5 @@
-import type { Child } from '../jsx/jsx-runtime.ts';
+import { raw, type Child } from '../jsx/jsx-runtime.ts';
+import { HEAD_SCRIPT } from '../head-script.ts';
 import { toKstIso } from '../../shared/kst.ts';
 import { BannerSlot } from '../components/Banner.tsx';
 import { Footer } from '../components/Footer.tsx';
@@ -56,7 +57,11 @@ export function SiteLayout({
           <meta property="article:modified_time" content={toKstIso(meta.updatedAt)} />
         ) : null}
         {meta.section ? <meta property="article:section" content={meta.section} /> : null}
-        <meta name="theme-color" content="#0b4f8a" />
+        <meta name="theme-color" content="#0b4f8a" media="(prefers-color-scheme: light)" />
+        <meta name="theme-color" content="#15191e" media="(prefers-color-scheme: dark)" />
+        <meta name="color-scheme" content="light dark" />
+        {/* Without the site script (the desk's preview) the page needs none of this. */}
+        {chrome.script === null ? null : <script>{raw(HEAD_SCRIPT)}</script>}
         <link rel="icon" type="image/svg+xml" href={chrome.icon} />
         <link rel="stylesheet" href={chrome.stylesheet} />
         {meta.articleId !== undefined ? (

@@ -1,6 +1,7 @@
 import { raw, renderDocument } from '../jsx/jsx-runtime.ts';
 import { formatKstDateTime } from '../../shared/kst.ts';
 import { splitAfterParagraph } from '../../shared/text.ts';
+import { ArticleTools } from '../components/ArticleTools.tsx';
 import { BannerSlot } from '../components/Banner.tsx';
 import { SectionBox, TeaserBox, WidePhotoBox } from '../components/Boxes.tsx';
 import { MostRead } from '../components/MostRead.tsx';
@@ -39,6 +40,9 @@ export interface ArticlePageProps {
   /** 연재 n회: the series the article is a part of, if readers can see one. */
   series?: ArticleSeriesView | null;
 }
+
+const absoluteUrl = (siteUrl: string, src: string) =>
+  /^https?:\/\//.test(src) ? src : siteUrl + src;
 
 function Figure({ photo, eager }: { photo: PhotoView; eager: boolean }) {
   return (
@@ -91,12 +95,14 @@ export function renderArticlePage(props: ArticlePageProps): string {
   const home = article.sectionPath[0];
   // Banners targeted at a section run on its articles too.
   const chrome: ChromeView = { ...props.chrome, currentSection: home?.slug };
+  const url = chrome.siteUrl + articlePath(article.id);
+  const description = article.subtitleLines.join(' ') || article.summary;
   return renderDocument(
     <SiteLayout
       chrome={chrome}
       meta={{
         title: article.title,
-        description: article.subtitleLines.join(' ') || article.summary,
+        description,
         path: articlePath(article.id),
         type: 'article',
         image: article.photo?.src,
@@ -167,6 +173,17 @@ export function renderArticlePage(props: ArticlePageProps): string {
                 ) : null}
               </ul>
             </div>
+            {/* A private preview link is not for sharing. */}
+            {props.preview === undefined ? (
+              <ArticleTools
+                url={url}
+                title={article.title}
+                description={description}
+                image={article.photo ? absoluteUrl(chrome.siteUrl, article.photo.src) : null}
+                siteUrl={chrome.siteUrl}
+                kakaoJsKey={chrome.kakaoJsKey ?? null}
+              />
+            ) : null}
           </header>
           {article.notices.length > 0 ? (
             <section class="article-notices" aria-label="정정·반론·추후보도">
@@ -189,6 +206,7 @@ export function renderArticlePage(props: ArticlePageProps): string {
           ) : null}
           <Body article={article} chrome={chrome} />
           <footer class="article-foot">
+            <p class="print-only print-url">{url}</p>
             <ul class="reporter-cards">
               {article.bylines.map((b) => (
                 <li>

@@ -345,6 +345,10 @@ export function renderCampaignForm(chrome: AdminChrome, view: CampaignFormView):
               {label}
             </label>
           ))}
+          <p class="hint">
+            가로 640px보다 넓은 배너는 휴대전화에 나가지 않습니다. 읽을 수 없을 만큼 작아지기
+            때문입니다. 휴대전화용은 320×100 같은 크기로 따로 만들어 ‘모바일만’으로 올리세요.
+          </p>
         </fieldset>
         <fieldset>
           <legend>섹션 (고르지 않으면 모든 면)</legend>

@@ -10,11 +10,13 @@ import { importApiScreen } from './import-api.ts';
 import { notificationsScreen } from './notifications.ts';
 import { partnersScreen } from './partners.ts';
 import { photosScreen } from './photos.ts';
+import { policiesScreen } from './policies.ts';
 import { readersScreen } from './readers.ts';
 import { sectionsScreen } from './sections.ts';
 import { seriesScreen } from './series.ts';
 import { signInScreen } from './sign-in.ts';
 import { staffScreen } from './staff.ts';
+import { tipsScreen } from './tips.ts';
 import { weatherScreen } from './weather.ts';
 import { webhooksScreen } from './webhooks.ts';
 
@@ -24,6 +26,7 @@ export const SCREENS: readonly AdminScreen[] = [
   dashboardScreen,
   articlesScreen,
   photosScreen,
+  tipsScreen,
   frontScreen,
   sectionsScreen,
   bylinesScreen,
@@ -33,6 +36,7 @@ export const SCREENS: readonly AdminScreen[] = [
   adsScreen,
   staffScreen,
   weatherScreen,
+  policiesScreen,
   accountScreen,
   notificationsScreen,
   importApiScreen,

@@ -1,7 +1,7 @@
 import type { AdminScreen } from '../screen.ts';
 import { renderNotifications } from './notifications.view.tsx';
 
-/** 알림: 송고 for the desk, 반려 and 출고 for the writer; reached from the bar's badge. */
+/** 알림: 송고 and 기사제보 for the desk, 반려 and 출고 for the writer; reached from the bar's badge. */
 export const notificationsScreen: AdminScreen = {
   name: 'notifications',
   prefix: '/notifications',
@@ -14,7 +14,7 @@ export const notificationsScreen: AdminScreen = {
         renderNotifications(kit.chrome(request), {
           items: items.map((n) => ({
             ...n,
-            opens: n.articleId !== null || n.kind === 'webhook_disabled',
+            opens: n.articleId !== null || n.tipId !== null || n.kind === 'webhook_disabled',
           })),
           mailConfigured: notifications.mailConfigured,
         }),
@@ -24,14 +24,10 @@ export const notificationsScreen: AdminScreen = {
     // Opening a notice reads it: a link, so it works from a mail client's preview too.
     screen.get('/:id/open', async (request, reply) => {
       const about = await notifications.markRead(kit.staff(request).user.id, kit.id(request));
-      return kit.back(
-        reply,
-        about?.articleId != null
-          ? `/admin/articles/${about.articleId}`
-          : about?.kind === 'webhook_disabled'
-            ? '/admin/webhooks'
-            : '/admin/notifications',
-      );
+      if (about?.articleId != null) return kit.back(reply, `/admin/articles/${about.articleId}`);
+      if (about?.tipId != null) return kit.back(reply, `/admin/tips/${about.tipId}`);
+      if (about?.kind === 'webhook_disabled') return kit.back(reply, '/admin/webhooks');
+      return kit.back(reply, '/admin/notifications');
     });
 
     screen.post('/read', async (request, reply) => {

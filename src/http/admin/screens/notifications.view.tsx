@@ -10,7 +10,7 @@ export interface NotificationsView {
     text: string;
     createdAt: number;
     read: boolean;
-    /** Opening it leads somewhere: its article, or the screen it is about. */
+    /** Opening it leads somewhere: its article, its 기사제보, or the screen it is about. */
     opens: boolean;
   }[];
   mailConfigured: boolean;
@@ -22,6 +22,7 @@ const KIND_LABELS: Record<string, string> = {
   published: '출고',
   scheduled: '예약 송고',
   webhook_disabled: '웹훅 중지',
+  tip: '제보',
 };
 
 /** 알림: what reached this staff member's desk, newest first. */
@@ -41,7 +42,8 @@ export function renderNotifications(chrome: AdminChrome, view: NotificationsView
         ) : null}
       </div>
       <p class="hint">
-        데스크는 송고된 기사를, 기자는 자기 기사의 반려와 출고를 알림으로 받습니다.
+        데스크는 송고된 기사와 독자의 기사제보를, 기자는 자기 기사의 반려와 출고를 알림으로
+        받습니다.
         {view.mailConfigured
           ? ' 같은 내용이 계정의 이메일로도 갑니다.'
           : ' 관리자가 메일 서버를 설정하면 이메일로도 받습니다.'}
