@@ -20,17 +20,21 @@ import {
   createContentService,
   createBodyCleaner,
   createSeriesDesk,
+  createSyndication,
   createWriter,
   type ContentService,
   type SeriesDesk,
+  type Syndication,
   type Writer,
 } from './domains/content/index.ts';
 import { createAccounts, type Accounts } from './domains/accounts/index.ts';
 import {
   createLocalMediaStorage,
   createPhotoLibrary,
+  createShareImages,
   type MediaStorage,
   type PhotoLibrary,
+  type ShareImages,
 } from './domains/media/index.ts';
 import {
   createChangeFeed,
@@ -105,6 +109,10 @@ export interface Services {
   photos: PhotoLibrary;
   /** Korean full-text search over published articles, and 관련기사. */
   search: Search;
+  /** What feeds and sitemaps list. */
+  syndication: Syndication;
+  /** Photo crops and cards for shares and structured data, kept under the data directory. */
+  shareImages: ShareImages;
 }
 
 /**
@@ -214,8 +222,9 @@ export async function createNewsroom(
     siteName: config.publisher.name,
     onMailError: (error, to) => logger.warn({ err: error, to }, 'staff mail not sent'),
   });
+  const content = createContentService({ db, clock, mediaUrl });
   const services: Services = {
-    content: createContentService({ db, clock, mediaUrl }),
+    content,
     writer: createWriter({ db, clock, bodyCleaner, onChange: changed }),
     series: createSeriesDesk({ db, clock, onChange: changed }),
     desk: createDesk({
@@ -257,6 +266,16 @@ export async function createNewsroom(
       clock,
       recencyWeight: config.search.recencyWeight,
       timeoutMs: config.search.timeoutMs,
+    }),
+    syndication: createSyndication({
+      db,
+      clock,
+      mediaUrl,
+      sections: () => content.allSectionsForDesk(),
+    }),
+    shareImages: createShareImages({
+      storage: media,
+      cacheDir: path.join(config.dataDir, 'cache', 'share-images'),
     }),
   };
   const importer = createImporter({
@@ -414,6 +433,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     icon: loadAsset(iconFile, 'icon', 'svg', 'image/svg+xml'),
     script: assetFromBytes(await siteScript(), 'site', 'js', 'text/javascript; charset=utf-8'),
     teaserSections: ['incidents'],
+    feedFullText: config.feeds.fullText,
     weatherRegion: config.weather.region.name,
     previews: services.previews,
     pageCacheMaxAgeMs: config.pageCache.maxAgeSeconds * 1000,

@@ -37,6 +37,11 @@ export interface Config {
   /** Staff e-mail (송고·반려·출고 notices, invitations, password resets); off without a URL. */
   mail: { smtpUrl: string | null; from: string | null };
   search: SearchConfig;
+  /**
+   * Feeds: whether items carry the whole article (`content:encoded`, Atom `content`) or
+   * only its summary with a link (the default: the article is read on the paper's site).
+   */
+  feeds: { fullText: boolean };
   /** Bearer token for /metrics (Prometheus); null: the endpoint is off. */
   metricsToken: string | null;
   /**
@@ -141,6 +146,11 @@ const envSchema = z.object({
     .min(50, 'must be between 50 and 30000')
     .max(30_000, 'must be between 50 and 30000')
     .default(2000),
+  TAMNA_FEED_FULL_TEXT: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+      message: 'must be true or false',
+    })
+    .default('false'),
   TAMNA_METRICS_TOKEN: z
     .string()
     .trim()
@@ -195,6 +205,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     mail: { smtpUrl: e.TAMNA_SMTP_URL ?? null, from: e.TAMNA_MAIL_FROM ?? null },
     logLevel: e.TAMNA_LOG_LEVEL,
     search: { recencyWeight: e.TAMNA_SEARCH_RECENCY, timeoutMs: e.TAMNA_SEARCH_TIMEOUT_MS },
+    feeds: { fullText: ['true', '1', 'yes', 'on'].includes(e.TAMNA_FEED_FULL_TEXT) },
     metricsToken: e.TAMNA_METRICS_TOKEN ?? null,
     shutdownDrainMs: e.TAMNA_SHUTDOWN_DRAIN_SECONDS * 1000,
     pageCache: {

@@ -14,3 +14,16 @@ export const tagPath = (name: string, page = 1): string =>
   page > 1 ? `/tag/${encodeURIComponent(name)}?page=${page}` : `/tag/${encodeURIComponent(name)}`;
 /** A series (연재·기획) page. */
 export const seriesPath = (id: number): string => `/series/${id}`;
+/**
+ * The site's feeds, at the addresses the hosted CMSs most Korean papers move from use
+ * (portals and readers already know them): every section's articles, and one section's by
+ * its number, which survives a renamed address. `/feed`, `/section/<slug>/feed` and
+ * `/rss/<slug>.xml` redirect here.
+ */
+export const siteFeedPath = '/rss/allArticle.xml';
+export const siteAtomPath = '/atom/allArticle.xml';
+export const sectionFeedPath = (sectionId: number): string => `/rss/S1N${sectionId}.xml`;
+export const sectionAtomPath = (sectionId: number): string => `/atom/S1N${sectionId}.xml`;
+/** The sitemap index, and the Google News sitemap of the last two days. */
+export const sitemapIndexPath = '/sitemap.xml';
+export const newsSitemapPath = '/sitemap-news.xml';

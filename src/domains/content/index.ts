@@ -33,4 +33,14 @@ export {
 } from './relations.ts';
 export { bodyPhotos, cleanBodyHtml, withPhotoText, type BodyPhoto } from './body-html.ts';
 export { createBodyCleaner, type BodyCleaner } from './body-cleaner.ts';
+export {
+  createSyndication,
+  kstMonthStart,
+  SITEMAP_BATCH,
+  type FeedArticle,
+  type FeedQuery,
+  type NewsSitemapRow,
+  type SitemapMonth,
+  type Syndication,
+} from './syndication.ts';
 export type * from './types.ts';

@@ -3,6 +3,7 @@ import type { Database } from '../../db/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { keptValue } from '../../shared/kept.ts';
 import { createReader, type ListFilter } from './reader.ts';
+import { withDescendants } from './section-tree.ts';
 import type {
   ArticleDetail,
   ArticlePage,
@@ -78,15 +79,6 @@ export function createContentService(deps: ContentServiceDeps) {
       });
     }
     return sectionsCache.value;
-  }
-
-  /** A section and its visible descendants: a parent section lists its children's articles too. */
-  function withDescendants(all: Section[], root: Section): number[] {
-    const ids = [root.id];
-    for (let i = 0; i < ids.length; i++) {
-      for (const s of all) if (s.parentId === ids[i] && !s.hidden) ids.push(s.id);
-    }
-    return ids;
   }
 
   function pathOf(all: Section[], section: SectionRef): SectionRef[] {
