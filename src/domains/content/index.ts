@@ -28,6 +28,7 @@ export {
   setArticlePhotos,
   setArticleRelations,
   setArticleTags,
+  tagNames,
   updateAuthor,
   type ArticleRelations,
 } from './relations.ts';

@@ -14,6 +14,7 @@ import {
   createBodyCleaner,
   listingsOf,
   setArticleRelations,
+  tagNames,
   type BodyCleaner,
   ensureAuthor,
 } from '../content/index.ts';
@@ -513,6 +514,39 @@ export function createDesk(deps: DeskDeps) {
     };
   }
 
+  /**
+   * A correction added, reworded or withdrawn changes what readers see of the article:
+   * its updated_at moves, so feeds, sitemaps and search engines pick the change up.
+   */
+  async function noticeChanged(trx: Transaction<Database>, articleId: number, now: number) {
+    await trx.updateTable('articles').set({ updated_at: now }).where('id', '=', articleId).execute();
+  }
+
+  /** Whether a save would store what the article already holds. */
+  function sameContent(
+    before: EditableArticle,
+    columns: ReturnType<typeof contentColumns>,
+    fields: EditorFields,
+  ): boolean {
+    const same = <T>(a: readonly T[], b: readonly T[]) =>
+      a.length === b.length && a.every((v, i) => v === b[i]);
+    return (
+      before.sectionId === columns.section_id &&
+      before.title === columns.title &&
+      before.subtitle === columns.subtitle &&
+      before.bodyHtml === columns.body_html &&
+      before.featuredPhotoId === columns.featured_photo_id &&
+      before.isPhotoStory === (columns.is_photo_story === 1) &&
+      before.isBreaking === (columns.is_breaking === 1) &&
+      before.breakingUntil === columns.breaking_until &&
+      before.seoTitle === columns.seo_title &&
+      before.seoDescription === columns.seo_description &&
+      before.embargoUntil === columns.embargo_until &&
+      same(before.tags, tagNames(fields.tags)) &&
+      same(before.authorIds, [...new Set(fields.authorIds)])
+    );
+  }
+
   async function addRevision(
     trx: Transaction<Database>,
     articleId: number,
@@ -666,9 +700,11 @@ export function createDesk(deps: DeskDeps) {
           await event(trx, id, actor, 'byline', `${byline.before} → ${byline.after}`);
         const photos = await articlePhotos(trx, fields, body);
         const columns = contentColumns(fields, body, photos.featuredPhotoId);
+        // updated_at is the last change readers can see (the page's 수정 time, sitemaps'
+        // lastmod): a save or an autosave that changed nothing leaves it alone.
         await trx
           .updateTable('articles')
-          .set({ ...columns, updated_at: now })
+          .set(sameContent(before, columns, fields) ? columns : { ...columns, updated_at: now })
           .where('id', '=', id)
           .execute();
         await writeRelations(trx, id, fields, photos);
@@ -770,9 +806,15 @@ export function createDesk(deps: DeskDeps) {
       if (before.title.trim() === '') throw invalidInput('제목 없는 기사는 출고할 수 없습니다.');
       const scheduled = publishAt > now;
       await db.transaction().execute(async (trx) => {
+        // Publishing again what is out, at the same time, changes nothing readers see.
+        const republished = before.status === 'published' && before.publishedAt === publishAt;
         await trx
           .updateTable('articles')
-          .set({ status: 'published', published_at: publishAt, updated_at: now })
+          .set({
+            status: 'published',
+            published_at: publishAt,
+            updated_at: republished ? before.updatedAt : now,
+          })
           .where('id', '=', id)
           .execute();
         await event(
@@ -1037,6 +1079,7 @@ export function createDesk(deps: DeskDeps) {
           .returning('id')
           .executeTakeFirstOrThrow();
         await noticeVersion(trx, row.id, 'created', kind, text, actor, now);
+        await noticeChanged(trx, id, now);
         await event(trx, id, actor, 'notice', NOTICE_KINDS[kind]);
         return row.id;
       });
@@ -1058,6 +1101,7 @@ export function createDesk(deps: DeskDeps) {
           .where('id', '=', noticeId)
           .execute();
         await noticeVersion(trx, noticeId, 'edited', notice.kind, text, actor, now);
+        await noticeChanged(trx, id, now);
         await event(trx, id, actor, 'notice', `${NOTICE_KINDS[notice.kind]} 수정`);
       });
       await notify(visibleTags(article, article));
@@ -1083,6 +1127,7 @@ export function createDesk(deps: DeskDeps) {
           .where('id', '=', noticeId)
           .execute();
         await noticeVersion(trx, noticeId, 'withdrawn', notice.kind, why, actor, now);
+        await noticeChanged(trx, id, now);
         await event(trx, id, actor, 'notice', `${NOTICE_KINDS[notice.kind]} 철회: ${why}`);
       });
       await notify(visibleTags(article, article));
