@@ -24,6 +24,8 @@ export interface SyndicationDeps {
   mediaUrl: (key: string) => string;
   /** Every section, hidden ones too (the content service's kept tree). */
   sections: () => Promise<readonly Section[]>;
+  /** Rows per query while streaming (SITEMAP_BATCH; tests make it small). */
+  batchSize?: number;
 }
 
 export interface FeedArticle extends ArticleTeaser {
@@ -94,6 +96,7 @@ const lastmodOf = (publishedAt: number | null, updatedAt: number | null): number
 export function createSyndication(deps: SyndicationDeps) {
   const { db, clock } = deps;
   const reader = createReader(deps);
+  const batchSize = deps.batchSize ?? SITEMAP_BATCH;
 
   async function visibleSections() {
     const all = await deps.sections();
@@ -123,7 +126,7 @@ export function createSyndication(deps: SyndicationDeps) {
     let left = options.limit;
     let offset = options.offset;
     while (left > 0) {
-      const size = Math.min(SITEMAP_BATCH, left);
+      const size = Math.min(batchSize, left);
       const rows = await options.page(after, offset, size);
       if (rows.length === 0) return;
       yield rows;
