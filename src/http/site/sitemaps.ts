@@ -79,6 +79,47 @@ export function parseSitemapFile(
 
 const KST_MS = 9 * 60 * 60 * 1000;
 
+const parts = (count: number, per: number) => Math.max(1, Math.ceil(count / per));
+
+/**
+ * The files of the sitemap index: sections, then reporters and tags in as many parts as
+ * they need (none when there is nothing to list), then every month's articles, newest
+ * month first (a crawler reading from the top meets the news first), split into parts of
+ * at most `per.articles`.
+ */
+export function sitemapIndexEntries(
+  siteUrl: string,
+  found: {
+    months: readonly SitemapMonth[];
+    sections: readonly { latest: number | null }[];
+    reporters: number;
+    tags: number;
+  },
+  per: { articles: number; reporters: number; tags: number },
+): { loc: string; lastmod?: number | null }[] {
+  const latest = found.sections.reduce<number | null>(
+    (t, s) => (s.latest !== null && (t === null || s.latest > t) ? s.latest : t),
+    null,
+  );
+  const entries: { loc: string; lastmod?: number | null }[] = [
+    { loc: `${siteUrl}/sitemaps/sections.xml`, lastmod: latest },
+  ];
+  const listed = (base: string, count: number, each: number) => {
+    if (count === 0) return;
+    for (let p = 1; p <= parts(count, each); p++)
+      entries.push({ loc: `${siteUrl}/sitemaps/${partName(base, p)}.xml` });
+  };
+  listed('reporters', found.reporters, per.reporters);
+  listed('tags', found.tags, per.tags);
+  for (const month of [...found.months].reverse())
+    for (let p = 1; p <= parts(month.count, per.articles); p++)
+      entries.push({
+        loc: `${siteUrl}/sitemaps/${partName(`articles-${month.key}`, p)}.xml`,
+        lastmod: month.lastmod,
+      });
+  return entries;
+}
+
 export function registerSitemaps(app: FastifyInstance, kit: SitemapKit): void {
   const { siteUrl, syndication } = kit;
   const missing = (request: FastifyRequest, reply: FastifyReply, detail?: string) =>
@@ -91,7 +132,6 @@ export function registerSitemaps(app: FastifyInstance, kit: SitemapKit): void {
   );
   // A tag name is at most 60 characters, each at most 12 bytes percent-encoded.
   const perTagFile = urlsPerSitemap(sitemapUrlMaxBytes(`${siteUrl}/tag/${'%F0%9F%98%80'.repeat(60)}`));
-  const parts = (count: number, per: number) => Math.max(1, Math.ceil(count / per));
 
   /**
    * Writes `chunks` as the reply, compressed as the client accepts, pulling the next chunk
@@ -162,26 +202,11 @@ export function registerSitemaps(app: FastifyInstance, kit: SitemapKit): void {
           syndication.reporterCount(),
           syndication.tagCount(),
         ]);
-        const entries: { loc: string; lastmod?: number | null }[] = [
-          {
-            loc: `${siteUrl}/sitemaps/sections.xml`,
-            lastmod: sections.reduce<number | null>(
-              (t, s) => (s.latest !== null && (t === null || s.latest > t) ? s.latest : t),
-              null,
-            ),
-          },
-        ];
-        for (let p = 1; p <= parts(reporters, perReporterFile) && reporters > 0; p++)
-          entries.push({ loc: `${siteUrl}/sitemaps/${partName('reporters', p)}.xml` });
-        for (let p = 1; p <= parts(tags, perTagFile) && tags > 0; p++)
-          entries.push({ loc: `${siteUrl}/sitemaps/${partName('tags', p)}.xml` });
-        // Newest month first: a crawler reading from the top meets the news first.
-        for (const month of [...months].reverse())
-          for (let p = 1; p <= parts(month.count, perArticleFile); p++)
-            entries.push({
-              loc: `${siteUrl}/sitemaps/${partName(`articles-${month.key}`, p)}.xml`,
-              lastmod: month.lastmod,
-            });
+        const entries = sitemapIndexEntries(
+          siteUrl,
+          { months, sections, reporters, tags },
+          { articles: perArticleFile, reporters: perReporterFile, tags: perTagFile },
+        );
         // Any article change announces the front page's tag.
         return { html: renderSitemapIndex(entries), tags: [tag.front] };
       },
