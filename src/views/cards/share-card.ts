@@ -113,7 +113,7 @@ export function renderShareCardSvg(props: ShareCardProps): string {
   } else if (title === '') {
     // The paper's own card: its mark and name, large.
     const size = 112;
-    parts.push(mark(pad, Math.round(height / 2 - size - 16), size));
+    parts.push(mark(pad, Math.round(height / 2 - size - 28), size));
     parts.push(text(pad, Math.round(height / 2 + 100), 104, 700, '#ffffff', props.paperName));
     parts.push(text(pad, height - pad + 8, 30, 400, '#c9dcf2', props.host));
   } else {
