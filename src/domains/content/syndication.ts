@@ -112,26 +112,40 @@ export function createSyndication(deps: SyndicationDeps) {
   }
 
   /**
-   * Pages of rows in (key, id) order, each read from where the last ended: the first
-   * page may skip `offset` rows (a later part of a long month), and at most `limit` rows
-   * come out in all.
+   * Published articles in [from, to), readable now. One range on the (status,
+   * published_at, id) index, its upper end already cut at now: with a separate
+   * `published_at <= now`, SQLite may take that as the range's end and scan every later
+   * article for each month.
+   */
+  function publishedBetween(from: number, to: number) {
+    return db
+      .selectFrom('articles as a')
+      .where('a.status', '=', 'published')
+      .where('a.published_at', '>=', from)
+      .where('a.published_at', '<', Math.min(to, clock.now() + 1));
+  }
+
+  /**
+   * Pages of rows in (key, id) order, each read from where the last ended: `start` finds
+   * the row before the first one (a later part of a long month skips that many), and at
+   * most `limit` rows come out in all.
    */
   async function* keysetPages<R extends { id: number }, K>(options: {
-    offset: number;
     limit: number;
-    page: (after: { key: K; id: number } | null, offset: number, size: number) => Promise<R[]>;
+    start: () => Promise<{ key: K; id: number } | null | 'none'>;
+    page: (after: { key: K; id: number } | null, size: number) => Promise<R[]>;
     keyOf: (row: R) => K;
   }): AsyncGenerator<R[]> {
-    let after: { key: K; id: number } | null = null;
+    const start = await options.start();
+    if (start === 'none') return;
+    let after = start;
     let left = options.limit;
-    let offset = options.offset;
     while (left > 0) {
       const size = Math.min(batchSize, left);
-      const rows = await options.page(after, offset, size);
+      const rows = await options.page(after, size);
       if (rows.length === 0) return;
       yield rows;
       left -= rows.length;
-      offset = 0;
       if (rows.length < size) return;
       const last = rows[rows.length - 1] as R;
       after = { key: options.keyOf(last), id: last.id };
@@ -139,11 +153,11 @@ export function createSyndication(deps: SyndicationDeps) {
   }
 
   /** How many articles came out in [from, to) and their latest change. */
-  async function monthSummary(from: number, to: number): Promise<{ count: number; lastmod: number }> {
-    const now = clock.now();
-    const row = await published(now)
-      .where('a.published_at', '>=', from)
-      .where('a.published_at', '<', to)
+  async function monthSummary(
+    from: number,
+    to: number,
+  ): Promise<{ count: number; lastmod: number }> {
+    const row = await publishedBetween(from, to)
       .select((eb) => [
         eb.fn.countAll<number | string>().as('n'),
         eb.fn.max('a.published_at').as('p'),
@@ -252,27 +266,35 @@ export function createSyndication(deps: SyndicationDeps) {
 
     /** Articles published in [from, to), oldest first, skipping `offset`: one sitemap file. */
     articleRows(from: number, to: number, offset: number, limit: number) {
-      const now = clock.now();
-      return keysetPages<{ id: number; published_at: number; updated_at: number }, number>({
-        offset,
+      type Row = { id: number; published_at: number; updated_at: number };
+      return keysetPages<Row, number>({
         limit,
         keyOf: (r) => Number(r.published_at),
-        page: (after, skip, size) => {
-          let q = published(now)
-            .select(['a.id', 'a.published_at', 'a.updated_at'])
-            .where('a.published_at', '>=', from)
-            .where('a.published_at', '<', to);
+        // The row before the part, read from the index alone.
+        start: async () => {
+          if (offset === 0) return null;
+          const row = await publishedBetween(from, to)
+            .select(['a.published_at', 'a.id'])
+            .orderBy('a.published_at')
+            .orderBy('a.id')
+            .limit(1)
+            .offset(offset - 1)
+            .executeTakeFirst();
+          return row === undefined ? 'none' : { key: Number(row.published_at), id: row.id };
+        },
+        page: (after, size) => {
+          // The range starts at the last key read, so each page is a seek, not a rescan.
+          let q = publishedBetween(after === null ? from : after.key, to).select([
+            'a.id',
+            'a.published_at',
+            'a.updated_at',
+          ]);
           if (after !== null)
             q = q.where((eb) =>
-              eb.or([
-                eb('a.published_at', '>', after.key),
-                eb.and([eb('a.published_at', '=', after.key), eb('a.id', '>', after.id)]),
-              ]),
+              eb.or([eb('a.published_at', '>', after.key), eb('a.id', '>', after.id)]),
             );
-          let ordered = q.orderBy('a.published_at').orderBy('a.id').limit(size);
-          if (skip > 0) ordered = ordered.offset(skip);
-          return ordered.execute() as Promise<
-            { id: number; published_at: number; updated_at: number }[]
+          return q.orderBy('a.published_at').orderBy('a.id').limit(size).execute() as Promise<
+            Row[]
           >;
         },
       });
@@ -346,13 +368,15 @@ export function createSyndication(deps: SyndicationDeps) {
     async *reporterRows(offset: number, limit: number): AsyncGenerator<{ id: number }[]> {
       const base = await listedAuthors();
       yield* keysetPages<{ id: number }, null>({
-        offset,
         limit,
         keyOf: () => null,
-        page: async (after, skip, size) => {
+        start: () =>
+          idBefore(offset, (i) =>
+            base.select('x.id').orderBy('x.id').limit(1).offset(i).executeTakeFirst(),
+          ),
+        page: async (after, size) => {
           let q = base.select('x.id').orderBy('x.id').limit(size);
           if (after !== null) q = q.where('x.id', '>', after.id);
-          if (skip > 0) q = q.offset(skip);
           return (await q.execute()).map((r) => ({ id: Number(r.id) }));
         },
       });
@@ -370,18 +394,30 @@ export function createSyndication(deps: SyndicationDeps) {
     async *tagRows(offset: number, limit: number): AsyncGenerator<{ id: number; name: string }[]> {
       const base = await listedTags();
       yield* keysetPages<{ id: number; name: string }, null>({
-        offset,
         limit,
         keyOf: () => null,
-        page: async (after, skip, size) => {
+        start: () =>
+          idBefore(offset, (i) =>
+            base.select('x.id').orderBy('x.id').limit(1).offset(i).executeTakeFirst(),
+          ),
+        page: async (after, size) => {
           let q = base.select(['x.id', 'x.name']).orderBy('x.id').limit(size);
           if (after !== null) q = q.where('x.id', '>', after.id);
-          if (skip > 0) q = q.offset(skip);
           return (await q.execute()).map((r) => ({ id: Number(r.id), name: r.name }));
         },
       });
     },
   };
+
+  /** The row before the `offset`-th of a list of bylines or tags ('none': past the end). */
+  async function idBefore(
+    offset: number,
+    nth: (index: number) => Promise<{ id: number } | undefined>,
+  ): Promise<{ key: null; id: number } | null | 'none'> {
+    if (offset === 0) return null;
+    const row = await nth(offset - 1);
+    return row === undefined ? 'none' : { key: null, id: Number(row.id) };
+  }
 
   /** Visible sections' ids; a never-matching id when there is none, for `in`. */
   async function listedSections(): Promise<number[]> {

@@ -162,8 +162,9 @@ export function createSiteRoutes(deps: SiteDeps) {
         status: 200,
         body: rendered.html,
         contentType,
-        // The layout (navigation, banners, ticker) is on every page.
-        tags: [...new Set([...LAYOUT_TAGS, ...rendered.tags])],
+        // The layout (navigation, banners, ticker) is on every page; feeds and sitemaps
+        // print only section names.
+        tags: [...new Set([...(perDevice ? LAYOUT_TAGS : [tag.sections]), ...rendered.tags])],
         expiresAt: Math.min(await expiry(now), rendered.expiresAt ?? Infinity),
       },
       now,
