@@ -52,7 +52,10 @@ export function shareImageOf(chrome: ChromeView, meta: PageMeta): ShareImage {
   const name = chrome.publisher.name;
   if (meta.card !== undefined)
     return {
-      url: absoluteUrl(chrome.siteUrl, articleCardPath(meta.card.articleId, meta.card.title, name, 'og')),
+      url: absoluteUrl(
+        chrome.siteUrl,
+        articleCardPath(meta.card.articleId, meta.card.title, name, 'og'),
+      ),
       width,
       height,
       alt: meta.card.title,

@@ -131,7 +131,10 @@ describe.each(testDialects)('syndication storage on %s', (dialect) => {
       withBody: false,
     });
     expect(new Set(items.map((i) => i.section.slug))).toEqual(new Set(['society', 'jeju-city']));
-    const other = await app.services.writer.createAuthor({ name: '문하람', email: 'moon@tamnailbo.example' });
+    const other = await app.services.writer.createAuthor({
+      name: '문하람',
+      email: 'moon@tamnailbo.example',
+    });
     const own = await app.services.writer.createArticle({
       sectionId: fx.sections.incidents,
       title: '문하람의 기사',

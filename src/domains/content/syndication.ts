@@ -248,7 +248,7 @@ export function createSyndication(deps: SyndicationDeps) {
       const start = kstYearMonth(Number(first.first));
       const end = kstYearMonth(now);
       const months: SitemapMonth[] = [];
-      for (let { year, month } = start; year * 12 + month <= end.year * 12 + end.month; ) {
+      for (let { year, month } = start; year * 12 + month <= end.year * 12 + end.month;) {
         const from = kstMonthStart(year, month);
         const to = Math.min(kstMonthStart(year, month + 1), now + 1);
         const row = await monthSummary(from, to);
@@ -358,7 +358,9 @@ export function createSyndication(deps: SyndicationDeps) {
 
     /** How many bylines have a 기자 페이지 worth listing: an article out in a visible section. */
     async reporterCount(): Promise<number> {
-      const row = await (await listedAuthors())
+      const row = await (
+        await listedAuthors()
+      )
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
         .executeTakeFirst();
       return Number(row?.n ?? 0);
@@ -384,7 +386,9 @@ export function createSyndication(deps: SyndicationDeps) {
 
     /** How many tags have a page worth listing: an article out in a visible section. */
     async tagCount(): Promise<number> {
-      const row = await (await listedTags())
+      const row = await (
+        await listedTags()
+      )
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
         .executeTakeFirst();
       return Number(row?.n ?? 0);
@@ -432,36 +436,40 @@ export function createSyndication(deps: SyndicationDeps) {
   async function listedAuthors() {
     const now = clock.now();
     const sections = await listedSections();
-    return db.selectFrom('authors as x').where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('article_authors as l')
-          .innerJoin('articles as a', 'a.id', 'l.article_id')
-          .select('a.id')
-          .whereRef('l.author_id', '=', 'x.id')
-          .where('a.status', '=', 'published')
-          .where('a.published_at', '<=', now)
-          .where('a.section_id', 'in', sections),
-      ),
-    );
+    return db
+      .selectFrom('authors as x')
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('article_authors as l')
+            .innerJoin('articles as a', 'a.id', 'l.article_id')
+            .select('a.id')
+            .whereRef('l.author_id', '=', 'x.id')
+            .where('a.status', '=', 'published')
+            .where('a.published_at', '<=', now)
+            .where('a.section_id', 'in', sections),
+        ),
+      );
   }
 
   /** Tags with at least one such article. */
   async function listedTags() {
     const now = clock.now();
     const sections = await listedSections();
-    return db.selectFrom('tags as x').where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('article_tags as l')
-          .innerJoin('articles as a', 'a.id', 'l.article_id')
-          .select('a.id')
-          .whereRef('l.tag_id', '=', 'x.id')
-          .where('a.status', '=', 'published')
-          .where('a.published_at', '<=', now)
-          .where('a.section_id', 'in', sections),
-      ),
-    );
+    return db
+      .selectFrom('tags as x')
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('article_tags as l')
+            .innerJoin('articles as a', 'a.id', 'l.article_id')
+            .select('a.id')
+            .whereRef('l.tag_id', '=', 'x.id')
+            .where('a.status', '=', 'published')
+            .where('a.published_at', '<=', now)
+            .where('a.section_id', 'in', sections),
+        ),
+      );
   }
 }
 

@@ -519,7 +519,11 @@ export function createDesk(deps: DeskDeps) {
    * its updated_at moves, so feeds, sitemaps and search engines pick the change up.
    */
   async function noticeChanged(trx: Transaction<Database>, articleId: number, now: number) {
-    await trx.updateTable('articles').set({ updated_at: now }).where('id', '=', articleId).execute();
+    await trx
+      .updateTable('articles')
+      .set({ updated_at: now })
+      .where('id', '=', articleId)
+      .execute();
   }
 
   /** Whether a save would store what the article already holds. */

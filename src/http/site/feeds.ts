@@ -191,7 +191,12 @@ export function registerFeeds(app: FastifyInstance, kit: FeedKit): void {
   }
 
   /** `allArticle.xml`, `S1N<id>.xml`, or a section's address (redirected to its number). */
-  async function byFile(request: FastifyRequest, reply: FastifyReply, format: Format, file: string) {
+  async function byFile(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    format: Format,
+    file: string,
+  ) {
     if (file === 'allArticle.xml') return siteFeed(request, reply, format);
     const numbered = /^S1N(\d{1,12})\.xml$/.exec(file);
     if (numbered !== null) {

@@ -67,7 +67,8 @@ export function registerShareImages(app: FastifyInstance, kit: ShareImageKit): v
       const id = parseRowId(request.params.id);
       const file = parseShareFile(request.params.file, 'jpg');
       const photo = id === null || file === null ? null : await kit.getPhoto(id);
-      if (photo === null || file === null) return missing(request, reply, '사진을 찾을 수 없습니다.');
+      if (photo === null || file === null)
+        return missing(request, reply, '사진을 찾을 수 없습니다.');
       if (file.version !== photoCropVersion(photo)) {
         // Only a photo already out may be found by its number.
         const out = await kit.publishedPhotoIds([photo.id]);
@@ -91,7 +92,8 @@ export function registerShareImages(app: FastifyInstance, kit: ShareImageKit): v
       { name: size, ...SHARE_SIZES[size] },
       // A card drawn without a Korean font is kept apart: installing one redraws it.
       text ? version : `${version}-plain`,
-      () => renderShareCardSvg({ ...SHARE_SIZES[size], paperName: kit.paperName, title, host, text }),
+      () =>
+        renderShareCardSvg({ ...SHARE_SIZES[size], paperName: kit.paperName, title, host, text }),
     );
   }
 

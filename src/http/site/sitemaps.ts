@@ -131,7 +131,9 @@ export function registerSitemaps(app: FastifyInstance, kit: SitemapKit): void {
     sitemapUrlMaxBytes(`${siteUrl}/reporter/${'9'.repeat(16)}`),
   );
   // A tag name is at most 60 characters, each at most 12 bytes percent-encoded.
-  const perTagFile = urlsPerSitemap(sitemapUrlMaxBytes(`${siteUrl}/tag/${'%F0%9F%98%80'.repeat(60)}`));
+  const perTagFile = urlsPerSitemap(
+    sitemapUrlMaxBytes(`${siteUrl}/tag/${'%F0%9F%98%80'.repeat(60)}`),
+  );
 
   /**
    * Writes `chunks` as the reply, compressed as the client accepts, pulling the next chunk

@@ -88,7 +88,7 @@ function mark(x: number, y: number, size: number): string {
  * Pictographs (emoji) and their joiners: fonts for Korean have none, and librsvg would draw
  * a box with the code point in it.
  */
-const NOT_DRAWN = /[\p{Extended_Pictographic}\u200d\ufe0e\ufe0f]/gu;
+const NOT_DRAWN = /\p{Extended_Pictographic}|\u200d|\ufe0e|\ufe0f/gu;
 
 const text = (x: number, y: number, size: number, weight: number, fill: string, body: string) =>
   `<text x="${x}" y="${y}" font-family="${xmlText(FONT)}" font-size="${size}" font-weight="${weight}" fill="${fill}">${xmlText(body)}</text>`;

@@ -17,7 +17,8 @@ import { rfc822Kst, xmlText } from './xml.ts';
 const T = Date.UTC(2025, 11, 9, 5); // 2025-12-09 14:00 KST
 
 /** Every text a newsroom could type or import that XML cannot hold as it is. */
-const HOSTILE = '속보\u0001 <b>굵게</b> ]]> & "인용" \'따옴\' \u0000끝\u000b 🍊 \ud800 \udc00 \ufffe';
+const HOSTILE =
+  '속보\u0001 <b>굵게</b> ]]> & "인용" \'따옴\' \u0000끝\u000b 🍊 \ud800 \udc00 \ufffe';
 const HOSTILE_CLEAN = '속보 <b>굵게</b> ]]> & "인용" \'따옴\' 끝 🍊   ';
 
 function item(overrides: Partial<FeedItem> = {}): FeedItem {
@@ -259,7 +260,9 @@ describe('sitemaps', () => {
     expect(xml).toContain(
       '<sitemap><loc>https://news.example.kr/sitemaps/articles-2025-12.xml</loc><lastmod>2025-12-09T14:00:00+09:00</lastmod></sitemap>',
     );
-    expect(xml).toContain('<sitemap><loc>https://news.example.kr/sitemaps/tags.xml</loc></sitemap>');
+    expect(xml).toContain(
+      '<sitemap><loc>https://news.example.kr/sitemaps/tags.xml</loc></sitemap>',
+    );
   });
 
   it('writes the Google News sitemap with publication, language, date and title', () => {
