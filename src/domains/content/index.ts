@@ -37,6 +37,7 @@ export { createBodyCleaner, type BodyCleaner } from './body-cleaner.ts';
 export {
   createSyndication,
   kstMonthStart,
+  monthKey,
   SITEMAP_BATCH,
   type FeedArticle,
   type FeedQuery,

@@ -1,7 +1,12 @@
 import { Readable } from 'node:stream';
 import { constants as zlib, createBrotliCompress, createGzip } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { SitemapMonth, Syndication } from '../../domains/content/index.ts';
+import {
+  kstMonthStart,
+  monthKey,
+  type SitemapMonth,
+  type Syndication,
+} from '../../domains/content/index.ts';
 import { tag } from '../../shared/cache-tags.ts';
 import { shareVersion } from '../../shared/share-images.ts';
 import {
@@ -76,8 +81,6 @@ export function parseSitemapFile(
     };
   return null;
 }
-
-const KST_MS = 9 * 60 * 60 * 1000;
 
 const parts = (count: number, per: number) => Math.max(1, Math.ceil(count / per));
 
@@ -184,12 +187,12 @@ export function registerSitemaps(app: FastifyInstance, kit: SitemapKit): void {
 
   async function monthOf(year: number, month: number): Promise<SitemapMonth | null> {
     const now = kit.now();
-    const from = Date.UTC(year, month - 1, 1) - KST_MS;
-    const to = Math.min(Date.UTC(year, month, 1) - KST_MS, now + 1);
+    const from = kstMonthStart(year, month);
+    const to = Math.min(kstMonthStart(year, month + 1), now + 1);
     if (from > now) return null;
     const summary = await syndication.monthSummary(from, to);
     if (summary.count === 0) return null;
-    return { key: `${year}-${String(month).padStart(2, '0')}`, from, to, ...summary };
+    return { key: monthKey(year, month), from, to, ...summary };
   }
 
   app.get(sitemapIndexPath, (request, reply) =>
