@@ -9,9 +9,9 @@ import { renderTagPage } from '../../views/pages/TagPage.tsx';
 import { articlePath, reporterPath, tagPath } from '../../views/urls.ts';
 
 /**
- * The pages readers reach from an article: a byline's 기자 페이지 (its feed is in feeds.ts), a tag's
- * articles, a series' parts; and old AMP links. Served through the site's page cache
- * (`page`), each carrying the tags of what it shows.
+ * The pages readers reach from an article: a byline's 기자 페이지 (its feed is in
+ * feeds.ts), a tag's articles, a series' parts; and old AMP links. Served through the
+ * site's page cache (`page`), each carrying the tags of what it shows.
  */
 
 export type Rendered = { html: string; tags: CacheTag[]; expiresAt?: number };
