@@ -24,17 +24,21 @@ import {
   createContentService,
   createBodyCleaner,
   createSeriesDesk,
+  createSyndication,
   createWriter,
   type ContentService,
   type SeriesDesk,
+  type Syndication,
   type Writer,
 } from './domains/content/index.ts';
 import { createAccounts, type Accounts } from './domains/accounts/index.ts';
 import {
   createLocalMediaStorage,
   createPhotoLibrary,
+  createShareImages,
   type MediaStorage,
   type PhotoLibrary,
+  type ShareImages,
 } from './domains/media/index.ts';
 import {
   createChangeFeed,
@@ -132,6 +136,10 @@ export interface Services {
   policies: Policies;
   /** 기사제보 from readers, for the desk's 제보함. */
   tips: Tips;
+  /** What feeds and sitemaps list. */
+  syndication: Syndication;
+  /** Photo crops and cards for shares and structured data, kept under the data directory. */
+  shareImages: ShareImages;
 }
 
 /**
@@ -252,8 +260,9 @@ export async function createNewsroom(
     onTextChange: async (trx, photoId) =>
       articlesRevised(trx, await articlesShowingPhoto(trx, photoId), clock.now()),
   });
+  const content = createContentService({ db, clock, mediaUrl });
   const services: Services = {
-    content: createContentService({ db, clock, mediaUrl }),
+    content,
     writer: createWriter({ db, clock, bodyCleaner, onChange: changed }),
     series: createSeriesDesk({ db, clock, onChange: changed }),
     desk: createDesk({
@@ -336,6 +345,16 @@ export async function createNewsroom(
         notifications
           .tipReceived(tip)
           .catch((error: unknown) => logger.error({ err: error }, 'tip notice not recorded')),
+    }),
+    syndication: createSyndication({
+      db,
+      clock,
+      mediaUrl,
+      sections: () => content.allSectionsForDesk(),
+    }),
+    shareImages: createShareImages({
+      storage: media,
+      cacheDir: path.join(config.dataDir, 'cache', 'share-images'),
     }),
   };
   const importer = createImporter({
@@ -506,6 +525,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     icon: loadAsset(iconFile, 'icon', 'svg', 'image/svg+xml'),
     script: assetFromBytes(await siteScript(), 'site', 'js', 'text/javascript; charset=utf-8'),
     teaserSections: ['incidents'],
+    feedFullText: config.feeds.fullText,
     weatherRegion: config.weather.region.name,
     previews: services.previews,
     policies: services.policies,

@@ -41,6 +41,11 @@ export interface Config {
   /** 기사제보: days a sender's name, contact and files are kept before they are deleted. */
   tips: { retentionDays: number };
   search: SearchConfig;
+  /**
+   * Feeds: whether items carry the whole article (`content:encoded`, Atom `content`) or
+   * only its summary with a link (the default: the article is read on the paper's site).
+   */
+  feeds: { fullText: boolean };
   /** Bearer token for /metrics (Prometheus); null: the endpoint is off. */
   metricsToken: string | null;
   /**
@@ -175,6 +180,11 @@ const envSchema = z.object({
     .min(50, 'must be between 50 and 30000')
     .max(30_000, 'must be between 50 and 30000')
     .default(2000),
+  TAMNA_FEED_FULL_TEXT: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+      message: 'must be true or false',
+    })
+    .default('false'),
   TAMNA_METRICS_TOKEN: z
     .string()
     .trim()
@@ -252,6 +262,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     tips: { retentionDays: e.TAMNA_TIP_RETENTION_DAYS },
     logLevel: e.TAMNA_LOG_LEVEL,
     search: { recencyWeight: e.TAMNA_SEARCH_RECENCY, timeoutMs: e.TAMNA_SEARCH_TIMEOUT_MS },
+    feeds: { fullText: ['true', '1', 'yes', 'on'].includes(e.TAMNA_FEED_FULL_TEXT) },
     metricsToken: e.TAMNA_METRICS_TOKEN ?? null,
     shutdownDrainMs: e.TAMNA_SHUTDOWN_DRAIN_SECONDS * 1000,
     partners: { tokens: e.TAMNA_PARTNER_TOKEN ?? [] },

@@ -28,6 +28,8 @@ export interface MetricsDeps {
 export function routeKind(request: FastifyRequest): string {
   const route = request.routeOptions.url ?? '';
   if (route === '/') return 'front';
+  // Feeds, a section's and a byline's included: checked before the pages they hang off.
+  if (/^\/(rss|atom)\/|\/(feed|rss)$/.test(route)) return 'feed';
   if (route.startsWith('/news/')) return 'article';
   if (route.startsWith('/section/')) return 'section';
   if (route === '/search') return 'search';
@@ -44,6 +46,8 @@ export function routeKind(request: FastifyRequest): string {
   if (route.startsWith('/media/')) return 'media';
   if (route.startsWith('/beacon/')) return 'beacon';
   if (route.startsWith('/ad/')) return 'ad';
+  if (route.startsWith('/sitemap') || route === '/robots.txt') return 'sitemap';
+  if (route.startsWith('/image/')) return 'image';
   if (route.startsWith('/assets/')) return 'asset';
   if (route === '/healthz' || route === '/readyz' || route === '/metrics') return 'ops';
   return route === '' ? 'not_found' : 'other';

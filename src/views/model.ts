@@ -5,12 +5,16 @@ import type { ArticleOrigin } from '../shared/article-origins.ts';
  * views never import a domain.
  */
 export interface SectionView {
+  /** Set by sections from the database: the section's feed is addressed by it. */
+  id?: number;
   slug: string;
   name: string;
   layout: 'list' | 'photo';
 }
 
 export interface PhotoView {
+  /** Set by stored photos: their crops for shares and search engines are addressed by it. */
+  id?: number;
   src: string;
   width: number;
   height: number;
@@ -143,15 +147,23 @@ export interface PageMeta {
   /** Path of the canonical URL, e.g. /news/12. */
   path: string;
   type: 'website' | 'article';
-  image?: string | undefined;
+  /** The photo a share shows, cropped to 1200×630 around its focal point. */
+  image?: PhotoView | null | undefined;
+  /** Without a photo, a share shows a card with this title; else the paper's own card. */
+  card?: { articleId: number; title: string } | undefined;
+  /** schema.org objects printed as JSON-LD. */
+  structuredData?: readonly unknown[] | undefined;
   publishedAt?: number;
   updatedAt?: number;
   section?: string;
   robots?: string;
   /** Set on article pages: the reader-count beacon reports this id. */
   articleId?: number;
-  /** An RSS feed of what the page lists (`<link rel="alternate">`). */
-  feed?: { title: string; path: string };
+  /**
+   * A feed of what the page lists (`<link rel="alternate">`, with its Atom twin when there
+   * is one); the site's own feeds are linked from every page.
+   */
+  feed?: { title: string; path: string; atomPath?: string } | undefined;
 }
 
 /** One hour of the short-range forecast, with its sky already turned into a label. */

@@ -18,3 +18,16 @@ export const seriesPath = (id: number): string => `/series/${id}`;
 export const tipPath = '/jebo';
 /** A policy page; 기사제보's page is its form. */
 export const policyPath = (slug: string): string => (slug === 'tip' ? tipPath : `/policy/${slug}`);
+/**
+ * The site's feeds, at the addresses the hosted CMSs most Korean papers move from use
+ * (portals and readers already know them): every section's articles, and one section's by
+ * its number, which survives a renamed address. `/feed`, `/section/<slug>/feed` and
+ * `/rss/<slug>.xml` redirect here.
+ */
+export const siteFeedPath = '/rss/allArticle.xml';
+export const siteAtomPath = '/atom/allArticle.xml';
+export const sectionFeedPath = (sectionId: number): string => `/rss/S1N${sectionId}.xml`;
+export const sectionAtomPath = (sectionId: number): string => `/atom/S1N${sectionId}.xml`;
+/** The sitemap index, and the Google News sitemap of the last two days. */
+export const sitemapIndexPath = '/sitemap.xml';
+export const newsSitemapPath = '/sitemap-news.xml';

@@ -28,6 +28,7 @@ export {
   setArticlePhotos,
   setArticleRelations,
   setArticleTags,
+  tagNames,
   updateAuthor,
   type ArticleRelations,
 } from './relations.ts';
@@ -40,6 +41,17 @@ export type {
   CatalogPage,
   CatalogPosition,
 } from './catalog.ts';
+export {
+  createSyndication,
+  kstMonthStart,
+  monthKey,
+  SITEMAP_BATCH,
+  type FeedArticle,
+  type FeedQuery,
+  type NewsSitemapRow,
+  type SitemapMonth,
+  type Syndication,
+} from './syndication.ts';
 export type * from './types.ts';
 export {
   articleCreated,

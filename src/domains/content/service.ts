@@ -11,6 +11,7 @@ import {
   type CatalogPage,
   type CatalogPosition,
 } from './catalog.ts';
+import { withDescendants } from './section-tree.ts';
 import type {
   ArticleDetail,
   ArticlePage,
@@ -87,15 +88,6 @@ export function createContentService(deps: ContentServiceDeps) {
       });
     }
     return sectionsCache.value;
-  }
-
-  /** A section and its visible descendants: a parent section lists its children's articles too. */
-  function withDescendants(all: Section[], root: Section): number[] {
-    const ids = [root.id];
-    for (let i = 0; i < ids.length; i++) {
-      for (const s of all) if (s.parentId === ids[i] && !s.hidden) ids.push(s.id);
-    }
-    return ids;
   }
 
   function pathOf(all: Section[], section: SectionRef): SectionRef[] {

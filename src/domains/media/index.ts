@@ -23,3 +23,10 @@ export {
   type StoredPhoto,
   type StoredRenditions,
 } from './upload.ts';
+export {
+  createShareImages,
+  cropBox,
+  hangulRenders,
+  type CropSource,
+  type ShareImages,
+} from './share-images.ts';

@@ -10,6 +10,8 @@ import { AppError, invalidInput } from '../../shared/errors.ts';
 export interface MediaStorage {
   put(key: string, bytes: Buffer | Uint8Array): Promise<void>;
   exists(key: string): Promise<boolean>;
+  /** A stored file's bytes, or null when there is none. */
+  read(key: string): Promise<Buffer | null>;
   /** The public URL path of a stored key. */
   url(key: string): string;
   /** A local directory to serve from, when the storage is local disk. */
@@ -53,6 +55,15 @@ export function createLocalMediaStorage(root: string, urlPrefix = '/media/'): Me
         return true;
       } catch {
         return false;
+      }
+    },
+    async read(key) {
+      assertSafeKey(key);
+      try {
+        return await fs.readFile(path.join(root, key));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw error;
       }
     },
     url: (key) => urlPrefix + key,

@@ -292,6 +292,38 @@ describe.each(testDialects)('desk workflow on %s', (dialect) => {
     expect(revisions).toHaveLength(3);
   });
 
+  it('moves updated_at (sitemaps’ lastmod) only on a change readers can see', async () => {
+    const { desk } = app.services;
+    const id = await desk.create(reporter, draft());
+    await desk.publish(editor, id);
+    const updatedAt = async () => (await desk.get(editor, id)).updatedAt;
+    const published = await updatedAt();
+    // Saves and autosaves of the same fields, a republish at the same time, readings.
+    app.clock.advance(60_000);
+    await desk.save(editor, id, draft(), { autosave: true });
+    app.clock.advance(60_000);
+    await desk.save(editor, id, draft());
+    app.clock.advance(60_000);
+    await desk.publish(editor, id);
+    app.services.readers.recordView({
+      articleId: id,
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36',
+      ip: '192.0.2.1',
+    });
+    await app.services.readers.flush();
+    expect(await updatedAt()).toBe(published);
+    // A changed tag is a change; so is a correction, added and withdrawn.
+    app.clock.advance(60_000);
+    await desk.save(editor, id, draft({ tags: ['예산', '도의회', '제주'] }));
+    expect(await updatedAt()).toBe(app.clock.now());
+    app.clock.advance(60_000);
+    const notice = await desk.addNotice(editor, id, 'correction', '예산 규모를 바로잡습니다.');
+    expect(await updatedAt()).toBe(app.clock.now());
+    app.clock.advance(60_000);
+    await desk.withdrawNotice(editor, id, notice, '잘못 붙인 정정');
+    expect(await updatedAt()).toBe(app.clock.now());
+  });
+
   it('warns a second editor while the first is still editing', async () => {
     const { desk } = app.services;
     const id = await desk.create(reporter, draft());

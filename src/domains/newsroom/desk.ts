@@ -16,6 +16,7 @@ import {
   createBodyCleaner,
   listingsOf,
   setArticleRelations,
+  tagNames,
   type BodyCleaner,
   ensureAuthor,
   watchArticle,
@@ -544,6 +545,43 @@ export function createDesk(deps: DeskDeps) {
     };
   }
 
+  /**
+   * A correction added, reworded or withdrawn changes what readers see of the article:
+   * its updated_at moves, so feeds, sitemaps and search engines pick the change up.
+   */
+  async function noticeChanged(trx: Transaction<Database>, articleId: number, now: number) {
+    await trx
+      .updateTable('articles')
+      .set({ updated_at: now })
+      .where('id', '=', articleId)
+      .execute();
+  }
+
+  /** Whether a save would store what the article already holds. */
+  function sameContent(
+    before: EditableArticle,
+    columns: ReturnType<typeof contentColumns>,
+    fields: EditorFields,
+  ): boolean {
+    const same = <T>(a: readonly T[], b: readonly T[]) =>
+      a.length === b.length && a.every((v, i) => v === b[i]);
+    return (
+      before.sectionId === columns.section_id &&
+      before.title === columns.title &&
+      before.subtitle === columns.subtitle &&
+      before.bodyHtml === columns.body_html &&
+      before.featuredPhotoId === columns.featured_photo_id &&
+      before.isPhotoStory === (columns.is_photo_story === 1) &&
+      before.isBreaking === (columns.is_breaking === 1) &&
+      before.breakingUntil === columns.breaking_until &&
+      before.seoTitle === columns.seo_title &&
+      before.seoDescription === columns.seo_description &&
+      before.embargoUntil === columns.embargo_until &&
+      same(before.tags, tagNames(fields.tags)) &&
+      same(before.authorIds, [...new Set(fields.authorIds)])
+    );
+  }
+
   async function addRevision(
     trx: Transaction<Database>,
     articleId: number,
@@ -727,9 +765,11 @@ export function createDesk(deps: DeskDeps) {
           await event(trx, id, actor, 'byline', `${byline.before} → ${byline.after}`);
         const photos = await articlePhotos(trx, fields, body);
         const columns = contentColumns(fields, body, photos.featuredPhotoId);
+        // updated_at is the last change readers can see (the page's 수정 time, sitemaps'
+        // lastmod): a save or an autosave that changed nothing leaves it alone.
         await trx
           .updateTable('articles')
-          .set({ ...columns, updated_at: now })
+          .set(sameContent(before, columns, fields) ? columns : { ...columns, updated_at: now })
           .where('id', '=', id)
           .execute();
         await writeRelations(trx, id, fields, photos);
@@ -840,9 +880,15 @@ export function createDesk(deps: DeskDeps) {
       const scheduled = publishAt > now;
       await db.transaction().execute(async (trx) => {
         const change = await watchArticle(trx, id);
+        // Publishing again what is out, at the same time, changes nothing readers see.
+        const republished = before.status === 'published' && before.publishedAt === publishAt;
         await trx
           .updateTable('articles')
-          .set({ status: 'published', published_at: publishAt, updated_at: now })
+          .set({
+            status: 'published',
+            published_at: publishAt,
+            updated_at: republished ? before.updatedAt : now,
+          })
           .where('id', '=', id)
           .execute();
         await announcePublication(trx, before, publishAt, now);
@@ -1135,6 +1181,7 @@ export function createDesk(deps: DeskDeps) {
           .returning('id')
           .executeTakeFirstOrThrow();
         await noticeVersion(trx, row.id, 'created', kind, text, actor, now);
+        await noticeChanged(trx, id, now);
         await event(trx, id, actor, 'notice', NOTICE_KINDS[kind]);
         await articlesRevised(trx, [id], now);
         await queueArticleEvent(trx, {
@@ -1163,6 +1210,7 @@ export function createDesk(deps: DeskDeps) {
           .where('id', '=', noticeId)
           .execute();
         await noticeVersion(trx, noticeId, 'edited', notice.kind, text, actor, now);
+        await noticeChanged(trx, id, now);
         await event(trx, id, actor, 'notice', `${NOTICE_KINDS[notice.kind]} 수정`);
         await articlesRevised(trx, [id], now);
         await queueArticleEvent(trx, { type: 'article.corrected', articleId: id, now, noticeId });
@@ -1190,6 +1238,7 @@ export function createDesk(deps: DeskDeps) {
           .where('id', '=', noticeId)
           .execute();
         await noticeVersion(trx, noticeId, 'withdrawn', notice.kind, why, actor, now);
+        await noticeChanged(trx, id, now);
         await event(trx, id, actor, 'notice', `${NOTICE_KINDS[notice.kind]} 철회: ${why}`);
         await articlesRevised(trx, [id], now);
         if (isOut(article, now))

@@ -33,7 +33,7 @@ export function pickEncoding(acceptEncoding: string | undefined): Encoding | nul
   return br ? 'br' : gzip ? 'gzip' : null;
 }
 
-function etagMatches(header: string | undefined, etag: string): boolean {
+export function etagMatches(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
   if (header.trim() === '*') return true;
   for (const candidate of header.split(',')) {
@@ -51,6 +51,8 @@ export interface SendOptions {
   cacheable?: boolean;
   /** The cache holding `page`, so a compressed variant made now is counted there. */
   cache?: PageCache;
+  /** The Vary header; pages rendered per device class vary by User-Agent too (the default). */
+  vary?: string | undefined;
 }
 
 /** Writes a cached (or freshly built) page with ETag/304, compression and cache headers. */
@@ -64,7 +66,7 @@ export function sendPage(
   reply.header('content-type', page.contentType);
   // Pages are rendered per device class (phone-only banner slots), decided by User-Agent:
   // a shared cache must keep phone and desktop copies apart.
-  reply.header('vary', 'Accept-Encoding, User-Agent');
+  reply.header('vary', options.vary ?? 'Accept-Encoding, User-Agent');
   reply.header('etag', page.etag);
   if (options.cacheable === false) {
     reply.header('cache-control', 'no-store');

@@ -3,25 +3,21 @@ import type { ArticleTeaser, ContentService } from '../../domains/content/index.
 import { tag, type CacheTag } from '../../shared/cache-tags.ts';
 import { parsePositiveInt, parseRowId } from '../../shared/ids.ts';
 import type { ChromeView } from '../../views/model.ts';
-import { renderRss } from '../../views/feeds/rss.ts';
 import { renderReporterPage } from '../../views/pages/ReporterPage.tsx';
 import { renderSeriesPage } from '../../views/pages/SeriesPage.tsx';
 import { renderTagPage } from '../../views/pages/TagPage.tsx';
-import { bylineLabel } from '../../views/components/Teasers.tsx';
-import { articlePath, reporterFeedPath, reporterPath, tagPath } from '../../views/urls.ts';
+import { articlePath, reporterPath, tagPath } from '../../views/urls.ts';
 
 /**
- * The pages readers reach from an article: a byline's 기자 페이지 and its RSS feed, a tag's
- * articles, a series' parts; and old AMP links. Served through the site's page cache
- * (`page`), each carrying the tags of what it shows.
+ * The pages readers reach from an article: a byline's 기자 페이지 (its feed is in
+ * feeds.ts), a tag's articles, a series' parts; and old AMP links. Served through the
+ * site's page cache (`page`), each carrying the tags of what it shows.
  */
 
 export type Rendered = { html: string; tags: CacheTag[]; expiresAt?: number };
 
 export interface ReaderPageKit {
   content: ContentService;
-  siteUrl: string;
-  publisherName: string;
   perPage: number;
   /** The site's cached-page helper (see routes.ts). */
   page(
@@ -43,12 +39,8 @@ export interface ReaderPageKit {
   notFound(detail?: string): Error;
 }
 
-/** Items in a byline's feed. */
-const FEED_ITEMS = 20;
 /** The longest tag name the newsroom can store (tags.name is varchar(60)). */
 const TAG_MAX_LENGTH = 60;
-
-const RSS = 'application/rss+xml; charset=utf-8';
 
 /** Tags of the bylines a list prints: a renamed byline refreshes it. */
 export function bylineTags(teasers: readonly ArticleTeaser[]): CacheTag[] {
@@ -106,42 +98,6 @@ export function registerReaderPages(app: FastifyInstance, kit: ReaderPageKit): v
       });
     },
   );
-
-  app.get('/reporter/:id/rss', (request: FastifyRequest<{ Params: { id: string } }>, reply) => {
-    const id = parseRowId(request.params.id);
-    if (id === null) return missing(request, reply);
-    return kit.page(
-      request,
-      reply,
-      reporterFeedPath(id),
-      async (view) => {
-        const listing = await content.reporterPage(id, 1, FEED_ITEMS);
-        if (listing === null) throw kit.notFound('찾으시는 기자나 필자의 피드가 없습니다.');
-        const { author, articles } = listing;
-        const label = bylineLabel(author);
-        const xml = renderRss({
-          title: `${label} - ${kit.publisherName}`,
-          link: kit.siteUrl + reporterPath(id),
-          self: kit.siteUrl + reporterFeedPath(id),
-          description:
-            author.intro !== ''
-              ? author.intro
-              : `${kit.publisherName} ${label}${author.beat ? ` (${author.beat})` : ''}의 기사`,
-          updatedAt: articles[0]?.publishedAt ?? view.now,
-          items: articles.map((a) => ({
-            title: a.title,
-            link: kit.siteUrl + articlePath(a.id),
-            description: a.summary,
-            publishedAt: a.publishedAt,
-            category: a.section.name,
-            authors: (a.bylines ?? []).map(bylineLabel),
-          })),
-        });
-        return { html: xml, tags: [tag.author(id), tag.byline(id), ...bylineTags(articles)] };
-      },
-      RSS,
-    );
-  });
 
   app.get(
     '/tag/:name',

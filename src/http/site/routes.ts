@@ -7,7 +7,8 @@ import {
   type BannerStore,
 } from '../../domains/ads/index.ts';
 import type { ReaderCounts } from '../../domains/analytics/index.ts';
-import type { ContentService } from '../../domains/content/index.ts';
+import type { ContentService, Syndication } from '../../domains/content/index.ts';
+import type { ShareImages, StoredPhoto } from '../../domains/media/index.ts';
 import type { Search } from '../../domains/search/index.ts';
 import type { WeatherStore } from '../../domains/weather/index.ts';
 import type { PublisherDetails } from '../../config/index.ts';
@@ -30,6 +31,9 @@ import { registerBeacon } from './beacon.ts';
 import { bylineTags, photoTags as teaserPhotoTags, registerReaderPages } from './reader-pages.ts';
 import { registerSearchPage } from './search.ts';
 import { siteSecurityHeadersFor } from './headers.ts';
+import { registerFeeds } from './feeds.ts';
+import { registerShareImages } from './share-images.ts';
+import { registerSitemaps } from './sitemaps.ts';
 import { mostReadBox } from './most-read.ts';
 import { forecastForPage, WEATHER_PAGE_MAX_AGE_MS } from './weather.ts';
 
@@ -59,6 +63,13 @@ export interface SiteDeps {
   search: Search;
   /** TAMNA_KAKAO_JS_KEY: a KakaoTalk share button, and the SDK's host in the CSP. */
   kakaoJsKey?: string | null;
+  /** What feeds and sitemaps list. */
+  syndication: Syndication;
+  /** Feed items carry the whole body (TAMNA_FEED_FULL_TEXT), not only a summary. */
+  feedFullText: boolean;
+  /** Photo crops and cards for shares and structured data. */
+  shareImages: ShareImages;
+  photos: { getPhoto(id: number): Promise<StoredPhoto | null> };
   /** 미리보기 links: the article a token opens, or null. */
   previews?: {
     open(
@@ -131,10 +142,13 @@ export function createSiteRoutes(deps: SiteDeps) {
     contentType = HTML,
   ): Promise<FastifyReply> {
     const now = clock.now();
-    const cacheKey = `${deviceClass(request.headers['user-agent'])}|${key}`;
+    // Only HTML differs by device (phone-only banner slots); feeds and sitemaps are one copy.
+    const perDevice = contentType === HTML;
+    const cacheKey = `${perDevice ? deviceClass(request.headers['user-agent']) : 'any'}|${key}`;
+    const vary = perDevice ? undefined : 'Accept-Encoding';
     const hit = cache.get(cacheKey, now);
     if (hit !== undefined)
-      return sendPage(request, reply, hit, { headers: siteSecurityHeaders, now, cache });
+      return sendPage(request, reply, hit, { headers: siteSecurityHeaders, now, cache, vary });
     const generation = cache.currentGeneration;
     const started = performance.now();
     const view = await chrome(request);
@@ -153,14 +167,15 @@ export function createSiteRoutes(deps: SiteDeps) {
         status: 200,
         body: rendered.html,
         contentType,
-        // The layout (navigation, banners, ticker) is on every page.
-        tags: [...new Set([...LAYOUT_TAGS, ...rendered.tags])],
+        // The layout (navigation, banners, ticker) is on every page; feeds and sitemaps
+        // print only section names.
+        tags: [...new Set([...(perDevice ? LAYOUT_TAGS : [tag.sections]), ...rendered.tags])],
         expiresAt: Math.min(await expiry(now), rendered.expiresAt ?? Infinity),
       },
       now,
       generation,
     );
-    return sendPage(request, reply, entry, { headers: siteSecurityHeaders, now, cache });
+    return sendPage(request, reply, entry, { headers: siteSecurityHeaders, now, cache, vary });
   }
 
   function sendError(
@@ -239,15 +254,39 @@ export function createSiteRoutes(deps: SiteDeps) {
     async register(app: FastifyInstance): Promise<void> {
       await registerBeacon(app, deps.readers);
       registerSearchPage(app, { search: deps.search, content, clock, chrome });
+      const notFound = (detail?: string) => new PageStatus(404, detail);
       registerReaderPages(app, {
         content,
-        siteUrl: deps.siteUrl,
-        publisherName: deps.publisher.name,
         perPage: deps.perPage,
         page,
         chrome,
         sendError,
-        notFound: (detail) => new PageStatus(404, detail),
+        notFound,
+      });
+      const distribution = {
+        syndication: deps.syndication,
+        siteUrl: deps.siteUrl,
+        publisherName: deps.publisher.name,
+        page,
+        chrome,
+        sendError,
+      };
+      registerFeeds(app, {
+        ...distribution,
+        content,
+        notFound,
+        fullText: deps.feedFullText,
+      });
+      registerSitemaps(app, { ...distribution, now: () => clock.now() });
+      registerShareImages(app, {
+        images: deps.shareImages,
+        getPhoto: (id) => deps.photos.getPhoto(id),
+        publishedPhotoIds: (ids) => content.publishedPhotoIds(ids),
+        readableTitle: (id) => deps.syndication.readableTitle(id),
+        siteUrl: deps.siteUrl,
+        paperName: deps.publisher.name,
+        chrome,
+        sendError,
       });
 
       app.get('/', (request, reply) =>
@@ -470,13 +509,6 @@ export function createSiteRoutes(deps: SiteDeps) {
       // Feed readers and old browsers ask for /favicon.ico whatever the page links to.
       app.get('/favicon.ico', (request, reply) =>
         sendAsset(deps.icon, 'public, max-age=86400', request, reply),
-      );
-
-      app.get('/robots.txt', (_request, reply) =>
-        reply
-          .header('content-type', 'text/plain; charset=utf-8')
-          .header('cache-control', 'public, max-age=3600')
-          .send('User-agent: *\nAllow: /\n'),
       );
     },
   };

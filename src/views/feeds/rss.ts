@@ -1,105 +1,68 @@
-import { kstParts } from '../../shared/kst.ts';
+import type { FeedChannel, FeedItem } from './model.ts';
+import { contentWithNotices, summaryWithNotices } from './notices.ts';
+import { element, rfc822Kst, XML_DECLARATION, xmlText } from './xml.ts';
 
 /**
- * RSS 2.0 as a string. Every text is escaped for XML and stripped of what XML 1.0 cannot
- * hold at all (C0 controls but tab and newlines, lone surrogates, U+FFFE/U+FFFF), so any
- * title a newsroom typed or imported, `]]>` included, makes a well-formed feed. No CDATA:
- * escaping alone is simpler and cannot be broken out of.
+ * RSS 2.0 with the extensions feed readers and Korean portals read: every byline as
+ * `dc:creator`, the full text as `content:encoded` (when the paper publishes it), the
+ * featured photo as `enclosure` and Media RSS `media:content` with its caption and credit,
+ * and `atom:link rel="self"`.
  */
-export interface RssItem {
-  title: string;
-  /** Absolute URL; also the item's permanent guid. */
-  link: string;
-  description: string;
-  publishedAt: number;
-  category?: string;
-  /** Bylines, e.g. `양승훈 기자`. */
-  authors?: string[];
-}
 
-export interface RssChannel {
-  title: string;
-  /** Absolute URL of the page the feed follows. */
-  link: string;
-  /** Absolute URL of the feed itself (atom:link rel="self"). */
-  self: string;
-  description: string;
-  /** The newest item's time, or the build time of an empty feed. */
-  updatedAt: number;
-  items: RssItem[];
-}
+const NAMESPACES = [
+  'xmlns:atom="http://www.w3.org/2005/Atom"',
+  'xmlns:dc="http://purl.org/dc/elements/1.1/"',
+  'xmlns:content="http://purl.org/rss/1.0/modules/content/"',
+  'xmlns:media="http://search.yahoo.com/mrss/"',
+].join(' ');
 
-// XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF];
-// C1 controls are allowed but mean nothing in a title, so they go too.
-const NOT_XML =
-  // eslint-disable-next-line no-control-regex
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-const XML_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&apos;',
-};
-
-/** Text as XML character data or attribute value. */
-export function xmlText(text: string): string {
-  return text.replace(NOT_XML, '').replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c);
-}
-
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
-const MONTHS = [
-  'Jan',
-  'Feb',
-  'Mar',
-  'Apr',
-  'May',
-  'Jun',
-  'Jul',
-  'Aug',
-  'Sep',
-  'Oct',
-  'Nov',
-  'Dec',
-] as const;
-const two = (n: number) => String(n).padStart(2, '0');
-
-/** RFC 822 (as RSS 2.0 wants it) in Korean time: `Tue, 09 Dec 2025 14:00:00 +0900`. */
-export function rfc822Kst(ms: number): string {
-  const p = kstParts(ms);
-  const day = DAYS[new Date(ms + 9 * 3_600_000).getUTCDay()] ?? 'Sun';
-  const seconds = new Date(ms).getUTCSeconds();
-  return `${day}, ${two(p.day)} ${MONTHS[p.month - 1] ?? 'Jan'} ${p.year} ${two(p.hour)}:${two(p.minute)}:${two(seconds)} +0900`;
-}
-
-const element = (name: string, text: string) => `<${name}>${xmlText(text)}</${name}>`;
-
-export function renderRss(channel: RssChannel): string {
-  const items = channel.items.map((item) =>
-    [
-      '<item>',
-      element('title', item.title),
-      element('link', item.link),
-      `<guid isPermaLink="true">${xmlText(item.link)}</guid>`,
-      element('pubDate', rfc822Kst(item.publishedAt)),
-      element('description', item.description),
-      item.category === undefined ? '' : element('category', item.category),
-      ...(item.authors ?? []).map((a) => element('dc:creator', a)),
-      '</item>',
-    ].join(''),
-  );
+function item(i: FeedItem): string {
+  const link = xmlText(i.link);
+  const photo = i.photo;
   return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/">',
+    '<item>',
+    element('title', i.title),
+    `<link>${link}</link>`,
+    `<guid isPermaLink="true">${link}</guid>`,
+    element('pubDate', rfc822Kst(i.publishedAt)),
+    ...i.authors.map((a) => element('dc:creator', a.label)),
+    i.category === undefined ? '' : element('category', i.category),
+    element('description', summaryWithNotices(i)),
+    i.contentHtml === undefined
+      ? ''
+      : element('content:encoded', contentWithNotices(i, i.contentHtml)),
+    photo == null
+      ? ''
+      : // The byte length of a stored photo is not kept; 0 is what the RSS Advisory
+        // Board's profile asks for when it is unknown.
+        `<enclosure url="${xmlText(photo.url)}" length="0" type="${photo.type}"/>` +
+        `<media:content url="${xmlText(photo.url)}" type="${photo.type}" medium="image" width="${photo.width}" height="${photo.height}">` +
+        (photo.caption === ''
+          ? ''
+          : `<media:description type="plain">${xmlText(photo.caption)}</media:description>`) +
+        (photo.credit === '' ? '' : element('media:credit', photo.credit)) +
+        '</media:content>',
+    '</item>',
+  ].join('');
+}
+
+export function renderRss(channel: FeedChannel): string {
+  return [
+    XML_DECLARATION,
+    `<rss version="2.0" ${NAMESPACES}>`,
     '<channel>',
     element('title', channel.title),
     element('link', channel.link),
     `<atom:link href="${xmlText(channel.self)}" rel="self" type="application/rss+xml"/>`,
     element('description', channel.description),
     '<language>ko</language>',
+    element('copyright', `Copyright © ${channel.publisher}. All rights reserved.`),
     element('lastBuildDate', rfc822Kst(channel.updatedAt)),
-    ...items,
+    '<generator>Tamna</generator>',
+    channel.logo === undefined
+      ? ''
+      : `<image>${element('url', channel.logo)}${element('title', channel.title)}${element('link', channel.link)}</image>`,
+    ...channel.items.map(item),
     '</channel>',
     '</rss>',
     '',

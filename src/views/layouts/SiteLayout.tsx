@@ -3,12 +3,11 @@ import { HEAD_SCRIPT } from '../head-script.ts';
 import { toKstIso } from '../../shared/kst.ts';
 import { BannerSlot } from '../components/Banner.tsx';
 import { Footer } from '../components/Footer.tsx';
+import { JsonLd } from '../components/JsonLd.tsx';
 import { Masthead } from '../components/Masthead.tsx';
 import type { ChromeView, PageMeta } from '../model.ts';
-
-function absolute(siteUrl: string, pathOrUrl: string): string {
-  return /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : siteUrl + pathOrUrl;
-}
+import { absoluteUrl as absolute, shareImageOf } from '../share.ts';
+import { siteAtomPath, siteFeedPath } from '../urls.ts';
 
 export function SiteLayout({
   chrome,
@@ -23,6 +22,8 @@ export function SiteLayout({
 }) {
   const canonical = absolute(chrome.siteUrl, meta.path);
   const fullTitle = isFront ? meta.title : `${meta.title} - ${chrome.publisher.name}`;
+  const share = shareImageOf(chrome, meta);
+  const paper = chrome.publisher.name;
   return (
     <html lang="ko">
       <head>
@@ -40,16 +41,39 @@ export function SiteLayout({
             href={absolute(chrome.siteUrl, meta.feed.path)}
           />
         ) : null}
-        <meta property="og:site_name" content={chrome.publisher.name} />
+        {meta.feed?.atomPath ? (
+          <link
+            rel="alternate"
+            type="application/atom+xml"
+            title={`${meta.feed.title} (Atom)`}
+            href={absolute(chrome.siteUrl, meta.feed.atomPath)}
+          />
+        ) : null}
+        <link
+          rel="alternate"
+          type="application/rss+xml"
+          title={`${paper} 전체기사`}
+          href={absolute(chrome.siteUrl, siteFeedPath)}
+        />
+        <link
+          rel="alternate"
+          type="application/atom+xml"
+          title={`${paper} 전체기사 (Atom)`}
+          href={absolute(chrome.siteUrl, siteAtomPath)}
+        />
+        <meta property="og:site_name" content={paper} />
         <meta property="og:locale" content="ko_KR" />
         <meta property="og:type" content={meta.type} />
         <meta property="og:title" content={meta.title} />
         <meta property="og:description" content={meta.description} />
         <meta property="og:url" content={canonical} />
-        {meta.image ? (
-          <meta property="og:image" content={absolute(chrome.siteUrl, meta.image)} />
-        ) : null}
-        <meta name="twitter:card" content={meta.image ? 'summary_large_image' : 'summary'} />
+        <meta property="og:image" content={share.url} />
+        <meta property="og:image:type" content={share.type} />
+        <meta property="og:image:width" content={String(share.width)} />
+        <meta property="og:image:height" content={String(share.height)} />
+        <meta property="og:image:alt" content={share.alt} />
+        <meta name="twitter:card" content="summary_large_image" />
+        <meta name="twitter:image:alt" content={share.alt} />
         {meta.publishedAt !== undefined ? (
           <meta property="article:published_time" content={toKstIso(meta.publishedAt)} />
         ) : null}
@@ -68,6 +92,9 @@ export function SiteLayout({
           <meta name="tamna:article-id" content={String(meta.articleId)} />
         ) : null}
         {chrome.script === null ? null : <script src={chrome.script} defer></script>}
+        {(meta.structuredData ?? []).map((data) => (
+          <JsonLd data={data} />
+        ))}
       </head>
       <body>
         <Masthead chrome={chrome} isFront={isFront} />

@@ -19,9 +19,17 @@ import type {
   SectionView,
   TeaserView,
 } from '../model.ts';
-import { articlePath, reporterPath, sectionPath, tagPath } from '../urls.ts';
+import {
+  articlePath,
+  reporterPath,
+  sectionAtomPath,
+  sectionFeedPath,
+  sectionPath,
+  tagPath,
+} from '../urls.ts';
 import { NOTICE_KINDS } from '../../shared/notice-kinds.ts';
 import { AdvertorialNotice } from '../components/Advertorial.tsx';
+import { breadcrumbData, newsArticleData } from '../structured-data.ts';
 
 export interface ArticlePageProps {
   chrome: ChromeView;
@@ -105,13 +113,29 @@ export function renderArticlePage(props: ArticlePageProps): string {
         description,
         path: articlePath(article.id),
         type: 'article',
-        image: article.photo?.src,
+        // The featured photo, else the first in the body, else the article's card.
+        image: article.photo ?? article.photos[0],
+        card: { articleId: article.id, title: article.title },
         publishedAt: article.publishedAt,
-        updatedAt: article.updatedAt,
+        updatedAt: Math.max(article.updatedAt, article.publishedAt),
         section: article.section.name,
+        feed:
+          article.section.id === undefined
+            ? undefined
+            : {
+                title: `${chrome.publisher.name} ${article.section.name}`,
+                path: sectionFeedPath(article.section.id),
+                atomPath: sectionAtomPath(article.section.id),
+              },
         // A preview is not a reading: no article id for the reader count, not indexed.
         ...(props.preview === undefined
-          ? { articleId: article.id }
+          ? {
+              articleId: article.id,
+              structuredData: [
+                newsArticleData(chrome, article, description),
+                breadcrumbData(chrome, article),
+              ],
+            }
           : { robots: 'noindex, nofollow, noarchive' }),
       }}
     >

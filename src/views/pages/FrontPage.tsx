@@ -6,6 +6,7 @@ import { Photo } from '../components/Photo.tsx';
 import { TeaserRow, TitleLink } from '../components/Teasers.tsx';
 import { AdFlag } from '../components/Advertorial.tsx';
 import { SiteLayout } from '../layouts/SiteLayout.tsx';
+import { organizationData, websiteData } from '../structured-data.ts';
 import type { BoxView, ChromeView, MostReadView, SectionView, TeaserView } from '../model.ts';
 import { articlePath } from '../urls.ts';
 
@@ -38,7 +39,8 @@ export function renderFrontPage(props: FrontPageProps): string {
         description: props.description,
         path: '/',
         type: 'website',
-        image: headline?.photo?.src,
+        // Shared, the front page shows the paper's own card rather than one story's photo.
+        structuredData: [organizationData(chrome), websiteData(chrome)],
       }}
     >
       {breaking.length > 0 ? (

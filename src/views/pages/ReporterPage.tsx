@@ -83,7 +83,7 @@ export function renderReporterPage(props: ReporterPageProps): string {
         description,
         path: reporterPath(author.id, props.page),
         type: 'website',
-        image: author.photo?.src,
+        image: author.photo,
         feed: { title: `${label} 기사 RSS`, path: reporterFeedPath(author.id) },
       }}
     >

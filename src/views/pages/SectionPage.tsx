@@ -6,7 +6,7 @@ import { TeaserRow, TimeTag } from '../components/Teasers.tsx';
 import { AdFlag } from '../components/Advertorial.tsx';
 import { SiteLayout } from '../layouts/SiteLayout.tsx';
 import type { ChromeView, SectionView, TeaserView } from '../model.ts';
-import { articlePath, sectionPath } from '../urls.ts';
+import { articlePath, sectionAtomPath, sectionFeedPath, sectionPath } from '../urls.ts';
 
 export interface SectionPageProps {
   chrome: ChromeView;
@@ -31,7 +31,15 @@ export function renderSectionPage(props: SectionPageProps): string {
         description: `${chrome.publisher.name} ${section.name} 섹션의 최신 기사 ${props.total}건`,
         path: sectionPath(section.slug, props.page),
         type: 'website',
-        image: props.articles[0]?.photo?.src,
+        image: props.articles[0]?.photo,
+        feed:
+          section.id === undefined
+            ? undefined
+            : {
+                title: `${chrome.publisher.name} ${section.name}`,
+                path: sectionFeedPath(section.id),
+                atomPath: sectionAtomPath(section.id),
+              },
       }}
     >
       <header class="section-head">

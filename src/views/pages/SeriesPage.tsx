@@ -26,7 +26,7 @@ export function renderSeriesPage(props: SeriesPageProps): string {
           `${props.chrome.publisher.name} 연재 「${series.title}」 ${parts.length}회`,
         path: seriesPath(series.id),
         type: 'website',
-        image: series.photo?.src ?? first?.photo?.src,
+        image: series.photo ?? first?.photo,
       }}
     >
       <header class={series.photo !== null ? 'series-head has-photo' : 'series-head'}>

@@ -25,7 +25,7 @@ export function renderTagPage(props: TagPageProps): string {
         description: `${props.chrome.publisher.name}의 '${name}' 관련 기사 ${props.total}건`,
         path: tagPath(name, props.page),
         type: 'website',
-        image: props.articles[0]?.photo?.src,
+        image: props.articles[0]?.photo,
       }}
     >
       <header class="section-head">

@@ -89,7 +89,8 @@ describe('첫 화면 편집 screen', () => {
     expect(preview.headers['x-frame-options']).toBe('SAMEORIGIN');
     expect(preview.headers['content-security-policy']).toContain("frame-ancestors 'self'");
     // No site script in a preview: editing the front page must not count banner views.
-    expect(preview.body).not.toContain('<script');
+    // (JSON-LD is data, not a script that runs.)
+    expect(preview.body).not.toMatch(/<script(?! type="application\/ld\+json")/);
     expect((await app.http.inject({ url: '/' })).body).toContain('<script');
     const headline = /<article class="headline">[\s\S]*?<\/article>/.exec(preview.body)?.[0];
     expect(headline).toContain(title);
