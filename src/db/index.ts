@@ -1,5 +1,11 @@
 export { connectDatabase, type DatabaseHandle } from './connect.ts';
-export { migrateToLatest } from './migrate.ts';
+export {
+  LATEST_SCHEMA,
+  MIGRATION_NAMES,
+  migrateTo,
+  migrateToLatest,
+  schemaVersion,
+} from './migrate.ts';
 export { claimJob } from './claims.ts';
 export type { DialectName } from './dialect.ts';
 export type * from './schema.ts';

@@ -1,8 +1,14 @@
-import { sql } from 'kysely';
-import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import { sql, type Kysely } from 'kysely';
+import {
+  Migrator,
+  type Migration,
+  type MigrationProvider,
+  type MigrationResultSet,
+} from 'kysely/migration';
 import { AppError } from '../shared/errors.ts';
 import type { DatabaseHandle } from './connect.ts';
 import type { DialectName } from './dialect.ts';
+import type { Database } from './schema.ts';
 import { initial } from './migrations/0001_initial.ts';
 import { newsroom } from './migrations/0002_newsroom.ts';
 import { weather } from './migrations/0003_weather.ts';
@@ -27,7 +33,59 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '0009_search': search(dialect),
 });
 
+/** Every migration's name, oldest first: the schema versions this build knows. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations('sqlite'));
+
+/** The newest schema version this build knows (what `migrateToLatest` brings a database to). */
+export const LATEST_SCHEMA: string = MIGRATION_NAMES[MIGRATION_NAMES.length - 1] as string;
+
 export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
+  return runMigrator(handle, (migrator) => migrator.migrateToLatest());
+}
+
+/**
+ * Brings a database up to (never past) `name`, one of MIGRATION_NAMES: a restore first
+ * gives an empty database the schema its backup was taken at.
+ */
+export async function migrateTo(handle: DatabaseHandle, name: string): Promise<string[]> {
+  if (!MIGRATION_NAMES.includes(name))
+    throw new AppError('INVALID_INPUT', `Unknown schema version ${name}.`);
+  return runMigrator(handle, (migrator) => migrator.migrateTo(name));
+}
+
+/**
+ * The newest migration applied to a database (its schema version), or null when it has
+ * never been migrated. Reads through `db`, so inside a transaction it sees that snapshot.
+ */
+export async function schemaVersion(
+  db: Kysely<Database>,
+  dialect: DialectName,
+): Promise<string | null> {
+  const exists =
+    dialect === 'postgres'
+      ? (
+          await sql<{
+            found: string | null;
+          }>`select to_regclass('kysely_migration')::text as found`.execute(db)
+        ).rows[0]?.found != null
+      : (
+          await sql<{
+            name: string;
+          }>`select name from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(
+            db,
+          )
+        ).rows.length > 0;
+  if (!exists) return null;
+  const row = (
+    await sql<{ name: string | null }>`select max(name) as name from kysely_migration`.execute(db)
+  ).rows[0];
+  return row?.name ?? null;
+}
+
+async function runMigrator(
+  handle: DatabaseHandle,
+  run: (migrator: Migrator) => Promise<MigrationResultSet>,
+): Promise<string[]> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(handle.dialect) };
   // Kysely looks for its bookkeeping tables in every schema; on a PostgreSQL database shared
   // with other schemas (or other Kysely apps) it must look only in ours.
@@ -41,14 +99,14 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]>
     provider,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  let { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await run(migrator);
   // Kysely's PostgreSQL introspection reads every schema in the database (it calls
   // has_schema_privilege on each), so another schema dropped at that moment fails our
   // migration with 3F000 naming *that* schema. Nothing of ours changed: try again, a little
   // later each time.
   for (let retry = 1; retry <= 10 && otherSchemaVanished(error, schema); retry++) {
     await new Promise((resolve) => setTimeout(resolve, retry * 10 * Math.random()));
-    ({ error, results } = await migrator.migrateToLatest());
+    ({ error, results } = await run(migrator));
   }
   const failed = results?.find((r) => r.status === 'Error');
   if (error !== undefined || failed !== undefined) {
