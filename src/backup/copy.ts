@@ -53,8 +53,8 @@ export async function copyDatabase(
 
     const target = await connectDatabase(to);
     try {
-      await assertReady(target, snapshot.schemaVersion);
-      await migrateTo(target, snapshot.schemaVersion);
+      const current = await assertReady(target, snapshot.schemaVersion);
+      if (current !== snapshot.schemaVersion) await migrateTo(target, snapshot.schemaVersion);
       log(`Copying ${snapshot.tables.length} tables into ${target.describe} (one transaction):`);
       const sums = new Map<string, TableChecksum>();
       await loadInto(
@@ -110,8 +110,8 @@ function sameDatabase(a: Config['database'], b: Config['database']): boolean {
   return false;
 }
 
-/** The target must be empty and not ahead of the source's schema. */
-async function assertReady(target: DatabaseHandle, sourceSchema: string): Promise<void> {
+/** The target must be empty and not ahead of the source's schema; returns its schema. */
+async function assertReady(target: DatabaseHandle, sourceSchema: string): Promise<string | null> {
   const found = await nonEmptyTables(target.db, target.dialect);
   if (found.length > 0) throw notEmpty(target.describe, found);
   const current = await schemaVersion(target.db, target.dialect);
@@ -120,6 +120,7 @@ async function assertReady(target: DatabaseHandle, sourceSchema: string): Promis
       'CONFLICT',
       `The database ${target.describe} already has schema ${current}, newer than the source's ${sourceSchema}; run "tamna migrate" on the source first. Nothing was changed.`,
     );
+  return current;
 }
 
 async function dryRun(
@@ -132,8 +133,7 @@ async function dryRun(
   let target: DatabaseHandle | null = null;
   try {
     target = await connectDatabase(to);
-    const current = await schemaVersion(target.db, target.dialect);
-    await assertReady(target, snapshot.schemaVersion);
+    const current = await assertReady(target, snapshot.schemaVersion);
     log(
       `Target: ${target.describe}, ${current === null ? 'no tables yet' : `empty, schema ${current}`}: ready (it would be migrated to ${snapshot.schemaVersion}).`,
     );

@@ -203,7 +203,8 @@ export function notEmpty(
   tables: ReadonlyArray<{ table: string; rows: number }>,
   more: string[] = [],
 ): AppError {
-  const listed = tables
+  const listed = [...tables]
+    .sort((a, b) => b.rows - a.rows)
     .slice(0, 6)
     .map((t) => `${t.table} (${t.rows.toLocaleString('en-US')})`)
     .join(', ');

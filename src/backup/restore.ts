@@ -101,7 +101,7 @@ export async function restoreBackup(
         'CONFLICT',
         `The database ${target.describe} already has schema ${current}, newer than the backup's ${manifest.schemaVersion}; restore into a new, empty database. Nothing was changed.`,
       );
-    await migrateTo(target, manifest.schemaVersion);
+    if (current !== manifest.schemaVersion) await migrateTo(target, manifest.schemaVersion);
     log(`Writing ${manifest.tables.length} tables into ${target.describe} (one transaction):`);
     const stagedMedia = path.join(staging, 'media');
     await loadInto(target, stagedSource(staging, manifest), {
@@ -147,7 +147,9 @@ async function assertTargetEmpty(config: Config, mediaRoot: string): Promise<voi
   const media = await listMedia(mediaRoot);
   const more =
     media.length > 0
-      ? [`the media folder ${mediaRoot} has ${media.length.toLocaleString('en-US')} files`]
+      ? [
+          `the media folder ${mediaRoot} has ${media.length.toLocaleString('en-US')} ${media.length === 1 ? 'file' : 'files'}`,
+        ]
       : [];
   const { database } = config;
   const fresh = database.kind === 'sqlite' && !fs.existsSync(database.file);

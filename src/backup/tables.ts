@@ -83,42 +83,48 @@ function sqliteKind(table: string, column: string, declared: string): ColumnKind
   throw unsupported(table, column, declared);
 }
 
+// PostgreSQL's own catalog rather than information_schema, and only the current schema's
+// tables, looked up by oid: fast even when the catalog is large (or bloated, on a test
+// server whose schemas come and go).
+const OUR_TABLES = sql`array(
+  select oid from pg_class
+  where relnamespace = (select oid from pg_namespace where nspname = current_schema())
+    and relkind in ('r', 'p'))`;
+
 async function postgresTables(db: Db): Promise<TableInfo[]> {
-  const names = await sql<{ name: string }>`
-    select table_name as "name" from information_schema.tables
-    where table_schema = current_schema() and table_type = 'BASE TABLE'
-    order by table_name`.execute(db);
   const columns = await sql<{ table: string; name: string; type: string; generated: string }>`
-    select table_name as "table", column_name as "name", data_type as "type",
-      is_generated as "generated"
-    from information_schema.columns where table_schema = current_schema()
-    order by table_name, ordinal_position`.execute(db);
-  const keys = await sql<{ table: string; name: string }>`
-    select c.conrelid::regclass::text as "table", a.attname as "name"
-    from pg_constraint c
-    join pg_attribute a on a.attrelid = c.conrelid and a.attnum = any(c.conkey)
-    where c.contype = 'p'
-      and c.connamespace = (select oid from pg_namespace where nspname = current_schema())
-    order by c.conrelid, array_position(c.conkey, a.attnum)`.execute(db);
-  const foreign = await sql<{ table: string; ref: string; column: string }>`
-    select c.conrelid::regclass::text as "table", c.confrelid::regclass::text as "ref",
-      a.attname as "column"
-    from pg_constraint c
-    join pg_attribute a on a.attrelid = c.conrelid and a.attnum = any(c.conkey)
-    where c.contype = 'f'
-      and c.connamespace = (select oid from pg_namespace where nspname = current_schema())`.execute(
-    db,
-  );
-  return names.rows.map(({ name }) => {
-    const own = foreign.rows.filter((f) => f.table === name);
+    select c.relname as "table", a.attname as "name", format_type(a.atttypid, null) as "type",
+      a.attgenerated as "generated"
+    from pg_attribute a
+    join pg_class c on c.oid = a.attrelid
+    where a.attrelid = any(${OUR_TABLES}) and a.attnum > 0 and not a.attisdropped
+    order by c.relname, a.attnum`.execute(db);
+  const constraints = await sql<{
+    kind: string;
+    table: string;
+    ref: string | null;
+    column: string;
+  }>`
+    select k.contype as "kind", c.relname as "table", r.relname as "ref", a.attname as "column"
+    from pg_constraint k
+    join pg_class c on c.oid = k.conrelid
+    left join pg_class r on r.oid = k.confrelid
+    join pg_attribute a on a.attrelid = k.conrelid and a.attnum = any(k.conkey)
+    where k.conrelid = any(${OUR_TABLES}) and k.contype in ('p', 'f')
+    order by c.relname, k.conname, array_position(k.conkey, a.attnum)`.execute(db);
+  const names = unique(columns.rows.map((c) => c.table));
+  return names.map((name) => {
+    const own = constraints.rows.filter((k) => k.table === name);
+    const foreign = own.filter((k) => k.kind === 'f');
     return {
       name,
       columns: columns.rows
-        .filter((c) => c.table === name && c.generated !== 'ALWAYS')
+        // Generated columns (article_search's tsvectors) are the database's to compute.
+        .filter((c) => c.table === name && c.generated === '')
         .map((c) => ({ name: c.name, kind: postgresKind(name, c.name, c.type) })),
-      primaryKey: keys.rows.filter((k) => k.table === name).map((k) => k.name),
-      references: unique(own.filter((f) => f.ref !== name).map((f) => f.ref)),
-      selfReferences: unique(own.filter((f) => f.ref === name).map((f) => f.column)),
+      primaryKey: own.filter((k) => k.kind === 'p').map((k) => k.column),
+      references: unique(foreign.flatMap((f) => (f.ref === name || f.ref === null ? [] : [f.ref]))),
+      selfReferences: unique(foreign.filter((f) => f.ref === name).map((f) => f.column)),
     };
   });
 }
@@ -294,11 +300,12 @@ async function serialColumns(
   db: Db,
 ): Promise<Array<{ table: string; column: string; sequence: string }>> {
   const rows = await sql<{ table: string; column: string; sequence: string | null }>`
-    select table_name as "table", column_name as "column",
-      pg_get_serial_sequence(quote_ident(table_name), column_name) as "sequence"
-    from information_schema.columns
-    where table_schema = current_schema()
-      and (column_default like 'nextval(%' or is_identity = 'YES')`.execute(db);
+    select c.relname as "table", a.attname as "column",
+      pg_get_serial_sequence(quote_ident(c.relname), a.attname) as "sequence"
+    from pg_attribute a
+    join pg_class c on c.oid = a.attrelid
+    where a.attrelid = any(${OUR_TABLES}) and a.attnum > 0 and not a.attisdropped
+      and (a.atthasdef or a.attidentity <> '')`.execute(db);
   return rows.rows.flatMap((r) =>
     r.sequence === null ? [] : [{ table: r.table, column: r.column, sequence: r.sequence }],
   );
