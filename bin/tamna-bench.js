@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run bench`: runs bench/run.ts (`npm run bench:beacon`: bench/beacon.ts) through tsx's
-// loader with the repo tsconfig, exactly as bin/tamna.js runs the app. The benchmark's
+// `npm run bench`: runs bench/run.ts (`npm run bench:beacon`: bench/beacon.ts,
+// `npm run bench:backup`: bench/backup.ts) through tsx's loader with the repo tsconfig,
+// exactly as bin/tamna.js runs the app. The benchmark's
 // server processes start through this file too (TAMNA_BENCH_CHILD=app|static|fastify), so
 // they load code the way production does.
 import { fileURLToPath } from 'node:url';
@@ -12,4 +13,5 @@ if (child === 'app') await import('../bench/serve-app.ts');
 else if (child === 'static') await import('../bench/static-server.ts');
 else if (child === 'fastify') await import('../bench/empty-server.ts');
 else if (process.argv[2] === 'beacon') await import('../bench/beacon.ts');
+else if (process.argv[2] === 'backup') await import('../bench/backup.ts');
 else await import('../bench/run.ts');

@@ -66,7 +66,7 @@ export async function createBackup(
         const temp = path.join(work, `${table.name}.ndjson`);
         const tableStarted = Date.now();
         const sum = new TableChecksum(table.columns);
-        const out = fs.createWriteStream(temp);
+        const out = fs.createWriteStream(temp, { highWaterMark: 1 << 20 });
         const tick = progressTicker(log);
         for await (const page of readRows(snapshot.db, table)) {
           const lines = page.map((row) => {
@@ -105,7 +105,11 @@ export async function createBackup(
     try {
       await archive.add(HEADER_FILE, ...json(header));
       for (const table of tables)
-        await archive.add(tableFile(table.name), table.size, fs.createReadStream(table.temp));
+        await archive.add(
+          tableFile(table.name),
+          table.size,
+          fs.createReadStream(table.temp, { highWaterMark: 1 << 20 }),
+        );
       await archive.compressFaster();
       const tick = progressTicker(log);
       let done = 0;
@@ -212,7 +216,7 @@ async function addMediaFile(
     await archive.add(
       MEDIA_PREFIX + item.path,
       size,
-      handle.createReadStream({ autoClose: false }),
+      handle.createReadStream({ autoClose: false, highWaterMark: 1 << 20 }),
     );
     return size;
   } finally {

@@ -80,7 +80,9 @@ export async function loadInto(
 
     for (const { target: table, columns } of ordered) {
       const started = Date.now();
+      const fts = target.dialect === 'sqlite' ? await suspendFtsTriggers(trx, table.name) : null;
       const rows = await insertRows(trx, table, columns, source.rows(table.name));
+      await fts?.rebuild();
       if (rows > 0)
         log(`  ${table.name}: ${rows.toLocaleString('en-US')} rows (${seconds(started)})`);
       await options.afterTable?.(table.name);
@@ -167,6 +169,44 @@ async function insertRows(
     await sql`update ${sql.table(table.name)} set ${set} where ${where}`.execute(db);
   }
   return count;
+}
+
+/**
+ * SQLite: a table feeding an FTS5 index (article_search) keeps it in step with triggers,
+ * one index update per row. For a load, the triggers are set aside and the index rebuilt
+ * once from the table: the same index, about four times faster (measured on the benchmark
+ * paper's 20,000 articles). Inside the load's transaction, so a failure undoes it too.
+ */
+async function suspendFtsTriggers(
+  db: Db,
+  table: string,
+): Promise<{ rebuild(): Promise<void> } | null> {
+  const indexes = (
+    await sql<{ name: string; sql: string }>`
+      select name, sql from sqlite_master where type = 'table' and sql like 'create virtual table%'`.execute(
+      db,
+    )
+  ).rows.filter((index) => {
+    const content = /\bcontent\s*=\s*'([^']+)'/i.exec(index.sql)?.[1];
+    return /\busing\s+fts5\b/i.test(index.sql) && content === table;
+  });
+  if (indexes.length === 0) return null;
+  const triggers = (
+    await sql<{ name: string; sql: string }>`
+      select name, sql from sqlite_master where type = 'trigger' and tbl_name = ${table}`.execute(
+      db,
+    )
+  ).rows.filter((trigger) => indexes.some((index) => trigger.sql.includes(index.name)));
+  for (const trigger of triggers) await sql`drop trigger ${sql.id(trigger.name)}`.execute(db);
+  return {
+    async rebuild() {
+      for (const trigger of triggers) await sql.raw(trigger.sql).execute(db);
+      for (const index of indexes)
+        await sql`insert into ${sql.table(index.name)} (${sql.id(index.name)}) values ('rebuild')`.execute(
+          db,
+        );
+    },
+  };
 }
 
 /** Tables holding rows, for the refusal message; empty when the database may be written. */

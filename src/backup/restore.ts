@@ -207,8 +207,8 @@ async function stageArchive(
   staging: string,
   log: (line: string) => void,
 ): Promise<{ header: BackupHeader; manifest: Manifest }> {
-  const input = fs.createReadStream(archive);
-  const gunzip = createGunzip();
+  const input = fs.createReadStream(archive, { highWaterMark: 1 << 20 });
+  const gunzip = createGunzip({ chunkSize: 128 * 1024 });
   input.on('error', (error) => gunzip.destroy(error));
   input.pipe(gunzip);
 
@@ -338,7 +338,7 @@ async function stageArchive(
 
 /** A staged file; its errors surface where it is written to or closed, never unhandled. */
 function stagingFile(destination: string): fs.WriteStream {
-  const out = fs.createWriteStream(destination, { flags: 'wx' });
+  const out = fs.createWriteStream(destination, { flags: 'wx', highWaterMark: 1 << 20 });
   out.on('error', () => {});
   return out;
 }
