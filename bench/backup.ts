@@ -60,10 +60,23 @@ async function postgresPaper(name: string): Promise<Config> {
   return paper(name, schema.url);
 }
 
-async function timed<T>(run: () => Promise<T>): Promise<{ seconds: number; result: T }> {
+interface Timed<T> {
+  seconds: number;
+  /** CPU time of this process (PostgreSQL's own work is in its server process). */
+  cpu: number;
+  result: T;
+}
+
+async function timed<T>(run: () => Promise<T>): Promise<Timed<T>> {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const result = await run();
-  return { seconds: (performance.now() - started) / 1000, result };
+  const used = process.cpuUsage(cpu);
+  return {
+    seconds: (performance.now() - started) / 1000,
+    cpu: (used.user + used.system) / 1e6,
+    result,
+  };
 }
 
 const per10k = (seconds: number) => (seconds * 10_000) / articles;
@@ -79,33 +92,35 @@ try {
   if (source.database.kind !== 'sqlite') throw new Error('the source is the embedded SQLite');
   fs.copyFileSync(bench.file, source.database.file);
 
-  const rows: Array<[string, number]> = [];
+  const rows: Array<[string, Timed<unknown>]> = [];
   const archive = path.join(work, 'db.tar.gz');
   const backup = await timed(() => createBackup(source, archive, quiet));
-  rows.push(['backup, SQLite', backup.seconds]);
+  rows.push(['backup, SQLite', backup]);
   const toSqlite = await timed(() =>
     restoreBackup(paper('restored-sqlite'), archive, { log: quiet }),
   );
-  rows.push(['restore into SQLite', toSqlite.seconds]);
+  rows.push(['restore into SQLite', toSqlite]);
   const pgPaper = await postgresPaper('restored-pg');
   const toPostgres = await timed(() => restoreBackup(pgPaper, archive, { log: quiet }));
-  rows.push(['restore into PostgreSQL', toPostgres.seconds]);
+  rows.push(['restore into PostgreSQL', toPostgres]);
   const pgArchive = path.join(work, 'pg.tar.gz');
   const pgBackup = await timed(() => createBackup(pgPaper, pgArchive, quiet));
-  rows.push(['backup, PostgreSQL', pgBackup.seconds]);
+  rows.push(['backup, PostgreSQL', pgBackup]);
   const copyTarget = await postgresPaper('copied');
   const copy = await timed(() =>
     copyDatabase(source, copyTarget.database, { dryRun: false, log: quiet }),
   );
-  rows.push(['db copy SQLite -> PostgreSQL', copy.seconds]);
+  rows.push(['db copy SQLite -> PostgreSQL', copy]);
 
   log('');
   log(
     `Database only (${backup.result.rows.toLocaleString('en-US')} rows in ${backup.result.tables} tables; every restored row verified):`,
   );
-  log('                                   seconds   per 10,000 articles');
-  for (const [name, seconds] of rows)
-    log(`  ${name.padEnd(30)} ${fixed(seconds)} s   ${fixed(per10k(seconds))} s`);
+  log('                                   seconds   per 10,000 articles   CPU of this process');
+  for (const [name, run] of rows)
+    log(
+      `  ${name.padEnd(30)} ${fixed(run.seconds)} s   ${fixed(per10k(run.seconds))} s              ${fixed(run.cpu)} s`,
+    );
   log(
     `  archive size                   ${fixed(mb(backup.result.bytes))} MB  ${fixed(per10k(mb(backup.result.bytes)))} MB (PostgreSQL's: ${mb(pgBackup.result.bytes).toFixed(1)} MB)`,
   );

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import fs from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import { constants, createGzip, type Gzip, type ZlibParams } from 'node:zlib';
+import { finished } from 'node:stream/promises';
+import { constants, crc32, createDeflateRaw, type DeflateRaw } from 'node:zlib';
 import { END_OF_ARCHIVE, fileHeader, padding } from './tar.ts';
 
 export interface ArchivedFile {
@@ -15,35 +15,43 @@ export interface ArchivedFile {
  * Writes a .tar.gz under a temporary name, renamed to `file` only once complete and on
  * disk: a failed or interrupted backup never leaves a half-written archive under the name
  * a restore (or a rotation script) would pick up.
+ *
+ * The gzip framing (RFC 1952: a 10-byte header, the deflate stream, CRC-32 and length) is
+ * written here around a raw deflate stream, because Node applies a change of compression
+ * level (`params()`) to raw deflate streams only, not to gzip ones.
  */
 export class ArchiveWriter {
   readonly files: ArchivedFile[] = [];
   private readonly tmp: string;
-  private readonly gzip: Gzip;
-  private readonly written: Promise<void>;
+  private readonly out: fs.WriteStream;
+  private readonly deflate: DeflateRaw;
   private readonly mtime = Math.floor(Date.now() / 1000);
+  private crc = 0;
+  private length = 0;
 
   constructor(readonly file: string) {
     this.tmp = `${file}.tmp-${process.pid}`;
     // Large buffers: a wait for the disk per 16 KB (the default) slows a big archive down.
-    this.gzip = createGzip({ chunkSize: 128 * 1024 });
-    this.written = pipeline(
-      this.gzip,
-      fs.createWriteStream(this.tmp, { flags: 'wx', flush: true, highWaterMark: 1 << 20 }),
-    );
-    // A failure surfaces from `written` (awaited in finish/abort) and from the write that
-    // meets it; this keeps it from also being an unhandled rejection meanwhile.
-    this.written.catch(() => {});
+    this.out = fs.createWriteStream(this.tmp, { flags: 'wx', flush: true, highWaterMark: 1 << 20 });
+    this.deflate = createDeflateRaw({ chunkSize: 128 * 1024 });
+    // A failure of either stream surfaces from the next write or from finish().
+    this.out.on('error', (error) => this.deflate.destroy(error));
+    this.deflate.on('error', () => {});
+    const header = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]); // deflate, Unix
+    header.writeUInt32LE(this.mtime, 4);
+    this.out.write(header);
+    this.deflate.pipe(this.out, { end: false });
   }
 
   /**
-   * From here on, compress fast: photos (JPEG, WebP) do not get smaller, and the default
-   * level spends three times as long finding that out.
+   * From here on, store without compressing (deflate level 0, still covered by the CRC):
+   * photos (JPEG, WebP, AVIF) do not get smaller, and deflate spends nine times as long
+   * finding that out at any level (measured: 50 MB of such bytes, 0.4 s stored, 3.6 s at
+   * level 1, 4.1 s at level 6).
    */
-  async compressFaster(): Promise<void> {
+  async storeFromHere(): Promise<void> {
     await new Promise<void>((resolve) =>
-      // Gzip has Zlib's params() at run time; the type declarations leave it out.
-      (this.gzip as Gzip & ZlibParams).params(1, constants.Z_DEFAULT_STRATEGY, () => resolve()),
+      this.deflate.params(0, constants.Z_DEFAULT_STRATEGY, () => resolve()),
     );
   }
 
@@ -69,20 +77,28 @@ export class ArchiveWriter {
   /** Ends the archive, flushes it to disk and gives it its name; returns its size. */
   async finish(): Promise<number> {
     await this.write(END_OF_ARCHIVE);
-    this.gzip.end();
-    await this.written;
+    this.deflate.end();
+    await finished(this.deflate);
+    const trailer = Buffer.alloc(8);
+    trailer.writeUInt32LE(this.crc, 0);
+    trailer.writeUInt32LE(this.length, 4);
+    this.out.end(trailer);
+    await finished(this.out);
     fs.renameSync(this.tmp, this.file);
     return fs.statSync(this.file).size;
   }
 
   async abort(): Promise<void> {
-    this.gzip.destroy();
-    await this.written.catch(() => {});
+    this.deflate.destroy();
+    this.out.destroy();
+    await finished(this.out).catch(() => {});
     fs.rmSync(this.tmp, { force: true });
   }
 
   private async write(chunk: Buffer): Promise<void> {
     if (chunk.length === 0) return;
-    if (!this.gzip.write(chunk)) await once(this.gzip, 'drain');
+    this.crc = crc32(chunk, this.crc);
+    this.length = (this.length + chunk.length) % 2 ** 32;
+    if (!this.deflate.write(chunk)) await once(this.deflate, 'drain');
   }
 }

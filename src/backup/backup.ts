@@ -110,7 +110,7 @@ export async function createBackup(
           table.size,
           fs.createReadStream(table.temp, { highWaterMark: 1 << 20 }),
         );
-      await archive.compressFaster();
+      await archive.storeFromHere();
       const tick = progressTicker(log);
       let done = 0;
       let files = 0;
@@ -216,7 +216,7 @@ async function addMediaFile(
     await archive.add(
       MEDIA_PREFIX + item.path,
       size,
-      handle.createReadStream({ autoClose: false, highWaterMark: 1 << 20 }),
+      handle.createReadStream({ autoClose: false }),
     );
     return size;
   } finally {

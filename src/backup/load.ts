@@ -10,7 +10,7 @@ import {
   type DialectName,
 } from '../db/index.ts';
 import { AppError } from '../shared/errors.ts';
-import { seconds } from './progress.ts';
+import { progressTicker, seconds } from './progress.ts';
 import {
   checksumTable,
   countRows,
@@ -28,6 +28,8 @@ export interface LoadSource {
   tables: ReadonlyArray<{ name: string; columns: readonly Column[] }>;
   sequences: Readonly<Record<string, number>>;
   rows(table: string): AsyncIterable<Row[]>;
+  /** How many rows a table has, when known beforehand (for progress lines). */
+  count?(table: string): number | undefined;
   /** Asked once every row is written: the count and TableChecksum the source had. */
   expected(table: string): { rows: number; checksum: string };
 }
@@ -81,7 +83,14 @@ export async function loadInto(
     for (const { target: table, columns } of ordered) {
       const started = Date.now();
       const fts = target.dialect === 'sqlite' ? await suspendFtsTriggers(trx, table.name) : null;
-      const rows = await insertRows(trx, table, columns, source.rows(table.name));
+      const tick = progressTicker(log);
+      const total = source.count?.(table.name);
+      const rows = await insertRows(trx, table, columns, source.rows(table.name), (written) =>
+        tick(
+          () =>
+            `  ${table.name}: ${written.toLocaleString('en-US')}${total === undefined ? '' : ` of ${total.toLocaleString('en-US')}`} rows so far`,
+        ),
+      );
       await fts?.rebuild();
       if (rows > 0)
         log(`  ${table.name}: ${rows.toLocaleString('en-US')} rows (${seconds(started)})`);
@@ -95,6 +104,7 @@ export async function loadInto(
     );
 
     const started = Date.now();
+    log('Reading every row back to compare it with the source:');
     for (const { target: table, columns } of ordered) {
       const got = await checksumTable(trx, table, columns);
       const want = source.expected(table.name);
@@ -115,6 +125,7 @@ async function insertRows(
   table: TableInfo,
   columns: readonly Column[],
   pages: AsyncIterable<Row[]>,
+  progress: (written: number) => void,
 ): Promise<number> {
   const perStatement = Math.max(1, Math.min(500, Math.floor(30_000 / columns.length)));
   const names = sql.join(columns.map((c) => sql.id(c.name)));
@@ -142,6 +153,7 @@ async function insertRows(
     }
     count += batch.length;
     batch = [];
+    progress(count);
   };
   for await (const page of pages) {
     for (const row of page) {
@@ -216,14 +228,14 @@ export async function nonEmptyTables(
 ): Promise<Array<{ table: string; rows: number }>> {
   const version = await schemaVersion(db, dialect);
   const tables = await listTables(db, dialect);
-  const seeded = MIGRATION_NAMES.includes(version ?? LATEST_SCHEMA)
-    ? await migrationSeeds(version ?? LATEST_SCHEMA)
-    : new Map<string, { rows: number; checksum: string }>();
+  const known = MIGRATION_NAMES.includes(version ?? LATEST_SCHEMA);
   const found: Array<{ table: string; rows: number }> = [];
   for (const table of tables) {
     const rows = await countRows(db, table.name);
     if (rows === 0) continue;
-    const seeds = seeded.get(table.name);
+    const seeds = known
+      ? (await migrationSeeds(version ?? LATEST_SCHEMA)).get(table.name)
+      : undefined;
     if (seeds !== undefined && seeds.rows === rows) {
       const sum = await checksumTable(db, table);
       if (sum.checksum === seeds.checksum) continue;

@@ -388,7 +388,12 @@ function stagedSource(staging: string, manifest: Manifest) {
       let page: Row[] = [];
       for await (const line of lines) {
         if (line === '') continue;
-        const row = JSON.parse(line) as unknown;
+        let row: unknown;
+        try {
+          row = JSON.parse(line);
+        } catch {
+          row = null;
+        }
         if (
           !Array.isArray(row) ||
           row.length !== info.columns.length ||
@@ -403,6 +408,7 @@ function stagedSource(staging: string, manifest: Manifest) {
       }
       if (page.length > 0) yield page;
     },
+    count: (table: string) => byName.get(table)?.rows,
     expected(table: string) {
       const info = byName.get(table);
       return { rows: info?.rows ?? 0, checksum: info?.checksum ?? '' };
