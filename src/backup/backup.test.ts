@@ -132,6 +132,8 @@ describe.each<[DialectName, DialectName]>([
     expect(source.rows.articles?.length).toBeGreaterThan(10);
     expect(source.rows.article_search?.length).toBeGreaterThan(10);
     const target = await paper(to);
+    // An empty media folder, as a server started once leaves it, is no obstacle.
+    fs.mkdirSync(path.join(target.dataDir, 'media'));
     const result = await restoreBackup(target.config, source.file, quiet);
     expect(result.mediaFiles).toBe(3);
     expect(await everyRow(target.config)).toEqual(source.rows);

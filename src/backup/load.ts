@@ -104,7 +104,7 @@ export async function loadInto(
     );
 
     const started = Date.now();
-    log('Reading every row back to compare it with the source:');
+    log('Reading every row back to compare it with the source...');
     for (const { target: table, columns } of ordered) {
       const got = await checksumTable(trx, table, columns);
       const want = source.expected(table.name);
