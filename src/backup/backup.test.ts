@@ -460,6 +460,14 @@ describe('bad input', () => {
     }
     const file = path.join(tmp, 'old.tar.gz');
     await createBackup(old.config, file, () => {});
+
+    // An empty database already at the newer schema cannot take the older rows.
+    const migrated = await paper('sqlite');
+    await (await openNewsroom(migrated)).close();
+    expect((await refusal(migrated, file)).message).toMatch(
+      /^The database sqlite:.* is empty but already has schema \d{4}_\w+, newer than the source's 0008_desk_workflow: use a database that was never migrated .*Nothing was changed\.$/,
+    );
+
     const target = await paper('sqlite');
     const lines: string[] = [];
     await restoreBackup(target.config, file, { log: (line) => lines.push(line) });

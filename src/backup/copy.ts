@@ -4,14 +4,12 @@ import {
   connectDatabase,
   LATEST_SCHEMA,
   MIGRATION_NAMES,
-  migrateTo,
   migrateToLatest,
-  schemaVersion,
   type DatabaseHandle,
 } from '../db/index.ts';
 import { AppError } from '../shared/errors.ts';
 import { listMedia, megabytes } from './backup.ts';
-import { loadInto, nonEmptyTables, notEmpty } from './load.ts';
+import { checkTarget, loadInto, prepareTarget } from './load.ts';
 import { seconds } from './progress.ts';
 import { withSnapshot, type Snapshot } from './snapshot.ts';
 import { countRows, readRows, TableChecksum, type Row } from './tables.ts';
@@ -53,8 +51,7 @@ export async function copyDatabase(
 
     const target = await connectDatabase(to);
     try {
-      const current = await assertReady(target, snapshot.schemaVersion);
-      if (current !== snapshot.schemaVersion) await migrateTo(target, snapshot.schemaVersion);
+      await prepareTarget(target, snapshot.schemaVersion);
       log(`Copying ${snapshot.tables.length} tables into ${target.describe} (one transaction):`);
       const sums = new Map<string, TableChecksum>();
       await loadInto(
@@ -110,19 +107,6 @@ function sameDatabase(a: Config['database'], b: Config['database']): boolean {
   return false;
 }
 
-/** The target must be empty and not ahead of the source's schema; returns its schema. */
-async function assertReady(target: DatabaseHandle, sourceSchema: string): Promise<string | null> {
-  const found = await nonEmptyTables(target.db, target.dialect);
-  if (found.length > 0) throw notEmpty(target.describe, found);
-  const current = await schemaVersion(target.db, target.dialect);
-  if (current !== null && MIGRATION_NAMES.indexOf(current) > MIGRATION_NAMES.indexOf(sourceSchema))
-    throw new AppError(
-      'CONFLICT',
-      `The database ${target.describe} already has schema ${current}, newer than the source's ${sourceSchema}; run "tamna migrate" on the source first. Nothing was changed.`,
-    );
-  return current;
-}
-
 async function dryRun(
   config: Config,
   to: Config['database'],
@@ -133,7 +117,7 @@ async function dryRun(
   let target: DatabaseHandle | null = null;
   try {
     target = await connectDatabase(to);
-    const current = await assertReady(target, snapshot.schemaVersion);
+    const current = await checkTarget(target, snapshot.schemaVersion);
     log(
       `Target: ${target.describe}, ${current === null ? 'no tables yet' : `empty, schema ${current}`}: ready (it would be migrated to ${snapshot.schemaVersion}).`,
     );

@@ -221,6 +221,31 @@ async function suspendFtsTriggers(
   };
 }
 
+/**
+ * Refuses a target that holds rows, or whose schema is newer than the source's (its tables
+ * would not take the source's rows); returns its schema version.
+ */
+export async function checkTarget(
+  target: DatabaseHandle,
+  sourceSchema: string,
+): Promise<string | null> {
+  const found = await nonEmptyTables(target.db, target.dialect);
+  if (found.length > 0) throw notEmpty(target.describe, found);
+  const current = await schemaVersion(target.db, target.dialect);
+  if (current !== null && MIGRATION_NAMES.indexOf(current) > MIGRATION_NAMES.indexOf(sourceSchema))
+    throw new AppError(
+      'CONFLICT',
+      `The database ${target.describe} is empty but already has schema ${current}, newer than the source's ${sourceSchema}: use a database that was never migrated (a new one, or a new SQLite file); it is brought up to date afterwards. Nothing was changed.`,
+    );
+  return current;
+}
+
+/** checkTarget, then the target migrated to the source's schema, ready for loadInto. */
+export async function prepareTarget(target: DatabaseHandle, sourceSchema: string): Promise<void> {
+  const current = await checkTarget(target, sourceSchema);
+  if (current !== sourceSchema) await migrateTo(target, sourceSchema);
+}
+
 /** Tables holding rows, for the refusal message; empty when the database may be written. */
 export async function nonEmptyTables(
   db: Db,

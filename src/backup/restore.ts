@@ -10,14 +10,12 @@ import {
   connectDatabase,
   LATEST_SCHEMA,
   MIGRATION_NAMES,
-  migrateTo,
   migrateToLatest,
-  schemaVersion,
   type DatabaseHandle,
 } from '../db/index.ts';
 import { AppError } from '../shared/errors.ts';
 import { listMedia, megabytes } from './backup.ts';
-import { loadInto, nonEmptyTables, notEmpty } from './load.ts';
+import { loadInto, nonEmptyTables, notEmpty, prepareTarget } from './load.ts';
 import {
   FORMAT,
   FORMAT_VERSION,
@@ -95,13 +93,7 @@ export async function restoreBackup(
     );
 
     target = await connectDatabase(config.database);
-    const current = await schemaVersion(target.db, target.dialect);
-    if (current !== null && schemaIndex(current) > schemaIndex(manifest.schemaVersion))
-      throw new AppError(
-        'CONFLICT',
-        `The database ${target.describe} already has schema ${current}, newer than the backup's ${manifest.schemaVersion}; restore into a new, empty database. Nothing was changed.`,
-      );
-    if (current !== manifest.schemaVersion) await migrateTo(target, manifest.schemaVersion);
+    await prepareTarget(target, manifest.schemaVersion);
     log(`Writing ${manifest.tables.length} tables into ${target.describe} (one transaction):`);
     const stagedMedia = path.join(staging, 'media');
     await loadInto(target, stagedSource(staging, manifest), {
@@ -111,13 +103,29 @@ export async function restoreBackup(
         if (!fs.existsSync(stagedMedia)) return;
         // An empty media folder (a server started once) gives way; a full one fails here
         // and the rows roll back.
-        if (fs.existsSync(mediaRoot)) fs.rmdirSync(mediaRoot);
+        try {
+          if (fs.existsSync(mediaRoot)) fs.rmdirSync(mediaRoot);
+        } catch (error) {
+          throw new AppError(
+            'CONFLICT',
+            `The target is not empty: the media folder ${mediaRoot} holds files (${(error as Error).message}). Nothing was changed.`,
+          );
+        }
         fs.renameSync(stagedMedia, mediaRoot);
         mediaMoved = true;
       },
     });
+    // Committed: the media belong to the restored paper now, whatever happens next.
+    mediaMoved = false;
     if (manifest.schemaVersion !== LATEST_SCHEMA) {
-      const applied = await migrateToLatest(target);
+      const applied = await migrateToLatest(target).catch((error: unknown) => {
+        throw new AppError(
+          'UNAVAILABLE',
+          `The backup is restored (schema ${manifest.schemaVersion}), but bringing it up to ${LATEST_SCHEMA} failed: ${(error as Error).message} Run "tamna migrate" once the cause is fixed.`,
+          undefined,
+          { cause: error },
+        );
+      });
       log(`Migrated from ${manifest.schemaVersion} to ${LATEST_SCHEMA}: ${applied.join(', ')}.`);
     }
     return {
@@ -140,8 +148,6 @@ export async function restoreBackup(
     fs.rmSync(staging, { recursive: true, force: true });
   }
 }
-
-const schemaIndex = (name: string): number => MIGRATION_NAMES.indexOf(name);
 
 async function assertTargetEmpty(config: Config, mediaRoot: string): Promise<void> {
   const media = await listMedia(mediaRoot);
