@@ -15,6 +15,7 @@ import {
 } from '../db/index.ts';
 import { AppError } from '../shared/errors.ts';
 import { listMedia, megabytes } from './backup.ts';
+import { removeLeftovers } from './leftovers.ts';
 import { loadInto, nonEmptyTables, notEmpty, prepareTarget } from './load.ts';
 import {
   FORMAT,
@@ -79,7 +80,7 @@ export async function restoreBackup(
   await assertTargetEmpty(config, mediaRoot);
 
   const createdDataDir = fs.mkdirSync(config.dataDir, { recursive: true }) !== undefined;
-  removeAbandonedStaging(config.dataDir);
+  removeLeftovers(config.dataDir, STAGING_PREFIX);
   const staging = path.join(config.dataDir, `${STAGING_PREFIX}${process.pid}`);
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(staging);
@@ -171,25 +172,6 @@ async function assertTargetEmpty(config: Config, mediaRoot: string): Promise<voi
     }
   }
   if (tables.length > 0 || more.length > 0) throw notEmpty(describe, tables, more);
-}
-
-/** Staging folders left by a restore that was killed: their process is gone. */
-function removeAbandonedStaging(dataDir: string): void {
-  for (const name of fs.readdirSync(dataDir)) {
-    if (!name.startsWith(STAGING_PREFIX)) continue;
-    const pid = Number(name.slice(STAGING_PREFIX.length));
-    if (Number.isInteger(pid) && pid !== process.pid && isRunning(pid)) continue;
-    fs.rmSync(path.join(dataDir, name), { recursive: true, force: true });
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Refusals of the archive itself: one line, naming the file as the operator typed it. */

@@ -12,6 +12,7 @@ import {
   type DialectName,
 } from '../db/index.ts';
 import { AppError } from '../shared/errors.ts';
+import { removeLeftovers } from './leftovers.ts';
 import { listTables, readSequences, type TableInfo } from './tables.ts';
 
 /** The database as it was at one moment, however much the site writes meanwhile. */
@@ -83,12 +84,15 @@ async function describeSnapshot(
   };
 }
 
+const SNAPSHOT_PREFIX = '.tamna-snapshot-';
+
 async function copySqlite(file: string): Promise<string> {
   if (file === ':memory:' || !fs.existsSync(file))
     throw new AppError('INVALID_INPUT', `There is no SQLite database at ${file}.`);
+  removeLeftovers(path.dirname(file), SNAPSHOT_PREFIX);
   const copy = path.join(
     path.dirname(file),
-    `.tamna-snapshot-${process.pid}-${randomBytes(4).toString('hex')}.sqlite`,
+    `${SNAPSHOT_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}.sqlite`,
   );
   const source = new SqliteDatabase(file, { fileMustExist: true });
   try {
