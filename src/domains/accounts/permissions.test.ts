@@ -38,6 +38,8 @@ partner.export    Y           Y           -           -
 ads.manage        Y           Y           -           -
 ads.html          Y           -           -           -
 api.manage        Y           -           -           -
+policy.manage     Y           -           -           -
+tip.read          Y           Y           -           -
 `);
   });
 });

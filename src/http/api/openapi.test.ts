@@ -156,6 +156,7 @@ describe('the OpenAPI 3.1 document at /api/v1/openapi.json', () => {
       'section',
       'tag',
       'author',
+      'origin',
       'from',
       'until',
       'cursor',
