@@ -49,6 +49,15 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(db|shared|config)/' },
     },
     {
+      name: 'backup-imports-only-db-config-shared',
+      severity: 'error',
+      comment:
+        'src/backup/ (backup, restore, db copy) works on tables and files, below the domains: ' +
+        'it may import only src/db/, src/config/ and src/shared/.',
+      from: { path: '^src/backup/', pathNot: TEST_FILE },
+      to: { path: '^src/', pathNot: '^src/(backup|db|shared|config)/' },
+    },
+    {
       name: 'domains-not-upward',
       severity: 'error',
       comment:

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.ts';
 import { isAppError } from '../shared/errors.ts';
+import { backupCommand, restoreCommand } from './backup.ts';
+import { dbCommand, parseDbCommand } from './db.ts';
 import { importCommand } from './import.ts';
 import { migrateCommand } from './migrate.ts';
 import { seedCommand } from './seed.ts';
@@ -36,6 +38,15 @@ Commands:
   search query WORDS [--json]
                             Print the published articles a search finds, best first;
                             --json prints [{"id","externalId","title","score"}].
+  backup FILE.tar.gz        Back up the database and media files into one archive while
+                            the site runs (a consistent snapshot; manifest with checksums).
+  restore FILE.tar.gz       Restore a backup into an empty database and data directory;
+                            every checksum is verified first, and a failed restore leaves
+                            the target empty.
+  db copy --to URL [--dry-run]
+                            Copy the database (e.g. the embedded SQLite) into an empty one,
+                            e.g. postgres://user@host:5432/tamna, ids kept, every table
+                            verified; --dry-run reports what would be copied.
   help, --help              Show this help.
 
 Environment:
@@ -102,6 +113,9 @@ const commands = {
   },
   weather: { options: {}, positionals: true },
   search: { options: { json: { type: 'boolean' } }, positionals: true },
+  backup: { options: {}, positionals: true },
+  restore: { options: {}, positionals: true },
+  db: { options: { to: { type: 'string' }, 'dry-run': { type: 'boolean' } }, positionals: true },
 } as const;
 
 type CommandName = keyof typeof commands;
@@ -156,6 +170,25 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         const parsed = parseSearchCommand(positionals, values.json === true);
         if ('usage' in parsed) throw new UsageError(parsed.usage);
         return await searchCommand(config, parsed, io);
+      }
+      case 'backup':
+      case 'restore': {
+        if (positionals.length !== 1)
+          throw new UsageError(
+            `${command} needs one file, e.g. tamna ${command} tamna-backup.tar.gz`,
+          );
+        const file = positionals[0] as string;
+        return command === 'backup'
+          ? await backupCommand(config, file, io)
+          : await restoreCommand(config, file, io);
+      }
+      case 'db': {
+        const parsed = parseDbCommand(positionals, {
+          to: values.to as string | undefined,
+          dryRun: values['dry-run'] === true,
+        });
+        if ('usage' in parsed) throw new UsageError(parsed.usage);
+        return await dbCommand(config, parsed, io);
       }
       case 'weather': {
         const parsed = parseWeatherCommand(positionals);

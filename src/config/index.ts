@@ -335,10 +335,12 @@ function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
   return entries;
 }
 
-function parseDatabaseUrl(
+/** DATABASE_URL (or another option, named by `name`) -> where the database is. */
+export function parseDatabaseUrl(
   url: string | undefined,
   dataDir: string,
   cwd: string,
+  name = 'DATABASE_URL',
 ): Config['database'] {
   if (url === undefined) return { kind: 'sqlite', file: path.join(dataDir, 'tamna.sqlite') };
   if (/^postgres(ql)?:\/\//.test(url)) {
@@ -347,7 +349,7 @@ function parseDatabaseUrl(
     } catch {
       throw new AppError(
         'CONFIG',
-        `DATABASE_URL is not a valid PostgreSQL URL; use postgres://user@host:5432/dbname.`,
+        `${name} is not a valid PostgreSQL URL; use postgres://user@host:5432/dbname.`,
       );
     }
     return { kind: 'postgres', url };
@@ -358,12 +360,12 @@ function parseDatabaseUrl(
     if (file === '')
       throw new AppError(
         'CONFIG',
-        'DATABASE_URL=sqlite: needs a file path, e.g. sqlite:./data/tamna.sqlite.',
+        `${name}=sqlite: needs a file path, e.g. sqlite:./data/tamna.sqlite.`,
       );
     return { kind: 'sqlite', file: path.resolve(cwd, file) };
   }
   throw new AppError(
     'CONFIG',
-    `DATABASE_URL=${JSON.stringify(url)} is not supported; use postgres://user@host:5432/dbname or sqlite:./path/file.sqlite (or leave it unset for the default SQLite file).`,
+    `${name}=${JSON.stringify(url)} is not supported; use postgres://user@host:5432/dbname or sqlite:./path/file.sqlite${name === 'DATABASE_URL' ? ' (or leave it unset for the default SQLite file)' : ''}.`,
   );
 }

@@ -1,5 +1,12 @@
 export { connectDatabase, type DatabaseHandle } from './connect.ts';
-export { migrateToLatest, pendingMigrations } from './migrate.ts';
+export {
+  LATEST_SCHEMA,
+  MIGRATION_NAMES,
+  migrateTo,
+  migrateToLatest,
+  pendingMigrations,
+  schemaVersion,
+} from './migrate.ts';
 export { claimJob } from './claims.ts';
 export type { DialectName } from './dialect.ts';
 export type * from './schema.ts';

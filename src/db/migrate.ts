@@ -1,8 +1,14 @@
-import { sql } from 'kysely';
-import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import { sql, type Kysely } from 'kysely';
+import {
+  Migrator,
+  type Migration,
+  type MigrationProvider,
+  type MigrationResultSet,
+} from 'kysely/migration';
 import { AppError } from '../shared/errors.ts';
 import type { DatabaseHandle } from './connect.ts';
 import type { DialectName } from './dialect.ts';
+import type { Database } from './schema.ts';
 import { initial } from './migrations/0001_initial.ts';
 import { newsroom } from './migrations/0002_newsroom.ts';
 import { weather } from './migrations/0003_weather.ts';
@@ -30,9 +36,9 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '0008_desk_workflow': deskWorkflow(dialect),
   '0009_search': search(dialect),
   '0010_reader_pages': readerPages(dialect),
+  '0011_policies_and_tips': policiesAndTips(dialect),
   '0012_article_origin': articleOrigin(dialect),
   '0013_api_and_webhooks': apiAndWebhooks(dialect),
-  '0011_policies_and_tips': policiesAndTips(dialect),
 });
 
 async function migratorFor(
@@ -54,6 +60,55 @@ async function migratorFor(
   return { migrator, schema };
 }
 
+/** Every migration's name, oldest first: the schema versions this build knows. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations('sqlite'));
+
+/** The newest schema version this build knows (what `migrateToLatest` brings a database to). */
+export const LATEST_SCHEMA: string = MIGRATION_NAMES[MIGRATION_NAMES.length - 1] as string;
+
+export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
+  return runMigrator(handle, (migrator) => migrator.migrateToLatest());
+}
+
+/**
+ * Brings a database up to (never past) `name`, one of MIGRATION_NAMES: a restore first
+ * gives an empty database the schema its backup was taken at.
+ */
+export async function migrateTo(handle: DatabaseHandle, name: string): Promise<string[]> {
+  if (!MIGRATION_NAMES.includes(name))
+    throw new AppError('INVALID_INPUT', `Unknown schema version ${name}.`);
+  return runMigrator(handle, (migrator) => migrator.migrateTo(name));
+}
+
+/**
+ * The newest migration applied to a database (its schema version), or null when it has
+ * never been migrated. Reads through `db`, so inside a transaction it sees that snapshot.
+ */
+export async function schemaVersion(
+  db: Kysely<Database>,
+  dialect: DialectName,
+): Promise<string | null> {
+  const exists =
+    dialect === 'postgres'
+      ? (
+          await sql<{
+            found: string | null;
+          }>`select to_regclass('kysely_migration')::text as found`.execute(db)
+        ).rows[0]?.found != null
+      : (
+          await sql<{
+            name: string;
+          }>`select name from sqlite_master where type = 'table' and name = 'kysely_migration'`.execute(
+            db,
+          )
+        ).rows.length > 0;
+  if (!exists) return null;
+  const row = (
+    await sql<{ name: string | null }>`select max(name) as name from kysely_migration`.execute(db)
+  ).rows[0];
+  return row?.name ?? null;
+}
+
 /** Migrations this code has that the database has not run yet (empty: up to date). */
 export async function pendingMigrations(handle: DatabaseHandle): Promise<string[]> {
   const { migrator } = await migratorFor(handle);
@@ -62,16 +117,19 @@ export async function pendingMigrations(handle: DatabaseHandle): Promise<string[
     .map((m) => m.name);
 }
 
-export async function migrateToLatest(handle: DatabaseHandle): Promise<string[]> {
+async function runMigrator(
+  handle: DatabaseHandle,
+  run: (migrator: Migrator) => Promise<MigrationResultSet>,
+): Promise<string[]> {
   const { migrator, schema } = await migratorFor(handle);
-  let { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await run(migrator);
   // Kysely's PostgreSQL introspection reads every schema in the database (it calls
   // has_schema_privilege on each), so another schema dropped at that moment fails our
   // migration with 3F000 naming *that* schema. Nothing of ours changed: try again, a little
   // later each time.
   for (let retry = 1; retry <= 10 && otherSchemaVanished(error, schema); retry++) {
     await new Promise((resolve) => setTimeout(resolve, retry * 10 * Math.random()));
-    ({ error, results } = await migrator.migrateToLatest());
+    ({ error, results } = await run(migrator));
   }
   const failed = results?.find((r) => r.status === 'Error');
   if (error !== undefined || failed !== undefined) {

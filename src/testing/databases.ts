@@ -14,6 +14,22 @@ export const testDialects: DialectName[] = ['sqlite', 'postgres'];
 /** A fresh, empty database: in-memory SQLite, or a new schema in the test PostgreSQL. */
 export async function freshDatabase(dialect: DialectName): Promise<DatabaseHandle> {
   if (dialect === 'sqlite') return connectDatabase({ kind: 'sqlite', file: ':memory:' });
+  const schema = await freshPostgresSchema();
+  const handle = await connectDatabase({ kind: 'postgres', url: schema.url });
+  return {
+    ...handle,
+    async close() {
+      await handle.close();
+      await schema.drop();
+    },
+  };
+}
+
+/**
+ * A new, empty schema in the test PostgreSQL and a DATABASE_URL that uses it, for code
+ * that connects by itself (the backup and copy commands, child processes).
+ */
+export async function freshPostgresSchema(): Promise<{ url: string; drop(): Promise<void> }> {
   const schema = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: postgresUrl });
   await admin.connect();
@@ -24,11 +40,9 @@ export async function freshDatabase(dialect: DialectName): Promise<DatabaseHandl
   }
   const url = new URL(postgresUrl);
   url.searchParams.set('options', `-c search_path=${schema}`);
-  const handle = await connectDatabase({ kind: 'postgres', url: url.toString() });
   return {
-    ...handle,
-    async close() {
-      await handle.close();
+    url: url.toString(),
+    async drop() {
       const cleanup = new pg.Client({ connectionString: postgresUrl });
       await cleanup.connect();
       try {

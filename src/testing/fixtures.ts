@@ -15,7 +15,7 @@ export interface Fixture {
  * one photo section) and articles spread over them, without image files.
  */
 export async function seedFixture(
-  app: App,
+  app: Pick<App, 'services' | 'clock'>,
   options: { articlesPerSection?: number } = {},
 ): Promise<Fixture> {
   const { writer } = app.services;
