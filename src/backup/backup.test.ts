@@ -478,8 +478,20 @@ describe('bad input', () => {
     const lines: string[] = [];
     await restoreBackup(target.config, file, { log: (line) => lines.push(line) });
     expect(lines.join('\n')).toContain(`Migrated from 0008_desk_workflow to ${LATEST_SCHEMA}`);
-    const restored = await everyRow(target.config);
-    expect(restored.articles).toEqual((await everyRow(old.config)).articles);
+    // Later migrations add columns, so the old row's own columns are compared.
+    const articleOf = async (place: TestPaper) => {
+      const db = await connectDatabase(place.config.database);
+      try {
+        return await db.db
+          .selectFrom('articles')
+          .select(['id', 'section_id', 'title', 'body_html', 'summary', 'status', 'published_at'])
+          .execute();
+      } finally {
+        await db.close();
+      }
+    };
+    expect(await articleOf(target)).toEqual(await articleOf(old));
+    expect((await articleOf(target))[0]?.title).toBe('옛 기사');
   });
 
   it('removes the database copy a killed backup left behind', async () => {

@@ -15,6 +15,7 @@ import {
   checksumTable,
   countRows,
   listTables,
+  toStored,
   writeSequences,
   type Column,
   type Row,
@@ -80,22 +81,30 @@ export async function loadInto(
     for (const { target: table } of [...ordered].reverse())
       await sql`delete from ${sql.table(table.name)}`.execute(trx);
 
+    const fillIns: Array<() => Promise<void>> = [];
     for (const { target: table, columns } of ordered) {
       const started = Date.now();
       const fts = target.dialect === 'sqlite' ? await suspendFtsTriggers(trx, table.name) : null;
       const tick = progressTicker(log);
       const total = source.count?.(table.name);
-      const rows = await insertRows(trx, table, columns, source.rows(table.name), (written) =>
-        tick(
-          () =>
-            `  ${table.name}: ${written.toLocaleString('en-US')}${total === undefined ? '' : ` of ${total.toLocaleString('en-US')}`} rows so far`,
-        ),
+      const { count: rows, fillIn } = await insertRows(
+        trx,
+        table,
+        columns,
+        source.rows(table.name),
+        (written) =>
+          tick(
+            () =>
+              `  ${table.name}: ${written.toLocaleString('en-US')}${total === undefined ? '' : ` of ${total.toLocaleString('en-US')}`} rows so far`,
+          ),
       );
       await fts?.rebuild();
       if (rows > 0)
         log(`  ${table.name}: ${rows.toLocaleString('en-US')} rows (${seconds(started)})`);
+      fillIns.push(fillIn);
       await options.afterTable?.(table.name);
     }
+    for (const fillIn of fillIns) await fillIn();
     await writeSequences(
       trx,
       target.dialect,
@@ -126,19 +135,22 @@ async function insertRows(
   columns: readonly Column[],
   pages: AsyncIterable<Row[]>,
   progress: (written: number) => void,
-): Promise<number> {
+): Promise<{ count: number; fillIn: () => Promise<void> }> {
   const perStatement = Math.max(1, Math.min(500, Math.floor(30_000 / columns.length)));
   const names = sql.join(columns.map((c) => sql.id(c.name)));
-  // A column referring to its own table (a section's parent) may point at a later row: it
-  // is written empty first and filled in once every row is there.
-  const deferred = table.selfReferences.map((name) => columns.findIndex((c) => c.name === name));
+  // A column referring to its own table (a section's parent) may point at a later row, and
+  // one closing a circle of tables at a table not yet written: it is written empty first and
+  // filled in once every row is there.
+  const deferred = table.deferred.map((name) => columns.findIndex((c) => c.name === name));
   const keyIndexes = table.primaryKey.map((k) => columns.findIndex((c) => c.name === k));
   const later: Row[] = [];
   let count = 0;
   let batch: Row[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    const values = batch.map((row) => sql`(${sql.join(row.map((v) => sql`${v}`))})`);
+    const values = batch.map(
+      (row) => sql`(${sql.join(toStored(columns, row).map((v) => sql`${v}`))})`,
+    );
     try {
       await sql`insert into ${sql.table(table.name)} (${names}) values ${sql.join(values)}`.execute(
         db,
@@ -172,15 +184,18 @@ async function insertRows(
     }
   }
   await flush();
-  for (const row of later) {
-    const set = sql.join(deferred.map((i) => sql`${sql.id(columns[i]?.name ?? '')} = ${row[i]}`));
-    const where = sql.join(
-      keyIndexes.map((i) => sql`${sql.id(columns[i]?.name ?? '')} = ${row[i]}`),
-      sql` and `,
-    );
-    await sql`update ${sql.table(table.name)} set ${set} where ${where}`.execute(db);
-  }
-  return count;
+  // Run once every table is written: a deferred column may point at a later table.
+  const fillIn = async () => {
+    for (const row of later) {
+      const set = sql.join(deferred.map((i) => sql`${sql.id(columns[i]?.name ?? '')} = ${row[i]}`));
+      const where = sql.join(
+        keyIndexes.map((i) => sql`${sql.id(columns[i]?.name ?? '')} = ${row[i]}`),
+        sql` and `,
+      );
+      await sql`update ${sql.table(table.name)} set ${set} where ${where}`.execute(db);
+    }
+  };
+  return { count, fillIn };
 }
 
 /**

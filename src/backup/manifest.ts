@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { COLUMN_KINDS } from './tables.ts';
 
 /**
  * A Tamna backup is one gzip-compressed tar archive:
@@ -39,9 +40,7 @@ export const manifestSchema = headerSchema.extend({
   tables: z.array(
     z.object({
       name: identifier,
-      columns: z
-        .array(z.object({ name: identifier, kind: z.enum(['integer', 'real', 'text']) }))
-        .min(1),
+      columns: z.array(z.object({ name: identifier, kind: z.enum(COLUMN_KINDS) })).min(1),
       primaryKey: z.array(identifier).min(1),
       rows: count,
       /** TableChecksum of the rows: the restored database must give the same. */

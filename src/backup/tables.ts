@@ -9,8 +9,13 @@ import { AppError } from '../shared/errors.ts';
  * migration is carried without anyone listing it here.
  */
 
-/** How a column's values are written and compared; the database-independent row format. */
-export type ColumnKind = 'integer' | 'real' | 'text';
+/**
+ * How a column's values are written and compared; the database-independent row format.
+ * `bytes` (SQLite's BLOB, PostgreSQL's bytea: a 기사제보's attached files) travels as
+ * base64 text, so a row stays one line of JSON.
+ */
+export type ColumnKind = 'integer' | 'real' | 'text' | 'bytes';
+export const COLUMN_KINDS = ['integer', 'real', 'text', 'bytes'] as const;
 
 export interface Column {
   name: string;
@@ -24,8 +29,14 @@ export interface TableInfo {
   primaryKey: string[];
   /** Other tables this one refers to by foreign key: they are written first. */
   references: string[];
-  /** Columns referring to this same table (a section's parent): written in a second pass. */
-  selfReferences: string[];
+  /**
+   * Foreign-key columns written empty first and filled in once every table is there: those
+   * referring to their own table (a section's parent), and nullable ones that close a cycle
+   * between tables (an author's photo, whose uploader is a user, who has a byline).
+   */
+  deferred: string[];
+  /** Every foreign-key column: which table it refers to, and whether it may be empty. */
+  foreignKeys: Array<{ column: string; table: string; nullable: boolean }>;
 }
 
 /** One row's values in its table's column order: JSON's own types. */
@@ -55,8 +66,16 @@ async function sqliteTables(db: Db): Promise<TableInfo[]> {
     order by name`.execute(db);
   const tables: TableInfo[] = [];
   for (const { name } of names.rows) {
-    const columns = await sql<{ name: string; type: string; pk: number; hidden: number }>`
-      select name, type, pk, hidden from pragma_table_xinfo(${name}) order by cid`.execute(db);
+    const columns = await sql<{
+      name: string;
+      type: string;
+      pk: number;
+      hidden: number;
+      notnull: number;
+    }>`
+      select name, type, pk, hidden, "notnull" from pragma_table_xinfo(${name}) order by cid`.execute(
+      db,
+    );
     const keys = await sql<{ table: string; from: string }>`
       select "table", "from" from pragma_foreign_key_list(${name})`.execute(db);
     const stored = columns.rows.filter((c) => c.hidden === 0);
@@ -68,7 +87,12 @@ async function sqliteTables(db: Db): Promise<TableInfo[]> {
         .sort((a, b) => a.pk - b.pk)
         .map((c) => c.name),
       references: unique(keys.rows.filter((k) => k.table !== name).map((k) => k.table)),
-      selfReferences: unique(keys.rows.filter((k) => k.table === name).map((k) => k.from)),
+      deferred: unique(keys.rows.filter((k) => k.table === name).map((k) => k.from)),
+      foreignKeys: keys.rows.map((k) => ({
+        column: k.from,
+        table: k.table,
+        nullable: stored.find((c) => c.name === k.from)?.notnull === 0,
+      })),
     });
   }
   return tables;
@@ -80,6 +104,7 @@ function sqliteKind(table: string, column: string, declared: string): ColumnKind
   if (type.includes('INT')) return 'integer';
   if (type.includes('CHAR') || type.includes('CLOB') || type.includes('TEXT')) return 'text';
   if (type.includes('REAL') || type.includes('FLOA') || type.includes('DOUB')) return 'real';
+  if (type.includes('BLOB')) return 'bytes';
   throw unsupported(table, column, declared);
 }
 
@@ -92,9 +117,15 @@ const OUR_TABLES = sql`array(
     and relkind in ('r', 'p'))`;
 
 async function postgresTables(db: Db): Promise<TableInfo[]> {
-  const columns = await sql<{ table: string; name: string; type: string; generated: string }>`
+  const columns = await sql<{
+    table: string;
+    name: string;
+    type: string;
+    generated: string;
+    notNull: boolean;
+  }>`
     select c.relname as "table", a.attname as "name", format_type(a.atttypid, null) as "type",
-      a.attgenerated as "generated"
+      a.attgenerated as "generated", a.attnotnull as "notNull"
     from pg_attribute a
     join pg_class c on c.oid = a.attrelid
     where a.attrelid = any(${OUR_TABLES}) and a.attnum > 0 and not a.attisdropped
@@ -124,7 +155,20 @@ async function postgresTables(db: Db): Promise<TableInfo[]> {
         .map((c) => ({ name: c.name, kind: postgresKind(name, c.name, c.type) })),
       primaryKey: own.filter((k) => k.kind === 'p').map((k) => k.column),
       references: unique(foreign.flatMap((f) => (f.ref === name || f.ref === null ? [] : [f.ref]))),
-      selfReferences: unique(foreign.filter((f) => f.ref === name).map((f) => f.column)),
+      deferred: unique(foreign.filter((f) => f.ref === name).map((f) => f.column)),
+      foreignKeys: foreign.flatMap((f) =>
+        f.ref === null
+          ? []
+          : [
+              {
+                column: f.column,
+                table: f.ref,
+                nullable: !columns.rows.some(
+                  (c) => c.table === name && c.name === f.column && c.notNull,
+                ),
+              },
+            ],
+      ),
     };
   });
 }
@@ -133,6 +177,7 @@ function postgresKind(table: string, column: string, type: string): ColumnKind {
   if (type === 'bigint' || type === 'integer' || type === 'smallint') return 'integer';
   if (type === 'real' || type === 'double precision') return 'real';
   if (type === 'text' || type === 'character varying' || type === 'character') return 'text';
+  if (type === 'bytea') return 'bytes';
   throw unsupported(table, column, type);
 }
 
@@ -145,16 +190,47 @@ function unsupported(table: string, column: string, type: string): AppError {
 
 const unique = (items: string[]): string[] => [...new Set(items)].sort();
 
-/** Tables ordered so that each comes after the tables it refers to (name order among equals). */
+/**
+ * Tables ordered so that each comes after the tables it refers to (name order among equals).
+ * Where foreign keys go round in a circle, the first table (by name) whose references to the
+ * circle may all be empty is written with those columns deferred.
+ */
 export function dependencyOrder(tables: TableInfo[]): TableInfo[] {
   const byName = new Map(tables.map((t) => [t.name, t]));
   const done = new Set<string>();
   const ordered: TableInfo[] = [];
   const pending = [...tables].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const waitingOn = (t: TableInfo) =>
+    t.foreignKeys.filter((k) => k.table !== t.name && byName.has(k.table) && !done.has(k.table));
+  // Only a table on the circle itself is broken, never one merely waiting for it.
+  const reachesItself = (start: TableInfo): boolean => {
+    const seen = new Set<string>();
+    const next = waitingOn(start).map((k) => k.table);
+    while (next.length > 0) {
+      const name = next.pop() as string;
+      if (name === start.name) return true;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const table = byName.get(name);
+      if (table !== undefined) next.push(...waitingOn(table).map((k) => k.table));
+    }
+    return false;
+  };
   while (pending.length > 0) {
-    const index = pending.findIndex((t) =>
-      t.references.every((r) => done.has(r) || !byName.has(r)),
-    );
+    let index = pending.findIndex((t) => waitingOn(t).length === 0);
+    if (index === -1) {
+      index = pending.findIndex(
+        (t) =>
+          reachesItself(t) &&
+          waitingOn(t).every((k) => k.nullable && !t.primaryKey.includes(k.column)),
+      );
+      const breaker = pending[index];
+      if (breaker !== undefined)
+        pending[index] = {
+          ...breaker,
+          deferred: unique([...breaker.deferred, ...waitingOn(breaker).map((k) => k.column)]),
+        };
+    }
     if (index === -1)
       throw new Error(
         `Foreign keys form a cycle among ${pending.map((t) => t.name).join(', ')}; no order writes them.`,
@@ -212,10 +288,21 @@ export async function* readRows(
 function toRow(table: string, columns: readonly Column[], record: Record<string, unknown>): Row {
   return columns.map((c) => {
     const value = record[c.name];
+    if (c.kind === 'bytes' && value instanceof Uint8Array)
+      return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
     if (value === null || typeof value === 'string') return value;
     if (typeof value === 'number' && Number.isFinite(value)) return value;
     throw new Error(`Table ${table}, column ${c.name}: a value of an unexpected type.`);
   });
+}
+
+/** A row's values as the database takes them: `bytes` columns back from base64. */
+export function toStored(columns: readonly Column[], row: Row): Array<RowValue | Buffer> {
+  return row.map((value, i) =>
+    columns[i]?.kind === 'bytes' && typeof value === 'string'
+      ? Buffer.from(value, 'base64')
+      : value,
+  );
 }
 
 /** Rows in one count per table, for reports and for the empty-target check. */

@@ -1,3 +1,4 @@
+import { tinyPdf } from './tip-files.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -150,6 +151,17 @@ export async function seedNewspaper(
     .values({ article_id: articleId, hour: now - (now % 3_600_000), views: 42 })
     .execute();
   await weather.storeSample();
+  // A 기사제보 keeps its attachments in the database (bytes columns).
+  await newsroom.services.tips.submit(
+    {
+      name: '제보자',
+      contact: '010-0000-0000',
+      body: '제보 내용입니다. 첨부 파일을 확인해 주세요.',
+      consent: true,
+      files: [{ bytes: tinyPdf(), filename: '제보.pdf' }],
+    },
+    { keys: [] },
+  );
   return { articleId, deletedArticleId: gone };
 }
 
