@@ -57,6 +57,7 @@ export {
   articleCreated,
   articlesRevised,
   articlesShowingPhoto,
+  articlesWithByline,
   lastChangeSeq,
   releaseDueArticles,
   watchArticle,
