@@ -19,7 +19,7 @@ import {
 } from './domains/ads/index.ts';
 import { createReaderCounts, type ReaderCounts } from './domains/analytics/index.ts';
 import {
-  articlesRevised,
+  articlesRevisedElsewhere,
   articlesShowingPhoto,
   createContentService,
   createBodyCleaner,
@@ -260,7 +260,7 @@ export async function createNewsroom(
     // and a new updated_at for feeds, sitemaps and the API.
     onTextChange: async (trx, photoId) =>
       revisedArticleTags(
-        await articlesRevised(trx, await articlesShowingPhoto(trx, photoId), clock.now()),
+        await articlesRevisedElsewhere(trx, await articlesShowingPhoto(trx, photoId), clock.now()),
       ),
   });
   const content = createContentService({ db, clock, mediaUrl });

@@ -49,6 +49,10 @@ describe.each(testDialects)('edits outside the article reach every consumer on %
       photoIds: [fx.photoId],
     });
     cursor = await partnerCursor();
+    await app.services.webhooks.create(
+      { url: 'https://hooks.example.kr/tamna', description: '수신', events: ['article.updated'] },
+      null,
+    );
   });
   afterAll(async () => {
     await app?.close();
@@ -107,8 +111,20 @@ describe.each(testDialects)('edits outside the article reach every consumer on %
     };
   }
 
-  /** Every date consumers read says `at`, and partners get the article once more. */
+  /** The articles an article.updated webhook event was queued for since the last call. */
+  async function updatedEvents(): Promise<number[]> {
+    const rows = await app.database.db
+      .selectFrom('webhook_events')
+      .select('article_id')
+      .where('type', '=', 'article.updated')
+      .execute();
+    await app.database.db.deleteFrom('webhook_events').execute();
+    return rows.map((r) => Number(r.article_id));
+  }
+
+  /** Every date consumers read says `at`, partners get the article once more, webhooks hear. */
   async function expectChangedAt(at: number, revisionBefore: number) {
+    expect(await updatedEvents(), 'article.updated webhook').toContain(article);
     const now = await consumers();
     const iso = toKstIso(at);
     expect(now.atomUpdated, 'Atom updated').toBe(iso);
@@ -171,6 +187,7 @@ describe.each(testDialects)('edits outside the article reach every consumer on %
     const same = await consumers();
     expect(same.api.updatedAt).toBe(toKstIso(app.clock.now() - 60_000));
     expect(same.partner).toEqual([]);
+    expect(await updatedEvents()).toEqual([]);
   });
 
   it('dates a staff member’s new name and e-mail on every article of their byline', async () => {

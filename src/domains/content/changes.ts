@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ArticleStatus, Database } from '../../db/index.ts';
+import { queueArticlesUpdated } from '../webhooks/index.ts';
 
 /**
  * Two counters portal partners read an article by, kept in the transaction of every change:
@@ -279,6 +280,21 @@ export async function articlesRevised(
         .execute();
   }
   return resend.map((r) => r.id);
+}
+
+/**
+ * articlesRevised for an edit made outside the article (a photo's caption or credit, a
+ * byline's name, title or e-mail), with the webhooks' article.updated for those out now, as
+ * a desk save of them would send. The desk's notices queue their own events.
+ */
+export async function articlesRevisedElsewhere(
+  trx: Transaction<Database>,
+  ids: readonly number[],
+  now: number,
+): Promise<number[]> {
+  const revised = await articlesRevised(trx, ids, now);
+  await queueArticlesUpdated(trx, revised, now);
+  return revised;
 }
 
 /** The articles printing a byline: its name, title and e-mail are theirs. */

@@ -56,6 +56,7 @@ export type * from './types.ts';
 export {
   articleCreated,
   articlesRevised,
+  articlesRevisedElsewhere,
   articlesShowingPhoto,
   articlesWithByline,
   lastChangeSeq,

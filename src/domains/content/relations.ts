@@ -1,7 +1,7 @@
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { ArticleListings } from '../../shared/cache-tags.ts';
-import { articlesRevised, articlesWithByline } from './changes.ts';
+import { articlesRevisedElsewhere, articlesWithByline } from './changes.ts';
 
 /**
  * An article's bylines, tags and photo links, and the author and tag rows they point at.
@@ -256,7 +256,7 @@ export async function createAuthor(
 /**
  * Changes a byline's name and email: a staff member's own byline follows their profile.
  * When either changed, every article printing the byline gets a new revision, dated now
- * (articlesRevised). Returns the published ones: the caller announces the byline's tags
+ * (articlesRevisedElsewhere). Returns the published ones: the caller announces the byline's tags
  * and theirs (revisedArticleTags) after the commit; none when nothing changed.
  */
 export async function updateAuthor(
@@ -279,7 +279,7 @@ export async function updateAuthor(
     .execute();
   return {
     changed: true,
-    revised: await articlesRevised(trx, await articlesWithByline(trx, authorId), now),
+    revised: await articlesRevisedElsewhere(trx, await articlesWithByline(trx, authorId), now),
   };
 }
 

@@ -14,7 +14,12 @@ import { writeSearchDocument } from '../search/index.ts';
 import { cleanFormText, cutText, htmlToText } from '../../shared/text.ts';
 import { createBodyCleaner, type BodyCleaner } from './body-cleaner.ts';
 import { createAuthor, ensureAuthor, listingsOfArticle, setArticleRelations } from './relations.ts';
-import { articleCreated, articlesRevised, articlesWithByline, watchArticle } from './changes.ts';
+import {
+  articleCreated,
+  articlesRevisedElsewhere,
+  articlesWithByline,
+  watchArticle,
+} from './changes.ts';
 import { ORIGIN_KEYS, type ArticleOrigin } from '../../shared/article-origins.ts';
 
 export interface WriterDeps {
@@ -329,7 +334,7 @@ export function createWriter(deps: WriterDeps) {
             .execute();
           // The byline is printed on its articles: a new revision of each, dated now.
           return renamed
-            ? articlesRevised(trx, await articlesWithByline(trx, authorId), clock.now())
+            ? articlesRevisedElsewhere(trx, await articlesWithByline(trx, authorId), clock.now())
             : [];
         });
       } catch (error) {
