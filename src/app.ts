@@ -19,7 +19,7 @@ import {
 } from './domains/ads/index.ts';
 import { createReaderCounts, type ReaderCounts } from './domains/analytics/index.ts';
 import {
-  articlesRevised,
+  articlesRevisedElsewhere,
   articlesShowingPhoto,
   createContentService,
   createBodyCleaner,
@@ -84,7 +84,7 @@ import { buildEditorAssets, type EditorAssets } from './http/admin/editor-asset.
 import { buildHttpServer } from './http/server.ts';
 import { assetFromBytes, loadAsset } from './http/site/assets.ts';
 import { buildSiteScript } from './http/site/site-script.ts';
-import { tag } from './shared/cache-tags.ts';
+import { revisedArticleTags, tag } from './shared/cache-tags.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 
 export interface AppOptions {
@@ -256,9 +256,12 @@ export async function createNewsroom(
     storage: media,
     clock,
     onChange: changed,
-    // A caption is part of every article showing the photo: a new revision for partners.
+    // A caption is part of every article showing the photo: a new revision for partners,
+    // and a new updated_at for feeds, sitemaps and the API.
     onTextChange: async (trx, photoId) =>
-      articlesRevised(trx, await articlesShowingPhoto(trx, photoId), clock.now()),
+      revisedArticleTags(
+        await articlesRevisedElsewhere(trx, await articlesShowingPhoto(trx, photoId), clock.now()),
+      ),
   });
   const content = createContentService({ db, clock, mediaUrl });
   const services: Services = {
@@ -296,7 +299,7 @@ export async function createNewsroom(
     adStats: createAdStats({ db, clock }),
     readers: createReaderCounts({ db, clock, logger }),
     media,
-    accounts: createAccounts({ db, clock, totpIssuer: config.publisher.name }),
+    accounts: createAccounts({ db, clock, totpIssuer: config.publisher.name, onChange: changed }),
     photos,
     search: createSearch({
       db,

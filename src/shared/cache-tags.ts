@@ -100,3 +100,12 @@ export function articleChangeTags(
   }
   return [...tags];
 }
+
+/**
+ * Tags of articles revised by an edit made elsewhere (a photo's caption, a byline's name):
+ * their pages and feeds, and the front page's tag, which the sitemap index and the news
+ * sitemap carry for the dates they print.
+ */
+export function revisedArticleTags(articleIds: readonly number[]): CacheTag[] {
+  return articleIds.length === 0 ? [] : [tag.front, ...new Set(articleIds.map(tag.article))];
+}

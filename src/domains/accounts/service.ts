@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Database, StaffRole, UserTable } from '../../db/index.ts';
+import { revisedArticleTags, tag, type CacheTag } from '../../shared/cache-tags.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { ensureAuthor, updateAuthor } from '../content/index.ts';
 import { AppError, invalidInput, notFound } from '../../shared/errors.ts';
@@ -35,6 +36,8 @@ export interface AccountsDeps {
   totpIssuer?: string;
   /** Lifetime of a setup or reset link. Default 24 hours. */
   setupTokenTtlMs?: number;
+  /** Called after a commit with the cache tags a change affects (a byline's new name). */
+  onChange?: (tags: readonly CacheTag[]) => void | Promise<void>;
 }
 
 /** A staff member as the rest of the application sees one: no secrets. */
@@ -511,8 +514,8 @@ export function createAccounts(deps: AccountsDeps) {
 
     /**
      * Changes name and/or email, and the linked byline with them (past articles show the
-     * current name). When the new email already belongs to another byline, the user is
-     * linked to that one instead.
+     * current name, and are dated by the change). When the new email already belongs to
+     * another byline, the user is linked to that one instead.
      */
     async updateUser(userId: number, input: { name?: string; email?: string }): Promise<StaffUser> {
       const current = await userRow(userId);
@@ -520,6 +523,7 @@ export function createAccounts(deps: AccountsDeps) {
         input.name === undefined ? current.name : parseField(nameSchema, input.name, 'name');
       const email =
         input.email === undefined ? current.email : parseField(emailSchema, input.email, 'email');
+      let announce: CacheTag[] = [];
       try {
         await db.transaction().execute(async (trx) => {
           if (email !== current.email) {
@@ -540,21 +544,25 @@ export function createAccounts(deps: AccountsDeps) {
                   .where('email', '=', email)
                   .where('id', '!=', authorId)
                   .executeTakeFirst();
-          if (authorId === null || owner !== undefined) {
-            authorId = await bylineFor(trx, name, email);
-          } else {
-            await updateAuthor(trx, authorId, { name, email });
-          }
+          const own = authorId !== null && owner === undefined ? authorId : null;
+          if (own === null) authorId = await bylineFor(trx, name, email);
           await trx
             .updateTable('users')
             .set({ name, email, author_id: authorId, updated_at: clock.now() })
             .where('id', '=', userId)
             .execute();
+          // Last: revising the byline's articles takes the change counter (content/changes.ts).
+          if (own !== null) {
+            const byline = await updateAuthor(trx, own, { name, email }, clock.now());
+            if (byline.changed)
+              announce = [tag.author(own), tag.byline(own), ...revisedArticleTags(byline.revised)];
+          }
         });
       } catch (error) {
         if (isUniqueViolation(error)) throw duplicateEmail(email);
         throw error;
       }
+      if (announce.length > 0) await deps.onChange?.(announce);
       return toUser(await userRow(userId));
     },
 

@@ -142,6 +142,111 @@ describe.each(testDialects)('revision counter and change sequence on %s', (diale
     expect(await state(id)).toEqual(after);
   });
 
+  it('dates a caption or byline edit on the published articles showing it, not on drafts', async () => {
+    const { desk: d } = app.services;
+    const updatedAt = async (id: number) =>
+      Number(
+        (
+          await app.database.db
+            .selectFrom('articles')
+            .select('updated_at')
+            .where('id', '=', id)
+            .executeTakeFirstOrThrow()
+        ).updated_at,
+      );
+    const draft = await d.create(desk, fields({ featuredPhotoId: fx.photoId }));
+    const out = fx.published[2]!;
+    const [draftAt, draftState] = [await updatedAt(draft), await state(draft)];
+    app.clock.advance(60_000);
+    await app.services.photos.updatePhotoText(fx.photoId, { credit: '사진=탐나일보 사진부' });
+    expect(await updatedAt(out)).toBe(app.clock.now());
+    expect(await updatedAt(draft)).toBe(draftAt);
+    // The draft's revision grows (its text changed), but partners hear of nothing yet.
+    expect(await state(draft)).toMatchObject({ revision: draftState.revision + 1, seq: 0 });
+
+    app.clock.advance(60_000);
+    const before = await state(out);
+    await app.services.writer.updateAuthorProfile(fx.authorId, {
+      beat: '',
+      intro: '',
+      identity: { name: '김탐나', title: '선임기자', email: 'kim@tamnailbo.example' },
+    });
+    expect(await updatedAt(out)).toBe(app.clock.now());
+    expect(await state(out)).toMatchObject({ revision: before.revision + 1 });
+    expect((await state(out)).seq).toBeGreaterThan(before.seq);
+    expect(await updatedAt(draft)).toBe(draftAt);
+  });
+
+  it('renames a byline on hundreds of articles: one revision and one change number each', async () => {
+    const { writer } = app.services;
+    const author = await writer.createAuthor({ name: '오래된', email: 'old@tamnailbo.example' });
+    const now = app.clock.now();
+    const db = app.database.db;
+    // More than one statement's slice (500), a scheduled piece and a draft among them.
+    const ids = (
+      await db
+        .insertInto('articles')
+        .values(
+          Array.from({ length: 520 }, (_, i) => ({
+            section_id: fx.sections.politics,
+            title: `옛 기사 ${i}`,
+            subtitle: '',
+            body_html: '<p>본문</p>',
+            summary: '본문',
+            status: i === 1 ? ('draft' as const) : ('published' as const),
+            is_breaking: 0,
+            breaking_until: null,
+            is_photo_story: 0,
+            featured_photo_id: null,
+            published_at: i === 0 ? now + HOUR : now - (i + 1) * HOUR,
+            first_published_at: i === 0 ? now + HOUR : i === 1 ? null : now - (i + 1) * HOUR,
+            updated_at: now - HOUR,
+            created_at: now - HOUR,
+            embargo_until: null,
+            external_id: null,
+            owner_id: null,
+            trashed_from: null,
+          })),
+        )
+        .returning('id')
+        .execute()
+    ).map((r) => Number(r.id));
+    await db
+      .insertInto('article_authors')
+      .values(ids.map((id) => ({ article_id: id, author_id: author, position: 0 })))
+      .execute();
+    const head = Number(
+      (await db.selectFrom('article_change_counter').select('value').executeTakeFirstOrThrow())
+        .value,
+    );
+    app.clock.advance(60_000);
+    await writer.updateAuthorProfile(author, {
+      beat: '',
+      intro: '',
+      identity: { name: '새 이름', title: '', email: 'old@tamnailbo.example' },
+    });
+    const rows = await db
+      .selectFrom('articles')
+      .select(['id', 'revision', 'change_seq', 'change_due_at', 'updated_at', 'revised_at'])
+      .where('id', 'in', ids)
+      .orderBy('id')
+      .execute();
+    expect(rows.every((r) => Number(r.revision) === 2)).toBe(true);
+    expect(rows.every((r) => Number(r.revised_at) === app.clock.now())).toBe(true);
+    const [scheduled, draft, ...out] = rows;
+    // Partners hear of every piece out or scheduled, each under a number of its own.
+    const seqs = [scheduled, ...out].map((r) => Number(r?.change_seq));
+    expect(new Set(seqs).size).toBe(519);
+    expect(Math.min(...seqs)).toBe(head + 1);
+    expect(Math.max(...seqs)).toBe(head + 519);
+    expect(Number(draft?.change_seq)).toBe(0);
+    expect(Number(scheduled?.change_due_at)).toBe(now + HOUR);
+    expect(out.every((r) => r.change_due_at === null)).toBe(true);
+    // Dated now where readers see it; a draft keeps its own date.
+    expect(out.every((r) => Number(r.updated_at) === app.clock.now())).toBe(true);
+    expect(Number(draft?.updated_at)).toBe(now - HOUR);
+  });
+
   it('keeps a schedule out of partners’ sight until its time, and forgets a cancelled one', async () => {
     const { desk: d } = app.services;
     const id = await d.create(desk, fields());

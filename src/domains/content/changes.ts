@@ -1,14 +1,15 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ArticleStatus, Database } from '../../db/index.ts';
+import { queueArticlesUpdated } from '../webhooks/index.ts';
 
 /**
  * Two counters portal partners read an article by, kept in the transaction of every change:
  *
  * - `revision` grows when what readers see changes: title, subtitle, body, section, origin,
- *   byline, tags, photos (which, their order, the featured one, their captions), and
- *   정정·반론·추후보도. A save that changes none of these (an autosave of the same text, a
- *   new embargo, an SEO field) leaves it as it was, so a partner tells a real update from a
- *   re-send.
+ *   bylines (which, and their names, titles and e-mails), tags, photos (which, their order,
+ *   the featured one, their captions and credits), and 정정·반론·추후보도. A save that
+ *   changes none of these (an autosave of the same text, a new embargo, an SEO field) leaves
+ *   it as it was, so a partner tells a real update from a re-send.
  * - `change_seq` orders the changes a partner must hear about: a new revision of a piece
  *   that is out or scheduled, or the piece coming out, moving or going. The number comes
  *   from one counter row, updated as the transaction's last step: on PostgreSQL the row lock
@@ -187,35 +188,123 @@ export async function articleCreated(
   await settle(trx, id, { revise: false, before: null, now });
 }
 
+/** Ids per `in (...)` list: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const IDS_PER_STATEMENT = 500;
+
 /**
  * Something readers see changed outside the article row and its relations (a 정정보도, a
- * photo's caption): a new revision of each article, in this transaction.
+ * photo's caption or credit, a byline's name): a new revision of each article, in this
+ * transaction. The published ones are also updated now (`updated_at`), so feeds, sitemaps,
+ * the content API and the page's dateModified date the change as they date an edit of
+ * the article itself. Returns those published articles' ids: the caller announces their
+ * tags (revisedArticleTags) once the transaction has committed.
  */
 export async function articlesRevised(
   trx: Transaction<Database>,
   ids: readonly number[],
   now: number,
-): Promise<void> {
-  // Every row lock first, in ascending id order, and only then the counter: holding the
-  // counter while waiting for an article a desk save holds (which waits for the counter)
-  // would deadlock.
+): Promise<number[]> {
+  // Every row first, one statement each in ascending id order (which takes its lock: a
+  // multi-row update locks in whatever order the plan reads), and only then the counter:
+  // holding the counter while waiting for an article a desk save holds (which waits for
+  // the counter) would deadlock. A byline printed on thousands of articles costs one
+  // statement per article plus one per 500, not four per article.
   const sorted = [...new Set(ids)].sort((a, b) => a - b);
-  const before = new Map<number, Placement>();
+  const rows: {
+    id: number;
+    status: ArticleStatus;
+    publishedAt: number | null;
+    first: number | null;
+  }[] = [];
   for (const id of sorted) {
     const row = await trx
       .updateTable('articles')
-      .set((eb) => ({ revision: eb.ref('revision') }))
+      .set((eb) => ({
+        revision: eb('revision', '+', 1),
+        revised_at: now,
+        updated_at: eb
+          .case()
+          .when('status', '=', 'published')
+          .then(now)
+          .else(eb.ref('updated_at'))
+          .end(),
+      }))
       .where('id', '=', id)
-      .returning(['status', 'published_at'])
+      .returning(['status', 'published_at', 'first_published_at'])
       .executeTakeFirst();
     if (row !== undefined)
-      before.set(id, {
+      rows.push({
+        id,
         status: row.status,
         publishedAt: row.published_at === null ? null : Number(row.published_at),
+        first: row.first_published_at === null ? null : Number(row.first_published_at),
       });
   }
-  for (const [id, placement] of before)
-    await settle(trx, id, { revise: true, before: placement, now });
+  // As settle() places a revision that does not move the piece: partners hear of those out
+  // or scheduled; the first publication time is put right where it is off.
+  const resend = rows.filter((r) => r.status === 'published');
+  let seq = resend.length === 0 ? 0 : await nextChangeSeq(trx, resend.length);
+  for (let start = 0; start < resend.length; start += IDS_PER_STATEMENT) {
+    const slice = resend.slice(start, start + IDS_PER_STATEMENT);
+    const byId = <T extends number | null>(value: (r: (typeof slice)[number], i: number) => T) =>
+      sql<T>`case ${sql.ref('id')} ${sql.join(
+        slice.map((r, i) => sql`when ${r.id} then cast(${value(r, i)} as bigint)`),
+        sql` `,
+      )} end`;
+    const first = seq;
+    seq += slice.length;
+    await trx
+      .updateTable('articles')
+      .set({
+        change_seq: byId((_r, i) => first + i),
+        change_due_at: byId((r) =>
+          r.publishedAt !== null && r.publishedAt > now ? r.publishedAt : null,
+        ),
+      })
+      .where(
+        'id',
+        'in',
+        slice.map((r) => r.id),
+      )
+      .execute();
+  }
+  for (const r of rows) {
+    const out = r.status === 'published';
+    const firstPublishedAt =
+      r.first !== null && r.first <= now ? r.first : out ? r.publishedAt : null;
+    if (firstPublishedAt !== r.first)
+      await trx
+        .updateTable('articles')
+        .set({ first_published_at: firstPublishedAt })
+        .where('id', '=', r.id)
+        .execute();
+  }
+  return resend.map((r) => r.id);
+}
+
+/**
+ * articlesRevised for an edit made outside the article (a photo's caption or credit, a
+ * byline's name, title or e-mail), with the webhooks' article.updated for those out now, as
+ * a desk save of them would send. The desk's notices queue their own events.
+ */
+export async function articlesRevisedElsewhere(
+  trx: Transaction<Database>,
+  ids: readonly number[],
+  now: number,
+): Promise<number[]> {
+  const revised = await articlesRevised(trx, ids, now);
+  await queueArticlesUpdated(trx, revised, now);
+  return revised;
+}
+
+/** The articles printing a byline: its name, title and e-mail are theirs. */
+export async function articlesWithByline(trx: Db, authorId: number): Promise<number[]> {
+  const rows = await trx
+    .selectFrom('article_authors')
+    .select('article_id')
+    .where('author_id', '=', authorId)
+    .execute();
+  return rows.map((r) => Number(r.article_id));
 }
 
 /** The articles showing a photo (in the body, as featured or attached): its caption is theirs. */

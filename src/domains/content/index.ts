@@ -56,7 +56,9 @@ export type * from './types.ts';
 export {
   articleCreated,
   articlesRevised,
+  articlesRevisedElsewhere,
   articlesShowingPhoto,
+  articlesWithByline,
   lastChangeSeq,
   releaseDueArticles,
   watchArticle,

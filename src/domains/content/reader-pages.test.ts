@@ -239,7 +239,21 @@ describe.each(testDialects)('reader pages storage on %s', (dialect) => {
         identity: { name: '김탐나', title: '칼럼니스트', email: '' },
       }),
     );
-    expect(renamed).toEqual([tag.author(fx.authorId), tag.byline(fx.authorId)]);
+    // With the pages and feeds of its published articles, now dated by the change.
+    expect(renamed.slice(0, 3)).toEqual([
+      tag.author(fx.authorId),
+      tag.byline(fx.authorId),
+      tag.front,
+    ]);
+    const out = await app.database.db
+      .selectFrom('article_authors as aa')
+      .innerJoin('articles as a', 'a.id', 'aa.article_id')
+      .select('a.id')
+      .where('aa.author_id', '=', fx.authorId)
+      .where('a.status', '=', 'published')
+      .execute();
+    expect(out.length).toBeGreaterThan(5);
+    expect(renamed.slice(3).sort()).toEqual(out.map((r) => tag.article(Number(r.id))).sort());
     expect(await content.authorProfile(fx.authorId)).toMatchObject({
       title: '칼럼니스트',
       email: null,

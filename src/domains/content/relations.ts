@@ -1,6 +1,7 @@
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { ArticleListings } from '../../shared/cache-tags.ts';
+import { articlesRevisedElsewhere, articlesWithByline } from './changes.ts';
 
 /**
  * An article's bylines, tags and photo links, and the author and tag rows they point at.
@@ -254,18 +255,32 @@ export async function createAuthor(
 
 /**
  * Changes a byline's name and email: a staff member's own byline follows their profile.
- * Pages already showing the old name keep it until they expire.
+ * When either changed, every article printing the byline gets a new revision, dated now
+ * (articlesRevisedElsewhere). Returns the published ones: the caller announces the byline's tags
+ * and theirs (revisedArticleTags) after the commit; none when nothing changed.
  */
 export async function updateAuthor(
-  db: Kysely<Database>,
+  trx: Trx,
   authorId: number,
   author: { name: string; email: string },
-): Promise<void> {
-  await db
+  now: number,
+): Promise<{ changed: boolean; revised: number[] }> {
+  const before = await trx
+    .selectFrom('authors')
+    .select(['name', 'email'])
+    .where('id', '=', authorId)
+    .executeTakeFirst();
+  if (before === undefined || (before.name === author.name && before.email === author.email))
+    return { changed: false, revised: [] };
+  await trx
     .updateTable('authors')
     .set({ name: author.name, email: author.email })
     .where('id', '=', authorId)
     .execute();
+  return {
+    changed: true,
+    revised: await articlesRevisedElsewhere(trx, await articlesWithByline(trx, authorId), now),
+  };
 }
 
 /**

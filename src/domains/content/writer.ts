@@ -1,7 +1,12 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { ArticleStatus, Database } from '../../db/index.ts';
-import { articleChangeTags, tag, type CacheTag } from '../../shared/cache-tags.ts';
+import {
+  articleChangeTags,
+  revisedArticleTags,
+  tag,
+  type CacheTag,
+} from '../../shared/cache-tags.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, invalidInput, notFound } from '../../shared/errors.ts';
 import { josa } from '../../shared/josa.ts';
@@ -9,7 +14,12 @@ import { writeSearchDocument } from '../search/index.ts';
 import { cleanFormText, cutText, htmlToText } from '../../shared/text.ts';
 import { createBodyCleaner, type BodyCleaner } from './body-cleaner.ts';
 import { createAuthor, ensureAuthor, listingsOfArticle, setArticleRelations } from './relations.ts';
-import { articleCreated, watchArticle } from './changes.ts';
+import {
+  articleCreated,
+  articlesRevisedElsewhere,
+  articlesWithByline,
+  watchArticle,
+} from './changes.ts';
 import { ORIGIN_KEYS, type ArticleOrigin } from '../../shared/article-origins.ts';
 
 export interface WriterDeps {
@@ -298,23 +308,35 @@ export function createWriter(deps: WriterDeps) {
             '계정이 있는 기자의 이름과 이메일은 그 계정에서만 바뀝니다.',
           );
       }
+      const renamed =
+        identity !== undefined &&
+        (identity.name !== before.name ||
+          identity.title !== before.title ||
+          (identity.email === '' ? null : identity.email) !== before.email);
+      let revised: number[];
       try {
-        await db
-          .updateTable('authors')
-          .set({
-            beat,
-            intro,
-            ...(input.photoId === undefined ? {} : { photo_id: input.photoId }),
-            ...(identity === undefined
-              ? {}
-              : {
-                  name: identity.name,
-                  title: identity.title,
-                  email: identity.email === '' ? null : identity.email,
-                }),
-          })
-          .where('id', '=', authorId)
-          .execute();
+        revised = await db.transaction().execute(async (trx) => {
+          await trx
+            .updateTable('authors')
+            .set({
+              beat,
+              intro,
+              ...(input.photoId === undefined ? {} : { photo_id: input.photoId }),
+              ...(identity === undefined
+                ? {}
+                : {
+                    name: identity.name,
+                    title: identity.title,
+                    email: identity.email === '' ? null : identity.email,
+                  }),
+            })
+            .where('id', '=', authorId)
+            .execute();
+          // The byline is printed on its articles: a new revision of each, dated now.
+          return renamed
+            ? articlesRevisedElsewhere(trx, await articlesWithByline(trx, authorId), clock.now())
+            : [];
+        });
       } catch (error) {
         if (isUniqueViolation(error))
           throw new AppError('CONFLICT', '다른 바이라인이 이미 쓰고 있는 이메일입니다.', {
@@ -322,12 +344,11 @@ export function createWriter(deps: WriterDeps) {
           });
         throw error;
       }
-      const renamed =
-        identity !== undefined &&
-        (identity.name !== before.name ||
-          identity.title !== before.title ||
-          (identity.email === '' ? null : identity.email) !== before.email);
-      await notify(renamed ? [tag.author(authorId), tag.byline(authorId)] : [tag.author(authorId)]);
+      await notify(
+        renamed
+          ? [tag.author(authorId), tag.byline(authorId), ...revisedArticleTags(revised)]
+          : [tag.author(authorId)],
+      );
     },
 
     /** Changes an article's status (and publish time); used by the desk and by tests. */

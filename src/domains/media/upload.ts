@@ -25,8 +25,13 @@ export interface PhotoLibraryDeps {
   /**
    * Called inside the transaction that changes a photo's caption, credit or alt: the
    * articles showing it get a new revision in the same commit (content/changes.ts).
+   * Returns the tags of what else that changed (those articles), announced with the
+   * photo's own after the commit.
    */
-  onTextChange?: (trx: Transaction<Database>, photoId: number) => Promise<void>;
+  onTextChange?: (
+    trx: Transaction<Database>,
+    photoId: number,
+  ) => Promise<readonly CacheTag[] | void>;
 }
 
 export interface PhotoLibraryOptions extends Partial<ImageLimits> {
@@ -436,28 +441,27 @@ export function createPhotoLibrary(deps: PhotoLibraryDeps, options: PhotoLibrary
       for (const field of ['caption', 'credit', 'alt'] as const) {
         if (text[field] !== undefined) changes[field] = cleanText(field, text[field]);
       }
-      let updated = false;
+      let announce: readonly CacheTag[] | null = null;
       if (isId(id) && Object.keys(changes).length > 0) {
-        updated = await db.transaction().execute(async (trx) => {
+        announce = await db.transaction().execute(async (trx) => {
           const before = await trx
             .selectFrom('photos')
             .select(['caption', 'credit', 'alt'])
             .where('id', '=', id)
             .executeTakeFirst();
-          if (before === undefined) return false;
+          if (before === undefined) return null;
           const different = (Object.keys(changes) as (keyof PhotoText)[]).some(
             (field) => changes[field] !== before[field],
           );
-          if (!different) return false;
+          if (!different) return null;
           await trx.updateTable('photos').set(changes).where('id', '=', id).execute();
-          await deps.onTextChange?.(trx, id);
-          return true;
+          // Every page showing the photo carries its tag, whichever articles it is on.
+          return [tag.photo(id), ...((await deps.onTextChange?.(trx, id)) ?? [])];
         });
       }
       const photo = await getPhoto(id);
       if (photo === null) throw notFound('사진을 찾을 수 없습니다.');
-      // Every page showing the photo carries its tag, whichever articles it is on.
-      if (updated && deps.onChange !== undefined) await deps.onChange([tag.photo(id)]);
+      if (announce !== null && deps.onChange !== undefined) await deps.onChange(announce);
       return photo;
     },
   };

@@ -100,3 +100,40 @@ export async function queueArticleEvent(
     })
     .execute();
 }
+
+/** Ids per `in (...)` list: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const IDS_PER_QUERY = 500;
+
+/**
+ * article.updated for each of `articleIds` out now, in the caller's transaction: an edit
+ * made outside the article (a photo's caption, a byline's name) changed what readers see of
+ * them. Asks once whether any endpoint wants the event, so a paper without webhooks pays
+ * one query however many articles a byline has.
+ */
+export async function queueArticlesUpdated(
+  db: Kysely<Database>,
+  articleIds: readonly number[],
+  now: number,
+): Promise<void> {
+  if (articleIds.length === 0) return;
+  const wanted = await db
+    .selectFrom('webhook_endpoints')
+    .select('id')
+    .where('enabled', '=', 1)
+    .where('events', 'like', '%,article.updated,%')
+    .limit(1)
+    .executeTakeFirst();
+  if (wanted === undefined) return;
+  for (let start = 0; start < articleIds.length; start += IDS_PER_QUERY) {
+    const out = await db
+      .selectFrom('articles')
+      .select('id')
+      .where('id', 'in', articleIds.slice(start, start + IDS_PER_QUERY))
+      .where('status', '=', 'published')
+      .where('published_at', '<=', now)
+      .orderBy('id')
+      .execute();
+    for (const { id } of out)
+      await queueArticleEvent(db, { type: 'article.updated', articleId: Number(id), now });
+  }
+}

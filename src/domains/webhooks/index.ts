@@ -3,6 +3,7 @@ export {
   EVENT_LABELS,
   isWebhookEventType,
   queueArticleEvent,
+  queueArticlesUpdated,
   WEBHOOK_EVENTS,
   type ArticleChange,
   type WebhookEventType,

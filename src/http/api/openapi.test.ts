@@ -1,3 +1,4 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,11 +7,13 @@ import { seedFixture, type Fixture } from '../../testing/fixtures.ts';
 import type { OpenApiDocument } from './index.ts';
 
 /**
- * No OpenAPI validator is installed (adding one was not wanted), so the document is checked
- * against the OpenAPI 3.1 rules a test can state, and every schema in it is compiled by
- * Ajv's JSON Schema 2020-12 validator (OpenAPI 3.1's dialect), which Fastify already brings:
- * strict mode rejects unknown keywords and malformed schemas. Finally the API's real answers
- * are validated against the schemas the document publishes.
+ * The document is validated by an OpenAPI validator from npm
+ * (`@seriousme/openapi-schema-validator`, against the OpenAPI Initiative's 3.1 schema), then
+ * checked for what a schema cannot say (unique operation ids, declared path parameters,
+ * resolvable references), and every schema in it is compiled by Ajv's JSON Schema 2020-12
+ * validator (OpenAPI 3.1's dialect) in strict mode, which rejects unknown keywords and
+ * malformed schemas. Finally the API's real answers are validated against the schemas the
+ * document publishes.
  */
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -85,6 +88,22 @@ describe('the OpenAPI 3.1 document at /api/v1/openapi.json', () => {
     } as object);
     return (schema: Json) => ajv.compile(rewrite(schema) as object);
   }
+
+  it('is valid OpenAPI 3.1 to an OpenAPI validator', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(raw) as Record<string, unknown>);
+    expect(result.errors, JSON.stringify(result.errors, null, 1)).toBeUndefined();
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+    // The validator is live: what the 3.1 schema forbids is refused.
+    const broken = structuredClone(raw) as { paths: Record<string, Record<string, unknown>> };
+    const list = broken.paths['/articles']?.get as { responses: unknown; parameters: unknown[] };
+    list.parameters.push({ name: 'q', in: 'body' });
+    expect((await new Validator().validate(broken)).valid).toBe(false);
+    expect((await new Validator().validate({ ...document, info: { title: '제목만' } })).valid).toBe(
+      false,
+    );
+  });
 
   it('has the 3.1 document structure: version, info, servers, unique operations', () => {
     expect(document.openapi).toBe('3.1.0');

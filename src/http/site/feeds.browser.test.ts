@@ -9,9 +9,10 @@ import { seedFixture, type Fixture } from '../../testing/fixtures.ts';
 const HOSTILE = '속보\u0001 <b>굵게</b> ]]> & "인용" \ud800 🍊\u200d끝\u000b\ufffe';
 
 /**
- * Feeds and sitemaps read by a strict XML parser (Chromium's DOMParser; no XML parser is
- * among the project's packages): every document well-formed whatever the newsroom typed,
- * with the elements and namespaces readers and crawlers look for.
+ * Feeds and sitemaps read by a browser's strict XML parser (Chromium's DOMParser), starting
+ * from what a page links: every document well-formed whatever the newsroom typed, with the
+ * elements and namespaces readers and crawlers look for. feeds.test.ts and sitemaps.test.ts
+ * read them with rss-parser and fast-xml-parser as well.
  */
 describe('feeds and sitemaps as strict XML', () => {
   let app: TestApp;

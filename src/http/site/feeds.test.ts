@@ -1,12 +1,18 @@
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toKstIso } from '../../shared/kst.ts';
 import { createTestApp, type TestApp } from '../../testing/app.ts';
+import { readFeed, type ParsedFeed } from '../../testing/feed-readers.ts';
 import { seedFixture, type Fixture } from '../../testing/fixtures.ts';
 import { absoluteLinks } from './feeds.ts';
 
 const HOUR = 60 * 60 * 1000;
 const SITE = 'https://news.example.kr';
 const HOSTILE = '제어\u0001문자 ]]> <script>alert(1)</script> & “따옴표” 🍊 \ud800끝';
+/** HOSTILE as a reader gets it: no control character, the lone surrogate gone or U+FFFD. */
+const readTitle = (title: string) => title.replace('\ufffd', '');
+const HOSTILE_READ = '제어문자 ]]> <script>alert(1)</script> & “따옴표” 🍊 끝';
+const RFC822_KST = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0900$/;
 
 const items = (xml: string) => xml.match(/<item>[\s\S]*?<\/item>/g) ?? [];
 const entries = (xml: string) => xml.match(/<entry>[\s\S]*?<\/entry>/g) ?? [];
@@ -16,17 +22,30 @@ describe('feeds over HTTP', () => {
   let app: TestApp;
   let fx: Fixture;
   let hostile: number;
+  let hostileAt: number;
+  let guest: number;
 
   beforeAll(async () => {
     app = await createTestApp();
     fx = await seedFixture(app);
+    // A second byline: an outside writer whose name is hostile too.
+    guest = await app.services.writer.createAuthor({
+      name: '이한라',
+      email: 'lee@tamnailbo.example',
+    });
+    await app.services.writer.updateAuthorProfile(guest, {
+      beat: '',
+      intro: '',
+      identity: { name: '이"한라 & <b>', title: '객원 기자', email: '' },
+    });
+    hostileAt = app.clock.now() - 10 * 60_000;
     hostile = await app.services.writer.createArticle({
       sectionId: fx.sections.jejuCity,
       title: HOSTILE,
       bodyHtml: `<p>${HOSTILE.replace(/[<>&]/g, ' ')} <a href="/tag/x">태그</a></p>`,
       status: 'published',
-      publishedAt: app.clock.now() - 10 * 60_000,
-      authorIds: [fx.authorId],
+      publishedAt: hostileAt,
+      authorIds: [fx.authorId, guest],
       featuredPhotoId: fx.photoId,
     });
   });
@@ -93,6 +112,123 @@ describe('feeds over HTTP', () => {
     expect(res.body).toContain(
       `<link rel="self" type="application/atom+xml" href="${SITE}/atom/allArticle.xml"/>`,
     );
+  });
+
+  it('reads every feed with rss-parser: titles, links, dates, every byline, photo and caption', async () => {
+    const read = async (url: string): Promise<ParsedFeed> => {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(200);
+      return readFeed(res.body, url);
+    };
+    // Every visible section with the names its feed may carry (its own, its sub-sections').
+    const { politics, society, jejuCity, incidents, photo } = fx.sections;
+    const sections = [
+      { id: politics, names: ['정치'] },
+      { id: society, names: ['사회', '제주시'] },
+      { id: jejuCity, names: ['제주시'] },
+      { id: incidents, names: ['사건/사고/판결'] },
+      { id: photo, names: ['와이드포토'] },
+    ];
+    const urls = [
+      '/rss/allArticle.xml',
+      '/atom/allArticle.xml',
+      ...sections.flatMap((s) => [`/rss/S1N${s.id}.xml`, `/atom/S1N${s.id}.xml`]),
+      `/reporter/${fx.authorId}/rss`,
+      `/reporter/${guest}/rss`,
+    ];
+    const feeds = new Map<string, ParsedFeed>();
+    for (const url of urls) feeds.set(url, await read(url));
+    const articleLink = new RegExp(`^${SITE}/news/\\d+$`);
+    for (const [url, feed] of feeds) {
+      expect(feed.self, url).toBe(SITE + url);
+      expect(feed.format, url).toBe(url.startsWith('/atom/') ? 'atom' : 'rss');
+      expect(feed.title, url).toMatch(/^탐나일보|탐나일보$/);
+      expect(feed.link, url).toMatch(new RegExp(`^${SITE}/`));
+      expect(feed.items.length, url).toBeGreaterThan(0);
+      if (feed.format === 'rss') {
+        expect(feed.language, url).toBe('ko');
+        expect(feed.updated, url).toMatch(RFC822_KST);
+      } else expect(feed.updated, url).toMatch(/\+09:00$/);
+      let previous = Infinity;
+      for (const item of feed.items) {
+        const where = `${url} ${item.link}`;
+        expect(item.link, where).toMatch(articleLink);
+        expect(item.id, where).toBe(item.link);
+        expect(item.title, where).not.toBe('');
+        expect(item.summary, where).not.toBe('');
+        expect(item.authors.length, where).toBeGreaterThan(0);
+        expect(item.categories, where).toHaveLength(1);
+        if (feed.format === 'rss') expect(item.published, where).toMatch(RFC822_KST);
+        else {
+          expect(item.published, where).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+09:00$/);
+          expect(Date.parse(item.updated ?? ''), where).toBeGreaterThanOrEqual(
+            Date.parse(item.published),
+          );
+          expect(
+            item.authorUris.every((u) => u.startsWith(`${SITE}/reporter/`)),
+            where,
+          ).toBe(true);
+        }
+        // Newest first.
+        const at = Date.parse(item.isoDate);
+        expect(at, where).toBeLessThanOrEqual(previous);
+        previous = at;
+      }
+    }
+
+    const guestLabel = '이"한라 & <b> 객원 기자';
+    for (const url of ['/rss/allArticle.xml', `/rss/S1N${fx.sections.society}.xml`]) {
+      const first = feeds.get(url)?.items[0];
+      expect(first?.link, url).toBe(`${SITE}/news/${hostile}`);
+      expect(readTitle(first?.title ?? ''), url).toBe(HOSTILE_READ);
+      expect(first?.isoDate, url).toBe(new Date(Math.floor(hostileAt / 1000) * 1000).toISOString());
+      expect(first?.authors, url).toEqual(['김탐나 기자', guestLabel]);
+      expect(first?.categories, url).toEqual(['제주시']);
+      expect(first?.enclosure, url).toEqual({
+        url: `${SITE}/media/fixture/photo.jpg`,
+        type: 'image/jpeg',
+        length: '0',
+      });
+      expect(first?.media, url).toEqual([
+        {
+          url: `${SITE}/media/fixture/photo.jpg`,
+          type: 'image/jpeg',
+          medium: 'image',
+          width: 1200,
+          height: 675,
+          description: '제주항 전경',
+          credit: '사진=탐나일보',
+        },
+      ]);
+      // Summaries by default.
+      expect(first?.contentHtml, url).toBeNull();
+    }
+    const atom = feeds.get('/atom/allArticle.xml')?.items ?? [];
+    const rss = feeds.get('/rss/allArticle.xml')?.items ?? [];
+    expect(atom.map((i) => i.link)).toEqual(rss.map((i) => i.link));
+    expect(readTitle(atom[0]?.title ?? '')).toBe(HOSTILE_READ);
+    expect(atom[0]?.published).toBe(toKstIso(hostileAt));
+    expect(atom[0]?.authors).toEqual(['김탐나 기자', guestLabel]);
+    expect(atom[0]?.authorUris).toEqual([
+      `${SITE}/reporter/${fx.authorId}`,
+      `${SITE}/reporter/${guest}`,
+    ]);
+    expect(atom[0]?.enclosure).toEqual({
+      url: `${SITE}/media/fixture/photo.jpg`,
+      type: 'image/jpeg',
+      length: null,
+    });
+
+    // A section feed holds the section and its sub-sections only; a 기자 feed that byline's.
+    for (const s of sections) {
+      const items = feeds.get(`/rss/S1N${s.id}.xml`)?.items ?? [];
+      expect(new Set(items.map((i) => i.categories[0])), s.names[0]).toEqual(new Set(s.names));
+    }
+    expect(feeds.get(`/reporter/${guest}/rss`)?.items.map((i) => i.link)).toEqual([
+      `${SITE}/news/${hostile}`,
+    ]);
+    for (const item of feeds.get(`/reporter/${fx.authorId}/rss`)?.items ?? [])
+      expect(item.authors).toContain('김탐나 기자');
   });
 
   it('serves each section with its sub-sections by number, and redirects readable aliases', async () => {
@@ -239,5 +375,16 @@ describe('full-text feeds (TAMNA_FEED_FULL_TEXT=true)', () => {
     );
     const atom = (await app.http.inject({ url: '/atom/allArticle.xml' })).body;
     expect(entries(atom)[0]).toContain('<content type="html">&lt;p&gt;첫 문단');
+    // What a feed reader gets: the same HTML from both, the `]]>` in the text intact.
+    const html = `<p>첫 문단 <a href="${SITE}/tag/제주">제주</a></p><p>둘째 문단 ]]&gt;</p>`;
+    for (const [xml, what] of [
+      [rss, 'rss'],
+      [atom, 'atom'],
+    ] as const) {
+      const first = (await readFeed(xml, what)).items[0];
+      expect(first?.link, what).toBe(`${SITE}/news/${id}`);
+      expect(first?.contentHtml, what).toBe(html);
+      expect(first?.summary, what).toBe('첫 문단 제주 둘째 문단 ]]>');
+    }
   });
 });

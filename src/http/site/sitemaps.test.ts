@@ -3,11 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toKstIso } from '../../shared/kst.ts';
 import { createTestApp, type TestApp } from '../../testing/app.ts';
 import { seedFixture, type Fixture } from '../../testing/fixtures.ts';
+import { readSitemap, SITEMAP_NS, type ParsedSitemap } from '../../testing/feed-readers.ts';
 import { parseSitemapFile, sitemapIndexEntries } from './sitemaps.ts';
 
 const HOUR = 60 * 60 * 1000;
 const KST = 9 * HOUR;
 const SITE = 'https://news.example.kr';
+const HOSTILE = '제어\u0001문자 ]]> <script>alert(1)</script> & “따옴표” 🍊 \ud800끝';
+/** HOSTILE as a reader gets it: no control character, the lone surrogate gone or U+FFFD. */
+const HOSTILE_READ = '제어문자 ]]> <script>alert(1)</script> & “따옴표” 🍊 끝';
+/** A tag name with what a URL path and XML both need escaped. */
+const TAG = `a/b & "c" <d> 100%?#🍊`;
 
 const locs = (xml: string) => [...xml.matchAll(/<loc>([^<]*)<\/loc>/g)].map((m) => m[1] ?? '');
 const path = (loc: string) => loc.replace(SITE, '');
@@ -187,6 +193,87 @@ describe('sitemaps over HTTP', () => {
     expect(later).not.toContain(`<loc>${SITE}/news/${older}</loc>`);
     expect(later).toContain(`<loc>${SITE}/news/${fresh}</loc>`);
     app.clock.advance(-24 * HOUR);
+  });
+
+  it('reads every sitemap robots.txt leads to with fast-xml-parser, by the protocol’s rules', async () => {
+    const hostile = await app.services.writer.createArticle({
+      sectionId: fx.sections.society,
+      title: HOSTILE,
+      status: 'published',
+      publishedAt: app.clock.now() - 60_000,
+      authorIds: [fx.authorId],
+      tags: [TAG],
+    });
+    const robots = (await get('/robots.txt')).body;
+    const queue = [...robots.matchAll(/^Sitemap: (.+)$/gm)].map((m) => m[1] ?? '');
+    expect(queue).toEqual([`${SITE}/sitemap.xml`, `${SITE}/sitemap-news.xml`]);
+    const read = new Map<string, ParsedSitemap>();
+    for (let i = 0; i < queue.length; i++) {
+      const url = path(queue[i] ?? '');
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['content-type'], url).toBe('application/xml; charset=utf-8');
+      const sitemap = readSitemap(res.body, url);
+      read.set(url, sitemap);
+      expect(sitemap.entries.length, url).toBeGreaterThan(0);
+      expect(sitemap.entries.length, url).toBeLessThanOrEqual(50_000);
+      expect(sitemap.bytes, url).toBeLessThanOrEqual(50 * 1024 * 1024);
+      // Every address on this site, each once.
+      const locs = sitemap.entries.map((e) => e.loc);
+      expect(new Set(locs).size, url).toBe(locs.length);
+      for (const loc of locs) expect(loc.startsWith(`${SITE}/`), loc).toBe(true);
+      if (sitemap.root === 'sitemapindex') {
+        // An index lists sitemaps only, never another index.
+        expect(url).toBe('/sitemap.xml');
+        queue.push(...locs);
+      } else
+        for (const e of sitemap.entries) {
+          // A listed page answers; an article's lastmod is never before it came out.
+          const page = await get(path(e.loc));
+          expect(page.statusCode, e.loc).toBe(200);
+          if (e.lastmod !== null && url.startsWith('/sitemaps/articles-')) {
+            const article = await app.services.content.article(Number(e.loc.split('/').pop()));
+            expect(Date.parse(e.lastmod), e.loc).toBeGreaterThanOrEqual(
+              Math.floor((article?.publishedAt ?? 0) / 1000) * 1000,
+            );
+          }
+        }
+    }
+    expect([...read.keys()].sort()).toEqual(
+      [
+        '/sitemap.xml',
+        '/sitemap-news.xml',
+        '/sitemaps/sections.xml',
+        '/sitemaps/reporters.xml',
+        '/sitemaps/tags.xml',
+        '/sitemaps/articles-2025-12.xml',
+        '/sitemaps/articles-2025-11.xml',
+      ].sort(),
+    );
+    // Plain sitemaps declare no extension they do not use.
+    for (const [url, sitemap] of read)
+      if (url !== '/sitemap-news.xml') expect(sitemap.namespaces, url).toEqual({ '': SITEMAP_NS });
+
+    const news = read.get('/sitemap-news.xml');
+    expect(news?.entries.length).toBeLessThanOrEqual(1000);
+    const now = app.clock.now();
+    for (const e of news?.entries ?? []) {
+      expect(e.news?.name, e.loc).toBe('탐나일보');
+      expect(e.news?.language, e.loc).toBe('ko');
+      const at = Date.parse(e.news?.publicationDate ?? '');
+      expect(at, e.loc).toBeGreaterThan(now - 48 * HOUR);
+      expect(at, e.loc).toBeLessThanOrEqual(now);
+      const article = await app.services.content.article(Number(e.loc.split('/').pop()));
+      // The title as stored, less the control characters XML cannot carry.
+      // eslint-disable-next-line no-control-regex
+      expect(e.news?.title, e.loc).toBe(article?.title.replace(/[\u0000-\u001f]/g, ''));
+    }
+    const entry = news?.entries.find((e) => e.loc === `${SITE}/news/${hostile}`);
+    expect(entry?.news?.title.replace('\ufffd', '')).toBe(HOSTILE_READ);
+    const tags = read
+      .get('/sitemaps/tags.xml')
+      ?.entries.map((e) => decodeURIComponent(e.loc.slice(`${SITE}/tag/`.length)));
+    expect(tags).toContain(TAG);
   });
 });
 

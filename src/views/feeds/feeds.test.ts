@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readFeed, readSitemap } from '../../testing/feed-readers.ts';
 import { renderAtom } from './atom.ts';
 import type { FeedChannel, FeedItem } from './model.ts';
 import { renderRss } from './rss.ts';
@@ -155,7 +156,7 @@ describe('RSS 2.0', () => {
     );
   });
 
-  it('stays well-formed whatever the title, summary, body, caption or byline holds', () => {
+  it('stays well-formed whatever the title, summary, body, caption or byline holds', async () => {
     const xml = renderRss(
       channel([
         item({
@@ -179,6 +180,24 @@ describe('RSS 2.0', () => {
     expectWellFormedText(xml);
     expect(unescape(xml)).toContain(`<title>${HOSTILE_CLEAN}</title>`);
     expect(xml).toContain('url="https://news.example.kr/media/a.jpg?x=1&amp;y=&quot;2&quot;"');
+    // And as a feed reader reads it: every text back as written, less what XML cannot hold.
+    const read = (await readFeed(xml)).items[0];
+    expect(read?.title).toBe(HOSTILE_CLEAN);
+    expect(read?.authors).toEqual([HOSTILE_CLEAN]);
+    expect(read?.categories).toEqual([HOSTILE_CLEAN]);
+    expect(read?.summary).toBe(`[정정보도 2025.12.09 14:00] ${HOSTILE_CLEAN}\n\n${HOSTILE_CLEAN}`);
+    expect(read?.contentHtml).toContain(`<p>${HOSTILE_CLEAN}</p>`);
+    expect(read?.media).toEqual([
+      {
+        url: 'https://news.example.kr/media/a.jpg?x=1&y="2"',
+        type: 'image/png',
+        medium: 'image',
+        width: 10,
+        height: 10,
+        description: HOSTILE_CLEAN,
+        credit: HOSTILE_CLEAN,
+      },
+    ]);
   });
 });
 
@@ -218,11 +237,24 @@ describe('Atom', () => {
     );
   });
 
-  it('stays well-formed whatever the texts hold', () => {
+  it('stays well-formed whatever the texts hold', async () => {
     const xml = renderAtom(
-      channel([item({ title: HOSTILE, summary: HOSTILE, contentHtml: `<p>${HOSTILE}</p>` })]),
+      channel([
+        item({
+          title: HOSTILE,
+          summary: HOSTILE,
+          contentHtml: `<p>${HOSTILE}</p>`,
+          authors: [{ label: HOSTILE, url: 'https://news.example.kr/reporter/1?a=1&b=2' }],
+        }),
+      ]),
     );
     expectWellFormedText(xml);
+    const read = (await readFeed(xml)).items[0];
+    expect(read?.title).toBe(HOSTILE_CLEAN);
+    expect(read?.summary).toBe(HOSTILE_CLEAN);
+    expect(read?.contentHtml).toBe(`<p>${HOSTILE_CLEAN}</p>`);
+    expect(read?.authors).toEqual([HOSTILE_CLEAN]);
+    expect(read?.authorUris).toEqual(['https://news.example.kr/reporter/1?a=1&b=2']);
   });
 });
 
@@ -249,6 +281,18 @@ describe('sitemaps', () => {
     );
     expect(full.match(/<url>/g)).toHaveLength(3);
     expect(full).toContain('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">');
+    const read = readSitemap(
+      renderSitemap([{ loc: "https://news.example.kr/tag/a?b=1&c='2'", lastmod: T }]),
+    );
+    expect(read.root).toBe('urlset');
+    expect(read.entries).toEqual([
+      {
+        loc: "https://news.example.kr/tag/a?b=1&c='2'",
+        lastmod: '2025-12-09T14:00:00+09:00',
+        news: null,
+        images: [],
+      },
+    ]);
   });
 
   it('writes an index of sitemaps', () => {
@@ -263,6 +307,16 @@ describe('sitemaps', () => {
     expect(xml).toContain(
       '<sitemap><loc>https://news.example.kr/sitemaps/tags.xml</loc></sitemap>',
     );
+    expect(readSitemap(xml)).toMatchObject({
+      root: 'sitemapindex',
+      entries: [
+        {
+          loc: 'https://news.example.kr/sitemaps/articles-2025-12.xml',
+          lastmod: '2025-12-09T14:00:00+09:00',
+        },
+        { loc: 'https://news.example.kr/sitemaps/tags.xml', lastmod: null },
+      ],
+    });
   });
 
   it('writes the Google News sitemap with publication, language, date and title', () => {
@@ -274,5 +328,20 @@ describe('sitemaps', () => {
       '<url><loc>https://news.example.kr/news/7</loc><lastmod>2025-12-09T14:00:00+09:00</lastmod><news:news><news:publication><news:name>탐나 &amp; 일보</news:name><news:language>ko</news:language></news:publication><news:publication_date>2025-12-09T14:00:00+09:00</news:publication_date><news:title>',
     );
     expectWellFormedText(xml);
+    const read = readSitemap(xml);
+    expect(read.namespaces.news).toBe('http://www.google.com/schemas/sitemap-news/0.9');
+    expect(read.entries).toEqual([
+      {
+        loc: 'https://news.example.kr/news/7',
+        lastmod: '2025-12-09T14:00:00+09:00',
+        news: {
+          name: '탐나 & 일보',
+          language: 'ko',
+          publicationDate: '2025-12-09T14:00:00+09:00',
+          title: HOSTILE_CLEAN,
+        },
+        images: [],
+      },
+    ]);
   });
 });
