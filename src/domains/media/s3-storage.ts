@@ -223,10 +223,19 @@ export function createS3MediaStorage(options: S3MediaOptions): S3MediaStorage {
     async open(key, request = {}) {
       const Key = objectKey(key);
       // One range only, as the local server honours; anything else gets the whole file.
-      const range =
+      let range =
         request.range !== undefined && /^bytes=(\d+-\d*|-\d+)$/.test(request.range.trim())
           ? request.range.trim()
           : undefined;
+      if (range?.startsWith('bytes=-') === true) {
+        // The last n bytes: not every S3-compatible service reads a suffix range right
+        // (s3rver sends the first n), so it becomes an ordinary one from the size.
+        const info = await stat(key);
+        if (info === null) return null;
+        const wanted = Number(range.slice('bytes=-'.length));
+        if (wanted === 0 || info.size === 0) return { status: 416, size: info.size };
+        range = `bytes=${Math.max(0, info.size - wanted)}-${info.size - 1}`;
+      }
       let output: GetObjectCommandOutput;
       try {
         // No overall deadline: a large file may take longer to stream than to start. The
