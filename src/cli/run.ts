@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.ts';
 import { isAppError } from '../shared/errors.ts';
 import { importCommand } from './import.ts';
+import { mediaCommand, parseMediaCommand } from './media.ts';
 import { migrateCommand } from './migrate.ts';
 import { seedCommand } from './seed.ts';
 import { parseSearchCommand, searchCommand } from './search.ts';
@@ -36,6 +37,11 @@ Commands:
   search query WORDS [--json]
                             Print the published articles a search finds, best first;
                             --json prints [{"id","externalId","title","score"}].
+  media copy --to s3 [--dry-run]
+                            Copy the media folder (originals and renditions) into the
+                            bucket of the TAMNA_MEDIA_S3_* settings, skipping files
+                            already there: stop it any time and run it again to resume.
+                            --dry-run only reports what would be copied.
   help, --help              Show this help.
 
 Environment:
@@ -49,6 +55,9 @@ Environment:
   TAMNA_KMA_SERVICE_KEY  data portal key (data.go.kr 단기예보): places by coordinates, /weather
   TAMNA_SEARCH_RECENCY   how much newer articles gain in search ranking, 0–5 (default 0.3)
   TAMNA_SEARCH_TIMEOUT_MS  a search running longer is stopped with a message (default 2000)
+  TAMNA_MEDIA_S3_BUCKET  keep media in this S3-compatible bucket instead of the data directory;
+                         with TAMNA_MEDIA_S3_ENDPOINT, _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY,
+                         _PUBLIC_BASE_URL (a CDN), _PREFIX, _FORCE_PATH_STYLE, _TIMEOUT_MS (README)
 `;
 
 export interface CliIo {
@@ -102,6 +111,10 @@ const commands = {
   },
   weather: { options: {}, positionals: true },
   search: { options: { json: { type: 'boolean' } }, positionals: true },
+  media: {
+    options: { to: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    positionals: true,
+  },
 } as const;
 
 type CommandName = keyof typeof commands;
@@ -156,6 +169,14 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         const parsed = parseSearchCommand(positionals, values.json === true);
         if ('usage' in parsed) throw new UsageError(parsed.usage);
         return await searchCommand(config, parsed, io);
+      }
+      case 'media': {
+        const parsed = parseMediaCommand(
+          positionals,
+          values as { to?: string; 'dry-run'?: boolean },
+        );
+        if ('usage' in parsed) throw new UsageError(parsed.usage);
+        return await mediaCommand(config, parsed, io);
       }
       case 'weather': {
         const parsed = parseWeatherCommand(positionals);

@@ -13,6 +13,13 @@ export {
 } from './storage.ts';
 export { createS3MediaStorage, type S3MediaOptions, type S3MediaStorage } from './s3-storage.ts';
 export {
+  copyMediaLibrary,
+  failureReason,
+  type CopyOptions,
+  type CopyProgress,
+  type CopySummary,
+} from './copy.ts';
+export {
   FALLBACK_MAX_WIDTH,
   RENDITION_WIDTHS,
   parseVariants,
