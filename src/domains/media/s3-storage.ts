@@ -42,13 +42,6 @@ export interface S3MediaOptions {
 
 export interface S3MediaStorage extends MediaStorage {
   readonly kind: 's3';
-  /** `bucket media at http://host:port` — for messages. */
-  readonly where: string;
-  /**
-   * Whether the bucket answers with these settings; throws an AppError whose
-   * `details.reason` says in English what is wrong (unreachable, no bucket, refused keys).
-   */
-  check(): Promise<void>;
 }
 
 /** What the SDK's errors carry that tells one failure from another. */

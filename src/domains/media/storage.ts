@@ -11,8 +11,15 @@ import { AppError, invalidInput } from '../../shared/errors.ts';
  * a share crop or a banner works the same on either.
  */
 export interface MediaStorage {
-  /** Which store this is (`local` or `s3`), for logs and the copy command. */
+  /** Which store this is (`local` or `s3`). */
   readonly kind: 'local' | 's3';
+  /** `folder /srv/tamna/data/media`, `bucket media at https://…`: for messages and logs. */
+  readonly where: string;
+  /**
+   * Whether the store can be used (the folder writable, the bucket there and the keys
+   * accepted); throws an AppError whose `details.reason` says in English what is wrong.
+   */
+  check(): Promise<void>;
   /** Stores bytes under a key, with the type read from its extension; replaces any there. */
   put(key: string, bytes: Buffer | Uint8Array): Promise<void>;
   exists(key: string): Promise<boolean>;
@@ -184,7 +191,20 @@ export function createLocalMediaStorage(
 
   return {
     kind: 'local',
+    where: `folder ${root}`,
     localRoot: root,
+    async check() {
+      try {
+        await fs.access(root, constants.W_OK);
+      } catch (error) {
+        throw new AppError(
+          'CONFIG',
+          `Cannot write to the media folder ${root}.`,
+          { reason: `cannot write to ${root}` },
+          { cause: error },
+        );
+      }
+    },
     async put(key, bytes) {
       const file = fileOf(key);
       await fs.mkdir(path.dirname(file), { recursive: true });
