@@ -75,12 +75,11 @@ describe.each(testDialects)('media in an S3 bucket, on %s', (dialect) => {
   it('stores an upload and its renditions in the bucket, nothing on the server’s disk', async () => {
     const res = await postMultipart(
       app,
-      { ...desk },
+      desk,
       '/admin/photos',
       { caption: '눈 덮인 한라산', credit: '사진=탐나일보', alt: '한라산 백록담' },
       [jpeg(original)],
     );
-    // The editor's upload asks for JSON.
     expect(res.statusCode, res.body).toBe(303);
     const listed = await app.services.photos.searchPhotos({ query: '한라산' });
     const stored = listed.items[0];
