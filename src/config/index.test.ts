@@ -175,7 +175,7 @@ describe('TAMNA_MEDIA_S3_*', () => {
         TAMNA_SITE_URL: 'https://news.example.kr',
         TAMNA_MEDIA_S3_PUBLIC_BASE_URL: 'http://cdn.example.kr',
       },
-      /^TAMNA_MEDIA_S3_PUBLIC_BASE_URL="http:\/\/cdn.example.kr" must start with https:\/\/ as the site does/,
+      /^TAMNA_MEDIA_S3_PUBLIC_BASE_URL="http:\/\/cdn.example.kr" must start with https:\/\/: pages load images from other hosts only over https/,
     ],
     [
       { ...bucket, TAMNA_MEDIA_S3_PUBLIC_BASE_URL: 'https://cdn.example.kr/?v=1' },

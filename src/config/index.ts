@@ -312,13 +312,12 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   }
   const e = parsed.data;
   const dataDir = path.resolve(cwd, e.TAMNA_DATA_DIR);
-  const siteUrl = (e.TAMNA_SITE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, '');
   return {
     host: e.HOST,
     port: e.PORT,
     dataDir,
     database: parseDatabaseUrl(e.DATABASE_URL, dataDir, cwd),
-    siteUrl,
+    siteUrl: (e.TAMNA_SITE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
     trustProxy: parseTrustProxy(e.TAMNA_TRUST_PROXY),
     mail: { smtpUrl: e.TAMNA_SMTP_URL ?? null, from: e.TAMNA_MAIL_FROM ?? null },
     share: { kakaoJsKey: e.TAMNA_KAKAO_JS_KEY ?? null },
@@ -333,7 +332,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       allowPrivateAddresses: ['1', 'true'].includes(e.TAMNA_WEBHOOKS_ALLOW_PRIVATE),
       timeoutMs: e.TAMNA_WEBHOOK_TIMEOUT_MS,
     },
-    media: { s3: parseMediaS3(e, cleaned, { dataDir, siteUrl }) },
+    media: { s3: parseMediaS3(e, cleaned, { dataDir }) },
     pageCache: {
       maxEntries: e.TAMNA_PAGE_CACHE_ENTRIES,
       maxBytes: e.TAMNA_PAGE_CACHE_MB * 1024 * 1024,
@@ -373,11 +372,7 @@ type ParsedEnv = z.infer<typeof envSchema>;
  * refused with what is missing: half a configuration must not quietly keep media on a
  * disk that the next server does not share.
  */
-function parseMediaS3(
-  e: ParsedEnv,
-  env: Env,
-  where: { dataDir: string; siteUrl: string },
-): MediaS3Config | null {
+function parseMediaS3(e: ParsedEnv, env: Env, where: { dataDir: string }): MediaS3Config | null {
   const given = Object.keys(env).filter(
     (name) => name.startsWith('TAMNA_MEDIA_S3_') && name !== 'TAMNA_MEDIA_S3_TIMEOUT_MS',
   );
@@ -408,14 +403,11 @@ function parseMediaS3(
       'TAMNA_MEDIA_S3_REGION is not set: AWS S3 needs the bucket’s region, e.g. ap-northeast-2 (Seoul), or set TAMNA_MEDIA_S3_ENDPOINT for another S3-compatible service.',
     );
   const publicBaseUrl = e.TAMNA_MEDIA_S3_PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? null;
-  if (
-    publicBaseUrl !== null &&
-    where.siteUrl.startsWith('https://') &&
-    !publicBaseUrl.startsWith('https://')
-  )
+  // Pages let images come from their own origin or from https: (http/site/headers.ts).
+  if (publicBaseUrl !== null && !publicBaseUrl.startsWith('https://'))
     throw new AppError(
       'CONFIG',
-      `TAMNA_MEDIA_S3_PUBLIC_BASE_URL=${JSON.stringify(publicBaseUrl)} must start with https:// as the site does: browsers do not load http images into https pages.`,
+      `TAMNA_MEDIA_S3_PUBLIC_BASE_URL=${JSON.stringify(publicBaseUrl)} must start with https://: pages load images from other hosts only over https (leave it unset and the server answers /media/ itself).`,
     );
   const pathStyle = e.TAMNA_MEDIA_S3_FORCE_PATH_STYLE;
   const prefix = e.TAMNA_MEDIA_S3_PREFIX;

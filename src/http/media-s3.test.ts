@@ -132,6 +132,10 @@ describe.each(testDialects)('media in an S3 bucket, on %s', (dialect) => {
     // The body's picture too: stored as /media/, shown from the CDN.
     expect(viaCdn).toContain(`src="${CDN}/${base}.jpg"`);
     expect(viaCdn).not.toMatch(/(src|srcset)="\/media\//);
+    // The same page otherwise: the body's photo is recognised as placed, not shown twice.
+    const count = (html: string, text: string) => html.split(text).length - 1;
+    expect(count(viaCdn, `${CDN}/${base}`)).toBe(count(plain, `/media/${base}`));
+    expect(count(viaCdn, `src="${CDN}/${base}.jpg"`)).toBe(1);
   });
 
   it('serves the bucket’s files from every server, with the local server’s headers', async () => {
