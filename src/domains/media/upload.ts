@@ -305,10 +305,12 @@ export function createPhotoLibrary(deps: PhotoLibraryDeps, options: PhotoLibrary
         { key, bytes: processed.fallback.bytes },
         ...processed.webp.map((r) => ({ key: renditionKey(key, r.width), bytes: r.bytes })),
       ];
-      // Nothing points at the files of a failed upload: they go (as far as the store
-      // answers) rather than fill a bucket nobody lists.
-      const discard = () => Promise.allSettled(files.map((f) => storage.delete(f.key)));
+      // Nothing points at the files of a failed upload: those written go rather than fill
+      // a bucket nobody lists. Only those: in an outage nothing was written, and deleting
+      // would only wait out the store's timeout a second time.
       const stored = await Promise.allSettled(files.map((f) => storage.put(f.key, f.bytes)));
+      const written = files.filter((_, i) => stored[i]?.status === 'fulfilled');
+      const discard = () => Promise.allSettled(written.map((f) => storage.delete(f.key)));
       const failed = stored.find((r) => r.status === 'rejected');
       if (failed !== undefined) {
         await discard();
