@@ -212,7 +212,7 @@ const iconFile = new URL('./views/assets/favicon.svg', import.meta.url);
  * Where media live: the bucket of TAMNA_MEDIA_S3_*, else `<dataDir>/media`. With a bucket
  * nothing reads or writes media on this server's disk, so every app server sees every upload.
  */
-export function createMediaStorage(config: Config): MediaStorage {
+function createMediaStorage(config: Config): MediaStorage {
   const s3 = config.media.s3;
   if (s3 === null) return createLocalMediaStorage(path.join(config.dataDir, 'media'));
   return createS3MediaStorage(s3);

@@ -140,7 +140,8 @@ export function createS3MediaStorage(options: S3MediaOptions): S3MediaStorage {
         store: 's3',
         operation,
         key,
-        reason: `${reasonOf(error)} (${operation} ${key || '-'} in ${where})`,
+        reason:
+          key === '' ? reasonOf(error) : `${reasonOf(error)} (${operation} ${key} in ${where})`,
       },
       { cause: error },
     );
