@@ -34,6 +34,7 @@ import {
 import { createAccounts, type Accounts } from './domains/accounts/index.ts';
 import {
   createLocalMediaStorage,
+  createS3MediaStorage,
   createPhotoLibrary,
   createShareImages,
   type MediaStorage,
@@ -207,6 +208,16 @@ let siteScriptBuild: Promise<Buffer> | null = null;
 const siteScript = () => (siteScriptBuild ??= buildSiteScript());
 const iconFile = new URL('./views/assets/favicon.svg', import.meta.url);
 
+/**
+ * Where media live: the bucket of TAMNA_MEDIA_S3_*, else `<dataDir>/media`. With a bucket
+ * nothing reads or writes media on this server's disk, so every app server sees every upload.
+ */
+function createMediaStorage(config: Config): MediaStorage {
+  const s3 = config.media.s3;
+  if (s3 === null) return createLocalMediaStorage(path.join(config.dataDir, 'media'));
+  return createS3MediaStorage(s3);
+}
+
 /** The composition root, first half: config -> database -> services. */
 export async function createNewsroom(
   config: Config,
@@ -216,10 +227,10 @@ export async function createNewsroom(
   const logger = options.logger ?? pino({ level: config.logLevel, base: { app: 'tamna' } });
   const database = options.database ?? (await connectDatabase(config.database));
   const ownsDatabase = options.database === undefined;
-  let media: ReturnType<typeof createLocalMediaStorage>;
+  let media: MediaStorage;
   try {
     if (options.migrate !== false) await migrateToLatest(database);
-    media = createLocalMediaStorage(path.join(config.dataDir, 'media'));
+    media = createMediaStorage(config);
   } catch (error) {
     if (ownsDatabase) await database.close();
     throw error;
@@ -390,6 +401,7 @@ export async function createNewsroom(
       await bodyCleaner.close();
       await notifications.idle();
       mailer.close();
+      media.close();
       if (ownsDatabase) await database.close();
     },
   };
@@ -536,7 +548,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     kakaoJsKey: config.share.kakaoJsKey,
     pageCacheMaxAgeMs: config.pageCache.maxAgeSeconds * 1000,
     perPage: 20,
-    mediaRoot: services.media.localRoot,
     adStats: services.adStats,
     partners: { feed: services.partnerFeed, tokens: config.partners.tokens },
     api: {
@@ -571,7 +582,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const built = await editorAssets();
       return {
         accounts: adminAccounts(services.accounts),
-        photos: adminPhotos(services.photos),
+        photos: adminPhotos(services.photos, services.media.sitePath),
         desk: services.desk,
         previews: services.previews,
         notifications: services.notifications,

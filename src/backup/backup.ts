@@ -99,7 +99,14 @@ export async function createBackup(
     });
 
     const mediaRoot = path.join(config.dataDir, 'media');
-    const media = await listMedia(mediaRoot, log);
+    // Media in a bucket stay there: the archive holds the database, and the bucket is kept
+    // by its own versioning or replication (README, "Media on object storage").
+    const inBucket = config.media.s3 !== null;
+    if (inBucket)
+      log(
+        `Media are in the bucket ${config.media.s3?.bucket ?? ''}, not in this archive: keep them with the bucket's versioning or replication.`,
+      );
+    const media = inBucket ? [] : await listMedia(mediaRoot, log);
     const listedBytes = media.reduce((total, m) => total + m.size, 0);
     const archive = new ArchiveWriter(target);
     try {

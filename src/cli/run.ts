@@ -4,6 +4,7 @@ import { isAppError } from '../shared/errors.ts';
 import { backupCommand, restoreCommand } from './backup.ts';
 import { dbCommand, parseDbCommand } from './db.ts';
 import { importCommand } from './import.ts';
+import { mediaCommand, parseMediaCommand } from './media.ts';
 import { migrateCommand } from './migrate.ts';
 import { seedCommand } from './seed.ts';
 import { parseSearchCommand, searchCommand } from './search.ts';
@@ -47,6 +48,11 @@ Commands:
                             Copy the database (e.g. the embedded SQLite) into an empty one,
                             e.g. postgres://user@host:5432/tamna, ids kept, every table
                             verified; --dry-run reports what would be copied.
+  media copy --to s3 [--dry-run]
+                            Copy the media folder (originals and renditions) into the
+                            bucket of the TAMNA_MEDIA_S3_* settings, skipping files
+                            already there: stop it any time and run it again to resume.
+                            --dry-run only reports what would be copied.
   help, --help              Show this help.
 
 Environment:
@@ -60,6 +66,9 @@ Environment:
   TAMNA_KMA_SERVICE_KEY  data portal key (data.go.kr 단기예보): places by coordinates, /weather
   TAMNA_SEARCH_RECENCY   how much newer articles gain in search ranking, 0–5 (default 0.3)
   TAMNA_SEARCH_TIMEOUT_MS  a search running longer is stopped with a message (default 2000)
+  TAMNA_MEDIA_S3_BUCKET  keep media in this S3-compatible bucket instead of the data directory;
+                         with TAMNA_MEDIA_S3_ENDPOINT, _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY,
+                         _PUBLIC_BASE_URL (a CDN), _PREFIX, _FORCE_PATH_STYLE, _TIMEOUT_MS (README)
 `;
 
 export interface CliIo {
@@ -116,6 +125,10 @@ const commands = {
   backup: { options: {}, positionals: true },
   restore: { options: {}, positionals: true },
   db: { options: { to: { type: 'string' }, 'dry-run': { type: 'boolean' } }, positionals: true },
+  media: {
+    options: { to: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    positionals: true,
+  },
 } as const;
 
 type CommandName = keyof typeof commands;
@@ -189,6 +202,14 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         });
         if ('usage' in parsed) throw new UsageError(parsed.usage);
         return await dbCommand(config, parsed, io);
+      }
+      case 'media': {
+        const parsed = parseMediaCommand(
+          positionals,
+          values as { to?: string; 'dry-run'?: boolean },
+        );
+        if ('usage' in parsed) throw new UsageError(parsed.usage);
+        return await mediaCommand(config, parsed, io);
       }
       case 'weather': {
         const parsed = parseWeatherCommand(positionals);

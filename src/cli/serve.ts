@@ -1,5 +1,6 @@
 import { createApp } from '../app.ts';
 import type { Config } from '../config/index.ts';
+import { failureReason } from '../domains/media/index.ts';
 import { AppError } from '../shared/errors.ts';
 import { isDatabaseEmpty } from './demo/is-empty.ts';
 import type { CliIo } from './run.ts';
@@ -47,6 +48,21 @@ export async function serveCommand(
   io.out(
     `Tamna is serving ${config.siteUrl} (listening on http://${config.host}:${config.port}, database ${app.database.describe}).`,
   );
+  const { media } = app.services;
+  const cdn = config.media.s3?.publicBaseUrl ?? null;
+  io.out(
+    `Media are kept in the ${media.where}${cdn === null ? '' : `; readers get them from ${cdn}`}.`,
+  );
+  // The site serves pages without its bucket; uploads need it. Said now, not at the first upload.
+  if (media.kind === 's3') {
+    media
+      .check()
+      .catch((error: unknown) =>
+        io.err(
+          `tamna: the media ${media.where} cannot be used (${failureReason(error)}); photo uploads fail until it can.`,
+        ),
+      );
+  }
   // A database from before search (or restored from such a backup) gets its index now,
   // while the site already answers; searches find more as it fills.
   const unindexed = await app.services.search.missing();

@@ -92,3 +92,116 @@ describe('TAMNA_PARTNER_TOKEN', () => {
     }
   });
 });
+
+describe('TAMNA_MEDIA_S3_*', () => {
+  const bucket = {
+    TAMNA_MEDIA_S3_ENDPOINT: 'https://kr.object.ncloudstorage.com/',
+    TAMNA_MEDIA_S3_BUCKET: 'tamnailbo-media',
+    TAMNA_MEDIA_S3_ACCESS_KEY_ID: 'AKIA0000',
+    TAMNA_MEDIA_S3_SECRET_ACCESS_KEY: 'secret-0000',
+  };
+
+  it('keeps media on the local disk when none is set', () => {
+    expect(loadConfig({}).media).toEqual({ s3: null });
+    expect(loadConfig({ TAMNA_MEDIA_S3_TIMEOUT_MS: '5000' }).media).toEqual({ s3: null });
+  });
+
+  it('reads a bucket on an S3-compatible service, with defaults that suit one', () => {
+    expect(
+      loadConfig({
+        ...bucket,
+        TAMNA_SITE_URL: 'https://news.example.kr',
+        TAMNA_MEDIA_S3_PUBLIC_BASE_URL: 'https://cdn.example.kr/',
+        TAMNA_MEDIA_S3_PREFIX: 'tamnailbo',
+      }).media.s3,
+    ).toEqual({
+      endpoint: 'https://kr.object.ncloudstorage.com',
+      region: 'us-east-1',
+      bucket: 'tamnailbo-media',
+      credentials: { accessKeyId: 'AKIA0000', secretAccessKey: 'secret-0000' },
+      publicBaseUrl: 'https://cdn.example.kr',
+      forcePathStyle: true,
+      prefix: 'tamnailbo/',
+      timeoutMs: 15_000,
+    });
+  });
+
+  it('reads a bucket on AWS S3: its region, virtual-hosted names, the SDK’s own credentials', () => {
+    const aws = loadConfig({
+      TAMNA_MEDIA_S3_BUCKET: 'tamnailbo-media',
+      TAMNA_MEDIA_S3_REGION: 'ap-northeast-2',
+    }).media.s3;
+    expect(aws).toMatchObject({
+      endpoint: null,
+      region: 'ap-northeast-2',
+      credentials: null,
+      forcePathStyle: false,
+      prefix: '',
+      publicBaseUrl: null,
+    });
+    expect(
+      loadConfig({ TAMNA_MEDIA_S3_BUCKET: 'b-1', AWS_REGION: 'ap-northeast-2' }).media.s3?.region,
+    ).toBe('ap-northeast-2');
+    expect(
+      loadConfig({ ...bucket, TAMNA_MEDIA_S3_FORCE_PATH_STYLE: '0' }).media.s3?.forcePathStyle,
+    ).toBe(false);
+  });
+
+  it.each([
+    [
+      { TAMNA_MEDIA_S3_ENDPOINT: 'http://minio:9000', TAMNA_MEDIA_S3_REGION: 'us-east-1' },
+      /^TAMNA_MEDIA_S3_ENDPOINT, TAMNA_MEDIA_S3_REGION are set but TAMNA_MEDIA_S3_BUCKET is not: name the bucket that holds the media, or unset every TAMNA_MEDIA_S3_\* setting to keep media in .*media\.$/,
+    ],
+    [
+      { ...bucket, TAMNA_MEDIA_S3_SECRET_ACCESS_KEY: '' },
+      /^TAMNA_MEDIA_S3_ACCESS_KEY_ID is set without TAMNA_MEDIA_S3_SECRET_ACCESS_KEY: set both, or neither/,
+    ],
+    [
+      { ...bucket, TAMNA_MEDIA_S3_ACCESS_KEY_ID: '' },
+      /^TAMNA_MEDIA_S3_SECRET_ACCESS_KEY is set without TAMNA_MEDIA_S3_ACCESS_KEY_ID/,
+    ],
+    [
+      { TAMNA_MEDIA_S3_BUCKET: 'tamnailbo-media' },
+      /^TAMNA_MEDIA_S3_REGION is not set: AWS S3 needs the bucket’s region, e.g. ap-northeast-2/,
+    ],
+    [{ ...bucket, TAMNA_MEDIA_S3_BUCKET: 'a' }, /^TAMNA_MEDIA_S3_BUCKET="a" must be a bucket name/],
+    [
+      { ...bucket, TAMNA_MEDIA_S3_ENDPOINT: 'minio:9000' },
+      /^TAMNA_MEDIA_S3_ENDPOINT="minio:9000" must start with http:\/\/ or https:\/\//,
+    ],
+    [
+      {
+        ...bucket,
+        TAMNA_SITE_URL: 'https://news.example.kr',
+        TAMNA_MEDIA_S3_PUBLIC_BASE_URL: 'http://cdn.example.kr',
+      },
+      /^TAMNA_MEDIA_S3_PUBLIC_BASE_URL="http:\/\/cdn.example.kr" must start with https:\/\/: pages load images from other hosts only over https/,
+    ],
+    [
+      { ...bucket, TAMNA_MEDIA_S3_PUBLIC_BASE_URL: 'https://cdn.example.kr/?v=1' },
+      /^TAMNA_MEDIA_S3_PUBLIC_BASE_URL=.* must be a base URL without \? or #/,
+    ],
+    [
+      { ...bucket, TAMNA_MEDIA_S3_PREFIX: '../x' },
+      /^TAMNA_MEDIA_S3_PREFIX="..\/x" must be a folder name/,
+    ],
+    [
+      { ...bucket, TAMNA_MEDIA_S3_TIMEOUT_MS: '10' },
+      /^TAMNA_MEDIA_S3_TIMEOUT_MS="10" must be between 200 and 120000/,
+    ],
+  ])('explains an incomplete or wrong setting %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never repeats the secret key in a message', () => {
+    const secret = 'x'.repeat(300);
+    let message = '';
+    try {
+      loadConfig({ ...bucket, TAMNA_MEDIA_S3_SECRET_ACCESS_KEY: secret });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^TAMNA_MEDIA_S3_SECRET_ACCESS_KEY /);
+    expect(message).not.toContain(secret);
+  });
+});

@@ -59,6 +59,29 @@ export interface Config {
    */
   partners: { tokens: string[] };
   webhooks: WebhooksConfig;
+  /** Where photos, renditions and banner images are kept. */
+  media: MediaConfig;
+}
+
+export interface MediaConfig {
+  /** An S3-compatible bucket; null keeps media in `<dataDir>/media` (the embedded default). */
+  s3: MediaS3Config | null;
+}
+
+export interface MediaS3Config {
+  /** The service's URL (MinIO, R2, NCP, …); null for AWS S3 itself. */
+  endpoint: string | null;
+  region: string;
+  bucket: string;
+  /** null: the AWS SDK's own chain (AWS_* variables, a profile, an instance or task role). */
+  credentials: { accessKeyId: string; secretAccessKey: string } | null;
+  /** Where readers' browsers fetch the objects (a CDN), as `<base>/<prefix><key>`; null: this server. */
+  publicBaseUrl: string | null;
+  forcePathStyle: boolean;
+  /** Put before every object key (`tamna/`); '' for none. */
+  prefix: string;
+  /** The longest one storage call may take, retries included. */
+  timeoutMs: number;
 }
 
 export interface WebhooksConfig {
@@ -214,6 +237,45 @@ const envSchema = z.object({
     .min(1000, 'must be between 1000 and 30000')
     .max(30_000, 'must be between 1000 and 30000')
     .default(10_000),
+  TAMNA_MEDIA_S3_ENDPOINT: httpUrl.optional(),
+  TAMNA_MEDIA_S3_REGION: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9-]{2,40}$/, 'must be a region name such as ap-northeast-2 (or auto for R2)')
+    .optional(),
+  TAMNA_MEDIA_S3_BUCKET: z
+    .string()
+    .trim()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/,
+      'must be a bucket name: 3–255 letters, digits, dots, hyphens or underscores',
+    )
+    .optional(),
+  TAMNA_MEDIA_S3_ACCESS_KEY_ID: z.string().trim().min(1).max(256).optional(),
+  TAMNA_MEDIA_S3_SECRET_ACCESS_KEY: z.string().trim().min(1).max(256).optional(),
+  TAMNA_MEDIA_S3_PUBLIC_BASE_URL: httpUrl
+    .refine(
+      (v) => !v.includes('?') && !v.includes('#'),
+      'must be a base URL without ? or #, such as https://cdn.example.kr/media',
+    )
+    .optional(),
+  TAMNA_MEDIA_S3_FORCE_PATH_STYLE: z
+    .enum(['0', '1', 'true', 'false'], { message: 'must be 1 or 0' })
+    .optional(),
+  TAMNA_MEDIA_S3_PREFIX: z
+    .string()
+    .trim()
+    .regex(
+      /^([a-z0-9][a-z0-9_-]*\/)*[a-z0-9][a-z0-9_-]*\/?$/,
+      'must be a folder name of lower-case letters, digits, - and _ such as tamna/ (slashes between levels)',
+    )
+    .optional(),
+  TAMNA_MEDIA_S3_TIMEOUT_MS: z.coerce
+    .number({ message: 'must be a number of milliseconds' })
+    .int('must be a whole number of milliseconds')
+    .min(200, 'must be between 200 and 120000')
+    .max(120_000, 'must be between 200 and 120000')
+    .default(15_000),
   TAMNA_PUBLISHER_NAME: z.string().default('탐나일보'),
   TAMNA_PUBLISHER_REGISTRATION: z.string().default('제주 아00000'),
   TAMNA_PUBLISHER_REGISTRATION_DATE: z.string().default('2026.01.05'),
@@ -227,7 +289,7 @@ const envSchema = z.object({
 
 type Env = Record<string, string | undefined>;
 
-const SECRETS = new Set(['TAMNA_PARTNER_TOKEN']);
+const SECRETS = new Set(['TAMNA_PARTNER_TOKEN', 'TAMNA_MEDIA_S3_SECRET_ACCESS_KEY']);
 
 /**
  * Reads and validates configuration. Every problem becomes one AppError('CONFIG') whose
@@ -270,6 +332,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       allowPrivateAddresses: ['1', 'true'].includes(e.TAMNA_WEBHOOKS_ALLOW_PRIVATE),
       timeoutMs: e.TAMNA_WEBHOOK_TIMEOUT_MS,
     },
+    media: { s3: parseMediaS3(e, cleaned, { dataDir }) },
     pageCache: {
       maxEntries: e.TAMNA_PAGE_CACHE_ENTRIES,
       maxBytes: e.TAMNA_PAGE_CACHE_MB * 1024 * 1024,
@@ -299,6 +362,68 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       email: e.TAMNA_EMAIL,
       copyrightHolder: e.TAMNA_PUBLISHER_NAME,
     },
+  };
+}
+
+type ParsedEnv = z.infer<typeof envSchema>;
+
+/**
+ * The TAMNA_MEDIA_S3_* settings as one bucket, or null when none is set. A partial set is
+ * refused with what is missing: half a configuration must not quietly keep media on a
+ * disk that the next server does not share.
+ */
+function parseMediaS3(e: ParsedEnv, env: Env, where: { dataDir: string }): MediaS3Config | null {
+  const given = Object.keys(env).filter(
+    (name) => name.startsWith('TAMNA_MEDIA_S3_') && name !== 'TAMNA_MEDIA_S3_TIMEOUT_MS',
+  );
+  if (given.length === 0) return null;
+  const bucket = e.TAMNA_MEDIA_S3_BUCKET;
+  if (bucket === undefined)
+    throw new AppError(
+      'CONFIG',
+      `${given.sort().join(', ')} ${given.length === 1 ? 'is' : 'are'} set but TAMNA_MEDIA_S3_BUCKET is not: name the bucket that holds the media, or unset every TAMNA_MEDIA_S3_* setting to keep media in ${path.join(where.dataDir, 'media')}.`,
+    );
+  const keyId = e.TAMNA_MEDIA_S3_ACCESS_KEY_ID;
+  const secret = e.TAMNA_MEDIA_S3_SECRET_ACCESS_KEY;
+  if ((keyId === undefined) !== (secret === undefined))
+    throw new AppError(
+      'CONFIG',
+      `${keyId === undefined ? 'TAMNA_MEDIA_S3_SECRET_ACCESS_KEY is set without TAMNA_MEDIA_S3_ACCESS_KEY_ID' : 'TAMNA_MEDIA_S3_ACCESS_KEY_ID is set without TAMNA_MEDIA_S3_SECRET_ACCESS_KEY'}: set both, or neither to use the AWS_* variables or the server's role.`,
+    );
+  const endpoint = e.TAMNA_MEDIA_S3_ENDPOINT?.replace(/\/+$/, '') ?? null;
+  // Any region signs requests to a service of one's own; AWS S3 needs the bucket's.
+  const region =
+    e.TAMNA_MEDIA_S3_REGION ??
+    env.AWS_REGION ??
+    env.AWS_DEFAULT_REGION ??
+    (endpoint === null ? undefined : 'us-east-1');
+  if (region === undefined)
+    throw new AppError(
+      'CONFIG',
+      'TAMNA_MEDIA_S3_REGION is not set: AWS S3 needs the bucket’s region, e.g. ap-northeast-2 (Seoul), or set TAMNA_MEDIA_S3_ENDPOINT for another S3-compatible service.',
+    );
+  const publicBaseUrl = e.TAMNA_MEDIA_S3_PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? null;
+  // Pages let images come from their own origin or from https: (http/site/headers.ts).
+  if (publicBaseUrl !== null && !publicBaseUrl.startsWith('https://'))
+    throw new AppError(
+      'CONFIG',
+      `TAMNA_MEDIA_S3_PUBLIC_BASE_URL=${JSON.stringify(publicBaseUrl)} must start with https://: pages load images from other hosts only over https (leave it unset and the server answers /media/ itself).`,
+    );
+  const pathStyle = e.TAMNA_MEDIA_S3_FORCE_PATH_STYLE;
+  const prefix = e.TAMNA_MEDIA_S3_PREFIX;
+  return {
+    endpoint,
+    region,
+    bucket,
+    credentials:
+      keyId === undefined || secret === undefined
+        ? null
+        : { accessKeyId: keyId, secretAccessKey: secret },
+    publicBaseUrl,
+    // Services of one's own (MinIO, s3rver) rarely have a DNS name per bucket; AWS does.
+    forcePathStyle: pathStyle === undefined ? endpoint !== null : ['1', 'true'].includes(pathStyle),
+    prefix: prefix === undefined ? '' : prefix.endsWith('/') ? prefix : `${prefix}/`,
+    timeoutMs: e.TAMNA_MEDIA_S3_TIMEOUT_MS,
   };
 }
 

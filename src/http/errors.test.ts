@@ -13,7 +13,10 @@ describe('statusOf', () => {
       status: 503,
       detail: null,
       kind: 'server',
-    });
+    }); // Written for people: a media store that does not answer says so.
+    expect(
+      statusOf(new AppError('UNAVAILABLE', '미디어 저장소(S3)가 응답하지 않아', { public: true })),
+    ).toEqual({ status: 503, detail: '미디어 저장소(S3)가 응답하지 않아', kind: 'domain' });
   });
 
   it('keeps Fastify’s client errors client errors, without their English text', () => {

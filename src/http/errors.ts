@@ -26,7 +26,9 @@ export interface ErrorAnswer {
 export function statusOf(error: unknown): ErrorAnswer {
   if (isAppError(error)) {
     const status = statusForCode[error.code];
-    return status < 500
+    // A 5xx message is shown only when written for people (a media store that does not
+    // answer); others may hold internals such as SQL.
+    return status < 500 || error.details?.public === true
       ? { status, detail: error.message, kind: 'domain' }
       : { status, detail: null, kind: 'server' };
   }

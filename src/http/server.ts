@@ -19,6 +19,8 @@ import { randomBytes } from 'node:crypto';
 import type { PartnerFeed } from '../domains/partners/index.ts';
 import { registerPartnerFeed } from './partner/feed.ts';
 import type { Metrics } from './metrics.ts';
+import type { MediaStorage } from '../domains/media/index.ts';
+import { registerMediaRoutes } from './media.ts';
 
 /** A proxy's request id (nginx's $request_id, a CDN's) is kept when it looks like one. */
 const FORWARDED_ID = /^[A-Za-z0-9._:-]{8,64}$/;
@@ -35,8 +37,8 @@ function requestId(raw: { headers: Record<string, string | string[] | undefined>
 
 export interface HttpDeps extends SiteDeps {
   logger: FastifyBaseLogger;
-  /** Local directory served under /media/, when media live on local disk. */
-  mediaRoot: string | null;
+  /** Where media live: served under /media/ from its disk folder, or streamed from a bucket. */
+  media: MediaStorage;
   healthCheck: () => Promise<void>;
   /** Null when ready for readers, else why not (database, migrations, shutting down). */
   readiness: () => Promise<string | null>;
@@ -156,9 +158,11 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
   });
   if (deps.api !== undefined) await registerContentApi(app, deps.api);
 
-  if (deps.mediaRoot !== null) {
+  if (deps.media.localRoot === null) {
+    registerMediaRoutes(app, deps.media);
+  } else {
     await app.register(fastifyStatic, {
-      root: deps.mediaRoot,
+      root: deps.media.localRoot,
       prefix: '/media/',
       decorateReply: false,
       index: false,

@@ -139,11 +139,12 @@ export async function seedDemo(
     const publishedAt = Math.round(now - a.hoursAgo * HOUR);
     const ids = photosOf.get(i) ?? [];
     // The second photo sits in the body after the second paragraph, as an editor places it.
+    // Bodies name site paths, as the editor writes them; pages point them at a CDN if any.
     const paragraphs = a.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`);
     if (ids.length > 1 && a.photos[1]) {
       const photo = a.photos[1];
       const key = `demo/${String(i * 10 + 2).padStart(4, '0')}`;
-      const figure = `<figure class="photo"><img src="${media.url(`${key}.jpg`)}" srcset="${RENDITION_WIDTHS.map((w) => `${media.url(`${key}-${w}.webp`)} ${w}w`).join(', ')}" sizes="(min-width: 1024px) 680px, 100vw" width="${ILLUSTRATION_WIDTH}" height="${ILLUSTRATION_HEIGHT}" alt="${escapeHtml(photo.alt)}" loading="lazy"><figcaption>${escapeHtml(photo.caption)} <span class="credit">${escapeHtml(photo.credit)}</span></figcaption></figure>`;
+      const figure = `<figure class="photo"><img src="${media.sitePath(`${key}.jpg`)}" srcset="${RENDITION_WIDTHS.map((w) => `${media.sitePath(`${key}-${w}.webp`)} ${w}w`).join(', ')}" sizes="(min-width: 1024px) 680px, 100vw" width="${ILLUSTRATION_WIDTH}" height="${ILLUSTRATION_HEIGHT}" alt="${escapeHtml(photo.alt)}" loading="lazy"><figcaption>${escapeHtml(photo.caption)} <span class="credit">${escapeHtml(photo.credit)}</span></figcaption></figure>`;
       paragraphs.splice(Math.min(2, paragraphs.length), 0, figure);
     }
     const articleId = await writer.createArticle({

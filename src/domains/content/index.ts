@@ -33,6 +33,7 @@ export {
   type ArticleRelations,
 } from './relations.ts';
 export { bodyPhotos, cleanBodyHtml, withPhotoText, type BodyPhoto } from './body-html.ts';
+export { withMediaUrls } from './media-urls.ts';
 export { createBodyCleaner, type BodyCleaner } from './body-cleaner.ts';
 export type {
   CatalogArticle,

@@ -2,6 +2,7 @@ import { sql, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely'
 import type { Database } from '../../db/index.ts';
 import { parseVariants, renditionKey } from '../media/index.ts';
 import { withPhotoText } from './body-html.ts';
+import { withMediaUrls } from './media-urls.ts';
 import type { ArticleOrigin } from '../../shared/article-origins.ts';
 import type {
   ArticleDetail,
@@ -506,9 +507,12 @@ export function createReader(deps: ReaderDeps) {
           .filter((l) => l !== ''),
         // One photo, one caption: the library's text, wherever it was last edited, also
         // under photos placed in the body (the page carries each photo's cache tag).
-        bodyHtml: withPhotoText(
-          row.body_html,
-          new Map(photos.map((p) => [p.photo_id, { caption: p.caption, credit: p.credit }])),
+        bodyHtml: withMediaUrls(
+          withPhotoText(
+            row.body_html,
+            new Map(photos.map((p) => [p.photo_id, { caption: p.caption, credit: p.credit }])),
+          ),
+          mediaUrl,
         ),
         updatedAt: row.updated_at,
         bylines: bylines.map((b) => ({ ...b, id: Number(b.id) })) satisfies Byline[],

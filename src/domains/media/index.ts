@@ -1,4 +1,24 @@
-export { createLocalMediaStorage, assertSafeKey, type MediaStorage } from './storage.ts';
+export {
+  createLocalMediaStorage,
+  assertSafeKey,
+  contentTypeOf,
+  digestsOf,
+  isSafeKey,
+  MEDIA_CACHE_CONTROL,
+  MEDIA_PATH_PREFIX,
+  type MediaAnswer,
+  type MediaObjectInfo,
+  type MediaRequest,
+  type MediaStorage,
+} from './storage.ts';
+export { createS3MediaStorage, type S3MediaOptions, type S3MediaStorage } from './s3-storage.ts';
+export {
+  copyMediaLibrary,
+  failureReason,
+  type CopyOptions,
+  type CopyProgress,
+  type CopySummary,
+} from './copy.ts';
 export {
   FALLBACK_MAX_WIDTH,
   RENDITION_WIDTHS,

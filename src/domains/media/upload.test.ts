@@ -325,6 +325,34 @@ describe.each(testDialects)('photo library on %s', (dialect) => {
     expect(fileCount()).toBe(before);
   });
 
+  it('removes the files already written when one write fails, and stores no row', async () => {
+    const failing: MediaStorage = {
+      ...storage,
+      async put(key, bytes) {
+        if (key.endsWith('-640.webp')) throw new Error('disk full');
+        await storage.put(key, bytes);
+      },
+    };
+    const shaky = createPhotoLibrary({
+      db: handle.db,
+      storage: failing,
+      clock: new ManualClock(NOW),
+    });
+    const files = async () => {
+      const keys: string[] = [];
+      for await (const f of storage.list()) keys.push(f.key);
+      return keys.sort();
+    };
+    const before = await files();
+    const rows = await handle.db.selectFrom('photos').select('id').execute();
+    const jpeg = await (await picture(1000, 800)).jpeg().toBuffer();
+    await expect(shaky.ingestPhoto(jpeg, { ...text, uploadedBy: null })).rejects.toThrow(
+      'disk full',
+    );
+    expect(await files()).toEqual(before);
+    expect(await handle.db.selectFrom('photos').select('id').execute()).toEqual(rows);
+  });
+
   it('refuses a decompression bomb before decoding it', async () => {
     const bomb = pngBomb();
     expect(bomb.length).toBeLessThan(2000);

@@ -277,8 +277,8 @@ export function createPhotoLibrary(deps: PhotoLibraryDeps, options: PhotoLibrary
 
     /**
      * Stores an uploaded photo: checks and encodes it, writes the files, then the row.
-     * Files go first so a row never points at a missing file; if the insert fails the
-     * files stay unreferenced under a random key, which costs disk but nothing else.
+     * Files go first so a row never points at a missing file; if a write or the insert
+     * fails, the files already written are removed.
      */
     async ingestPhoto(bytes: Buffer, meta: PhotoUploadMeta): Promise<StoredPhoto> {
       const text: PhotoText = {
@@ -306,10 +306,21 @@ export function createPhotoLibrary(deps: PhotoLibraryDeps, options: PhotoLibrary
       const now = clock.now();
       const base = newKeyBase(now);
       const key = `${base}.${processed.fallback.ext}`;
-      await Promise.all([
-        storage.put(key, processed.fallback.bytes),
-        ...processed.webp.map((r) => storage.put(renditionKey(key, r.width), r.bytes)),
-      ]);
+      const files = [
+        { key, bytes: processed.fallback.bytes },
+        ...processed.webp.map((r) => ({ key: renditionKey(key, r.width), bytes: r.bytes })),
+      ];
+      // Nothing points at the files of a failed upload: those written go rather than fill
+      // a bucket nobody lists. Only those: in an outage nothing was written, and deleting
+      // would only wait out the store's timeout a second time.
+      const stored = await Promise.allSettled(files.map((f) => storage.put(f.key, f.bytes)));
+      const written = files.filter((_, i) => stored[i]?.status === 'fulfilled');
+      const discard = () => Promise.allSettled(written.map((f) => storage.delete(f.key)));
+      const failed = stored.find((r) => r.status === 'rejected');
+      if (failed !== undefined) {
+        await discard();
+        throw failed.reason;
+      }
       const row = await db
         .insertInto('photos')
         .values({
@@ -324,7 +335,11 @@ export function createPhotoLibrary(deps: PhotoLibraryDeps, options: PhotoLibrary
           source: meta.source ?? null,
         })
         .returningAll()
-        .executeTakeFirstOrThrow();
+        .executeTakeFirstOrThrow()
+        .catch(async (error: unknown) => {
+          await discard();
+          throw error;
+        });
       return toStoredPhoto(row);
     },
 

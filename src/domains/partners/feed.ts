@@ -1,6 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
-import { lastChangeSeq, releaseDueArticles, withPhotoText } from '../content/index.ts';
+import {
+  lastChangeSeq,
+  releaseDueArticles,
+  withMediaUrls,
+  withPhotoText,
+} from '../content/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { invalidInput } from '../../shared/errors.ts';
 import {
@@ -168,9 +173,12 @@ export function createPartnerFeed(deps: PartnerFeedDeps) {
         title: r.title,
         subtitle: r.subtitle,
         // One photo, one caption: the library's, as on the article page.
-        bodyHtml: withPhotoText(
-          r.body_html,
-          new Map(own.map((p) => [Number(p.id), { caption: p.caption, credit: p.credit }])),
+        bodyHtml: withMediaUrls(
+          withPhotoText(
+            r.body_html,
+            new Map(own.map((p) => [Number(p.id), { caption: p.caption, credit: p.credit }])),
+          ),
+          deps.mediaUrl,
         ),
         summary: r.summary,
         section: sections.get(Number(r.section_id)) ?? { name: '', slug: '', path: [] },

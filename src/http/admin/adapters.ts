@@ -1,6 +1,6 @@
 import { AppError } from '../../shared/errors.ts';
 import type { Accounts } from '../../domains/accounts/index.ts';
-import type { PhotoLibrary, StoredPhoto } from '../../domains/media/index.ts';
+import { renditionKey, type PhotoLibrary, type StoredPhoto } from '../../domains/media/index.ts';
 import type { AdminAccounts, AdminPhotos, LibraryPhoto } from './ports.ts';
 
 /** The accounts domain in the admin routes' terms. */
@@ -59,10 +59,16 @@ export function adminAccounts(accounts: Accounts): AdminAccounts {
   };
 }
 
-const libraryPhoto = (p: StoredPhoto): LibraryPhoto => ({
+/**
+ * A photo for the newsroom, its files at `sitePath` addresses: what the editor inserts into
+ * bodies stays valid whatever CDN serves readers (pages rewrite it, content/media-urls.ts).
+ */
+const libraryPhoto = (p: StoredPhoto, sitePath: (key: string) => string): LibraryPhoto => ({
   id: p.id,
-  src: p.src,
-  srcset: p.srcset,
+  src: sitePath(p.storageKey),
+  srcset: p.sources
+    .map((s) => `${sitePath(renditionKey(p.storageKey, s.width))} ${s.width}w`)
+    .join(', '),
   width: p.width,
   height: p.height,
   caption: p.caption,
@@ -75,18 +81,19 @@ const libraryPhoto = (p: StoredPhoto): LibraryPhoto => ({
 });
 
 /** The media library in the admin routes' terms. */
-export function adminPhotos(library: PhotoLibrary): AdminPhotos {
+export function adminPhotos(library: PhotoLibrary, sitePath: (key: string) => string): AdminPhotos {
+  const toLibrary = (p: StoredPhoto) => libraryPhoto(p, sitePath);
   return {
     async ingest(bytes, meta) {
-      return libraryPhoto(await library.ingestPhoto(bytes, meta));
+      return toLibrary(await library.ingestPhoto(bytes, meta));
     },
     async search(query) {
       const page = await library.searchPhotos(query);
-      return { items: page.items.map(libraryPhoto), nextBefore: page.nextBefore };
+      return { items: page.items.map(toLibrary), nextBefore: page.nextBefore };
     },
     async get(id) {
       const photo = await library.getPhoto(id);
-      return photo === null ? null : libraryPhoto(photo);
+      return photo === null ? null : toLibrary(photo);
     },
     async updateText(id, text) {
       await library.updatePhotoText(id, text);

@@ -132,6 +132,10 @@ describe('the banner desk in the admin', () => {
     });
     expect(times.statusCode).toBe(400);
     expect(times.body).toContain('배너 종료 시각은 시작 시각보다 늦어야 합니다.');
+    // Its picture was stored before the times were checked, and went with the refusal.
+    const stored: string[] = [];
+    for await (const file of app.services.media.list()) stored.push(file.key);
+    expect(stored).toEqual([]);
     const garbled = await postMultipart(desk, '/admin/ads', fields({ startsAt: '어제' }));
     expect(garbled.statusCode).toBe(400);
     expect(garbled.body).toContain('시작 시각을 2025-12-09 14:00처럼 입력하세요.');

@@ -200,11 +200,20 @@ function adsRoutes(admin: FastifyInstance, kit: AdminKit, deps: AdsDeps, clock: 
       async () => {
         const input = await readForm(request, form, existing);
         const upload = body.image;
+        let stored: string | null = null;
         if (input.kind === 'image' && Buffer.isBuffer(upload) && upload.length > 0) {
-          input.imageKey = (await storeBannerImage(deps.media, upload)).key;
+          stored = (await storeBannerImage(deps.media, upload)).key;
+          input.imageKey = stored;
         }
-        if (id === null) await banners.create(input);
-        else await banners.update(id, input);
+        try {
+          if (id === null) await banners.create(input);
+          else await banners.update(id, input);
+        } catch (error) {
+          // A refused banner leaves no image behind that nothing shows. (A replaced image
+          // stays: pages and CDNs cached a moment ago still name it.)
+          if (stored !== null) await deps.media.delete(stored).catch(() => undefined);
+          throw error;
+        }
         return '/admin/ads?ok=ad';
       },
       (failure) =>
