@@ -2,6 +2,9 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../shared/errors.ts';
+import { parseCdnConfig, type CdnConfig } from './cdn.ts';
+
+export type { CdnConfig, CdnProvider, CdnProviderName, TagHeaderName } from './cdn.ts';
 
 export interface PublisherDetails {
   /** 제호 — the paper's registered title. */
@@ -59,6 +62,8 @@ export interface Config {
    */
   partners: { tokens: string[] };
   webhooks: WebhooksConfig;
+  /** The CDN in front: its purge API, the device header and how long it keeps pages. */
+  cdn: CdnConfig;
 }
 
 export interface WebhooksConfig {
@@ -270,6 +275,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       allowPrivateAddresses: ['1', 'true'].includes(e.TAMNA_WEBHOOKS_ALLOW_PRIVATE),
       timeoutMs: e.TAMNA_WEBHOOK_TIMEOUT_MS,
     },
+    cdn: parseCdnConfig(cleaned),
     pageCache: {
       maxEntries: e.TAMNA_PAGE_CACHE_ENTRIES,
       maxBytes: e.TAMNA_PAGE_CACHE_MB * 1024 * 1024,
