@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { CdnPurgeKind, Database } from '../../db/index.ts';
 import type { Clock } from '../../shared/clock.ts';
+import { invalidInput } from '../../shared/errors.ts';
 import { purgeTagsFor } from '../../shared/edge-tags.ts';
 import type { CdnAdapter, PurgeResult } from './providers.ts';
 
@@ -49,6 +50,8 @@ export interface CdnPurgesDeps {
   adapter: CdnAdapter | null;
   /** TAMNA_CDN_TAG_PREFIX. */
   tagPrefix: string;
+  /** The public site (TAMNA_SITE_URL): the only addresses purged. */
+  siteUrl: string;
   /**
    * How long a purge waits after its change: by then every app server has dropped the
    * change from its own page cache, so the CDN's next request cannot fetch the old page
@@ -413,9 +416,29 @@ export function createCdnPurges(deps: CdnPurgesDeps) {
       await queue('tag', wanted, clock.now() + deps.settleMs);
     },
 
-    /** The admin's purge of one address (absolute, on the site), sent at once. */
-    async purgeUrl(url: string): Promise<void> {
-      await queue('url', [url], clock.now());
+    /**
+     * The admin's purge of one page, sent at once: an address on the site, or its path
+     * (`/news/123`). Returns the absolute address queued.
+     */
+    async purgeUrl(input: string): Promise<string> {
+      const text = input.trim();
+      const site = new URL(deps.siteUrl);
+      let url: URL;
+      try {
+        url = new URL(text, site);
+      } catch {
+        throw invalidInput(
+          '주소를 알아볼 수 없습니다. /news/123 처럼 사이트 안의 경로를 넣으세요.',
+        );
+      }
+      if (text === '' || (!text.startsWith('/') && !/^https?:\/\//i.test(text)))
+        throw invalidInput('주소는 /로 시작하는 경로나 사이트 주소 전체여야 합니다.');
+      if (url.host !== site.host)
+        throw invalidInput(`이 사이트(${site.host})의 주소만 비울 수 있습니다.`);
+      if (url.href.length > 2000) throw invalidInput('주소가 너무 깁니다.');
+      url.hash = '';
+      await queue('url', [url.href], clock.now());
+      return url.href;
     },
 
     /** The admin's purge of every page (they all carry the navigation's tag), sent at once. */
