@@ -75,7 +75,7 @@ async function postJson(
     redirect: 'manual',
   });
   const text = (await response.text()).slice(0, 64 * 1024);
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
