@@ -12,6 +12,8 @@ export interface ReceivedPurge {
   urls: string[];
   /** Cloudflare files' CF-Device-Type, a PURGE's X-Tamna-Device. */
   devices: string[];
+  /** A PURGE's Accept-Encoding ('' without one). */
+  encoding?: string;
   /** Fastly-Soft-Purge: 1. */
   soft: boolean;
   /** When it arrived (the test's clock, not the wall). */
@@ -245,6 +247,7 @@ export async function startFakeCdn(now: () => number): Promise<FakeCdn> {
         tags: [],
         urls: [`https://${host}${request.path}`],
         devices: device === undefined ? [] : [device],
+        encoding: request.headers['accept-encoding'] ?? '',
         soft: false,
       });
       // nginx's cache_purge answers 404 for a page it did not hold.

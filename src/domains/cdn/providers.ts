@@ -243,9 +243,10 @@ function bare(
 /**
  * Varnish or nginx: every cache server is sent each purge. BAN `/` with the tags in
  * `X-Purge-Tags` (space-separated) for a Varnish whose VCL bans objects whose
- * Surrogate-Key holds one of them; PURGE of each address, once per device class with the
- * device header, for nginx's cache_purge (whose key holds the device class). 404 from a
- * PURGE means the page was not in that cache: nothing to purge, so it counts as done.
+ * Surrogate-Key holds one of them; PURGE of each address for nginx's cache_purge, once per
+ * device class (the device header) and encoding (Accept-Encoding br, gzip, none), since
+ * nginx keys each copy by both and purges one key at a time. 404 from a PURGE means the
+ * page was not in that cache: nothing to purge, so it counts as done.
  */
 export function httpAdapter(
   provider: Extract<CdnProvider, { kind: 'http' }>,
@@ -275,12 +276,14 @@ export function httpAdapter(
     return { ok: true, status: 200, error: null };
   };
   const devices = options.deviceHeader === null ? [null] : ['desktop', 'mobile'];
+  const encodings = ['br', 'gzip', null];
   return {
     kind: 'http',
     label: provider.mode === 'ban' ? 'Varnish (BAN)' : 'nginx (PURGE)',
     // A header of up to 100 short tags stays far below Varnish's 8 KB header limit.
     maxTagsPerRequest: 100,
-    maxUrlsPerRequest: 50,
+    // Addresses per round (each is six requests to every cache server).
+    maxUrlsPerRequest: 20,
     tagsAsUrls: provider.mode === 'purge',
     softPurge: false,
     purgeTags: (tags) =>
@@ -292,16 +295,19 @@ export function httpAdapter(
       each(
         urls.flatMap((url) => {
           const target = new URL(url);
-          return devices.map((device) => ({
-            method: 'PURGE',
-            path: `${target.pathname}${target.search}`,
-            headers: {
-              host: target.host,
-              ...(device === null || options.deviceHeader === null
-                ? {}
-                : { [options.deviceHeader]: device }),
-            },
-          }));
+          return devices.flatMap((device) =>
+            encodings.map((encoding) => ({
+              method: 'PURGE',
+              path: `${target.pathname}${target.search}`,
+              headers: {
+                host: target.host,
+                ...(device === null || options.deviceHeader === null
+                  ? {}
+                  : { [options.deviceHeader]: device }),
+                ...(encoding === null ? {} : { 'accept-encoding': encoding }),
+              },
+            })),
+          );
         }),
         (s) => (s >= 200 && s < 300) || s === 404,
       ),
