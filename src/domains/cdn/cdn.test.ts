@@ -317,6 +317,12 @@ describe.each(testDialects)('CDN purging on %s', (dialect) => {
     const missing = await app.http.inject({ url: '/news/987654' });
     expect(missing.statusCode).toBe(404);
     expect(String(missing.headers['cache-tag'])).toContain('article:987654');
+    // One scheduled for 20 s from now is not kept past its time.
+    const later = await draft('곧 나갈 기사');
+    await desk.publish(actor, later, REFERENCE_NOW + 20_000);
+    const early = await app.http.inject({ url: `/news/${later}` });
+    expect(early.statusCode).toBe(404);
+    expect(early.headers['cache-control']).toContain('s-maxage=20,');
   });
 
   it('never serves an unpublished article from a stale copy once the purge is acknowledged', async () => {

@@ -170,7 +170,10 @@ export function createSiteRoutes(deps: SiteDeps) {
       deps.observeRender?.(routeKind(request), (performance.now() - started) / 1000);
     } catch (error) {
       if (error instanceof PageStatus)
-        return sendError(request, reply, error.status, view, error.detail, error.tags);
+        return sendError(request, reply, error.status, view, error.detail, error.tags, {
+          // A missing article may be one scheduled for later: not kept past its time.
+          expiresAt: await expiry(now),
+        });
       throw error;
     }
     const entry = cache.set(
@@ -203,6 +206,7 @@ export function createSiteRoutes(deps: SiteDeps) {
     view: ChromeView,
     detail?: string,
     tags: readonly CacheTag[] = [],
+    options: { expiresAt?: number } = {},
   ) {
     const html = renderErrorPage({
       chrome: view,
@@ -216,7 +220,11 @@ export function createSiteRoutes(deps: SiteDeps) {
       request,
       reply,
       // A CDN keeps a 404 briefly; its tags purge it when what was missing appears.
-      { ...built, tags: tags.length === 0 ? [] : [...LAYOUT_TAGS, ...tags] },
+      {
+        ...built,
+        tags: tags.length === 0 ? [] : [...LAYOUT_TAGS, ...tags],
+        expiresAt: Math.min(built.expiresAt, options.expiresAt ?? Infinity),
+      },
       { headers: siteSecurityHeaders, now, cacheable: status !== 400 && status < 500, edge },
     );
   }
