@@ -69,6 +69,9 @@ import {
 } from './domains/partners/index.ts';
 import { createApiKeys, type ApiKeys } from './domains/apikeys/index.ts';
 import { createWebhooks, type Webhooks } from './domains/webhooks/index.ts';
+import type { CdnPurges } from './domains/cdn/index.ts';
+import { CHANGE_FEED_POLL_MS, createCdn } from './cdn-setup.ts';
+import { edgePolicyFor } from './http/cache/edge.ts';
 import { API_PREFIX } from './http/api/index.ts';
 import { articlePath } from './views/urls.ts';
 import { createPolicies, type Policies } from './domains/policies/index.ts';
@@ -133,6 +136,8 @@ export interface Services {
   apiKeys: ApiKeys;
   /** Webhook endpoints, and the worker that delivers the desk's events to them. */
   webhooks: Webhooks;
+  /** The CDN purge queue: every committed change's tags, sent once by one server. */
+  cdn: CdnPurges;
   /** 이용약관, 개인정보처리방침, … : edited by admins, defaults naming the paper. */
   policies: Policies;
   /** 기사제보 from readers, for the desk's 제보함. */
@@ -190,6 +195,8 @@ export interface App {
     scheduledArticles(): Promise<void>;
     /** One pass of the webhook worker (joins a pass already running in this process). */
     webhooks(): Promise<{ dispatched: number; attempted: number }>;
+    /** One pass of the CDN purge queue (joins a pass already running in this process). */
+    cdnPurges(): Promise<{ claimed: number; sent: number }>;
   };
   close(): Promise<void>;
 }
@@ -238,13 +245,23 @@ export async function createNewsroom(
   const { db } = database;
 
   const mediaUrl = (key: string) => media.url(key);
+  const instanceId = `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const content = createContentService({ db, clock, mediaUrl });
+  const cdn = createCdn({ config, db, clock, content, instanceId });
   const changeFeed = createChangeFeed({ db, clock });
   const ownChanges = new Set<number>();
   const listeners: Array<(tags: readonly string[]) => void | Promise<void>> = [];
-  /** A committed change: tell this process's listeners now and the other processes by the feed. */
+  /**
+   * A committed change: tell this process's listeners now, the other processes by the
+   * feed, and the CDN through its purge queue.
+   */
   const changed = async (tags: readonly string[]) => {
     for (const listener of listeners) await listener(tags);
     ownChanges.add(await changeFeed.record(tags));
+    // The change stands: a purge that cannot be queued is logged, never undoes it.
+    await cdn
+      .enqueue(tags)
+      .catch((error: unknown) => logger.error({ err: error, tags }, 'CDN purge not queued'));
   };
   const weather = createWeatherStore({ db, clock, onChange: changed });
   const bodyCleaner = createBodyCleaner();
@@ -274,7 +291,6 @@ export async function createNewsroom(
         await articlesRevisedElsewhere(trx, await articlesShowingPhoto(trx, photoId), clock.now()),
       ),
   });
-  const content = createContentService({ db, clock, mediaUrl });
   const services: Services = {
     content,
     writer: createWriter({ db, clock, bodyCleaner, onChange: changed }),
@@ -329,7 +345,7 @@ export async function createNewsroom(
         article: (id) => config.siteUrl + articlePath(id),
         apiArticle: (id) => `${config.siteUrl}${API_PREFIX}/articles/${id}`,
       },
-      instanceId: `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+      instanceId,
       allowPrivateAddresses: config.webhooks.allowPrivateAddresses,
       timeoutMs: config.webhooks.timeoutMs,
       onDisabled: (endpoint) =>
@@ -366,6 +382,7 @@ export async function createNewsroom(
       mediaUrl,
       sections: () => content.allSectionsForDesk(),
     }),
+    cdn,
     shareImages: createShareImages({
       storage: media,
       cacheDir: path.join(config.dataDir, 'cache', 'share-images'),
@@ -434,6 +451,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   let feedCursor = await changeFeed.latestId();
   let scheduleCursor = clock.now();
   let webhookPass: Promise<{ dispatched: number; attempted: number }> | null = null;
+  let cdnPass: Promise<{ claimed: number; sent: number }> | null = null;
   const watch = {
     async changesFromElsewhere(): Promise<number> {
       let seen = 0;
@@ -456,6 +474,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         webhookPass = null;
       });
       return webhookPass;
+    },
+    cdnPurges() {
+      cdnPass ??= services.cdn.run().finally(() => {
+        cdnPass = null;
+      });
+      return cdnPass;
     },
   };
   const timers: NodeJS.Timeout[] = [];
@@ -490,7 +514,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       timer.unref();
       timers.push(timer);
     };
-    every(2_000, () => watch.changesFromElsewhere(), 'change feed');
+    every(CHANGE_FEED_POLL_MS, () => watch.changesFromElsewhere(), 'change feed');
     every(15_000, () => watch.scheduledArticles(), 'scheduled publishing');
     every(COUNTS_FLUSH_MS, () => services.adStats.flush(), 'banner count flush');
     every(COUNTS_FLUSH_MS, () => services.readers.flush(), 'reader count flush');
@@ -499,6 +523,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     // Every server runs the worker: claims in the database send each delivery once.
     every(1_000, () => watch.webhooks(), 'webhook delivery');
     every(60 * 60_000, () => services.webhooks.prune(), 'webhook log pruning');
+    if (services.cdn.configured) {
+      // Every server runs the queue: claims in the database send each purge once.
+      every(1_000, () => watch.cdnPurges(), 'CDN purge');
+      every(60 * 60_000, () => services.cdn.prune(), 'CDN purge log pruning');
+    }
     every(10 * 60_000, () => services.apiKeys.prune(), 'API rate counter pruning');
     // A tip's name, contact and files go once the retention period ends.
     every(60 * 60_000, () => services.tips.purgeExpired(), 'tip retention');
@@ -547,6 +576,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     tips: services.tips,
     kakaoJsKey: config.share.kakaoJsKey,
     pageCacheMaxAgeMs: config.pageCache.maxAgeSeconds * 1000,
+    edge: edgePolicyFor(config.cdn),
     perPage: 20,
     adStats: services.adStats,
     partners: { feed: services.partnerFeed, tokens: config.partners.tokens },
@@ -609,6 +639,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         readers: { readers: services.readers },
         apiKeys: services.apiKeys,
         webhooks: services.webhooks,
+        cdn: services.cdn,
+        cdnSettings: {
+          deviceHeader: config.cdn.deviceHeader,
+          maxAgeSeconds: config.cdn.maxAgeSeconds,
+        },
         ads: {
           banners: services.banners,
           stats: services.adStats,
@@ -653,6 +688,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await http.close();
       // A delivery under way is finished and recorded before the database closes.
       await webhookPass?.catch(() => undefined);
+      await cdnPass?.catch(() => undefined);
       unsubscribe();
       await bus.close();
       await newsroom.close();

@@ -2,6 +2,9 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../shared/errors.ts';
+import { parseCdnConfig, type CdnConfig } from './cdn.ts';
+
+export type { CdnConfig, CdnProvider, CdnProviderName, TagHeaderName } from './cdn.ts';
 
 export interface PublisherDetails {
   /** 제호 — the paper's registered title. */
@@ -61,6 +64,8 @@ export interface Config {
   webhooks: WebhooksConfig;
   /** Where photos, renditions and banner images are kept. */
   media: MediaConfig;
+  /** The CDN in front: its purge API, the device header and how long it keeps pages. */
+  cdn: CdnConfig;
 }
 
 export interface MediaConfig {
@@ -333,6 +338,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       timeoutMs: e.TAMNA_WEBHOOK_TIMEOUT_MS,
     },
     media: { s3: parseMediaS3(e, cleaned, { dataDir }) },
+    cdn: parseCdnConfig(cleaned),
     pageCache: {
       maxEntries: e.TAMNA_PAGE_CACHE_ENTRIES,
       maxBytes: e.TAMNA_PAGE_CACHE_MB * 1024 * 1024,

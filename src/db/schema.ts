@@ -557,6 +557,27 @@ export interface WebhookAttemptTable {
   response_excerpt: string | null;
 }
 
+export type CdnPurgeKind = 'tag' | 'url';
+export type CdnPurgeState = 'pending' | 'sent' | 'failed';
+
+/** One purge for the CDN: a cache tag or an address (domains/cdn owns these rows). */
+export interface CdnPurgeTable {
+  id: Generated<number>;
+  kind: CdnPurgeKind;
+  target: string;
+  state: CdnPurgeState;
+  attempts: ColumnType<number, number | undefined, number>;
+  created_at: number;
+  due_at: number;
+  deadline_at: number;
+  claimed_by: string | null;
+  claimed_until: number | null;
+  last_attempt_at: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  sent_at: number | null;
+}
+
 export interface Database {
   sections: SectionTable;
   authors: AuthorTable;
@@ -604,4 +625,5 @@ export interface Database {
   tip_files: TipFileTable;
   tip_limits: TipLimitTable;
   site_secrets: SiteSecretTable;
+  cdn_purges: CdnPurgeTable;
 }

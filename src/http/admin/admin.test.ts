@@ -305,6 +305,21 @@ describe('admin permission matrix (every role × every admin route)', () => {
       url: () => '/admin/weather/refresh',
       allowed: adminOnly,
     },
+    { method: 'GET', name: '/admin/cdn', url: () => '/admin/cdn', allowed: adminOnly },
+    {
+      method: 'POST',
+      name: '/admin/cdn/purge-url',
+      url: () => '/admin/cdn/purge-url',
+      allowed: adminOnly,
+      body: () => ({ url: '/news/1' }),
+    },
+    {
+      method: 'POST',
+      name: '/admin/cdn/purge-all',
+      url: () => '/admin/cdn/purge-all',
+      allowed: adminOnly,
+    },
+    { method: 'POST', name: '/admin/cdn/retry', url: () => '/admin/cdn/retry', allowed: adminOnly },
     { method: 'GET', name: '/admin/readers', url: () => '/admin/readers', allowed: deskOnly },
     {
       method: 'GET',

@@ -9,6 +9,7 @@ import type { Notifications } from '../../domains/notifications/index.ts';
 import type { PartnerExport } from '../../domains/partners/index.ts';
 import type { ApiKeys } from '../../domains/apikeys/index.ts';
 import type { Webhooks } from '../../domains/webhooks/index.ts';
+import type { CdnPurges } from '../../domains/cdn/index.ts';
 import type { Policies } from '../../domains/policies/index.ts';
 import type { Tips } from '../../domains/tips/index.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -62,6 +63,10 @@ export interface AdminDeps {
   apiKeys?: ApiKeys;
   /** Webhook endpoints and their delivery logs; absent, no webhook screen. */
   webhooks?: Webhooks;
+  /** The CDN purge queue; absent, no CDN screen. */
+  cdn?: CdnPurges;
+  /** What the CDN screen tells about the pages' headers. */
+  cdnSettings?: { deviceHeader: string | null; maxAgeSeconds: number };
 }
 
 export interface PartnersDeps {

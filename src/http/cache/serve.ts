@@ -1,22 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CachedPage, Encoding, PageCache } from './page-cache.ts';
 import { encodedBody, strongEtag } from './page-cache.ts';
+import { deviceVary, NO_CDN, tagHeadersOf, type EdgePolicy } from './edge.ts';
 
-/**
- * CDN policy for HTML: browsers revalidate every time, shared caches keep it briefly. The
- * stale window is short because nothing purges a CDN yet: an unpublished or corrected
- * article may show there for at most SHARED_MAX_AGE + STALE_WHILE_REVALIDATE seconds.
- */
-const SHARED_MAX_AGE = 60;
-const STALE_WHILE_REVALIDATE = 30;
-
-export type DeviceClass = 'mobile' | 'desktop';
-
-const MOBILE_UA = /Mobi|Android|iPhone|iPod|Opera Mini|IEMobile/i;
-
-export function deviceClass(userAgent: string | undefined): DeviceClass {
-  return userAgent !== undefined && MOBILE_UA.test(userAgent) ? 'mobile' : 'desktop';
-}
+export { deviceClass, deviceOf, type DeviceClass, type EdgePolicy } from './edge.ts';
 
 /** Picks brotli, then gzip, honouring an explicit q=0 refusal. */
 export function pickEncoding(acceptEncoding: string | undefined): Encoding | null {
@@ -51,8 +38,10 @@ export interface SendOptions {
   cacheable?: boolean;
   /** The cache holding `page`, so a compressed variant made now is counted there. */
   cache?: PageCache;
-  /** The Vary header; pages rendered per device class vary by User-Agent too (the default). */
+  /** The Vary header; pages rendered per device class vary by the device key (the default). */
   vary?: string | undefined;
+  /** What a CDN is told: how long to keep the page, its device key and its tags. */
+  edge?: EdgePolicy;
 }
 
 /** Writes a cached (or freshly built) page with ETag/304, compression and cache headers. */
@@ -62,23 +51,26 @@ export function sendPage(
   page: CachedPage,
   options: SendOptions,
 ): FastifyReply {
+  const edge = options.edge ?? NO_CDN;
   reply.headers(options.headers);
   reply.header('content-type', page.contentType);
-  // Pages are rendered per device class (phone-only banner slots), decided by User-Agent:
-  // a shared cache must keep phone and desktop copies apart.
-  reply.header('vary', options.vary ?? 'Accept-Encoding, User-Agent');
+  // Pages are rendered per device class (phone-only banner slots): a shared cache must keep
+  // phone and desktop copies apart, by the CDN's device header or else by User-Agent.
+  reply.header('vary', options.vary ?? deviceVary(edge));
   reply.header('etag', page.etag);
   if (options.cacheable === false) {
     reply.header('cache-control', 'no-store');
   } else {
     const ttl = Math.max(
       0,
-      Math.min(SHARED_MAX_AGE, Math.floor((page.expiresAt - options.now) / 1000)),
+      Math.min(edge.sharedMaxAge, Math.floor((page.expiresAt - options.now) / 1000)),
     );
     reply.header(
       'cache-control',
-      `public, max-age=0, s-maxage=${ttl}, stale-while-revalidate=${STALE_WHILE_REVALIDATE}`,
+      `public, max-age=0, s-maxage=${ttl}, stale-while-revalidate=${edge.staleWhileRevalidate}`,
     );
+    const tagHeaders = tagHeadersOf(edge, page.tags);
+    if (tagHeaders !== null) reply.headers(tagHeaders);
   }
   if (page.status === 200 && etagMatches(request.headers['if-none-match'], page.etag)) {
     return reply.code(304).send();

@@ -24,7 +24,8 @@ import { renderSectionPage } from '../../views/pages/SectionPage.tsx';
 import { renderWeatherPage } from '../../views/pages/WeatherPage.tsx';
 import { articlePath, weatherPath } from '../../views/urls.ts';
 import type { PageCache } from '../cache/page-cache.ts';
-import { buildUncachedPage, deviceClass, sendPage } from '../cache/serve.ts';
+import { buildUncachedPage, deviceOf, sendPage, type EdgePolicy } from '../cache/serve.ts';
+import { NO_CDN } from '../cache/edge.ts';
 import { IMMUTABLE_ASSET, sendAsset, type Asset } from './assets.ts';
 import { routeKind } from '../metrics.ts';
 import { registerBeacon } from './beacon.ts';
@@ -70,6 +71,8 @@ export interface SiteDeps {
   /** Photo crops and cards for shares and structured data. */
   shareImages: ShareImages;
   photos: { getPhoto(id: number): Promise<StoredPhoto | null> };
+  /** What a CDN in front is told (s-maxage, device key, tag headers); none by default. */
+  edge?: EdgePolicy;
   /** 미리보기 links: the article a token opens, or null. */
   previews?: {
     open(
@@ -84,6 +87,8 @@ export class PageStatus extends Error {
   constructor(
     readonly status: 400 | 404,
     readonly detail?: string,
+    /** What would make the answer change (a missing article's tag: it may come out). */
+    readonly tags: readonly CacheTag[] = [],
   ) {
     super(`page status ${status}`);
   }
@@ -91,10 +96,11 @@ export class PageStatus extends Error {
 
 export function createSiteRoutes(deps: SiteDeps) {
   const { content, weather, banners, clock, cache } = deps;
+  const edge = deps.edge ?? NO_CDN;
   const siteSecurityHeaders = siteSecurityHeadersFor({ kakao: (deps.kakaoJsKey ?? null) !== null });
 
   async function chrome(request: FastifyRequest): Promise<ChromeView> {
-    const device = deviceClass(request.headers['user-agent']);
+    const device = deviceOf(edge, request.headers);
     const [nav, ticker, running, slots] = await Promise.all([
       content.navigation(),
       weather.ticker(),
@@ -144,11 +150,17 @@ export function createSiteRoutes(deps: SiteDeps) {
     const now = clock.now();
     // Only HTML differs by device (phone-only banner slots); feeds and sitemaps are one copy.
     const perDevice = contentType === HTML;
-    const cacheKey = `${perDevice ? deviceClass(request.headers['user-agent']) : 'any'}|${key}`;
+    const cacheKey = `${perDevice ? deviceOf(edge, request.headers) : 'any'}|${key}`;
     const vary = perDevice ? undefined : 'Accept-Encoding';
     const hit = cache.get(cacheKey, now);
     if (hit !== undefined)
-      return sendPage(request, reply, hit, { headers: siteSecurityHeaders, now, cache, vary });
+      return sendPage(request, reply, hit, {
+        headers: siteSecurityHeaders,
+        now,
+        cache,
+        vary,
+        edge,
+      });
     const generation = cache.currentGeneration;
     const started = performance.now();
     const view = await chrome(request);
@@ -158,7 +170,10 @@ export function createSiteRoutes(deps: SiteDeps) {
       deps.observeRender?.(routeKind(request), (performance.now() - started) / 1000);
     } catch (error) {
       if (error instanceof PageStatus)
-        return sendError(request, reply, error.status, view, error.detail);
+        return sendError(request, reply, error.status, view, error.detail, error.tags, {
+          // A missing article may be one scheduled for later: not kept past its time.
+          expiresAt: await expiry(now),
+        });
       throw error;
     }
     const entry = cache.set(
@@ -175,7 +190,13 @@ export function createSiteRoutes(deps: SiteDeps) {
       now,
       generation,
     );
-    return sendPage(request, reply, entry, { headers: siteSecurityHeaders, now, cache, vary });
+    return sendPage(request, reply, entry, {
+      headers: siteSecurityHeaders,
+      now,
+      cache,
+      vary,
+      edge,
+    });
   }
 
   function sendError(
@@ -184,6 +205,8 @@ export function createSiteRoutes(deps: SiteDeps) {
     status: number,
     view: ChromeView,
     detail?: string,
+    tags: readonly CacheTag[] = [],
+    options: { expiresAt?: number } = {},
   ) {
     const html = renderErrorPage({
       chrome: view,
@@ -192,11 +215,18 @@ export function createSiteRoutes(deps: SiteDeps) {
       detail,
     });
     const now = clock.now();
-    return sendPage(request, reply, buildUncachedPage(status, html, now), {
-      headers: siteSecurityHeaders,
-      now,
-      cacheable: status !== 400 && status < 500,
-    });
+    const built = buildUncachedPage(status, html, now);
+    return sendPage(
+      request,
+      reply,
+      // A CDN keeps a 404 briefly; its tags purge it when what was missing appears.
+      {
+        ...built,
+        tags: tags.length === 0 ? [] : [...LAYOUT_TAGS, ...tags],
+        expiresAt: Math.min(built.expiresAt, options.expiresAt ?? Infinity),
+      },
+      { headers: siteSecurityHeaders, now, cacheable: status !== 400 && status < 500, edge },
+    );
   }
 
   /** The front page with the stored arrangement, or with `pins` (the desk's preview). */
@@ -253,7 +283,7 @@ export function createSiteRoutes(deps: SiteDeps) {
 
     async register(app: FastifyInstance): Promise<void> {
       await registerBeacon(app, deps.readers);
-      registerSearchPage(app, { search: deps.search, content, clock, chrome });
+      registerSearchPage(app, { search: deps.search, content, clock, chrome, edge });
       const notFound = (detail?: string) => new PageStatus(404, detail);
       registerReaderPages(app, {
         content,
@@ -321,7 +351,7 @@ export function createSiteRoutes(deps: SiteDeps) {
           return chrome(request).then((view) => sendError(request, reply, 404, view));
         return page(request, reply, articlePath(id), async (view) => {
           const article = await content.article(id);
-          if (article === null) throw new PageStatus(404);
+          if (article === null) throw new PageStatus(404, undefined, [tag.article(id)]);
           const home = article.sectionPath[0] ?? article.section;
           const teaserSlug =
             deps.teaserSections.find((s) => s !== home.slug) ?? deps.teaserSections[0];

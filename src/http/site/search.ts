@@ -9,7 +9,8 @@ import {
   SEARCH_PATH,
   type SearchFormView,
 } from '../../views/pages/SearchPage.tsx';
-import { buildUncachedPage, sendPage } from '../cache/serve.ts';
+import { LAYOUT_TAGS, tag } from '../../shared/cache-tags.ts';
+import { buildUncachedPage, sendPage, type EdgePolicy } from '../cache/serve.ts';
 import { siteSecurityHeaders } from './headers.ts';
 
 export interface SearchRouteDeps {
@@ -17,6 +18,7 @@ export interface SearchRouteDeps {
   content: ContentService;
   clock: Clock;
   chrome(request: FastifyRequest): Promise<ChromeView>;
+  edge?: EdgePolicy;
 }
 
 type Query = Record<string, string | string[] | undefined>;
@@ -175,12 +177,18 @@ export function registerSearchPage(app: FastifyInstance, deps: SearchRouteDeps):
         notes: read.notes,
       });
       const now = clock.now();
-      const built = { ...buildUncachedPage(200, html, now), expiresAt: now + SHARED_TTL_MS };
+      const built = {
+        ...buildUncachedPage(200, html, now),
+        expiresAt: now + SHARED_TTL_MS,
+        // A hit taken down is purged from a CDN's copies of the searches that listed it.
+        tags: [...LAYOUT_TAGS, ...result.hits.map((h) => tag.article(h.id))],
+      };
       // A search that was cut off may succeed a moment later: no shared cache may keep it.
       return sendPage(request, reply, built, {
         headers: siteSecurityHeaders,
         now,
         cacheable: !result.timedOut,
+        ...(deps.edge === undefined ? {} : { edge: deps.edge }),
       });
     },
   );

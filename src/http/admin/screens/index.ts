@@ -4,6 +4,7 @@ import { adsScreen } from './ads.ts';
 import { apiKeysScreen } from './api-keys.ts';
 import { articlesScreen } from './articles.ts';
 import { bylinesScreen } from './bylines.ts';
+import { cdnScreen } from './cdn.ts';
 import { dashboardScreen } from './dashboard.ts';
 import { frontScreen } from './front.ts';
 import { importApiScreen } from './import-api.ts';
@@ -42,4 +43,5 @@ export const SCREENS: readonly AdminScreen[] = [
   importApiScreen,
   apiKeysScreen,
   webhooksScreen,
+  cdnScreen,
 ];
