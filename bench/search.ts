@@ -92,7 +92,10 @@ const usage = `Usage: npm run bench:search -- [--articles=100000] [--db=both|sql
   --requests=N     /search requests sent to the app server (default 1000)
   --concurrency=N  requests in flight at once (default 8)
   --keep           keep the SQLite file and the PostgreSQL schema (for EXPLAIN); the next run
-                   removes them`;
+                   removes them
+  --reuse          PostgreSQL: measure the schema a --keep run left (migrated to the latest
+                   schema first) instead of generating and indexing a new corpus; no build
+                   figures`;
 
 const flags = {
   articles: { min: 100, max: 2_000_000 },
@@ -101,6 +104,7 @@ const flags = {
   requests: { min: 10, max: 1_000_000 },
   concurrency: { min: 1, max: 256 },
   keep: { flag: true },
+  reuse: { flag: true },
 } as const;
 
 interface Options {
@@ -110,6 +114,7 @@ interface Options {
   requests: number;
   concurrency: number;
   keep: boolean;
+  reuse: boolean;
 }
 
 function optionsFrom(given: ParsedFlags<typeof flags>): Options {
@@ -120,6 +125,7 @@ function optionsFrom(given: ParsedFlags<typeof flags>): Options {
     requests: given.requests ?? 1000,
     concurrency: given.concurrency ?? 8,
     keep: given.keep === true,
+    reuse: given.reuse === true,
   };
 }
 
@@ -149,6 +155,8 @@ interface Target {
   /** PostgreSQL: where to look up this benchmark's backends (their CPU time); else null. */
   monitorUrl: string | null;
   where: string;
+  /** A kept corpus measured again (--reuse): nothing was generated or indexed. */
+  reused?: boolean;
   /** Removes the database (file or schema). */
   remove(): Promise<void>;
 }
@@ -201,8 +209,32 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
   }
 }
 
-async function openPostgres(base: string): Promise<Target> {
-  const schema = `${SCHEMA_PREFIX}${process.pid}`;
+async function openPostgres(base: string, reuse: boolean): Promise<Target> {
+  let schema = `${SCHEMA_PREFIX}${process.pid}`;
+  if (reuse) {
+    const kept = await withClient(base, (client) =>
+      client.query<{ name: string }>(
+        `select nspname as name from pg_namespace where nspname like 'bench\\_search\\_%' order by oid desc limit 1`,
+      ),
+    );
+    const name = kept.rows[0]?.name;
+    if (name === undefined)
+      throw new Error('--reuse: no kept bench_search_* schema; run with --keep first');
+    schema = name;
+    const url = pgSchemaUrl(base, schema);
+    const handle = await connectDatabase({ kind: 'postgres', url });
+    await migrateToLatest(handle);
+    return {
+      dialect: 'postgres',
+      label: 'PostgreSQL',
+      handle,
+      databaseUrl: url,
+      monitorUrl: base,
+      where: `schema ${schema} at ${redacted(base)} (reused)`,
+      reused: true,
+      async remove() {},
+    };
+  }
   await withClient(base, async (client) => {
     // Schemas of earlier runs whose process is gone (interrupted, or --keep).
     const { rows } = await client.query<{ name: string }>(
@@ -657,7 +689,7 @@ async function measureDatabase(
 ): Promise<DbResult> {
   const { db } = target.handle;
   log(`${target.label}: ${target.where}`);
-  const insertSeconds = await buildCorpus(target, options.articles);
+  const insertSeconds = target.reused === true ? NaN : await buildCorpus(target, options.articles);
   log(
     `  corpus: ${fmtInt(options.articles)} articles generated and inserted in ${insertSeconds.toFixed(1)} s (${perSecond(options.articles, insertSeconds)})`,
   );
@@ -671,9 +703,12 @@ async function measureDatabase(
     timeoutMs: config.search.timeoutMs,
   });
   const indexStarted = performance.now();
-  const indexed = await search.reindex((done, total) =>
-    progress(`${target.label}: search documents`, done, total),
-  );
+  const indexed =
+    target.reused === true
+      ? options.articles
+      : await search.reindex((done, total) =>
+          progress(`${target.label}: search documents`, done, total),
+        );
   const indexSeconds = (performance.now() - indexStarted) / 1000;
   if (indexed !== options.articles)
     throw new Error(`${target.label}: reindex wrote ${indexed} documents, not ${options.articles}`);
@@ -681,7 +716,7 @@ async function measureDatabase(
     `  index build: ${fmtInt(indexed)} search documents in ${indexSeconds.toFixed(1)} s (${perSecond(indexed, indexSeconds)}; writeSearchDocuments, 500 a transaction)`,
   );
   let vacuumSeconds: number | null = null;
-  if (target.dialect === 'postgres') {
+  if (target.dialect === 'postgres' && target.reused !== true) {
     const started = performance.now();
     await sql`vacuum analyze articles`.execute(db);
     await sql`vacuum analyze article_search`.execute(db);
@@ -1014,7 +1049,7 @@ async function main(argv: string[]): Promise<number> {
     const target =
       dialect === 'sqlite'
         ? await openSqlite(options.articles, options.keep)
-        : await openPostgres(pgBase);
+        : await openPostgres(pgBase, options.reuse);
     try {
       results.push(await measureDatabase(target, options, set));
       // The server runs on the embedded default, or on PostgreSQL when only that is measured.

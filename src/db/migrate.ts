@@ -21,6 +21,7 @@ import { search } from './migrations/0009_search.ts';
 import { readerPages } from './migrations/0010_reader_pages.ts';
 import { articleOrigin } from './migrations/0012_article_origin.ts';
 import { apiAndWebhooks } from './migrations/0013_api_and_webhooks.ts';
+import { searchHead } from './migrations/0014_search_head.ts';
 import { policiesAndTips } from './migrations/0011_policies_and_tips.ts';
 import { cdnPurgeQueue } from './migrations/0015_cdn_purge_queue.ts';
 
@@ -40,6 +41,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '0011_policies_and_tips': policiesAndTips(dialect),
   '0012_article_origin': articleOrigin(dialect),
   '0013_api_and_webhooks': apiAndWebhooks(dialect),
+  '0014_search_head': searchHead(dialect),
   '0015_cdn_purge_queue': cdnPurgeQueue(dialect),
 });
 

@@ -154,56 +154,169 @@ function sqliteBackend(db: Kysely<Database>): Backend {
 // PostgreSQL: tsvector columns with GIN indexes. Queries are tsquery text built from the
 // same tokens, passed as parameters to to_tsquery('simple', …).
 
-const tsPhrase = (tokens: readonly string[]) => `(${tokens.map((t) => `'${t}'`).join(' <-> ')})`;
-const tsWords = (term: QueryTerm) => term.wordPhrases.map(tsPhrase).join(' | ');
+// One vector per article (`terms`, and `head` for the title, subtitle and tags) holds the
+// word tokens and, prefixed with `g`, the bigrams (migration 0014), so that a whole query
+// is one tsquery the GIN index answers by itself.
+
+const tsPhrase = (tokens: readonly string[], prefix = '') =>
+  `(${tokens.map((t) => `'${prefix}${t}'`).join(' <-> ')})`;
+const tsWords = (term: QueryTerm) => term.wordPhrases.map((p) => tsPhrase(p)).join(' | ');
 function tsGrams(term: QueryTerm): string | null {
-  if (term.gramPhrase !== null) return tsPhrase(term.gramPhrase);
-  if (term.gramPrefix !== null) return `'${term.gramPrefix}':*`;
+  if (term.gramPhrase !== null) return tsPhrase(term.gramPhrase, 'g');
+  if (term.gramPrefix !== null) return `'g${term.gramPrefix}':*`;
   return null;
 }
 /** Ranks cover density with weights for D, C, B, A: body, subtitle and tags, title. */
 const RANK_WEIGHTS = "'{0.1, 0.4, 0.6, 1.0}'";
 
-function pgTerm(term: QueryTerm): RawBuilder<SqlBool> {
+/** One word of the query: any of its word spellings, or its bigram phrase. */
+function tsTerm(term: QueryTerm): string {
   const grams = tsGrams(term);
-  const words = sql`s.words @@ to_tsquery('simple', ${tsWords(term)})`;
-  return grams === null
-    ? sql<SqlBool>`${words}`
-    : sql<SqlBool>`(${words} or s.grams @@ to_tsquery('simple', ${grams}))`;
+  return grams === null ? `(${tsWords(term)})` : `(${tsWords(term)} | ${grams})`;
+}
+
+/**
+ * Matches ranked on their whole text. The rest keep their head's rank (title, subtitle and
+ * tags): the whole-article vectors live in TOAST, and decompressing two thousand of them
+ * cost more than every other part of a search (see migration 0014). The head ranks first,
+ * so the best of it are ranked again in full.
+ */
+const FULL_RANK = 100;
+/** How many of the newest articles sharing a title word 관련기사 choose from. */
+const RELATED_POOL = 500;
+
+/** The syllables a bigram phrase was made of: 한라 라산 → 한라산. */
+const spelled = (phrase: readonly string[]) =>
+  (phrase[0] ?? '') +
+  phrase
+    .slice(1)
+    .map((b) => [...b][1] ?? '')
+    .join('');
+
+/**
+ * Whether the spaces-removed variant of a query can only find articles its words find
+ * anyway: each word's bigrams lie inside every spelling the joined variant matches by, so
+ * an article holding the joined word holds each word's bigram phrase. PostgreSQL then
+ * leaves it out of the query; its bigram phrase otherwise has PostgreSQL re-read the
+ * vectors of every article holding those bigrams anywhere (제주관광: 제주, 주관, 관광).
+ */
+export function joinedAddsNothing(plan: QueryPlan): boolean {
+  const joined = plan.joined;
+  if (joined === null) return true;
+  if (joined.gramPhrase === null) return false;
+  const spellings = [
+    spelled(joined.gramPhrase),
+    ...joined.wordPhrases.map((p) => (p.length === 1 ? (p[0] ?? '') : '')),
+  ];
+  return plan.terms.every((term) => {
+    if (term.gramPhrase === null) return false;
+    const base = spelled(term.gramPhrase);
+    return spellings.every((spelling) => spelling.includes(base));
+  });
+}
+
+/**
+ * The newest `limit` readable articles whose `column` vector matches `query`, with `rank`
+ * (an expression over `s`, the search document) as their relevance. Matches come from the
+ * GIN indexes as bitmaps, never from reading every search document in turn: PostgreSQL's
+ * estimates for tsquery matches swing between plans that detoast each article's vectors
+ * (3 s for one common word at 100,000 articles) and plans that need none. Newest first, in
+ * windows of ids that grow fourfold: a common word fills the list from the first window, a
+ * rare one reaches the oldest article in a few.
+ */
+async function newestMatches(
+  trx: Kysely<Database>,
+  search: {
+    column: 'terms' | 'head';
+    query: string;
+    rank: RawBuilder<unknown>;
+    now: number;
+    filters: SearchFilters;
+    limit: number;
+  },
+): Promise<Candidate[]> {
+  const { limit } = search;
+  const top = await sql<{ top: number | string | null }>`
+    select max(article_id) as top from article_search`.execute(trx);
+  const indexScans = (on: boolean) =>
+    sql`set local enable_indexscan = ${sql.raw(on ? 'on' : 'off')}`.execute(trx);
+  await sql`set local enable_seqscan = off`.execute(trx);
+  let high = Number(top.rows[0]?.top ?? 0);
+  let span = limit * 8;
+  const found: Candidate[] = [];
+  while (high > 0 && found.length < limit) {
+    const low = Math.max(0, high - span);
+    await indexScans(false);
+    const { rows: matches } = await sql<{ id: number | string; relevance: number }>`
+      select s.article_id as id, ${search.rank} as relevance
+      from article_search s
+      where ${sql.ref(`s.${search.column}`)} @@ to_tsquery('simple', ${search.query})
+        and s.article_id > ${low} and s.article_id <= ${high}`.execute(trx);
+    if (matches.length > 0) {
+      const relevance = new Map(matches.map((m) => [Number(m.id), Number(m.relevance)]));
+      // Known ids: looked up by primary key, the sections hashed once (SQLite's shape).
+      await indexScans(true);
+      const { rows } = await sql<{ id: number | string; published_at: number | string }>`
+        select a.id, a.published_at from articles a
+        where a.id = any(${[...relevance.keys()]}::bigint[])
+          and ${visible(search.now, search.filters, 'sqlite')}
+        order by a.id desc
+        limit ${limit - found.length}`.execute(trx);
+      for (const r of rows)
+        found.push({
+          id: Number(r.id),
+          publishedAt: Number(r.published_at),
+          relevance: relevance.get(Number(r.id)) ?? 0,
+        });
+    }
+    high = low;
+    span *= 4;
+  }
+  await sql`set local enable_seqscan = on`.execute(trx);
+  await indexScans(true);
+  return found;
 }
 
 function postgresBackend(db: Kysely<Database>): Backend {
   return {
     async candidates(plan, { now, filters, limit, relaxed, timeoutMs }) {
-      const terms = plan.terms.map(pgTerm);
-      let match = sql<SqlBool>`(${sql.join(terms, relaxed ? sql` or ` : sql` and `)})`;
-      if (plan.joined !== null) match = sql<SqlBool>`(${match} or ${pgTerm(plan.joined)})`;
+      let query = plan.terms.map(tsTerm).join(relaxed ? ' | ' : ' & ');
+      if (plan.joined !== null && !joinedAddsNothing(plan))
+        query = `(${query}) | ${tsTerm(plan.joined)}`;
       const everyTerm = [...plan.terms, ...(plan.joined === null ? [] : [plan.joined])];
-      const rankWords = everyTerm.map(tsWords).join(' | ');
+      const wordQuery = everyTerm.map(tsWords).join(' | ');
       const grams = everyTerm.flatMap((t) => tsGrams(t) ?? []);
-      const rankGrams =
-        grams.length === 0
-          ? sql`0`
-          : sql`ts_rank_cd(${sql.raw(RANK_WEIGHTS)}, s.grams, to_tsquery('simple', ${grams.join(' | ')}))`;
+      const rank = (column: 'head' | 'terms') => {
+        const vector = sql.ref(`s.${column}`);
+        const words = sql`2 * ts_rank_cd(${sql.raw(RANK_WEIGHTS)}, ${vector}, to_tsquery('simple', ${wordQuery}))`;
+        return grams.length === 0
+          ? words
+          : sql`${words} + ts_rank_cd(${sql.raw(RANK_WEIGHTS)}, ${vector}, to_tsquery('simple', ${grams.join(' | ')}))`;
+      };
       try {
         return await db.transaction().execute(async (trx) => {
           await sql`set local statement_timeout = ${sql.raw(String(Math.max(1, Math.round(timeoutMs))))}`.execute(
             trx,
           );
-          const { rows } = await sql<{ id: number; published_at: number; relevance: number }>`
-            select a.id, a.published_at,
-              2 * ts_rank_cd(${sql.raw(RANK_WEIGHTS)}, s.words, to_tsquery('simple', ${rankWords}))
-                + ${rankGrams} as relevance
+          const found = await newestMatches(trx, {
+            column: 'terms',
+            query,
+            rank: rank('head'),
+            now,
+            filters,
+            limit,
+          });
+          const best = [...found]
+            .sort((a, b) => b.relevance - a.relevance || b.id - a.id)
+            .slice(0, FULL_RANK)
+            .map((c) => c.id);
+          if (best.length === 0) return found;
+          const full = await sql<{ id: number; relevance: number }>`
+            select s.article_id as id, ${rank('terms')} as relevance
             from article_search s
-            join articles a on a.id = s.article_id
-            where ${match} and ${visible(now, filters, 'postgres')}
-            order by s.article_id desc
-            limit ${limit}`.execute(trx);
-          return rows.map((r) => ({
-            id: Number(r.id),
-            publishedAt: Number(r.published_at),
-            relevance: Number(r.relevance),
-          }));
+            where s.article_id = any(${best}::bigint[])`.execute(trx);
+          const ranked = new Map(full.rows.map((r) => [Number(r.id), Number(r.relevance)]));
+          return found.map((c) => ({ ...c, relevance: ranked.get(c.id) ?? c.relevance }));
         });
       } catch (error) {
         // 57014: canceling statement due to statement timeout.
@@ -214,13 +327,23 @@ function postgresBackend(db: Kysely<Database>): Backend {
 
     async titleMatches(words, now, limit) {
       if (words.length === 0) return [];
-      const query = words.map((w) => `'${w}':AB`).join(' | ');
-      const { rows } = await sql<{ id: number }>`
-        select a.id from article_search s join articles a on a.id = s.article_id
-        where s.words @@ to_tsquery('simple', ${query}) and ${visible(now, {}, 'postgres')}
-        order by ts_rank_cd(${sql.raw(RANK_WEIGHTS)}, s.words, to_tsquery('simple', ${query})) desc, a.id desc
-        limit ${limit}`.execute(db);
-      return rows.map((r) => Number(r.id));
+      // The head's own vector and index: the title, subtitle and tags, nothing else. Among
+      // the newest few hundred matches: related articles are recent ones.
+      const query = words.map((w) => `'${w}'`).join(' | ');
+      const found = await db.transaction().execute((trx) =>
+        newestMatches(trx, {
+          column: 'head',
+          query,
+          rank: sql`ts_rank_cd(${sql.raw(RANK_WEIGHTS)}, s.head, to_tsquery('simple', ${query}))`,
+          now,
+          filters: {},
+          limit: RELATED_POOL,
+        }),
+      );
+      return found
+        .sort((a, b) => b.relevance - a.relevance || b.id - a.id)
+        .slice(0, limit)
+        .map((c) => c.id);
     },
   };
 }

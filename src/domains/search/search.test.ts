@@ -5,6 +5,8 @@ import { migrateToLatest, type DatabaseHandle } from '../../db/index.ts';
 import { ManualClock } from '../../shared/clock.ts';
 import { freshDatabase, postgresUrl, testDialects } from '../../testing/databases.ts';
 import { createWriter, type Writer } from '../content/index.ts';
+import { analyzeQuery } from './analyzer.ts';
+import { createBackend, joinedAddsNothing } from './backends.ts';
 import { createSearch, type Search } from './index.ts';
 
 const NOW = Date.UTC(2026, 11, 5, 3, 0);
@@ -316,5 +318,49 @@ describe.each(testDialects)('search index rebuild on %s', (dialect) => {
     } finally {
       await handle.close();
     }
+  });
+});
+
+describe('PostgreSQL candidates in windows of ids', () => {
+  const postgres = testDialects.includes('postgres');
+  it.runIf(postgres)('finds the oldest match when the newest windows hold none', async () => {
+    const handle = await freshDatabase('postgres');
+    try {
+      await migrateToLatest(handle);
+      const clock = new ManualClock(NOW);
+      const writer = createWriter({ db: handle.db, clock });
+      const section = await writer.createSection({ slug: 'society', name: '사회' });
+      const write = (title: string, daysAgo: number) =>
+        writer.createArticle({
+          sectionId: section,
+          title,
+          bodyHtml: p(`${title} 본문입니다.`),
+          status: 'published',
+          publishedAt: NOW - daysAgo * DAY,
+        });
+      const oldest = await write('우도 땅콩 수확 시작', 90);
+      for (let i = 0; i < 40; i++) await write(`서귀포 소식 ${i + 1}`, 40 - i);
+      const backend = createBackend(handle.db, 'postgres');
+      const options = { now: NOW, filters: {}, relaxed: false, timeoutMs: 5_000 };
+      // A limit of 2 starts with a window of 16 ids: the oldest article is three windows back.
+      const rare = await backend.candidates(analyzeQuery('땅콩'), { ...options, limit: 2 });
+      expect(rare.map((c) => c.id)).toEqual([oldest]);
+      const common = await backend.candidates(analyzeQuery('서귀포'), { ...options, limit: 2 });
+      expect(common).toHaveLength(2);
+      expect(common[0]?.id).toBeGreaterThan(common[1]?.id ?? Infinity);
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
+describe('joinedAddsNothing', () => {
+  it('leaves out the spaces-removed variant only when the words find all it finds', () => {
+    expect(joinedAddsNothing(analyzeQuery('제주 관광'))).toBe(true);
+    expect(joinedAddsNothing(analyzeQuery('관광객까지 남원읍을'))).toBe(true);
+    // 제주해녀 (a word of the joined variant) holds no 해녀들: the joined variant adds it.
+    expect(joinedAddsNothing(analyzeQuery('제주 해녀들이'))).toBe(false);
+    // One syllable has no bigram phrase to stand for it.
+    expect(joinedAddsNothing(analyzeQuery('섬 마을'))).toBe(false);
   });
 });
