@@ -141,7 +141,8 @@ function progress(label: string, done: number, total: number): void {
 }
 
 const fmtMb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
-const perSecond = (n: number, seconds: number) => `${fmtInt(n / seconds)}/s`;
+const perSecond = (n: number, seconds: number) =>
+  Number.isFinite(seconds) && seconds > 0 ? `${fmtInt(n / seconds)}/s` : '— (reused)';
 
 // ---------------------------------------------------------------------------------------
 // Databases
@@ -691,7 +692,9 @@ async function measureDatabase(
   log(`${target.label}: ${target.where}`);
   const insertSeconds = target.reused === true ? NaN : await buildCorpus(target, options.articles);
   log(
-    `  corpus: ${fmtInt(options.articles)} articles generated and inserted in ${insertSeconds.toFixed(1)} s (${perSecond(options.articles, insertSeconds)})`,
+    target.reused === true
+      ? `  corpus: ${fmtInt(options.articles)} articles kept by an earlier --keep run`
+      : `  corpus: ${fmtInt(options.articles)} articles generated and inserted in ${insertSeconds.toFixed(1)} s (${perSecond(options.articles, insertSeconds)})`,
   );
 
   const config = loadConfig({});
@@ -709,12 +712,13 @@ async function measureDatabase(
       : await search.reindex((done, total) =>
           progress(`${target.label}: search documents`, done, total),
         );
-  const indexSeconds = (performance.now() - indexStarted) / 1000;
+  const indexSeconds = target.reused === true ? NaN : (performance.now() - indexStarted) / 1000;
   if (indexed !== options.articles)
     throw new Error(`${target.label}: reindex wrote ${indexed} documents, not ${options.articles}`);
-  log(
-    `  index build: ${fmtInt(indexed)} search documents in ${indexSeconds.toFixed(1)} s (${perSecond(indexed, indexSeconds)}; writeSearchDocuments, 500 a transaction)`,
-  );
+  if (target.reused !== true)
+    log(
+      `  index build: ${fmtInt(indexed)} search documents in ${indexSeconds.toFixed(1)} s (${perSecond(indexed, indexSeconds)}; writeSearchDocuments, 500 a transaction)`,
+    );
   let vacuumSeconds: number | null = null;
   if (target.dialect === 'postgres' && target.reused !== true) {
     const started = performance.now();
