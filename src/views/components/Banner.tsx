@@ -65,6 +65,21 @@ function Creative({
  * impression when the banner is on screen; without script the server's pick shows and a
  * pixel counts it. Renders nothing at all when no campaign runs in the slot.
  */
+/**
+ * Each slot's landmark name: a screen reader's list of landmarks tells the page's
+ * banners apart (axe's landmark-unique), and still says 광고 first.
+ */
+const SLOT_LABEL: Record<BannerSlotName, string> = {
+  'header-top': '광고: 맨 위',
+  'masthead-side': '광고: 제호 옆',
+  'rail-1': '광고: 사이드 1',
+  'rail-2': '광고: 사이드 2',
+  'rail-3': '광고: 사이드 3',
+  'article-inline': '광고: 본문 중간',
+  'above-footer': '광고: 하단',
+  'mobile-sticky': '광고: 화면 아래',
+};
+
 export function BannerSlot({ chrome, slot }: { chrome: ChromeView; slot: BannerSlotName }) {
   const section = chrome.currentSection ?? null;
   const eligible = (chrome.banners[slot] ?? []).filter(
@@ -73,7 +88,7 @@ export function BannerSlot({ chrome, slot }: { chrome: ChromeView; slot: BannerS
   const chosen = pickByWeight(eligible, seededRandom(slotSeed(chrome.bannerSeed, slot)));
   if (chosen === undefined) return null;
   return (
-    <aside class={`banner banner-${slot}`} aria-label="광고" data-banner-slot={slot}>
+    <aside class={`banner banner-${slot}`} aria-label={SLOT_LABEL[slot]} data-banner-slot={slot}>
       {eligible.map((b) => (
         <div class="banner-item" data-banner-id={b.id} data-weight={b.weight} hidden={b !== chosen}>
           <Creative banner={b} shown={b === chosen} eager={FIRST_SCREEN.has(slot)} />
