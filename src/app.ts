@@ -86,7 +86,7 @@ import {
 } from './domains/notifications/index.ts';
 import { buildEditorAssets, type EditorAssets } from './http/admin/editor-asset.ts';
 import { buildHttpServer } from './http/server.ts';
-import { assetFromBytes, loadAsset } from './http/site/assets.ts';
+import { assetFromBytes, loadAsset, loadStylesheet } from './http/site/assets.ts';
 import { buildSiteScript } from './http/site/site-script.ts';
 import { revisedArticleTags, tag } from './shared/cache-tags.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
@@ -565,7 +565,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     publisher: config.publisher,
     siteUrl: config.siteUrl,
     trustProxy: config.trustProxy,
-    stylesheet: loadAsset(stylesheetFile, 'site', 'css', 'text/css; charset=utf-8'),
+    stylesheet: loadStylesheet(stylesheetFile, 'site'),
     icon: loadAsset(iconFile, 'icon', 'svg', 'image/svg+xml'),
     script: assetFromBytes(await siteScript(), 'site', 'js', 'text/javascript; charset=utf-8'),
     teaserSections: ['incidents'],
@@ -625,7 +625,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         clock,
         siteName: config.publisher.name,
         siteUrl: config.siteUrl,
-        stylesheet: loadAsset(adminStylesheetFile, 'admin', 'css', 'text/css; charset=utf-8'),
+        stylesheet: loadStylesheet(adminStylesheetFile, 'admin'),
         script: assetFromBytes(built.js, 'editor', 'js', 'text/javascript; charset=utf-8'),
         editorStylesheet: assetFromBytes(built.css, 'editor', 'css', 'text/css; charset=utf-8'),
         maxUploadBytes: services.photos.limits.maxBytes,

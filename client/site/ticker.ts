@@ -35,13 +35,19 @@ export function runTicker(doc: Document, win: Window): void {
   viewport.addEventListener('pointerleave', hold(false));
   viewport.addEventListener('focusin', hold(true));
   viewport.addEventListener('focusout', hold(false));
-  let width = viewport.clientWidth;
-  win.addEventListener('resize', () => {
-    if (viewport.clientWidth === width) return;
-    width = viewport.clientWidth;
-    show(0, false);
-  });
-  show(0, false);
+  // Nothing here reads layout before the first frame: a read now would force the page's
+  // whole first layout inside this script, one long task before the page can answer a
+  // tap (Lighthouse's forced-reflow and total-blocking-time). The first line needs no
+  // transform; the observer reports the width after layout, and a change of width
+  // starts again from the first line, since the places wrap anew.
+  if (typeof ResizeObserver === 'function') {
+    let width: number | null = null;
+    new ResizeObserver((entries) => {
+      const now = entries[0]?.contentRect.width ?? null;
+      if (width !== null && now !== width) show(0, false);
+      width = now;
+    }).observe(viewport);
+  }
   win.setInterval(() => {
     if (held || doc.hidden) return;
     show(line + 1, true);

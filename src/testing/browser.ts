@@ -14,12 +14,19 @@ const FLAGS = [
   '--no-first-run',
 ];
 
-/** Launches Debian's Chromium. A missing browser is a failure, never a skip. */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Launches Debian's Chromium. A missing browser is a failure, never a skip. `extraArgs`
+ * adds flags, such as a remote debugging port for Lighthouse.
+ */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium not found at ${CHROMIUM_PATH}: install Debian's package (apt-get install chromium) or set TAMNA_CHROMIUM.`,
     );
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: FLAGS, headless: true });
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [...FLAGS, ...extraArgs],
+    headless: true,
+  });
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { transformSync } from 'esbuild';
 import { pickEncoding } from '../cache/serve.ts';
 
 export interface Asset {
@@ -19,6 +20,35 @@ export interface Asset {
  */
 export function loadAsset(file: URL, name: string, ext: string, contentType: string): Asset {
   return assetFromBytes(readFileSync(file), name, ext, contentType);
+}
+
+/**
+ * The browsers the stylesheets are written for (`:has()` is the newest thing they use),
+ * so minifying never rewrites a rule into syntax one of them lacks.
+ */
+const CSS_TARGETS = ['chrome105', 'edge105', 'firefox121', 'safari15.4'];
+
+const minified = new Map<string, Buffer>();
+
+/**
+ * A stylesheet, minified once per process: the sources keep their comments, and readers
+ * download and parse a quarter less (Lighthouse's unminified-css).
+ */
+export function loadStylesheet(file: URL, name: string): Asset {
+  let body = minified.get(file.href);
+  if (body === undefined) {
+    const { code } = transformSync(readFileSync(file, 'utf8'), {
+      loader: 'css',
+      minify: true,
+      target: CSS_TARGETS,
+      charset: 'utf8',
+      legalComments: 'none',
+      logLevel: 'silent',
+    });
+    body = Buffer.from(code);
+    minified.set(file.href, body);
+  }
+  return assetFromBytes(body, name, 'css', 'text/css; charset=utf-8');
 }
 
 /** The same for bytes built in memory (the bundled admin editor). */

@@ -328,7 +328,7 @@ describe.each(testDialects)('public site on %s', (dialect) => {
     const css = await get(href);
     expect(css.statusCode).toBe(200);
     expect(css.headers['cache-control']).toContain('immutable');
-    expect(css.body).toContain('word-break: keep-all');
+    expect(css.body).toContain('word-break:keep-all');
   });
 
   it('serves the site icon linked from every page and at /favicon.ico', async () => {

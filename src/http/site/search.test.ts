@@ -74,7 +74,7 @@ describe.each(testDialects)('search page and 관련기사 on %s', (dialect) => {
     for (const url of ['/', `/news/${ids.festival}`, '/section/society', '/search']) {
       const html = (await get(url)).body;
       expect(html).toMatch(
-        /<form class="masthead-search" action="\/search" method="get" role="search">/,
+        /<form class="masthead-search" action="\/search" method="get" role="search" aria-label="사이트 검색">/,
       );
       expect(html).toContain('name="q"');
     }

@@ -10,7 +10,25 @@ function slotSeed(seed: number, slot: string): number {
   return h >>> 0;
 }
 
-function Creative({ banner, shown }: { banner: BannerView; shown: boolean }) {
+/**
+ * Slots on screen when the page opens: a lazy image there waits for layout before it is
+ * even requested (the bar over a phone's screen was the weather page's LCP, late).
+ */
+const FIRST_SCREEN: ReadonlySet<BannerSlotName> = new Set([
+  'header-top',
+  'masthead-side',
+  'mobile-sticky',
+]);
+
+function Creative({
+  banner,
+  shown,
+  eager,
+}: {
+  banner: BannerView;
+  shown: boolean;
+  eager: boolean;
+}) {
   if (banner.kind === 'html') {
     const src = `/ad/frame/${banner.id}`;
     // Frames of banners not picked wait for the script to pick them (data-src).
@@ -23,7 +41,7 @@ function Creative({ banner, shown }: { banner: BannerView; shown: boolean }) {
         height={banner.height}
         sandbox={FRAME_SANDBOX}
         referrerpolicy="no-referrer"
-        loading="lazy"
+        loading={eager ? undefined : 'lazy'}
       ></iframe>
     );
   }
@@ -34,7 +52,7 @@ function Creative({ banner, shown }: { banner: BannerView; shown: boolean }) {
         width={banner.width}
         height={banner.height}
         alt={banner.title}
-        loading="lazy"
+        loading={eager ? undefined : 'lazy'}
         decoding="async"
       />
     </a>
@@ -47,6 +65,21 @@ function Creative({ banner, shown }: { banner: BannerView; shown: boolean }) {
  * impression when the banner is on screen; without script the server's pick shows and a
  * pixel counts it. Renders nothing at all when no campaign runs in the slot.
  */
+/**
+ * Each slot's landmark name: a screen reader's list of landmarks tells the page's
+ * banners apart (axe's landmark-unique), and still says 광고 first.
+ */
+const SLOT_LABEL: Record<BannerSlotName, string> = {
+  'header-top': '광고: 맨 위',
+  'masthead-side': '광고: 제호 옆',
+  'rail-1': '광고: 사이드 1',
+  'rail-2': '광고: 사이드 2',
+  'rail-3': '광고: 사이드 3',
+  'article-inline': '광고: 본문 중간',
+  'above-footer': '광고: 하단',
+  'mobile-sticky': '광고: 화면 아래',
+};
+
 export function BannerSlot({ chrome, slot }: { chrome: ChromeView; slot: BannerSlotName }) {
   const section = chrome.currentSection ?? null;
   const eligible = (chrome.banners[slot] ?? []).filter(
@@ -55,10 +88,10 @@ export function BannerSlot({ chrome, slot }: { chrome: ChromeView; slot: BannerS
   const chosen = pickByWeight(eligible, seededRandom(slotSeed(chrome.bannerSeed, slot)));
   if (chosen === undefined) return null;
   return (
-    <aside class={`banner banner-${slot}`} aria-label="광고" data-banner-slot={slot}>
+    <aside class={`banner banner-${slot}`} aria-label={SLOT_LABEL[slot]} data-banner-slot={slot}>
       {eligible.map((b) => (
         <div class="banner-item" data-banner-id={b.id} data-weight={b.weight} hidden={b !== chosen}>
-          <Creative banner={b} shown={b === chosen} />
+          <Creative banner={b} shown={b === chosen} eager={FIRST_SCREEN.has(slot)} />
         </div>
       ))}
       <noscript>
@@ -68,7 +101,18 @@ export function BannerSlot({ chrome, slot }: { chrome: ChromeView; slot: BannerS
       {/* The bar over a phone's screen can be closed for the day (client/site/sticky.ts). */}
       {slot === 'mobile-sticky' ? (
         <button type="button" class="banner-close needs-js" data-banner-close>
-          <span aria-hidden="true">✕</span> 닫기
+          {/* Drawn, not the ✕ character: no Korean font has it, and looking for one that
+              does costs every page a round of font lookups before its first layout. */}
+          <svg
+            class="banner-close-icon"
+            aria-hidden="true"
+            width="9"
+            height="9"
+            viewBox="0 0 10 10"
+          >
+            <path d="M1 1l8 8M9 1l-8 8" stroke="currentColor" stroke-width="1.5" />
+          </svg>{' '}
+          닫기
         </button>
       ) : null}
     </aside>

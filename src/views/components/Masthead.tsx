@@ -23,7 +23,13 @@ export function Masthead({ chrome, isFront }: { chrome: ChromeView; isFront: boo
             {chrome.publisher.name}
           </a>
         </Title>
-        <form class="masthead-search" action="/search" method="get" role="search">
+        <form
+          class="masthead-search"
+          action="/search"
+          method="get"
+          role="search"
+          aria-label="사이트 검색"
+        >
           <label class="visually-hidden" for="masthead-q">
             기사 검색
           </label>

@@ -40,14 +40,19 @@ export function BylineLinks({ bylines }: { bylines: readonly BylineView[] }) {
 /**
  * A list row with a thumbnail, title, summary, and when it was published (date and
  * time) and by whom when the list knows (section, tag, reporter and series pages).
+ * `heading` is the title's level: h2 where the list sits right under the page's h1, so
+ * screen readers' heading lists skip no level.
  */
 export function TeaserRow({
   article,
   showSection,
+  heading = 'h3',
 }: {
   article: TeaserView;
   showSection?: boolean;
+  heading?: 'h2' | 'h3';
 }) {
+  const Title = heading;
   return (
     <article class="teaser-row">
       {article.photo ? (
@@ -56,9 +61,9 @@ export function TeaserRow({
         </a>
       ) : null}
       <div class="teaser-text">
-        <h3 class="teaser-title">
+        <Title class="teaser-title">
           <TitleLink article={article} />
-        </h3>
+        </Title>
         <p class="teaser-summary">{article.summary}</p>
         <p class="teaser-meta">
           {showSection ? <span class="teaser-section">{article.section.name}</span> : null}

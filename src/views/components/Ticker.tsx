@@ -32,7 +32,7 @@ function Places({ ticker }: { ticker: TickerView }) {
 export function Ticker({ ticker }: { ticker: TickerView | null }) {
   if (ticker === null) return null;
   return (
-    <section class="ticker" aria-label="전국 날씨">
+    <section class="ticker" aria-label="전국 날씨 요약">
       <WeatherIconSprite skies={ticker.places.flatMap((p) => (p.sky === null ? [] : [p.sky]))} />
       <div class="ticker-viewport">
         <ul class="ticker-list" data-ticker>

@@ -74,7 +74,13 @@ function Marked({ text, words }: { text: string; words: string[] }) {
 function Filters({ props }: { props: SearchPageProps }) {
   const { form } = props;
   return (
-    <form class="search-form" action={SEARCH_PATH} method="get" role="search">
+    <form
+      class="search-form"
+      action={SEARCH_PATH}
+      method="get"
+      role="search"
+      aria-label="상세 검색"
+    >
       <div class="search-main">
         <label class="visually-hidden" for="search-q">
           검색어

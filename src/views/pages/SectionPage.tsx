@@ -80,7 +80,7 @@ export function renderSectionPage(props: SectionPageProps): string {
       ) : (
         <div class="section-list">
           {props.articles.map((a) => (
-            <TeaserRow article={a} />
+            <TeaserRow article={a} heading="h2" />
           ))}
         </div>
       )}

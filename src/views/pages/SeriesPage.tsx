@@ -54,7 +54,7 @@ export function renderSeriesPage(props: SeriesPageProps): string {
         {parts.map((a, i) => (
           <li id={`part-${a.id}`}>
             <span class="series-no">{i + 1}회</span>
-            <TeaserRow article={a} showSection />
+            <TeaserRow article={a} showSection heading="h2" />
           </li>
         ))}
       </ol>

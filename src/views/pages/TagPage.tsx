@@ -39,7 +39,7 @@ export function renderTagPage(props: TagPageProps): string {
       </header>
       <div class="section-list">
         {props.articles.map((a) => (
-          <TeaserRow article={a} showSection />
+          <TeaserRow article={a} showSection heading="h2" />
         ))}
       </div>
       <Pager page={props.page} pageCount={props.pageCount} href={(p) => tagPath(name, p)} />
