@@ -220,9 +220,8 @@ export function joinedAddsNothing(plan: QueryPlan): boolean {
  * (an expression over `s`, the search document) as their relevance. Matches come from the
  * GIN indexes as bitmaps, never from reading every search document in turn: PostgreSQL's
  * estimates for tsquery matches swing between plans that detoast each article's vectors
- * (3 s for one common word at 100,000 articles) and plans that need none. Newest first, in
- * windows of ids that grow fourfold: a common word fills the list from the first window, a
- * rare one reaches the oldest article in a few.
+ * (3 s for one common word at 100,000 articles) and plans that need none. Newest first:
+ * the newest ids first (twice `limit`), then all the rest.
  */
 async function newestMatches(
   trx: Kysely<Database>,
@@ -242,16 +241,21 @@ async function newestMatches(
     sql`set local enable_indexscan = ${sql.raw(on ? 'on' : 'off')}`.execute(trx);
   await sql`set local enable_seqscan = off`.execute(trx);
   let high = Number(top.rows[0]?.top ?? 0);
-  let span = limit * 8;
+  let span = limit * 2;
   const found: Candidate[] = [];
   while (high > 0 && found.length < limit) {
     const low = Math.max(0, high - span);
     await indexScans(false);
+    // Ranked after the newest are chosen: ranking reads each vector, choosing does not.
     const { rows: matches } = await sql<{ id: number | string; relevance: number }>`
       select s.article_id as id, ${search.rank} as relevance
       from article_search s
-      where ${sql.ref(`s.${search.column}`)} @@ to_tsquery('simple', ${search.query})
-        and s.article_id > ${low} and s.article_id <= ${high}`.execute(trx);
+      where s.article_id in (
+        select m.article_id from article_search m
+        where ${sql.ref(`m.${search.column}`)} @@ to_tsquery('simple', ${search.query})
+          and m.article_id > ${low} and m.article_id <= ${high}
+        order by m.article_id desc
+        limit ${Math.ceil((limit - found.length) * 1.25) + 10})`.execute(trx);
     if (matches.length > 0) {
       const relevance = new Map(matches.map((m) => [Number(m.id), Number(m.relevance)]));
       // Known ids: looked up by primary key, the sections hashed once (SQLite's shape).
@@ -270,7 +274,9 @@ async function newestMatches(
         });
     }
     high = low;
-    span *= 4;
+    // The first window holds the newest matches of a common word; a rarer query's are
+    // looked for in all the rest at once, so its words' index entries are read twice at most.
+    span = high;
   }
   await sql`set local enable_seqscan = on`.execute(trx);
   await indexScans(true);

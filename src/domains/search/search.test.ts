@@ -321,7 +321,7 @@ describe.each(testDialects)('search index rebuild on %s', (dialect) => {
   });
 });
 
-describe('PostgreSQL candidates in windows of ids', () => {
+describe('PostgreSQL candidates, newest ids first', () => {
   const postgres = testDialects.includes('postgres');
   it.runIf(postgres)('finds the oldest match when the newest windows hold none', async () => {
     const handle = await freshDatabase('postgres');
@@ -342,7 +342,7 @@ describe('PostgreSQL candidates in windows of ids', () => {
       for (let i = 0; i < 40; i++) await write(`서귀포 소식 ${i + 1}`, 40 - i);
       const backend = createBackend(handle.db, 'postgres');
       const options = { now: NOW, filters: {}, relaxed: false, timeoutMs: 5_000 };
-      // A limit of 2 starts with a window of 16 ids: the oldest article is three windows back.
+      // A limit of 2 looks at the newest 4 ids first, then at all the rest.
       const rare = await backend.candidates(analyzeQuery('땅콩'), { ...options, limit: 2 });
       expect(rare.map((c) => c.id)).toEqual([oldest]);
       const common = await backend.candidates(analyzeQuery('서귀포'), { ...options, limit: 2 });
