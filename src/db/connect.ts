@@ -12,6 +12,7 @@ import pg from 'pg';
 import type { Config } from '../config/index.ts';
 import { AppError } from '../shared/errors.ts';
 import type { DialectName } from './dialect.ts';
+import { listenOn, type ListenHooks, type NotificationListener } from './notify.ts';
 import type { Database } from './schema.ts';
 
 export interface DatabaseHandle {
@@ -21,6 +22,15 @@ export interface DatabaseHandle {
   describe: string;
   /** Calls `listener` with every query's time in seconds (metrics). */
   onQuery(listener: QueryListener): void;
+  /**
+   * PostgreSQL only: listens on a NOTIFY channel over a dedicated connection (see
+   * notify.ts); SQLite has no such thing, so there it is absent.
+   */
+  listen?: (
+    channel: string,
+    onPayload: (payload: string) => void,
+    hooks?: ListenHooks,
+  ) => NotificationListener;
   close(): Promise<void>;
 }
 
@@ -143,6 +153,7 @@ async function connectPostgres(url: string): Promise<DatabaseHandle> {
     dialect: 'postgres',
     describe: safe,
     onQuery: queries.onQuery,
+    listen: (channel, onPayload, hooks) => listenOn(url, channel, onPayload, hooks),
     close: () => db.destroy(),
   };
 }

@@ -8,5 +8,6 @@ export {
   schemaVersion,
 } from './migrate.ts';
 export { claimJob } from './claims.ts';
+export type { ListenHooks, NotificationListener } from './notify.ts';
 export type { DialectName } from './dialect.ts';
 export type * from './schema.ts';
