@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
   Kysely,
   PostgresDialect,
   type LogEvent,
@@ -90,7 +93,7 @@ function connectSqlite(file: string): DatabaseHandle {
   }
   const queries = queryLog();
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
     log: queries.log,
   });
   return {
@@ -100,6 +103,24 @@ function connectSqlite(file: string): DatabaseHandle {
     onQuery: queries.onQuery,
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Transactions take SQLite's write lock when they begin (BEGIN IMMEDIATE), waiting up to
+ * busy_timeout for it. With a plain BEGIN a transaction that reads and then writes, in one
+ * of several processes on the same file (workers of `tamna serve`, the import command),
+ * fails at once with SQLITE_BUSY when another process committed in between, since its
+ * snapshot is out of date; waiting at the start cannot fail that way. Within one process
+ * Kysely runs one transaction at a time on the one connection, so nothing changes there.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection: DatabaseConnection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
 }
 
 /**
