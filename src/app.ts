@@ -426,6 +426,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const newsroom = await createNewsroom(config, options);
   const { database, services, clock, logger, importer } = newsroom;
   const { changeFeed } = services;
+  // Readings count once across servers from the first beacon on: the day's shared salt.
+  await services.readers
+    .prepare()
+    .catch((error: unknown) => logger.warn({ err: error }, 'reader salts not read; retried'));
   const cache = new PageCache({
     maxEntries: config.pageCache.maxEntries,
     maxBytes: config.pageCache.maxBytes,

@@ -22,6 +22,7 @@ import { readerPages } from './migrations/0010_reader_pages.ts';
 import { articleOrigin } from './migrations/0012_article_origin.ts';
 import { apiAndWebhooks } from './migrations/0013_api_and_webhooks.ts';
 import { policiesAndTips } from './migrations/0011_policies_and_tips.ts';
+import { sharedReaderDay } from './migrations/0014_shared_reader_day.ts';
 
 // Listed in code rather than read from a folder so the set is fixed at build time and
 // identical on every app server.
@@ -39,6 +40,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '0011_policies_and_tips': policiesAndTips(dialect),
   '0012_article_origin': articleOrigin(dialect),
   '0013_api_and_webhooks': apiAndWebhooks(dialect),
+  '0014_shared_reader_day': sharedReaderDay(dialect),
 });
 
 async function migratorFor(
