@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type { Config } from './config/index.ts';
 import {
   connectDatabase,
+  poolSizeFor,
   migrateToLatest,
   pendingMigrations,
   type DatabaseHandle,
@@ -109,6 +110,8 @@ export interface AppOptions {
    * jobs by default; tests turn it on alone).
    */
   changeNotifications?: boolean;
+  /** Server processes sharing this server's database connections (`tamna serve` workers). */
+  poolShare?: number;
   /** Timeouts and retries for KMA requests (tests shorten them). */
   weatherFetch?: { timeoutMs?: number; retries?: number; backoffMs?: number };
 }
@@ -239,7 +242,9 @@ export async function createNewsroom(
 ): Promise<Newsroom> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? pino({ level: config.logLevel, base: { app: 'tamna' } });
-  const database = options.database ?? (await connectDatabase(config.database));
+  const database =
+    options.database ??
+    (await connectDatabase(config.database, { poolSize: poolSizeFor(options.poolShare ?? 1) }));
   const ownsDatabase = options.database === undefined;
   let media: ReturnType<typeof createLocalMediaStorage>;
   try {

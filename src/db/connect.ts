@@ -55,8 +55,27 @@ function queryLog(): { log: (event: LogEvent) => void; onQuery(listener: QueryLi
   };
 }
 
-export async function connectDatabase(config: Config['database']): Promise<DatabaseHandle> {
-  return config.kind === 'sqlite' ? connectSqlite(config.file) : connectPostgres(config.url);
+export interface ConnectOptions {
+  /** PostgreSQL: connections in the query pool (10; fewer per worker when there are several). */
+  poolSize?: number;
+}
+
+export async function connectDatabase(
+  config: Config['database'],
+  options: ConnectOptions = {},
+): Promise<DatabaseHandle> {
+  return config.kind === 'sqlite'
+    ? connectSqlite(config.file)
+    : connectPostgres(config.url, options.poolSize ?? 10);
+}
+
+/**
+ * The query pool of one of `workers` server processes: together about what one process
+ * had (10), at least 3 each, so a server's share of PostgreSQL's connections (100 by
+ * default, shared by every app server) does not grow with its cores.
+ */
+export function poolSizeFor(workers: number): number {
+  return workers <= 1 ? 10 : Math.max(3, Math.ceil(10 / workers));
 }
 
 function connectSqlite(file: string): DatabaseHandle {
@@ -149,8 +168,12 @@ function withStatementCache(sqlite: SqliteDatabase.Database, limit = 500): Sqlit
   };
 }
 
-async function connectPostgres(url: string): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+async function connectPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 5000,
+  });
   // An idle client that loses its connection emits 'error' on the pool; without a listener
   // that would crash the process instead of letting the next query reconnect.
   pool.on('error', () => {});

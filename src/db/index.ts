@@ -1,4 +1,9 @@
-export { connectDatabase, type DatabaseHandle } from './connect.ts';
+export {
+  connectDatabase,
+  poolSizeFor,
+  type ConnectOptions,
+  type DatabaseHandle,
+} from './connect.ts';
 export {
   LATEST_SCHEMA,
   MIGRATION_NAMES,
