@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -123,7 +124,7 @@ export interface Answer {
 
 export interface Client {
   get(url: string, headers?: Record<string, string>): Promise<Answer>;
-  post(url: string, body: string, headers?: Record<string, string>): Promise<Answer>;
+  post(url: string, body: string | Buffer, headers?: Record<string, string>): Promise<Answer>;
   /** Form POSTs as the signed-in staff member (after `signIn`), CSRF token included. */
   form(url: string, fields?: Record<string, string>): Promise<Answer>;
   /** Signs in with a one-time password from `tamna user add` and replaces it. */
@@ -135,25 +136,31 @@ export interface Client {
 
 /**
  * Requests to one server. `pinned`: over one kept-alive connection, so node:cluster
- * hands every request to the same worker (connections are what it distributes).
+ * hands every request to the same worker (connections are what it distributes). `ca`:
+ * over TLS to nginx in front (src/testing/nginx.ts), trusting its test certificate.
  */
-export function client(port: number, options: { pinned?: boolean } = {}): Client {
-  const agent = options.pinned ? new http.Agent({ keepAlive: true, maxSockets: 1 }) : undefined;
+export function client(port: number, options: { pinned?: boolean; ca?: Buffer } = {}): Client {
+  const tls = options.ca !== undefined;
+  const agent = options.pinned
+    ? new (tls ? https : http).Agent({ keepAlive: true, maxSockets: 1 })
+    : undefined;
   const send = (
     method: string,
     url: string,
-    body: string | null,
+    body: string | Buffer | null,
     headers: Record<string, string>,
   ): Promise<Answer> =>
     new Promise((resolve, reject) => {
-      const req = http.request(
+      const req = (tls ? https : http).request(
         {
           host: '127.0.0.1',
           port,
           path: url,
           method,
           ...(agent === undefined ? { agent: false } : { agent }),
+          ...(tls ? { ca: options.ca, servername: 'news.example.kr' } : {}),
           headers: {
+            ...(tls ? { host: 'news.example.kr' } : {}),
             ...(self.session === null ? {} : { cookie: self.session.cookie }),
             ...headers,
           },
