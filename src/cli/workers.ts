@@ -60,6 +60,7 @@ export async function superviseWorkers(
   let serving = false;
   let stopping = false;
   let youngDeaths = 0;
+  let exitCode = 0;
   let finish: (code: number) => void = () => {};
   const done = new Promise<number>((resolve) => (finish = resolve));
 
@@ -93,7 +94,9 @@ export async function superviseWorkers(
     const entry = slots.get(slot);
     slots.delete(slot);
     if (stopping) {
-      if (slots.size === 0) finish(code === 0 || code === null ? 0 : code);
+      // A worker that could not stop cleanly (or was killed) makes the whole stop fail.
+      if (code !== 0) exitCode ||= code ?? 1;
+      if (slots.size === 0) finish(exitCode);
       return;
     }
     if (!serving) {
@@ -109,12 +112,12 @@ export async function superviseWorkers(
     io.err(
       `tamna: worker ${slot} (pid ${worker.process.pid}) ${how}; starting a new one${pause > 0 ? ` in ${pause / 1000} s` : ''}.`,
     );
+    // Not unref'd: with every worker gone, this timer is what keeps the primary running.
     setTimeout(() => {
       if (!stopping) fork(slot);
-    }, pause).unref();
+    }, pause);
   });
 
-  let exitCode = 0;
   const stop = (why: string, code = 0) => {
     if (stopping) return;
     stopping = true;
