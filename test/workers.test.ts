@@ -6,13 +6,16 @@
  * while the port keeps answering; SIGTERM drains both (/readyz 503), writes their counts
  * and exits 0.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { connectDatabase } from '../src/db/index.ts';
 import {
   answeredBy,
+  BIN,
   client,
   freePort,
   oneTimePassword,
@@ -173,5 +176,31 @@ it('runs two workers on one port that share sessions, changes and counts, and re
     expect(Number(views.n)).toBe(21);
   } finally {
     await db.close();
+  }
+}, 60_000);
+
+it('stops with one message and exit code 1 when the workers cannot listen', async () => {
+  const port = await freePort();
+  const squatter = net.createServer();
+  await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+  try {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      TAMNA_DATA_DIR: path.join(dir, 'busy'),
+      TAMNA_LOG_LEVEL: 'warn',
+      TAMNA_WORKERS: '2',
+    };
+    delete env.DATABASE_URL;
+    const child = spawn(BIN, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(output.match(/already in use/g), output).toHaveLength(1);
+  } finally {
+    await new Promise((r) => squatter.close(r));
   }
 }, 60_000);
