@@ -343,6 +343,8 @@ async function main(argv: string[]): Promise<number> {
       TAMNA_SITE_URL: 'https://news.tamna.example',
       // wrk on 127.0.0.1 stands in for the reverse proxy that tells each reader's address.
       TAMNA_TRUST_PROXY: 'loopback',
+      // One process against one empty Fastify process.
+      TAMNA_WORKERS: '1',
     },
     appPort,
   );

@@ -328,6 +328,8 @@ async function main(argv: string[]): Promise<number> {
     TAMNA_TRUST_PROXY: 'loopback',
     TAMNA_LOG_LEVEL: 'warn',
     TAMNA_SHUTDOWN_DRAIN_SECONDS: String(drain),
+    // Two single-process servers, as measured before workers existed.
+    TAMNA_WORKERS: '1',
   };
 
   const servers: AppServer[] = [];

@@ -13,19 +13,24 @@
  *      lowers throughput).
  *   5. Reads the app's resident memory, then fills the page cache past its byte budget
  *      with article pages in all three encodings and reads it again (both ≤ 250 MB).
- *   6. Times uncached renders in-process with app.http.inject and the page cache off.
+ *   6. Every core: the app again with TAMNA_WORKERS = the number of cores (node:cluster)
+ *      against Debian's nginx serving the same article bytes from disk with its default
+ *      worker per core (worker_processes auto), and against the static file server; the
+ *      warm article page, target ≥ 0.5 of nginx.
+ *   7. Times uncached renders in-process with app.http.inject and the page cache off.
  *
  * Flags: --duration=8 (seconds per measured wrk run), --quick (2 s runs, one round),
- * --rounds=2, --connections=64, --threads=2, --regenerate (rebuild the database),
- * --help.
+ * --rounds=2, --connections=64, --threads=2, --core-threads=1 and --core-connections=16
+ * (wrk for step 6), --regenerate (rebuild the database), --help.
  */
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config/index.ts';
+import { startNginx, stopNginx } from '../src/testing/nginx.ts';
 import { ensureBenchDatabase } from './generate.ts';
 import {
   appStats,
@@ -34,6 +39,7 @@ import {
   fmtInt,
   fmtMs,
   freePort,
+  get,
   get200,
   killAll,
   parseBenchFlags,
@@ -46,12 +52,16 @@ import {
   startServer,
   stopServer,
   TARGET_RSS_MB,
+  track,
   verdict,
   type ParsedFlags,
+  type Server,
   type WrkResult,
 } from './support.ts';
 
 const TARGET_WARM_RATIO = 0.7;
+/** Warm article pages on every core against nginx on every core. */
+const TARGET_NGINX_RATIO = 0.5;
 const TARGET_ARTICLE_MEDIAN_MS = 5;
 const TARGET_FRONT_MEDIAN_MS = 15;
 const RENDER_SAMPLES = 300;
@@ -70,15 +80,20 @@ interface Options {
   fillPages: number;
   regenerate: boolean;
   quick: boolean;
+  /** wrk for the every-core comparison (the issue measured nginx with -t1 -c16). */
+  coreThreads: number;
+  coreConnections: number;
 }
 
-const usage = `Usage: npm run bench -- [--quick] [--duration=8] [--rounds=2] [--connections=64] [--threads=2] [--regenerate]
+const usage = `Usage: npm run bench -- [--quick] [--duration=8] [--rounds=2] [--connections=64] [--threads=2] [--core-threads=1] [--core-connections=16] [--regenerate]
 
   --quick          2 s wrk runs, one round, smaller cache fill (a smoke test)
   --duration=N     seconds per measured wrk run (default 8)
   --rounds=N       alternating measured rounds per server (default 2; best round counts)
   --connections=N  wrk connections (default 64)
   --threads=N      wrk threads (default 2)
+  --core-threads=N, --core-connections=N
+                   wrk for the every-core comparison with nginx (default -t1 -c16)
   --regenerate     rebuild the cached benchmark database`;
 
 const flags = {
@@ -88,6 +103,8 @@ const flags = {
   connections: { min: 1, max: 10_000 },
   threads: { min: 1, max: 64 },
   regenerate: { flag: true },
+  'core-threads': { min: 1, max: 64 },
+  'core-connections': { min: 1, max: 10_000 },
 } as const;
 
 function optionsFrom(given: ParsedFlags<typeof flags>): Options {
@@ -102,6 +119,8 @@ function optionsFrom(given: ParsedFlags<typeof flags>): Options {
     fillPages: quick ? 1000 : 4000,
     regenerate: given.regenerate === true,
     quick,
+    coreThreads: given['core-threads'] ?? 1,
+    coreConnections: given['core-connections'] ?? 16,
   };
 }
 
@@ -218,6 +237,161 @@ async function measureRenders(
 }
 
 // ---------------------------------------------------------------------------------------
+// Every core: TAMNA_WORKERS = cores against nginx
+
+/** Debian's nginx serving `root` as plain files, with its default worker per core. */
+async function startStaticNginx(root: string, port: number): Promise<ChildProcess> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tamna-bench-nginx-'));
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const temp = (name: string) => `${name}_temp_path ${path.join(dir, name)};`;
+  const config = path.join(dir, 'nginx.conf');
+  fs.writeFileSync(
+    config,
+    [
+      ...(process.getuid?.() === 0 ? ['user root;'] : []),
+      'worker_processes auto;',
+      `pid ${path.join(dir, 'nginx.pid')};`,
+      `error_log ${path.join(dir, 'error.log')} warn;`,
+      'events { worker_connections 4096; }',
+      'http {',
+      '  sendfile on;',
+      '  tcp_nopush on;',
+      '  include /etc/nginx/mime.types;',
+      '  default_type application/octet-stream;',
+      '  access_log off;',
+      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${temp(t)}`),
+      `  server { listen 127.0.0.1:${port}; root ${root}; location / { } }`,
+      '}',
+      '',
+    ].join('\n'),
+  );
+  const child = await startNginx(
+    { config, dir, args: ['-p', dir, '-e', path.join(dir, 'error.log'), '-c', config] },
+    port,
+  );
+  track(child);
+  return child;
+}
+
+async function measureEveryCore(
+  dbFile: string,
+  dataDir: string,
+  staticDir: string,
+  articlePath: string,
+  fileServer: Server,
+  oneProcess: WrkResult | undefined,
+  options: Options,
+): Promise<{
+  workers: number;
+  nginxWorkers: number;
+  app: WrkResult;
+  nginx: WrkResult;
+  file: WrkResult;
+  hits: number;
+  misses: number;
+  workerRssMb: number[];
+  primaryRssMb: number;
+}> {
+  if (oneProcess === undefined) throw new Error('no one-process result');
+  const workers = os.availableParallelism();
+  const port = await freePort();
+  const app = await startServer(
+    `app ×${workers}`,
+    'app',
+    ['serve'],
+    {
+      DATABASE_URL: `sqlite:${dbFile}`,
+      TAMNA_DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      TAMNA_LOG_LEVEL: 'warn',
+      TAMNA_SITE_URL: 'https://news.tamna.example',
+      TAMNA_WORKERS: String(workers),
+    },
+    port,
+    'healthz',
+  );
+  const nginxPort = await freePort();
+  const nginx = await startStaticNginx(staticDir, nginxPort);
+  try {
+    const expected = fs.readFileSync(path.join(staticDir, 'article.html'));
+    // Every worker renders the page once (connections go to the workers in turn), then
+    // serves the same bytes the one process did, from its cache.
+    for (let i = 0; i < 4 * workers; i++) {
+      const body = await get200(app, articlePath);
+      if (!body.equals(expected))
+        throw new Error(`app ×${workers} serves other bytes for ${articlePath} than one process`);
+    }
+    const fromNginx = await get(nginxPort, '/article.html');
+    if (fromNginx.status !== 200 || !fromNginx.body.equals(expected))
+      throw new Error('nginx serves other bytes for article.html');
+    const nginxWorkers = spawnSync('pgrep', ['-P', String(nginx.pid)])
+      .stdout.toString()
+      .trim()
+      .split('\n').length;
+    const targets = [
+      { key: 'app', url: `http://127.0.0.1:${port}${articlePath}`, server: app },
+      { key: 'nginx', url: `http://127.0.0.1:${nginxPort}/article.html`, server: null },
+      { key: 'file', url: `http://127.0.0.1:${fileServer.port}/article.html`, server: fileServer },
+    ] as const;
+    // The load of the measurement this answers (wrk -t1 -c16), unless told otherwise.
+    const coreOptions = {
+      ...options,
+      threads: options.coreThreads,
+      connections: options.coreConnections,
+    };
+    const bestOf = new Map<string, WrkResult>();
+    const before = await appStats(app);
+    let appRequests = 0;
+    for (const t of targets) {
+      const warm = await wrk(t.url, options.warmup, coreOptions);
+      if (t.key === 'app') appRequests += warm.requests;
+    }
+    for (let round = 0; round < options.rounds; round++) {
+      const order = round % 2 === 0 ? targets : [...targets].reverse();
+      for (const t of order) {
+        if (t.server !== null) assertAlive(t.server);
+        const r = await wrk(t.url, options.duration, coreOptions);
+        if (t.key === 'app') appRequests += r.requests;
+        const previous = bestOf.get(t.key);
+        if (previous === undefined || r.requestsPerSec > previous.requestsPerSec)
+          bestOf.set(t.key, r);
+        process.stdout.write(
+          `  article page ${(t.key === 'app' ? `app ×${workers}` : t.key).padEnd(7)} round ${round + 1}: ${fmtInt(r.requestsPerSec).padStart(7)} req/s, p99 ${fmtMs(r.p99Ms)}\n`,
+        );
+      }
+    }
+    const after = await appStats(app);
+    const hits = after.cache.hits - before.cache.hits;
+    const misses = after.cache.misses - before.cache.misses;
+    // A page expiring in a worker during the runs (a 많이 본 뉴스 refresh) is one miss there.
+    if (misses > workers || hits < appRequests - misses)
+      throw new Error(
+        `app ×${workers} missed its page cache during the wrk runs: ${hits} hits, ${misses} misses for ${appRequests} requests`,
+      );
+    const pick = (key: string) => {
+      const r = bestOf.get(key);
+      if (r === undefined) throw new Error(`missing wrk result ${key}`);
+      return r;
+    };
+    return {
+      workers,
+      nginxWorkers,
+      app: pick('app'),
+      nginx: pick('nginx'),
+      file: pick('file'),
+      hits,
+      misses,
+      workerRssMb: (after.workers ?? []).map((pid) => processMemory(pid)?.rssMb ?? NaN),
+      primaryRssMb: processMemory(app.pid)?.rssMb ?? NaN,
+    };
+  } finally {
+    await stopServer(app);
+    await stopNginx(nginx);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 // Output
 
 const fmtKb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
@@ -279,6 +453,8 @@ async function main(argv: string[]): Promise<number> {
       PORT: String(appPort),
       TAMNA_LOG_LEVEL: 'warn',
       TAMNA_SITE_URL: 'https://news.tamna.example',
+      // One process against one-process baselines; every core comes later.
+      TAMNA_WORKERS: '1',
     },
     appPort,
     'healthz',
@@ -416,7 +592,18 @@ async function main(argv: string[]): Promise<number> {
   const filledMemory = processMemory(app.pid);
   const filledRssMb = filledMemory?.rssMb ?? filled.memory.rss / 1024 ** 2;
 
-  for (const server of [app, fileServer, memServer]) await stopServer(server);
+  for (const server of [app, memServer]) await stopServer(server);
+
+  const cores = await measureEveryCore(
+    database.file,
+    dataDir,
+    staticDir,
+    pages[1].appPath,
+    fileServer,
+    best.get('article/app'),
+    options,
+  );
+  await stopServer(fileServer);
 
   log();
   log('measuring uncached renders in-process (page cache off)...');
@@ -469,6 +656,26 @@ async function main(argv: string[]): Promise<number> {
   );
   log(
     '  (pass/fail compares with the static file server: fs.stat + read stream per request, like serve-static/sirv)',
+  );
+
+  log();
+  log(
+    `Every core: the warm article page with TAMNA_WORKERS=${cores.workers} against Debian's nginx (worker_processes auto: ${cores.nginxWorkers} workers, the same bytes from disk, access log off), wrk -t${options.coreThreads} -c${options.coreConnections} — best of rounds`,
+  );
+  const nginxRatio = cores.app.requestsPerSec / cores.nginx.requestsPerSec;
+  const nginxOk = nginxRatio >= TARGET_NGINX_RATIO;
+  if (!nginxOk)
+    failures.push(
+      `article page warm with ${cores.workers} workers at ${nginxRatio.toFixed(2)} of nginx (target ≥ ${TARGET_NGINX_RATIO.toFixed(2)})`,
+    );
+  log(
+    `  ${'app ×' + String(cores.workers)} ${fmtInt(cores.app.requestsPerSec).padStart(7)} req/s (p99 ${fmtMs(cores.app.p99Ms)})   nginx ${fmtInt(cores.nginx.requestsPerSec).padStart(7)} req/s (p99 ${fmtMs(cores.nginx.p99Ms)})   ratio ${nginxRatio.toFixed(2)} (target ≥ ${TARGET_NGINX_RATIO.toFixed(2)})  ${verdict(nginxOk)}`,
+  );
+  log(
+    `  ${''.padEnd(7)} static file server (one process) ${fmtInt(cores.file.requestsPerSec)} req/s: app ×${cores.workers} at ${(cores.app.requestsPerSec / cores.file.requestsPerSec).toFixed(2)} of it; one app process was at ${fmtInt(result('article', 'app').requestsPerSec)} req/s (×${(cores.app.requestsPerSec / result('article', 'app').requestsPerSec).toFixed(2)} with ${cores.workers} workers)`,
+  );
+  log(
+    `  ${''.padEnd(7)} page cache during wrk: ${fmtInt(cores.hits)} hits, ${cores.misses} misses; workers' RSS ${cores.workerRssMb.map((mb) => `${mb.toFixed(0)} MB`).join(', ')} (primary ${cores.primaryRssMb.toFixed(0)} MB)`,
   );
 
   log();

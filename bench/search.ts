@@ -876,6 +876,8 @@ async function measureServer(
       PORT: String(port),
       TAMNA_LOG_LEVEL: 'warn',
       TAMNA_SITE_URL: 'https://news.tamna.example',
+      // The figures are per process (its memory above all).
+      TAMNA_WORKERS: '1',
     },
     port,
     'healthz',

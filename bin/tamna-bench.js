@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: runs bench/run.ts (`npm run bench:beacon`: bench/beacon.ts, `npm run
 // bench:search`: bench/search.ts, `npm run bench:restart`: bench/rolling-restart.ts, `npm run
-// bench:sitemap`: bench/sitemap.ts, `npm run bench:backup`: bench/backup.ts) through tsx's
+// bench:sitemap`: bench/sitemap.ts, `npm run bench:backup`: bench/backup.ts, `npm run
+// bench:cluster`: bench/cluster.ts) through tsx's
 // loader with the repo tsconfig, exactly as bin/tamna.js runs the app. The benchmarks'
 // server processes start through this file too (TAMNA_BENCH_CHILD=app|static|fastify), so
 // they load code the way production does.
@@ -18,4 +19,5 @@ else if (process.argv[2] === 'search') await import('../bench/search.ts');
 else if (process.argv[2] === 'restart') await import('../bench/rolling-restart.ts');
 else if (process.argv[2] === 'sitemap') await import('../bench/sitemap.ts');
 else if (process.argv[2] === 'backup') await import('../bench/backup.ts');
+else if (process.argv[2] === 'cluster') await import('../bench/cluster.ts');
 else await import('../bench/run.ts');

@@ -7,9 +7,11 @@ import { sql } from 'kysely';
 import type { Config } from './config/index.ts';
 import {
   connectDatabase,
+  poolSizeFor,
   migrateToLatest,
   pendingMigrations,
   type DatabaseHandle,
+  type NotificationListener,
 } from './db/index.ts';
 import {
   createAdStats,
@@ -42,6 +44,7 @@ import {
   type ShareImages,
 } from './domains/media/index.ts';
 import {
+  CHANGE_CHANNEL,
   createChangeFeed,
   createDesk,
   createPreviews,
@@ -100,6 +103,19 @@ export interface AppOptions {
   database?: DatabaseHandle;
   /** Timers for the change feed and scheduled publishing (tests drive `watch` by hand). */
   backgroundJobs?: boolean;
+  /**
+   * With background jobs: also the jobs one server process does for all (pruning, cleanup,
+   * webhook delivery, the weather refresh). Off in all but one worker of `tamna serve`;
+   * across servers, database claims keep them single anyway.
+   */
+  sharedJobs?: boolean;
+  /**
+   * PostgreSQL: listen for the change feed's NOTIFY and read it at once (with background
+   * jobs by default; tests turn it on alone).
+   */
+  changeNotifications?: boolean;
+  /** Server processes sharing this server's database connections (`tamna serve` workers). */
+  poolShare?: number;
   /** Timeouts and retries for KMA requests (tests shorten them). */
   weatherFetch?: { timeoutMs?: number; retries?: number; backoffMs?: number };
 }
@@ -167,6 +183,8 @@ export interface Newsroom {
   onChange(listener: (tags: readonly string[]) => void | Promise<void>): void;
   /** True once for a change-feed entry this process wrote itself (then forgotten). */
   ownChange(id: number): boolean;
+  /** Runs `listener` once a change is in the change feed (committed), with its entry id. */
+  onRecorded(listener: (id: number) => void): void;
   /** Writes counts still in memory, stops the body cleaner and closes the database. */
   close(): Promise<void>;
 }
@@ -184,6 +202,8 @@ export interface App {
   importer: Importer;
   /** Prometheus metrics (served at /metrics when TAMNA_METRICS_TOKEN is set). */
   metrics: Metrics;
+  /** Runs `listener` once a change made here is in the change feed (committed). */
+  onRecorded(listener: (id: number) => void): void;
   /**
    * The first step of a graceful stop: /readyz answers 503 from now on, so load balancers
    * send no new readers; close() follows.
@@ -191,7 +211,15 @@ export interface App {
   beginShutdown(): void;
   /** Background checks, also callable directly (tests with a manual clock). */
   watch: {
+    /** Reads the change feed now (one read at a time) and drops what others changed. */
     changesFromElsewhere(): Promise<number>;
+    /**
+     * Asks for a read of the change feed soon: a NOTIFY, a sibling worker's message. Calls
+     * while one is waiting fold into it.
+     */
+    changesSoon(): void;
+    /** PostgreSQL: the listener for the change feed's NOTIFY, when there is one. */
+    readonly listener: NotificationListener | null;
     scheduledArticles(): Promise<void>;
     /** One pass of the webhook worker (joins a pass already running in this process). */
     webhooks(): Promise<{ dispatched: number; attempted: number }>;
@@ -232,7 +260,9 @@ export async function createNewsroom(
 ): Promise<Newsroom> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? pino({ level: config.logLevel, base: { app: 'tamna' } });
-  const database = options.database ?? (await connectDatabase(config.database));
+  const database =
+    options.database ??
+    (await connectDatabase(config.database, { poolSize: poolSizeFor(options.poolShare ?? 1) }));
   const ownsDatabase = options.database === undefined;
   let media: MediaStorage;
   try {
@@ -248,16 +278,19 @@ export async function createNewsroom(
   const instanceId = `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const content = createContentService({ db, clock, mediaUrl });
   const cdn = createCdn({ config, db, clock, content, instanceId });
-  const changeFeed = createChangeFeed({ db, clock });
+  const changeFeed = createChangeFeed({ db, clock, dialect: database.dialect });
   const ownChanges = new Set<number>();
   const listeners: Array<(tags: readonly string[]) => void | Promise<void>> = [];
+  const recorded: Array<(id: number) => void> = [];
   /**
    * A committed change: tell this process's listeners now, the other processes by the
    * feed, and the CDN through its purge queue.
    */
   const changed = async (tags: readonly string[]) => {
     for (const listener of listeners) await listener(tags);
-    ownChanges.add(await changeFeed.record(tags));
+    const id = await changeFeed.record(tags);
+    ownChanges.add(id);
+    for (const listener of recorded) listener(id);
     // The change stands: a purge that cannot be queued is logged, never undoes it.
     await cdn
       .enqueue(tags)
@@ -407,6 +440,7 @@ export async function createNewsroom(
     announce: changed,
     onChange: (listener) => void listeners.push(listener),
     ownChange: (id) => ownChanges.delete(id),
+    onRecorded: (listener) => void recorded.push(listener),
     async close() {
       // Counts still in memory are written before the database goes (SIGTERM lands here).
       await services.adStats
@@ -429,6 +463,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const newsroom = await createNewsroom(config, options);
   const { database, services, clock, logger, importer } = newsroom;
   const { changeFeed } = services;
+  // Readings count once across servers from the first beacon on: the day's shared salt.
+  await services.readers
+    .prepare()
+    .catch((error: unknown) => logger.warn({ err: error }, 'reader salts not read; retried'));
   const cache = new PageCache({
     maxEntries: config.pageCache.maxEntries,
     maxBytes: config.pageCache.maxBytes,
@@ -446,22 +484,42 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     cache.invalidate(tags);
   });
 
-  // Changes made by other processes (the import CLI, other app servers) and scheduled
-  // articles whose time has come: both refresh the pages they touch within seconds.
-  let feedCursor = await changeFeed.latestId();
+  // Changes made by other processes (the import CLI, other app servers and workers) and
+  // scheduled articles whose time has come: both refresh the pages they touch. A NOTIFY
+  // (PostgreSQL) or a sibling worker's message starts a read at once; the poll below
+  // catches whatever those missed within two seconds.
+  const feed = changeFeed.reader(await changeFeed.latestId());
+  let feedReads: Promise<number> = Promise.resolve(0);
+  let feedReadWaiting = false;
+  const readFeed = async (): Promise<number> => {
+    feedReadWaiting = false;
+    let seen = 0;
+    for (const change of await feed.next()) {
+      if (newsroom.ownChange(change.id)) continue;
+      await bus.publish(change.tags);
+      seen++;
+    }
+    return seen;
+  };
+  let closed = false;
   let scheduleCursor = clock.now();
   let webhookPass: Promise<{ dispatched: number; attempted: number }> | null = null;
   let cdnPass: Promise<{ claimed: number; sent: number }> | null = null;
+  let listener: NotificationListener | null = null;
   const watch = {
-    async changesFromElsewhere(): Promise<number> {
-      let seen = 0;
-      for (const change of await changeFeed.since(feedCursor)) {
-        feedCursor = change.id;
-        if (newsroom.ownChange(change.id)) continue;
-        await bus.publish(change.tags);
-        seen++;
-      }
-      return seen;
+    changesFromElsewhere(): Promise<number> {
+      feedReads = feedReads.catch(() => 0).then(readFeed);
+      return feedReads;
+    },
+    changesSoon(): void {
+      if (feedReadWaiting || closed) return;
+      feedReadWaiting = true;
+      watch
+        .changesFromElsewhere()
+        .catch((error: unknown) => logger.error({ err: error }, 'change feed read failed'));
+    },
+    get listener(): NotificationListener | null {
+      return listener;
     },
     async scheduledArticles(): Promise<void> {
       const now = clock.now();
@@ -482,42 +540,74 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       return cdnPass;
     },
   };
+  if (
+    database.listen !== undefined &&
+    (options.changeNotifications ?? options.backgroundJobs !== false)
+  ) {
+    let lostAt = 0;
+    listener = database.listen(CHANGE_CHANNEL, () => watch.changesSoon(), {
+      // Whatever was sent while it was away was missed: read now.
+      onConnect: () => {
+        if (lostAt !== 0) logger.info('change notifications: listening again');
+        lostAt = 0;
+        watch.changesSoon();
+      },
+      onError: (error, retryInMs) => {
+        // Logged once per outage; the poll keeps pages fresh within seconds meanwhile.
+        if (lostAt === 0)
+          logger.warn(
+            { err: error, retryInMs },
+            'change notifications: listening connection lost; polling until it is back',
+          );
+        lostAt ||= Date.now();
+      },
+    });
+  }
+
   const timers: NodeJS.Timeout[] = [];
   const jobs: JobStatus[] = [];
-  if (options.backgroundJobs !== false) {
-    const every = (ms: number, job: () => Promise<unknown>, name: string) => {
-      let running = false;
-      const status: JobStatus = {
-        name,
-        intervalMs: ms,
-        lastStartedAt: Date.now(),
-        lastSucceededAt: null,
-        lastFailedAt: null,
-      };
-      jobs.push(status);
-      const timer = setInterval(() => {
-        if (running) return;
-        running = true;
-        status.lastStartedAt = Date.now();
-        job()
-          .then(() => {
-            status.lastSucceededAt = Date.now();
-          })
-          .catch((error: unknown) => {
-            status.lastFailedAt = Date.now();
-            logger.error({ err: error }, `${name} failed`);
-          })
-          .finally(() => {
-            running = false;
-          });
-      }, ms);
-      timer.unref();
-      timers.push(timer);
+  const sharedJobs = options.sharedJobs !== false;
+  const every = (ms: number, job: () => Promise<unknown>, name: string) => {
+    let running = false;
+    const status: JobStatus = {
+      name,
+      intervalMs: ms,
+      lastStartedAt: Date.now(),
+      lastSucceededAt: null,
+      lastFailedAt: null,
     };
+    jobs.push(status);
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      status.lastStartedAt = Date.now();
+      job()
+        .then(() => {
+          status.lastSucceededAt = Date.now();
+        })
+        .catch((error: unknown) => {
+          status.lastFailedAt = Date.now();
+          logger.error({ err: error }, `${name} failed`);
+        })
+        .finally(() => {
+          running = false;
+        });
+    }, ms);
+    timer.unref();
+    timers.push(timer);
+  };
+  if (options.backgroundJobs !== false) {
+    // Each process keeps its own page cache and counts in memory: these run in every one.
     every(CHANGE_FEED_POLL_MS, () => watch.changesFromElsewhere(), 'change feed');
     every(15_000, () => watch.scheduledArticles(), 'scheduled publishing');
+    // Counts are added to the stored ones (never overwritten), so every process flushes.
     every(COUNTS_FLUSH_MS, () => services.adStats.flush(), 'banner count flush');
     every(COUNTS_FLUSH_MS, () => services.readers.flush(), 'reader count flush');
+  }
+  // The rest is the same work for every process of a server: one worker does it. Across
+  // servers, claims in the database keep what must happen once (webhooks, the weather)
+  // to one server, and the rest is idempotent.
+  if (options.backgroundJobs !== false && sharedJobs) {
     every(60 * 60_000, () => changeFeed.prune(), 'change feed pruning');
     every(60 * 60_000, () => services.accounts.purgeExpired(), 'expired session cleanup');
     // Every server runs the worker: claims in the database send each delivery once.
@@ -664,7 +754,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     })(),
   });
 
-  let closed = false;
   return {
     config,
     database,
@@ -677,6 +766,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     watch,
     importer,
     metrics,
+    onRecorded: newsroom.onRecorded,
     beginShutdown() {
       shuttingDown = true;
     },
@@ -685,6 +775,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       if (closed) return;
       closed = true;
       for (const timer of timers) clearInterval(timer);
+      await listener?.close();
       await http.close();
       // A delivery under way is finished and recorded before the database closes.
       await webhookPass?.catch(() => undefined);

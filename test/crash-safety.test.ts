@@ -228,6 +228,9 @@ describe.each(testDialects)('crash safety on %s', (dialect) => {
       TAMNA_LOG_LEVEL: 'warn',
       // Beacons carry a reader address each, as readers behind a proxy would.
       TAMNA_TRUST_PROXY: 'loopback',
+      // One process: the kill takes the whole server (test/several-servers.test.ts kills
+      // one of several).
+      TAMNA_WORKERS: '1',
     };
     delete env.DATABASE_URL;
     if (database.kind === 'postgres') env.DATABASE_URL = database.url;

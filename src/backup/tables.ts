@@ -44,12 +44,19 @@ export type RowValue = string | number | null;
 export type Row = RowValue[];
 
 /**
+ * The readers' salts and the day's fingerprints are kept only for the day they count and
+ * must never outlive it in an archive (with the salt, a fingerprint can be tested against
+ * a guessed address); a restored site starts a new day of them.
+ */
+const EPHEMERAL = ['reader_salts', 'reader_fingerprints'];
+
+/**
  * Not application data: Kysely's migration bookkeeping (the target is migrated by the app's
  * own migrator) and SQLite's internals. SQLite's FTS index (article_search_fts and its
  * shadow tables) is virtual or shadow, never a plain table, so it is never listed: the
  * triggers on article_search fill it again.
  */
-const NOT_DATA = new Set(['kysely_migration', 'kysely_migration_lock']);
+const NOT_DATA = new Set(['kysely_migration', 'kysely_migration_lock', ...EPHEMERAL]);
 
 type Db = Kysely<Database>;
 

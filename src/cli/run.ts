@@ -62,6 +62,7 @@ Environment:
   TAMNA_DATA_DIR    data directory for the SQLite file and media (default ./data)
   TAMNA_SITE_URL    public absolute URL of the site, for canonical links (default http://HOST:PORT)
   TAMNA_LOG_LEVEL   fatal|error|warn|info|debug|trace|silent (default info)
+  TAMNA_WORKERS     server processes serve runs on its port (default: one per core; 1 = one process)
   TAMNA_KMA_AUTH_KEY     KMA API hub key (apihub.kma.go.kr): station observations
   TAMNA_KMA_SERVICE_KEY  data portal key (data.go.kr 단기예보): places by coordinates, /weather
   TAMNA_SEARCH_RECENCY   how much newer articles gain in search ranking, 0–5 (default 0.3)

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './index.ts';
@@ -203,5 +204,29 @@ describe('TAMNA_MEDIA_S3_*', () => {
     }
     expect(message).toMatch(/^TAMNA_MEDIA_S3_SECRET_ACCESS_KEY /);
     expect(message).not.toContain(secret);
+  });
+});
+
+describe('TAMNA_WORKERS', () => {
+  it('runs one process per core by default, and as many as told', () => {
+    expect(loadConfig({}).workers).toBe(Math.min(64, os.availableParallelism()));
+    expect(loadConfig({ TAMNA_WORKERS: '1' }).workers).toBe(1);
+    expect(loadConfig({ TAMNA_WORKERS: '3' }).workers).toBe(3);
+  });
+
+  it('keeps an in-memory SQLite database in one process', () => {
+    expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).workers).toBe(1);
+    expect(() => loadConfig({ DATABASE_URL: 'sqlite::memory:', TAMNA_WORKERS: '2' })).toThrow(
+      /^TAMNA_WORKERS=2 needs a database all workers share/,
+    );
+  });
+
+  it.each([
+    ['0', /^TAMNA_WORKERS="0" must be between 1 and 64\.$/],
+    ['65', /must be between 1 and 64/],
+    ['1.5', /must be a whole number of server processes/],
+    ['many', /^TAMNA_WORKERS="many" must be a number of server processes\.$/],
+  ])('refuses TAMNA_WORKERS=%s', (value, message) => {
+    expect(() => loadConfig({ TAMNA_WORKERS: value })).toThrow(message);
   });
 });

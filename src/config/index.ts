@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../shared/errors.ts';
@@ -66,6 +67,11 @@ export interface Config {
   media: MediaConfig;
   /** The CDN in front: its purge API, the device header and how long it keeps pages. */
   cdn: CdnConfig;
+  /**
+   * Server processes `tamna serve` runs on one port (node:cluster); 1 is a single process.
+   * Defaults to the number of cores (one with an in-memory SQLite database).
+   */
+  workers: number;
 }
 
 export interface MediaConfig {
@@ -122,6 +128,9 @@ export interface WeatherConfig {
   /** The paper's region for the /weather forecast. */
   region: { name: string; lat: number; lon: number };
 }
+
+/** More server processes than this on one machine only add memory and database connections. */
+const MAX_WORKERS = 64;
 
 const portSchema = z.coerce
   .number({ message: 'must be a number' })
@@ -281,6 +290,12 @@ const envSchema = z.object({
     .min(200, 'must be between 200 and 120000')
     .max(120_000, 'must be between 200 and 120000')
     .default(15_000),
+  TAMNA_WORKERS: z.coerce
+    .number({ message: 'must be a number of server processes' })
+    .int('must be a whole number of server processes')
+    .min(1, `must be between 1 and ${MAX_WORKERS}`)
+    .max(MAX_WORKERS, `must be between 1 and ${MAX_WORKERS}`)
+    .optional(),
   TAMNA_PUBLISHER_NAME: z.string().default('탐나일보'),
   TAMNA_PUBLISHER_REGISTRATION: z.string().default('제주 아00000'),
   TAMNA_PUBLISHER_REGISTRATION_DATE: z.string().default('2026.01.05'),
@@ -317,11 +332,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   }
   const e = parsed.data;
   const dataDir = path.resolve(cwd, e.TAMNA_DATA_DIR);
+  const database = parseDatabaseUrl(e.DATABASE_URL, dataDir, cwd);
   return {
     host: e.HOST,
     port: e.PORT,
     dataDir,
-    database: parseDatabaseUrl(e.DATABASE_URL, dataDir, cwd),
+    database,
+    workers: workerCount(e.TAMNA_WORKERS, database),
     siteUrl: (e.TAMNA_SITE_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
     trustProxy: parseTrustProxy(e.TAMNA_TRUST_PROXY),
     mail: { smtpUrl: e.TAMNA_SMTP_URL ?? null, from: e.TAMNA_MAIL_FROM ?? null },
@@ -431,6 +448,21 @@ function parseMediaS3(e: ParsedEnv, env: Env, where: { dataDir: string }): Media
     prefix: prefix === undefined ? '' : prefix.endsWith('/') ? prefix : `${prefix}/`,
     timeoutMs: e.TAMNA_MEDIA_S3_TIMEOUT_MS,
   };
+}
+
+/**
+ * TAMNA_WORKERS, or one per core. An in-memory SQLite database exists inside one process,
+ * so several workers would each have their own: refused when asked for, 1 by default.
+ */
+function workerCount(given: number | undefined, database: Config['database']): number {
+  const inMemory = database.kind === 'sqlite' && database.file === ':memory:';
+  if (given === undefined) return inMemory ? 1 : Math.min(MAX_WORKERS, os.availableParallelism());
+  if (inMemory && given > 1)
+    throw new AppError(
+      'CONFIG',
+      `TAMNA_WORKERS=${given} needs a database all workers share: an in-memory SQLite database (sqlite::memory:) lives in one process; use a file or PostgreSQL, or TAMNA_WORKERS=1.`,
+    );
+  return given;
 }
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);

@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
   Kysely,
   PostgresDialect,
   type LogEvent,
@@ -12,6 +15,7 @@ import pg from 'pg';
 import type { Config } from '../config/index.ts';
 import { AppError } from '../shared/errors.ts';
 import type { DialectName } from './dialect.ts';
+import { listenOn, type ListenHooks, type NotificationListener } from './notify.ts';
 import type { Database } from './schema.ts';
 
 export interface DatabaseHandle {
@@ -21,6 +25,15 @@ export interface DatabaseHandle {
   describe: string;
   /** Calls `listener` with every query's time in seconds (metrics). */
   onQuery(listener: QueryListener): void;
+  /**
+   * PostgreSQL only: listens on a NOTIFY channel over a dedicated connection (see
+   * notify.ts); SQLite has no such thing, so there it is absent.
+   */
+  listen?: (
+    channel: string,
+    onPayload: (payload: string) => void,
+    hooks?: ListenHooks,
+  ) => NotificationListener;
   close(): Promise<void>;
 }
 
@@ -42,8 +55,27 @@ function queryLog(): { log: (event: LogEvent) => void; onQuery(listener: QueryLi
   };
 }
 
-export async function connectDatabase(config: Config['database']): Promise<DatabaseHandle> {
-  return config.kind === 'sqlite' ? connectSqlite(config.file) : connectPostgres(config.url);
+export interface ConnectOptions {
+  /** PostgreSQL: connections in the query pool (10; fewer per worker when there are several). */
+  poolSize?: number;
+}
+
+export async function connectDatabase(
+  config: Config['database'],
+  options: ConnectOptions = {},
+): Promise<DatabaseHandle> {
+  return config.kind === 'sqlite'
+    ? connectSqlite(config.file)
+    : connectPostgres(config.url, options.poolSize ?? 10);
+}
+
+/**
+ * The query pool of one of `workers` server processes: together about what one process
+ * had (10), at least 3 each, so a server's share of PostgreSQL's connections (100 by
+ * default, shared by every app server) does not grow with its cores.
+ */
+export function poolSizeFor(workers: number): number {
+  return workers <= 1 ? 10 : Math.max(3, Math.ceil(10 / workers));
 }
 
 function connectSqlite(file: string): DatabaseHandle {
@@ -80,7 +112,7 @@ function connectSqlite(file: string): DatabaseHandle {
   }
   const queries = queryLog();
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
     log: queries.log,
   });
   return {
@@ -90,6 +122,24 @@ function connectSqlite(file: string): DatabaseHandle {
     onQuery: queries.onQuery,
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Transactions take SQLite's write lock when they begin (BEGIN IMMEDIATE), waiting up to
+ * busy_timeout for it. With a plain BEGIN a transaction that reads and then writes, in one
+ * of several processes on the same file (workers of `tamna serve`, the import command),
+ * fails at once with SQLITE_BUSY when another process committed in between, since its
+ * snapshot is out of date; waiting at the start cannot fail that way. Within one process
+ * Kysely runs one transaction at a time on the one connection, so nothing changes there.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection: DatabaseConnection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
 }
 
 /**
@@ -118,8 +168,12 @@ function withStatementCache(sqlite: SqliteDatabase.Database, limit = 500): Sqlit
   };
 }
 
-async function connectPostgres(url: string): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+async function connectPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 5000,
+  });
   // An idle client that loses its connection emits 'error' on the pool; without a listener
   // that would crash the process instead of letting the next query reconnect.
   pool.on('error', () => {});
@@ -143,6 +197,7 @@ async function connectPostgres(url: string): Promise<DatabaseHandle> {
     dialect: 'postgres',
     describe: safe,
     onQuery: queries.onQuery,
+    listen: (channel, onPayload, hooks) => listenOn(url, channel, onPayload, hooks),
     close: () => db.destroy(),
   };
 }

@@ -1,4 +1,9 @@
-export { connectDatabase, type DatabaseHandle } from './connect.ts';
+export {
+  connectDatabase,
+  poolSizeFor,
+  type ConnectOptions,
+  type DatabaseHandle,
+} from './connect.ts';
 export {
   LATEST_SCHEMA,
   MIGRATION_NAMES,
@@ -8,5 +13,6 @@ export {
   schemaVersion,
 } from './migrate.ts';
 export { claimJob } from './claims.ts';
+export type { ListenHooks, NotificationListener } from './notify.ts';
 export type { DialectName } from './dialect.ts';
 export type * from './schema.ts';

@@ -178,6 +178,18 @@ export interface ArticleViewTable {
   views: number;
 }
 
+/** A KST day's reader salt (see migration 0014): deleted when the day is over. */
+export interface ReaderSaltTable {
+  day: number;
+  salt: string;
+}
+
+/** A (reader, article) pair counted on a KST day, as a 53-bit hash with that day's salt. */
+export interface ReaderFingerprintTable {
+  day: number;
+  fingerprint: number;
+}
+
 export interface WeatherObservationTable {
   place_id: string;
   place_name: string;
@@ -610,6 +622,8 @@ export interface Database {
   banner_slots: BannerSlotTable;
   banner_daily: BannerDailyTable;
   article_views: ArticleViewTable;
+  reader_salts: ReaderSaltTable;
+  reader_fingerprints: ReaderFingerprintTable;
   series: SeriesTable;
   series_parts: SeriesPartTable;
   article_search: ArticleSearchTable;

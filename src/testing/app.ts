@@ -24,6 +24,8 @@ export async function createTestApp(
     logger?: Logger;
     /** Another app's database: two app servers sharing one (closed by its owner). */
     database?: DatabaseHandle;
+    /** PostgreSQL: listen for the change feed's NOTIFY (no other background job runs). */
+    changeNotifications?: boolean;
   } = {},
 ): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tamna-test-'));
@@ -42,6 +44,7 @@ export async function createTestApp(
       database,
       logger: options.logger ?? pino({ level: 'silent' }),
       backgroundJobs: false,
+      changeNotifications: options.changeNotifications ?? false,
       // A fake KMA answers at once; failures should not wait out production backoffs.
       weatherFetch: { timeoutMs: 2_000, backoffMs: 10 },
     });

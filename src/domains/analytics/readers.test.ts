@@ -333,6 +333,44 @@ for (const dialect of testDialects) {
       expect(() => readers.topArticles({ from: NOW, to: NOW, limit: 5 })).toThrow('기간');
     });
 
+    it('counts a reader once across servers that share the day’s salt, and forgets the day after', async () => {
+      const a = await article('태풍 북상');
+      const servers = [counts(), counts(), counts()];
+      for (const server of servers) await server.prepare();
+      // The same reader's beacons reach every server; each counts it in memory...
+      for (const server of servers) expect(server.recordView(reader(1, a))).toBe('counted');
+      read(servers[1] as ReturnType<typeof counts>, a, 4, 10);
+      // ...and only the first fingerprint written counts, whichever flush comes first.
+      await Promise.all(servers.map((server) => server.flush()));
+      expect(await stored()).toEqual([{ article_id: a, hour: NOW, views: 5 }]);
+      const salts = await handle.db.selectFrom('reader_salts').select('day').execute();
+      expect(salts.map((r) => Number(r.day)).sort()).toEqual([
+        Date.UTC(2025, 11, 8, 15),
+        Date.UTC(2025, 11, 9, 15),
+      ]);
+
+      // The next KST day: the salt made the day before is used (no query at midnight), the
+      // reader counts again, and what was kept about yesterday's readers is deleted.
+      clock.set(MIDNIGHT + HOUR);
+      for (const server of servers) server.recordView(reader(1, a));
+      for (const server of servers) await server.flush();
+      expect(await stored()).toEqual([
+        { article_id: a, hour: NOW, views: 5 },
+        { article_id: a, hour: MIDNIGHT + HOUR, views: 1 },
+      ]);
+      const days = await handle.db
+        .selectFrom('reader_fingerprints')
+        .select('day')
+        .distinct()
+        .execute();
+      expect(days.map((r) => Number(r.day))).toEqual([MIDNIGHT]);
+      expect(
+        (await handle.db.selectFrom('reader_salts').select('day').execute())
+          .map((r) => Number(r.day))
+          .sort(),
+      ).toEqual([MIDNIGHT, MIDNIGHT + DAY]);
+    });
+
     it('writes what is in memory on close', async () => {
       const a = await article('닫기 전에');
       const readers = counts();

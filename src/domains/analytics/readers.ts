@@ -2,10 +2,8 @@ import { hash, randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { CountBuffer } from '../../shared/count-buffer.ts';
 import { invalidInput } from '../../shared/errors.ts';
 import { keptValue } from '../../shared/kept.ts';
-import { nextKstMidnight } from '../../shared/kst.ts';
 import { FingerprintSet } from './fingerprints.ts';
 import {
   DAY_MS,
@@ -26,7 +24,10 @@ import { crawlerTest, isSpeculative } from './visitors.ts';
 export interface ReaderCountsDeps {
   db: Kysely<Database>;
   clock: Clock;
-  logger: { info(details: object, message: string): void };
+  logger: {
+    info(details: object, message: string): void;
+    warn?(details: object, message: string): void;
+  };
   /** Readers remembered per day before the memory is cleared (tests make it small). */
   maxReadersPerDay?: number;
 }
@@ -59,6 +60,14 @@ export const MOST_READ_MAX = 30;
 const WINDOW_MS: Readonly<Record<MostReadWindow, number>> = { day: DAY_MS, week: 7 * DAY_MS };
 const MAX_REPORT_DAYS = 366;
 const UPSERT_CHUNK = 200;
+const FINGERPRINT_CHUNK = 500;
+
+/** One reading counted here and not yet written: its day, fingerprint and article hour. */
+interface PendingReading {
+  day: number;
+  fingerprint: number;
+  key: string;
+}
 
 /**
  * Article readings: counted in memory by a beacon (no query per reading), written to
@@ -66,89 +75,169 @@ const UPSERT_CHUNK = 200;
  * the 많이 본 뉴스 lists and the newsroom's reports.
  *
  * What counts: one reading per reader per article per KST day. A reader is known only by
- * a hash of a random salt, their IP address and user agent; the salt lives in this
- * process's memory for one KST day and is replaced, with the day's fingerprints, at the
- * first reading after midnight, so nothing stored (nor yesterday's memory) can tell who
- * read what. Crawlers and prefetches are
- * not readings. Several app servers each keep their own salt, so a reader whose requests
- * land on two of them may be counted twice in a day.
+ * a hash of a random salt, their IP address and user agent. The day's salt is shared by
+ * every app server and worker through the database (`reader_salts`, made the day before,
+ * so midnight needs no query), and each flush writes the new fingerprints of the day
+ * (`reader_fingerprints`) and counts only those no other process wrote first: a reader
+ * whose beacons reach two servers counts once. Salts and fingerprints are deleted when
+ * their day is over, so nothing stored can tell who read what once the day is past.
+ * Crawlers and prefetches are not readings.
  */
 export function createReaderCounts(deps: ReaderCountsDeps) {
   const { db, clock, logger } = deps;
-  const pending = new CountBuffer();
+  let pending: PendingReading[] = [];
   const isCrawler = crawlerTest();
   const seen = new FingerprintSet(deps.maxReadersPerDay ?? 1_000_000);
-  let salt = '';
-  let saltFrom = 0;
-  let saltUntil = Number.NEGATIVE_INFINITY;
+  /** Salts by KST day: the shared ones read from the database, or this process's own. */
+  const salts = new Map<number, string>();
+  /** Days whose salt here is the shared one. */
+  const shared = new Set<number>();
+  let today = Number.NaN;
   let flushing: Promise<void> = Promise.resolve();
 
-  /** Today's salt; at KST midnight (or if the clock moved back) a new one and a new day. */
-  function saltFor(now: number): string {
-    if (now >= saltUntil || now < saltFrom) {
-      salt = randomBytes(16).toString('base64');
-      saltUntil = nextKstMidnight(now);
-      saltFrom = saltUntil - DAY_MS;
+  /** Today's salt; at KST midnight (or if the clock moved back) the next one and a new day. */
+  function saltFor(day: number): string {
+    if (day !== today) {
+      today = day;
       seen.clear();
+      for (const known of salts.keys()) if (known < day) salts.delete(known);
+    }
+    let salt = salts.get(day);
+    if (salt === undefined) {
+      // No shared salt (no database yet, or unreachable since yesterday): one of this
+      // process's own, so readers still count, once per process rather than once overall.
+      salt = randomBytes(16).toString('base64');
+      salts.set(day, salt);
+      logger.warn?.({ day }, 'reader counts: no shared salt for today; using this process’s own');
     }
     return salt;
   }
 
-  /** True the first time this reader opens this article today. */
-  function firstToday(report: ViewReport, now: number): boolean {
+  /** The reading's fingerprint when this reader opens this article the first time today here. */
+  function firstToday(report: ViewReport, day: number): number | null {
     const digest = hash(
       'sha256',
-      `${saltFor(now)}\n${report.ip}\n${report.userAgent ?? ''}\n${report.articleId}`,
+      `${saltFor(day)}\n${report.ip}\n${report.userAgent ?? ''}\n${report.articleId}`,
       'buffer',
     );
     const high = digest.readUInt32LE(0);
     const low = digest.readUInt32LE(4);
-    if (seen.has(high, low)) return false;
+    if (seen.has(high, low)) return null;
     if (seen.full) {
       // Memory stays bounded whatever the traffic: past this many readers in one day the
-      // set starts again empty, and a reader already counted today may be counted once more.
+      // set starts again empty; the stored fingerprints still stop a second count.
       logger.info(
         { entries: seen.size },
-        'reader counts: daily reader memory full; cleared (re-reads may count again today)',
+        'reader counts: daily reader memory full; cleared (the database still knows them)',
       );
       seen.clear();
     }
-    return seen.add(high, low);
+    seen.add(high, low);
+    // 53 bits (all of `high`, 21 of `low`): exact as a number and in a bigint column.
+    return high * 2 ** 21 + (low >>> 11);
+  }
+
+  /**
+   * Makes sure the shared salts of today and tomorrow are known here (each made once by
+   * whichever process asks first), and deletes what belongs to days that are over.
+   */
+  async function shareSalts(): Promise<void> {
+    const day = kstDayStart(clock.now());
+    // Once a day per process: tomorrow's salt is known from then on.
+    if (shared.has(day + DAY_MS)) return;
+    for (const d of [day, day + DAY_MS])
+      await db
+        .insertInto('reader_salts')
+        .values({ day: d, salt: randomBytes(16).toString('base64') })
+        .onConflict((oc) => oc.column('day').doNothing())
+        .execute();
+    const rows = await db
+      .selectFrom('reader_salts')
+      .select(['day', 'salt'])
+      .where('day', 'in', [day, day + DAY_MS])
+      .execute();
+    for (const row of rows) {
+      const d = Number(row.day);
+      // A salt of this process's own already fingerprinted readings today: keep it for
+      // today (they would count again otherwise), take the shared one from tomorrow on.
+      if (d === day && salts.has(d) && !shared.has(d)) continue;
+      salts.set(d, row.salt);
+      shared.add(d);
+    }
+    await db.deleteFrom('reader_salts').where('day', '<', day).execute();
+    await db.deleteFrom('reader_fingerprints').where('day', '<', day).execute();
   }
 
   async function write(): Promise<void> {
-    const counts = pending.drain();
-    if (counts.size === 0) return;
+    await shareSalts();
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
     try {
-      await store(counts);
+      await store(batch);
     } catch (error) {
-      pending.restore(counts);
+      pending = batch.concat(pending);
       throw error;
     }
   }
 
-  /** Adds `article:hour` counts to the stored rows, in one transaction. */
-  async function store(counts: ReadonlyMap<string, number>): Promise<void> {
+  /**
+   * Writes the batch's fingerprints and adds one view for each that no process wrote
+   * before, in one transaction: if it fails, neither is stored and the batch is retried.
+   */
+  async function store(batch: readonly PendingReading[]): Promise<void> {
     await db.transaction().execute(async (trx) => {
-      const rows = [...counts].map(([key, views]) => {
-        const [articleId, hour] = key.split(':').map(Number) as [number, number];
-        return { article_id: articleId, hour, views };
-      });
       // Beacons name articles by a number anyone can type; only real ones are stored.
-      const real = await existingArticles(trx, [...new Set(rows.map((r) => r.article_id))]);
-      const kept = rows.filter((r) => real.has(r.article_id));
-      for (let i = 0; i < kept.length; i += UPSERT_CHUNK) {
-        await trx
-          .insertInto('article_views')
-          .values(kept.slice(i, i + UPSERT_CHUNK))
-          .onConflict((oc) =>
-            oc.columns(['article_id', 'hour']).doUpdateSet({
-              views: sql`article_views.views + excluded.views`,
-            }),
-          )
+      const articleOf = (r: PendingReading) => Number(r.key.slice(0, r.key.indexOf(':')));
+      const real = await existingArticles(trx, [...new Set(batch.map(articleOf))]);
+      const kept = batch.filter((r) => real.has(articleOf(r)));
+      const counts = new Map<string, number>();
+      for (let i = 0; i < kept.length; i += FINGERPRINT_CHUNK) {
+        const chunk = kept.slice(i, i + FINGERPRINT_CHUNK);
+        // The same pair twice in one batch (the local memory was cleared) counts once.
+        const values = [
+          ...new Map(chunk.map((r) => [`${r.day}:${r.fingerprint}`, r] as const)).values(),
+        ];
+        const fresh = await trx
+          .insertInto('reader_fingerprints')
+          .values(values.map((r) => ({ day: r.day, fingerprint: r.fingerprint })))
+          .onConflict((oc) => oc.columns(['day', 'fingerprint']).doNothing())
+          .returning(['day', 'fingerprint'])
           .execute();
+        const keys = new Map(values.map((r) => [`${r.day}:${r.fingerprint}`, r.key] as const));
+        for (const row of fresh) {
+          const key = keys.get(`${Number(row.day)}:${Number(row.fingerprint)}`);
+          if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
+        }
       }
+      await addViews(trx, counts, real);
     });
+  }
+
+  /** Adds `article:hour` counts to the stored rows (of real articles only). */
+  async function addViews(
+    trx: Kysely<Database>,
+    counts: ReadonlyMap<string, number>,
+    knownReal?: ReadonlySet<number>,
+  ): Promise<void> {
+    const rows = [...counts].map(([key, views]) => {
+      const [articleId, hour] = key.split(':').map(Number) as [number, number];
+      return { article_id: articleId, hour, views };
+    });
+    const real =
+      knownReal ?? (await existingArticles(trx, [...new Set(rows.map((r) => r.article_id))]));
+    const kept = rows.filter((r) => real.has(r.article_id));
+    for (let i = 0; i < kept.length; i += UPSERT_CHUNK) {
+      await trx
+        .insertInto('article_views')
+        .values(kept.slice(i, i + UPSERT_CHUNK))
+        .onConflict((oc) =>
+          oc.columns(['article_id', 'hour']).doUpdateSet({
+            views: sql`article_views.views + excluded.views`,
+          }),
+        )
+        .execute();
+    }
   }
 
   const board = keptValue<MostReadBoard>(
@@ -192,15 +281,24 @@ export function createReaderCounts(deps: ReaderCountsDeps) {
       if (isCrawler(report.userAgent)) return 'bot';
       if (isSpeculative(report.purpose)) return 'prefetch';
       const now = clock.now();
-      if (!firstToday(report, now)) return 'duplicate';
-      pending.add(`${report.articleId}:${hourStart(now)}`);
+      const day = kstDayStart(now);
+      const fingerprint = firstToday(report, day);
+      if (fingerprint === null) return 'duplicate';
+      pending.push({ day, fingerprint, key: `${report.articleId}:${hourStart(now)}` });
       return 'counted';
     },
 
     /** Article-hours waiting in memory for the next flush. */
     get pending(): number {
-      return pending.size;
+      return new Set(pending.map((r) => r.key)).size;
     },
+
+    /**
+     * Reads (making them if needed) the shared salts of today and tomorrow, so readings
+     * count once across servers from the first one on; the app does this at start, and
+     * every flush keeps them current.
+     */
+    prepare: shareSalts,
 
     /**
      * Adds what was counted to the stored rows, in one transaction. A failed write puts
@@ -264,7 +362,7 @@ export function createReaderCounts(deps: ReaderCountsDeps) {
         const key = `${r.articleId}:${hourStart(r.at)}`;
         counts.set(key, (counts.get(key) ?? 0) + r.views);
       }
-      await store(counts);
+      await db.transaction().execute((trx) => addViews(trx, counts));
       board.forget();
     },
 

@@ -35,7 +35,12 @@ export {
   type FrontDesk,
   type FrontVersion,
 } from './front.ts';
-export { createChangeFeed, type ChangeFeed } from './change-feed.ts';
+export {
+  CHANGE_CHANNEL,
+  createChangeFeed,
+  type ChangeFeed,
+  type ChangeFeedReader,
+} from './change-feed.ts';
 export { createImporter, type Importer, type ImportReport, type ImportRecord } from './import.ts';
 export { compareBodyHtml, compareText, type FieldDiff } from './revision-diff.ts';
 export {
