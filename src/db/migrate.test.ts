@@ -20,6 +20,9 @@ describe('migrations on a PostgreSQL database whose other schemas come and go', 
         await churn.query(
           `create table ${name}.t (${Array.from({ length: 30 }, (_, i) => `c${i} int`).join(', ')})`,
         );
+        // A table dropped on its own as well: introspection then names a missing relation.
+        await churn.query(`drop table ${name}.t`);
+        await churn.query(`create table ${name}.u (c int)`);
         await churn.query(`drop schema ${name} cascade`);
         await new Promise((resolve) => setTimeout(resolve, 5));
       }

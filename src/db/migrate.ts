@@ -151,7 +151,14 @@ async function runMigrator(
 
 function otherSchemaVanished(error: unknown, ours: string | undefined): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  if (code !== '3F000' || typeof message !== 'string') return false;
-  const named = /schema "([^"]+)" does not exist/.exec(message)?.[1];
+  if (typeof message !== 'string') return false;
+  // 3F000: the schema went between listing schemas and reading it; 42P01: one of its
+  // tables went between listing tables and reading their columns.
+  const named =
+    code === '3F000'
+      ? /schema "([^"]+)" does not exist/.exec(message)?.[1]
+      : code === '42P01'
+        ? /relation "([^".]+)\.[^"]+" does not exist/.exec(message)?.[1]
+        : undefined;
   return named !== undefined && named !== ours;
 }
