@@ -221,7 +221,7 @@ export function joinedAddsNothing(plan: QueryPlan): boolean {
  * GIN indexes as bitmaps, never from reading every search document in turn: PostgreSQL's
  * estimates for tsquery matches swing between plans that detoast each article's vectors
  * (3 s for one common word at 100,000 articles) and plans that need none. Newest first:
- * the newest ids first (twice `limit`), then all the rest.
+ * the newest ids first (twice `limit`), then eight times `limit` more, then all the rest.
  */
 async function newestMatches(
   trx: Kysely<Database>,
@@ -242,6 +242,7 @@ async function newestMatches(
   await sql`set local enable_seqscan = off`.execute(trx);
   let high = Number(top.rows[0]?.top ?? 0);
   let span = limit * 2;
+  let pass = 0;
   const found: Candidate[] = [];
   while (high > 0 && found.length < limit) {
     const low = Math.max(0, high - span);
@@ -274,9 +275,11 @@ async function newestMatches(
         });
     }
     high = low;
-    // The first window holds the newest matches of a common word; a rarer query's are
-    // looked for in all the rest at once, so its words' index entries are read twice at most.
-    span = high;
+    // The first window holds the newest matches of a common word, the second (four times
+    // wider) those of most others; a rare query's are looked for in all the rest at once, so
+    // its words' index entries are read three times at most.
+    pass++;
+    span = pass === 1 ? limit * 8 : high;
   }
   await sql`set local enable_seqscan = on`.execute(trx);
   await indexScans(true);
