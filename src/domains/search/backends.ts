@@ -134,18 +134,27 @@ function sqliteBackend(db: Kysely<Database>): Backend {
     async titleMatches(words, now, limit) {
       if (words.length === 0) return [];
       const expression = `{title_words sub_words} : (${words.map((w) => `"${w}"`).join(' OR ')})`;
+      // Among the newest matches, as on PostgreSQL: ranking every article that shares a
+      // common title word cost 150 ms an article page at 100,000 articles.
       const rows = await db
         .selectFrom(sql<{ rowid: number }>`article_search_fts`.as('article_search_fts'))
         .innerJoin('articles as a', (join) =>
           join.on(sql<SqlBool>`a.id = article_search_fts.rowid`),
         )
-        .select('a.id')
+        .select([
+          'a.id',
+          sql<number>`bm25(article_search_fts, ${sql.raw(BM25_WEIGHTS)})`.as('rank'),
+        ])
         .where(sql<SqlBool>`article_search_fts match ${expression}`)
         .where(visible(now, {}, 'sqlite'))
-        .orderBy(sql`bm25(article_search_fts, ${sql.raw(BM25_WEIGHTS)})`)
-        .limit(limit)
+        .orderBy(sql`article_search_fts.rowid`, 'desc')
+        .limit(RELATED_POOL)
         .execute();
-      return rows.map((r) => Number(r.id));
+      return rows
+        .map((r) => ({ id: Number(r.id), rank: Number(r.rank) }))
+        .sort((a, b) => a.rank - b.rank || b.id - a.id)
+        .slice(0, limit)
+        .map((r) => r.id);
     },
   };
 }
