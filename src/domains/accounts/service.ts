@@ -774,14 +774,19 @@ export function createAccounts(deps: AccountsDeps) {
         .where('user_id', '=', userId)
         .where('expires_at', '>', clock.now())
         .orderBy('created_at', 'desc')
+        .orderBy('id_hash')
         .execute();
-      return rows.map((r) => ({
-        createdAt: r.created_at,
-        lastSeenAt: r.last_seen_at,
-        expiresAt: r.expires_at,
-        userAgent: r.user_agent,
-        current: r.id_hash === current,
-      }));
+      // The session in use first, then the newest: two sign-ins in the
+      // same millisecond kept whatever order the database returned.
+      return rows
+        .map((r) => ({
+          createdAt: r.created_at,
+          lastSeenAt: r.last_seen_at,
+          expiresAt: r.expires_at,
+          userAgent: r.user_agent,
+          current: r.id_hash === current,
+        }))
+        .sort((a, b) => Number(b.current) - Number(a.current));
     },
 
     /** Deletes expired sessions, spent links and stale throttle rows; run periodically. */
