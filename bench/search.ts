@@ -211,31 +211,42 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
 }
 
 async function openPostgres(base: string, reuse: boolean): Promise<Target> {
-  let schema = `${SCHEMA_PREFIX}${process.pid}`;
-  if (reuse) {
-    const kept = await withClient(base, (client) =>
-      client.query<{ name: string }>(
-        `select nspname as name from pg_namespace where nspname like 'bench\\_search\\_%' order by oid desc limit 1`,
-      ),
-    );
-    const name = kept.rows[0]?.name;
-    if (name === undefined)
-      throw new Error('--reuse: no kept bench_search_* schema; run with --keep first');
-    schema = name;
-    const url = pgSchemaUrl(base, schema);
-    const handle = await connectDatabase({ kind: 'postgres', url });
-    await migrateToLatest(handle);
-    return {
-      dialect: 'postgres',
-      label: 'PostgreSQL',
-      handle,
-      databaseUrl: url,
-      monitorUrl: base,
-      where: `schema ${schema} at ${redacted(base)} (reused)`,
-      reused: true,
-      async remove() {},
-    };
-  }
+  const schema = reuse ? await keptSchema(base) : await newSchema(base);
+  const url = pgSchemaUrl(base, schema);
+  const handle = await connectDatabase({ kind: 'postgres', url });
+  await migrateToLatest(handle);
+  return {
+    dialect: 'postgres',
+    label: 'PostgreSQL',
+    handle,
+    databaseUrl: url,
+    monitorUrl: base,
+    where: `schema ${schema} at ${redacted(base)}${reuse ? ' (reused)' : ''}`,
+    ...(reuse ? { reused: true } : {}),
+    async remove() {
+      // A reused corpus stays for the next --reuse run.
+      if (!reuse)
+        await withClient(base, (client) => client.query(`drop schema if exists ${schema} cascade`));
+    },
+  };
+}
+
+/** The newest schema a --keep run left. */
+async function keptSchema(base: string): Promise<string> {
+  const kept = await withClient(base, (client) =>
+    client.query<{ name: string }>(
+      `select nspname as name from pg_namespace where nspname like 'bench\\_search\\_%' order by oid desc limit 1`,
+    ),
+  );
+  const name = kept.rows[0]?.name;
+  if (name === undefined)
+    throw new Error('--reuse: no kept bench_search_* schema; run with --keep first');
+  return name;
+}
+
+/** A fresh schema for this run, after dropping those of runs whose process is gone. */
+async function newSchema(base: string): Promise<string> {
+  const schema = `${SCHEMA_PREFIX}${process.pid}`;
   await withClient(base, async (client) => {
     // Schemas of earlier runs whose process is gone (interrupted, or --keep).
     const { rows } = await client.query<{ name: string }>(
@@ -248,20 +259,7 @@ async function openPostgres(base: string, reuse: boolean): Promise<Target> {
     }
     await client.query(`create schema ${schema}`);
   });
-  const url = pgSchemaUrl(base, schema);
-  const handle = await connectDatabase({ kind: 'postgres', url });
-  await migrateToLatest(handle);
-  return {
-    dialect: 'postgres',
-    label: 'PostgreSQL',
-    handle,
-    databaseUrl: url,
-    monitorUrl: base,
-    where: `schema ${schema} at ${redacted(base)}`,
-    async remove() {
-      await withClient(base, (client) => client.query(`drop schema if exists ${schema} cascade`));
-    },
-  };
+  return schema;
 }
 
 function removeSqliteFiles(file: string): void {
