@@ -47,22 +47,17 @@ export interface Backend {
 /**
  * Readers' rule, in SQL: published, its time come, not under embargo, in a visible section.
  *
- * The section test has a shape per database, for the plan each makes of it (measured on
- * 100,000 articles by `npm run bench:search`). With `in (select ...)` SQLite walks the
- * full-text matches newest first; a per-row look-up makes it start from every published
- * article instead and probe the full-text index for each (minutes). PostgreSQL does the
- * opposite: `in (select ...)` becomes a join that starts from every article of the visible
- * sections and tests each one's search document, detoasting its tsvectors (15 s for a
- * common word); with the look-up it walks the matches newest first and stops at the limit.
+ * The section test is `in (select ...)`: SQLite then walks the full-text matches newest
+ * first, where a per-row look-up made it start from every published article and probe the
+ * full-text index for each (minutes at 100,000 articles, `npm run bench:search`).
+ * PostgreSQL applies the rule only to ids its index has already found (`newestMatches`).
  */
-function visible(now: number, filters: SearchFilters, dialect: DialectName): RawBuilder<SqlBool> {
+function visible(now: number, filters: SearchFilters): RawBuilder<SqlBool> {
   const parts: RawBuilder<unknown>[] = [
     sql`a.status = 'published'`,
     sql`a.published_at <= ${now}`,
     sql`(a.embargo_until is null or a.embargo_until <= ${now})`,
-    dialect === 'postgres'
-      ? sql`(select h.hidden from sections h where h.id = a.section_id) = 0`
-      : sql`a.section_id in (select id from sections where hidden = 0)`,
+    sql`a.section_id in (select id from sections where hidden = 0)`,
   ];
   if (filters.sectionIds !== undefined) {
     const ids = filters.sectionIds.length > 0 ? filters.sectionIds : [-1];
@@ -115,7 +110,7 @@ function sqliteBackend(db: Kysely<Database>): Backend {
           sql<number>`bm25(article_search_fts, ${sql.raw(BM25_WEIGHTS)})`.as('rank'),
         ])
         .where(sql<SqlBool>`article_search_fts match ${ftsExpression(plan, relaxed)}`)
-        .where(visible(now, filters, 'sqlite'))
+        .where(visible(now, filters))
         .orderBy(sql`article_search_fts.rowid`, 'desc')
         .limit(limit);
       // Rows arrive one by one: a search that runs past its time stops there.
@@ -146,7 +141,7 @@ function sqliteBackend(db: Kysely<Database>): Backend {
           sql<number>`bm25(article_search_fts, ${sql.raw(BM25_WEIGHTS)})`.as('rank'),
         ])
         .where(sql<SqlBool>`article_search_fts match ${expression}`)
-        .where(visible(now, {}, 'sqlite'))
+        .where(visible(now, {}))
         .orderBy(sql`article_search_fts.rowid`, 'desc')
         .limit(RELATED_POOL)
         .execute();
@@ -191,6 +186,9 @@ function tsTerm(term: QueryTerm): string {
  * so the best of it are ranked again in full.
  */
 const FULL_RANK = 100;
+/** Higher relevance first; the newer (higher id) among equals. */
+const mostRelevantFirst = (a: Candidate, b: Candidate) => b.relevance - a.relevance || b.id - a.id;
+
 /** How many of the newest articles sharing a title word 관련기사 choose from. */
 const RELATED_POOL = 500;
 
@@ -268,12 +266,12 @@ async function newestMatches(
         limit ${Math.ceil((limit - found.length) * 1.25) + 10})`.execute(trx);
     if (matches.length > 0) {
       const relevance = new Map(matches.map((m) => [Number(m.id), Number(m.relevance)]));
-      // Known ids: looked up by primary key, the sections hashed once (SQLite's shape).
+      // Known ids: looked up by primary key, the sections hashed once.
       await indexScans(true);
       const { rows } = await sql<{ id: number | string; published_at: number | string }>`
         select a.id, a.published_at from articles a
         where a.id = any(${[...relevance.keys()]}::bigint[])
-          and ${visible(search.now, search.filters, 'sqlite')}
+          and ${visible(search.now, search.filters)}
         order by a.id desc
         limit ${limit - found.length}`.execute(trx);
       for (const r of rows)
@@ -325,7 +323,7 @@ function postgresBackend(db: Kysely<Database>): Backend {
             limit,
           });
           const best = [...found]
-            .sort((a, b) => b.relevance - a.relevance || b.id - a.id)
+            .sort(mostRelevantFirst)
             .slice(0, FULL_RANK)
             .map((c) => c.id);
           if (best.length === 0) return found;
@@ -359,7 +357,7 @@ function postgresBackend(db: Kysely<Database>): Backend {
         }),
       );
       return found
-        .sort((a, b) => b.relevance - a.relevance || b.id - a.id)
+        .sort(mostRelevantFirst)
         .slice(0, limit)
         .map((c) => c.id);
     },
