@@ -9,7 +9,6 @@ const table = (
   name,
   columns: [],
   primaryKey,
-  references: [...new Set(keys.map((k) => k.table).filter((t) => t !== name))],
   deferred: keys.filter((k) => k.table === name).map((k) => k.column),
   foreignKeys: keys.map((k) => ({ nullable: true, ...k })),
 });

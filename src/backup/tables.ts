@@ -27,15 +27,16 @@ export interface TableInfo {
   /** Stored columns, in the table's order; PostgreSQL's generated tsvectors are left out. */
   columns: Column[];
   primaryKey: string[];
-  /** Other tables this one refers to by foreign key: they are written first. */
-  references: string[];
   /**
    * Foreign-key columns written empty first and filled in once every table is there: those
    * referring to their own table (a section's parent), and nullable ones that close a cycle
    * between tables (an author's photo, whose uploader is a user, who has a byline).
    */
   deferred: string[];
-  /** Every foreign-key column: which table it refers to, and whether it may be empty. */
+  /**
+   * Every foreign-key column: which table it refers to (written first), and whether it may
+   * be empty.
+   */
   foreignKeys: Array<{ column: string; table: string; nullable: boolean }>;
 }
 
@@ -93,7 +94,6 @@ async function sqliteTables(db: Db): Promise<TableInfo[]> {
         .filter((c) => c.pk > 0)
         .sort((a, b) => a.pk - b.pk)
         .map((c) => c.name),
-      references: unique(keys.rows.filter((k) => k.table !== name).map((k) => k.table)),
       deferred: unique(keys.rows.filter((k) => k.table === name).map((k) => k.from)),
       foreignKeys: keys.rows.map((k) => ({
         column: k.from,
@@ -161,7 +161,6 @@ async function postgresTables(db: Db): Promise<TableInfo[]> {
         .filter((c) => c.table === name && c.generated === '')
         .map((c) => ({ name: c.name, kind: postgresKind(name, c.name, c.type) })),
       primaryKey: own.filter((k) => k.kind === 'p').map((k) => k.column),
-      references: unique(foreign.flatMap((f) => (f.ref === name || f.ref === null ? [] : [f.ref]))),
       deferred: unique(foreign.filter((f) => f.ref === name).map((f) => f.column)),
       foreignKeys: foreign.flatMap((f) =>
         f.ref === null
