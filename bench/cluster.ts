@@ -30,7 +30,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { connectDatabase } from '../src/db/index.ts';
-import { prepareNginx, startNginx, stopNginx } from '../src/testing/nginx.ts';
+import { startNginxFront, stopNginx } from '../src/testing/nginx.ts';
 import {
   client,
   oneTimePassword,
@@ -303,18 +303,12 @@ async function main(argv: string[]): Promise<number> {
     const beacons = path.join(runDir, 'beacons.lua');
     fs.writeFileSync(beacons, beaconScript(beaconArticle));
 
-    const nginxDir = path.join(runDir, 'nginx');
-    fs.mkdirSync(nginxDir);
-    const httpsPort = await freePort();
-    const front = prepareNginx({
-      dir: nginxDir,
-      upstreams: servers.map((s) => s.port),
-      httpPort: await freePort(),
-      httpsPort,
-    });
-    nginx = await startNginx(front, httpsPort);
+    const { child, httpsPort, ca } = await startNginxFront(
+      path.join(runDir, 'nginx'),
+      servers.map((s) => s.port),
+    );
+    nginx = child;
     track(nginx);
-    const ca = fs.readFileSync(path.join(nginxDir, 'cert.pem'));
     const target = `https://127.0.0.1:${httpsPort}`;
     log(
       `nginx: deploy/nginx/tamna.conf on ${target}; readers wrk -t1 -c${connections} over ${articlePaths.length} article pages; beacons wrk -t1 -c${beaconConnections} to /beacon/view?a=${beaconArticle}; the desk publishes into /section/${section.slug} every second`,

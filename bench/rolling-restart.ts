@@ -28,7 +28,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { connectDatabase } from '../src/db/index.ts';
-import { prepareNginx, startNginx, stopNginx, upstreamFailTimeout } from '../src/testing/nginx.ts';
+import { startNginxFront, stopNginx, upstreamFailTimeout } from '../src/testing/nginx.ts';
 import {
   cleanups,
   fmtInt,
@@ -385,17 +385,13 @@ async function main(argv: string[]): Promise<number> {
     const script = path.join(runDir, 'readers.lua');
     fs.writeFileSync(script, readerScript(paths));
 
-    const nginxDir = path.join(runDir, 'nginx');
-    fs.mkdirSync(nginxDir);
-    const httpsPort = await freePort();
-    const frontConfig = prepareNginx({
-      dir: nginxDir,
-      upstreams: servers.map((s) => s.port),
-      httpPort: await freePort(),
-      httpsPort,
-    });
-    nginx = await startNginx(frontConfig, httpsPort);
+    const proxy = await startNginxFront(
+      path.join(runDir, 'nginx'),
+      servers.map((s) => s.port),
+    );
+    nginx = proxy.child;
     track(nginx);
+    const { httpsPort, dir: nginxDir } = proxy;
     const target = `https://127.0.0.1:${httpsPort}`;
     log(
       `nginx: deploy/nginx/tamna.conf on ${target}, upstream ${servers.map((s) => `:${s.port}`).join(' ')}; wrk -t2 -c${connections} over ${paths.length} paths (${paths.join(' ')})`,

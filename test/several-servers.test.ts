@@ -17,7 +17,6 @@
  *   readers through nginx see no error.
  */
 import { randomBytes } from 'node:crypto';
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,7 +27,7 @@ import { loadConfig } from '../src/config/index.ts';
 import { freshPostgresSchema } from '../src/testing/databases.ts';
 import { startFakeKma, type FakeKma } from '../src/testing/fake-kma.ts';
 import { multipartBody } from '../src/testing/multipart.ts';
-import { prepareNginx, startNginx, stopNginx } from '../src/testing/nginx.ts';
+import { startNginxFront, stopNginx } from '../src/testing/nginx.ts';
 import {
   client,
   freePort,
@@ -113,16 +112,8 @@ it('runs three servers on one PostgreSQL behind nginx as one site', async () => 
   for (const port of ports) servers.push(new ServerProcess(port, { ...env, PORT: String(port) }));
   await Promise.all(servers.map((server) => server.start()));
   const direct = ports.map((port) => client(port));
-  const httpsPort = await freePort();
-  const front = prepareNginx({
-    dir: path.join(dir, 'nginx'),
-    upstreams: ports,
-    httpPort: await freePort(),
-    httpsPort,
-  });
-  const nginx: ChildProcess = await startNginx(front, httpsPort);
+  const { child: nginx, httpsPort, ca } = await startNginxFront(path.join(dir, 'nginx'), ports);
   cleanups.push(() => stopNginx(nginx));
-  const ca = fs.readFileSync(path.join(front.dir, 'cert.pem'));
   const site = () => client(httpsPort, { ca });
 
   // --- Sessions: made through nginx on whichever server, good on every one. -----------

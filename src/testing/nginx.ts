@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './servers.ts';
 
 export const NGINX_PATH = process.env.TAMNA_NGINX ?? '/usr/sbin/nginx';
 export const SITE_FILE = fileURLToPath(new URL('../../deploy/nginx/tamna.conf', import.meta.url));
@@ -206,6 +207,22 @@ export function prepareNginx(
   fs.writeFileSync(config, mainConfig(dir, siteFile, options.workers));
   // -e: the error log before the config is read (the compiled-in one is under /var/log).
   return { config, dir, args: ['-p', dir, '-e', path.join(dir, 'error.log'), '-c', config] };
+}
+
+/**
+ * Debian's nginx running deploy/nginx/tamna.conf in `dir` (created here) in front of
+ * `upstreams`, on free ports: the process, its HTTPS port, its folder and the self-signed
+ * certificate readers must trust.
+ */
+export async function startNginxFront(
+  dir: string,
+  upstreams: readonly number[],
+): Promise<{ child: ChildProcess; httpsPort: number; dir: string; ca: Buffer }> {
+  fs.mkdirSync(dir, { recursive: true });
+  const httpsPort = await freePort();
+  const front = prepareNginx({ dir, upstreams, httpPort: await freePort(), httpsPort });
+  const child = await startNginx(front, httpsPort);
+  return { child, httpsPort, dir, ca: fs.readFileSync(path.join(dir, 'cert.pem')) };
 }
 
 /** `nginx -t` on the prepared config: whether it passed, and what nginx said. */
