@@ -130,10 +130,14 @@ async function runMigrator(
   const { migrator, schema } = await migratorFor(handle);
   let { error, results } = await run(migrator);
   // Kysely's PostgreSQL introspection reads every schema in the database (it calls
-  // has_schema_privilege on each), so another schema dropped at that moment fails our
-  // migration with 3F000 naming *that* schema. Nothing of ours changed: try again, a little
-  // later each time.
-  for (let retry = 1; retry <= 10 && otherSchemaVanished(error, schema); retry++) {
+  // has_schema_privilege on each, and pg_get_serial_sequence on each column), so another
+  // schema, table or column dropped at that moment fails our migration before any of it
+  // ran. Nothing of ours changed: try again, a little later each time.
+  for (
+    let retry = 1;
+    retry <= 10 && (otherSchemaVanished(error, schema) || vanishedBeforeAnyRan(error, results));
+    retry++
+  ) {
     await new Promise((resolve) => setTimeout(resolve, retry * 10 * Math.random()));
     ({ error, results } = await run(migrator));
   }
@@ -147,6 +151,17 @@ async function runMigrator(
     );
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Something that does not exist (42P01 a relation, 42703 a column; PostgreSQL does not
+ * always name the schema) before a single migration was run: only the introspection of
+ * other schemas can have read it. A migration of ours that fails is reported as one.
+ */
+function vanishedBeforeAnyRan(error: unknown, results: MigrationResultSet['results']): boolean {
+  const { code } = (error ?? {}) as { code?: unknown };
+  if (code !== '42P01' && code !== '42703') return false;
+  return (results ?? []).every((r) => r.status === 'NotExecuted');
 }
 
 function otherSchemaVanished(error: unknown, ours: string | undefined): boolean {
