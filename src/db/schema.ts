@@ -485,6 +485,12 @@ export interface ArticleSearchTable {
   body_grams: string;
 }
 
+/** A published article's title words, for 관련기사 (migration 0017). */
+export interface ArticleTermTable {
+  term: string;
+  article_id: number;
+}
+
 /** A key for the read-only content API; only its SHA-256 is kept. */
 export interface ApiKeyTable {
   id: Generated<number>;
@@ -627,6 +633,7 @@ export interface Database {
   series: SeriesTable;
   series_parts: SeriesPartTable;
   article_search: ArticleSearchTable;
+  article_terms: ArticleTermTable;
   article_change_counter: ArticleChangeCounterTable;
   api_keys: ApiKeyTable;
   api_key_usage: ApiKeyUsageTable;

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { htmlToText } from '../../shared/text.ts';
-import { analyzeField } from './analyzer.ts';
+import { analyzeField, relationTerms } from './analyzer.ts';
 
 type Row = Database['article_search'];
 
@@ -31,7 +31,8 @@ function documentOf(
 
 /**
  * Brings the search index in line with the articles as stored now: a published (or
- * scheduled) article gets its tokens, anything else loses them. Call it inside the
+ * scheduled) article gets its tokens and its title words for 관련기사 (article_terms),
+ * anything else loses them. Call it inside the
  * transaction that changed the articles, after the change, so the index never disagrees
  * with a committed article; searches also check status and time themselves.
  */
@@ -66,6 +67,8 @@ export async function writeSearchDocuments(
     const gone = chunk.filter((id) => !published.some((a) => Number(a.id) === id));
     if (gone.length > 0)
       await db.deleteFrom('article_search').where('article_id', 'in', gone).execute();
+    await db.deleteFrom('article_terms').where('article_id', 'in', chunk).execute();
+    const terms: { term: string; article_id: number }[] = [];
     for (const article of published) {
       const id = Number(article.id);
       const row = documentOf(id, article, tags.get(id) ?? []);
@@ -75,7 +78,13 @@ export async function writeSearchDocuments(
         .values(row)
         .onConflict((oc) => oc.column('article_id').doUpdateSet(tokens))
         .execute();
+      for (const term of relationTerms(row.title_words)) terms.push({ term, article_id: id });
     }
+    for (let i = 0; i < terms.length; i += 1000)
+      await db
+        .insertInto('article_terms')
+        .values(terms.slice(i, i + 1000))
+        .execute();
   }
 }
 
