@@ -103,6 +103,16 @@ describe.each(testDialects)('관련기사 on %s', (dialect) => {
     expect(await search.related(own)).toEqual([published]);
   });
 
+  it('relates an article with hundreds of tags by its first ones', async () => {
+    const many = Array.from({ length: 300 }, (_, i) => `꼬리표${i}`);
+    const own = await add('꼬리표 잔뜩 붙은 원고', many, 50);
+    const first = await add('수산물 축제 안내', ['꼬리표0'], 60);
+    const late = await add('도서관 개관 소식', ['꼬리표299'], 70);
+    expect(await search.related(own)).toEqual([first]);
+    // From the other side, that tag is one of its first.
+    expect(await search.related(late)).toEqual([own]);
+  });
+
   it('migration 0017 fills the title words of the articles already published', async () => {
     const before = await handle.db
       .selectFrom('article_terms')

@@ -12,6 +12,11 @@ const WINDOW = 10;
 /** A shared tag is worth two shared title words. */
 const TAG_WEIGHT = 2;
 const MIN_RELATEDNESS = 2;
+/**
+ * The first tags as typed: nothing limits how many an article has, and each is two scans
+ * (SQLite refuses a statement of more than 500 parts).
+ */
+const MAX_TAGS = 10;
 
 interface Key {
   weight: number;
@@ -39,7 +44,14 @@ export async function relatedArticles(
   limit: number,
 ): Promise<number[]> {
   const [tags, terms] = await Promise.all([
-    db.selectFrom('article_tags').select('tag_id').where('article_id', '=', articleId).execute(),
+    db
+      .selectFrom('article_tags')
+      .select('tag_id')
+      .where('article_id', '=', articleId)
+      .orderBy('position')
+      .orderBy('tag_id')
+      .limit(MAX_TAGS)
+      .execute(),
     db.selectFrom('article_terms').select('term').where('article_id', '=', articleId).execute(),
   ]);
   const keys: Key[] = [
