@@ -87,7 +87,12 @@ export function cacheHitFastPath(
     const answer = route.answers.answer(page, headers, now);
     response.writeHead(
       answer.status,
-      answer.headers.concat('cache-control', answer.cacheControl, 'x-request-id', deps.requestId(request)),
+      answer.headers.concat(
+        'cache-control',
+        answer.cacheControl,
+        'x-request-id',
+        deps.requestId(request),
+      ),
     );
     // node:http drops a HEAD response's body itself; not handing it over saves the call.
     if (answer.body === null || method === 'HEAD') response.end();
