@@ -86,6 +86,8 @@ describe.each(testDialects)('page-cache hits before Fastify on %s', (dialect) =>
       });
       await app.http.listen({ host: '127.0.0.1', port: 0 });
       const port = (app.http.server.address() as AddressInfo).port;
+      // The server is made by serverFactory now: Fastify's timeouts must still be set.
+      expect(app.http.server.keepAliveTimeout).toBe(72_000);
       apps.push({ app, fx, port, routed });
     }
   });
