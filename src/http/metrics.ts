@@ -59,6 +59,8 @@ export interface Metrics {
   observeRender(kind: string, seconds: number): void;
   /** One database query's time (Kysely's log event). */
   observeQuery(seconds: number, failed: boolean): void;
+  /** One answered request (Fastify's onResponse hook, and the cache-hit fast path). */
+  observeRequest(kind: string, status: number, seconds: number): void;
   register(app: FastifyInstance): void;
 }
 
@@ -173,6 +175,13 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     return given.length === expected.length && timingSafeEqual(given, expected);
   };
 
+  const statusClasses = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];
+  function observeRequest(kind: string, status: number, seconds: number): void {
+    const statusClass = statusClasses[Math.floor(status / 100)] ?? `${Math.floor(status / 100)}xx`;
+    requests.inc({ kind, status: statusClass });
+    latency.observe({ kind }, seconds);
+  }
+
   return {
     registry,
     observeRender(kind, seconds) {
@@ -181,11 +190,10 @@ export function createMetrics(deps: MetricsDeps): Metrics {
     observeQuery(seconds, failed) {
       queries.observe({ outcome: failed ? 'error' : 'ok' }, seconds);
     },
+    observeRequest,
     register(app) {
       app.addHook('onResponse', (request, reply, done) => {
-        const kind = routeKind(request);
-        requests.inc({ kind, status: `${Math.floor(reply.statusCode / 100)}xx` });
-        latency.observe({ kind }, reply.elapsedTime / 1000);
+        observeRequest(routeKind(request), reply.statusCode, reply.elapsedTime / 1000);
         done();
       });
       // Off the public site: without a token the endpoint does not exist.

@@ -16,6 +16,8 @@ import type { AdStats } from '../domains/ads/index.ts';
 import type { Policies } from '../domains/policies/index.ts';
 import type { Tips } from '../domains/tips/index.ts';
 import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { everyResponseHeaders } from './site/headers.ts';
 import type { PartnerFeed } from '../domains/partners/index.ts';
 import { registerPartnerFeed } from './partner/feed.ts';
 import type { Metrics } from './metrics.ts';
@@ -59,6 +61,11 @@ export interface HttpDeps extends SiteDeps {
   api?: ContentApiDeps;
 }
 
+function numberOption(options: Record<string, unknown>, name: string, otherwise: number): number {
+  const value = options[name];
+  return typeof value === 'number' ? value : otherwise;
+}
+
 /** Trust the nearest `hops` proxies (Fastify's types omit the number form proxy-addr takes). */
 function trustHops(hops: number) {
   return (_address: string, hop: number) => hop < hops;
@@ -67,7 +74,21 @@ function trustHops(hops: number) {
 export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
   // Set once the site routes exist; Fastify needs the handler at construction time.
   let site: SiteRoutes | null = null;
+  let cacheHits: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
   const app = Fastify({
+    // Page-cache hits are answered before Fastify (cache/fast-path.ts); the rest as usual.
+    serverFactory: (handler, options) => {
+      const server = createServer((req, res) => {
+        if (cacheHits === null || !cacheHits(req, res)) handler(req, res);
+      });
+      // What Fastify does to the server it makes itself (lib/server.js).
+      server.keepAliveTimeout = numberOption(options, 'keepAliveTimeout', server.keepAliveTimeout);
+      server.requestTimeout = numberOption(options, 'requestTimeout', server.requestTimeout);
+      server.setTimeout(numberOption(options, 'connectionTimeout', 0));
+      const perSocket = numberOption(options, 'maxRequestsPerSocket', 0);
+      if (perSocket > 0) server.maxRequestsPerSocket = perSocket;
+      return server;
+    },
     // Malformed URL encoding and bad content types never reach a route: answer them with
     // the same Korean 400 page instead of Fastify's JSON.
     frameworkErrors: (_error, request, rawReply) => {
@@ -105,12 +126,7 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
     genReqId: requestId,
   });
 
-  // Every response, pages, admin and /media/ alike: no content sniffing, and once the site
-  // is served over TLS, browsers keep to TLS for a year (HSTS). Subdomains are left out:
-  // a paper's other hosts may not have TLS yet.
-  const everyResponse: Record<string, string> = { 'x-content-type-options': 'nosniff' };
-  if (deps.siteUrl.startsWith('https://'))
-    everyResponse['strict-transport-security'] = 'max-age=31536000';
+  const everyResponse = everyResponseHeaders(deps.siteUrl);
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(everyResponse);
     reply.header('x-request-id', request.id);
@@ -120,6 +136,16 @@ export async function buildHttpServer(deps: HttpDeps): Promise<FastifyInstance> 
 
   const siteRoutes = createSiteRoutes(deps);
   site = siteRoutes;
+  let serving = true;
+  app.addHook('preClose', (done) => {
+    serving = false;
+    done();
+  });
+  cacheHits = siteRoutes.cacheHits({
+    requestId,
+    observe: (kind, status, seconds) => deps.metrics.observeRequest(kind, status, seconds),
+    serving: () => serving,
+  });
   // Before any route: Fastify binds a route to the error handler in place when it is added,
   // so routes added earlier answered a failure with its default JSON and logged nothing.
   app.setErrorHandler(async (error, request, reply) => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
+import { loadSharp } from '../media/sharp.ts';
 import type { MediaStorage } from '../media/index.ts';
 import { invalidInput } from '../../shared/errors.ts';
 
@@ -20,6 +21,7 @@ export async function storeBannerImage(
   if (bytes.length > MAX_BANNER_BYTES) {
     throw invalidInput('배너 이미지는 2MB까지 올릴 수 있습니다.', { field: 'image' });
   }
+  const sharp = await loadSharp();
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { animated: true, limitInputPixels: MAX_SIDE * MAX_SIDE }).metadata();

@@ -1,4 +1,5 @@
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
+import { loadSharp, type Sharp } from './sharp.ts';
 import { AppError, invalidInput } from '../../shared/errors.ts';
 import { FALLBACK_MAX_WIDTH, renditionWidthsFor } from './renditions.ts';
 
@@ -75,7 +76,7 @@ const JPEG_MAX_SIDE = 65500;
 const mb = (bytes: number): string => `${Math.floor(bytes / (1024 * 1024))}MB`;
 
 /** The formats this sharp build decodes, by what the newsroom calls them. */
-function readableHeif(): { avif: boolean; heic: boolean } {
+function readableHeif(sharp: Sharp): { avif: boolean; heic: boolean } {
   const suffixes = sharp.format.heif?.input.fileSuffix ?? [];
   const buffer = sharp.format.heif?.input.buffer === true;
   // Prebuilt sharp ships libheif with the AV1 decoder only (HEVC is patent-encumbered);
@@ -122,13 +123,14 @@ export async function processPhoto(
 
   // Header only: the format is read from the bytes (never the file name), and the size
   // is checked before a single pixel is decoded, which is what defeats decompression bombs.
+  const sharp = await loadSharp();
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (error) {
     throw decodeError(error, limits);
   }
-  const sourceFormat = acceptedFormat(meta);
+  const sourceFormat = acceptedFormat(meta, sharp);
   if (!(meta.width > 0 && meta.height > 0)) throw invalidInput(CORRUPT, { reason: 'corrupt' });
   if (meta.width * meta.height > limits.maxPixels) {
     throw tooManyPixels(limits, meta.width, meta.height);
@@ -216,14 +218,14 @@ export async function processPhoto(
   }
 }
 
-function acceptedFormat(meta: Metadata): ProcessedPhoto['sourceFormat'] {
+function acceptedFormat(meta: Metadata, sharp: Sharp): ProcessedPhoto['sourceFormat'] {
   switch (meta.format) {
     case 'jpeg':
     case 'png':
     case 'webp':
       return meta.format;
     case 'heif': {
-      const heif = readableHeif();
+      const heif = readableHeif(sharp);
       if (meta.compression === 'av1' && heif.avif) return 'avif';
       if (meta.compression === 'hevc' && heif.heic) return 'heic';
       if (meta.compression === 'hevc') {

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
+import { loadSharp } from './sharp.ts';
 import { createSlots, type RunOnCpu } from './image.ts';
 import type { MediaStorage } from './storage.ts';
 
@@ -75,6 +75,7 @@ export async function hangulRenders(): Promise<boolean> {
     '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="160"><rect width="160" height="160" fill="#fff"/>' +
       '<text x="20" y="120" font-size="100" font-family="\'Noto Sans CJK KR\', sans-serif">한</text></svg>',
   );
+  const sharp = await loadSharp();
   const { data, info } = await sharp(svg).greyscale().raw().toBuffer({ resolveWithObject: true });
   const w = info.width;
   const dark = (x: number, y: number) => (data[y * w + x] ?? 255) < 128;
@@ -182,6 +183,7 @@ export function createShareImages(deps: ShareImagesDeps) {
       return kept(`photo/${photo.id}`, `${size.name}-${version}.jpg`, `${size.name}-`, async () => {
         const source = await deps.storage.read(photo.storageKey);
         if (source === null) return null;
+        const sharp = await loadSharp();
         return cpu(async () => {
           const meta = await sharp(source).metadata();
           const box = cropBox(
@@ -211,6 +213,7 @@ export function createShareImages(deps: ShareImagesDeps) {
     ): Promise<Buffer> {
       return kept(`card/${owner}`, `${size.name}-${version}.png`, `${size.name}-`, async () => {
         const text = await svg();
+        const sharp = await loadSharp();
         return cpu(() =>
           sharp(Buffer.from(text))
             .resize(size.width, size.height, { fit: 'fill' })

@@ -100,6 +100,10 @@ export class PageCache {
     return this.entries.size;
   }
 
+  get maxEntries(): number {
+    return this.options.maxEntries;
+  }
+
   /** Bytes held by cached bodies and their compressed variants. */
   get byteSize(): number {
     return this.bytes;
@@ -110,14 +114,20 @@ export class PageCache {
   }
 
   get(key: string, now: number): CachedPage | undefined {
+    const entry = this.hit(key, now);
+    if (entry === undefined) this.stats.misses++;
+    return entry;
+  }
+
+  /**
+   * Like get, but a miss is not counted: the cache-hit fast path hands misses on to the
+   * route, whose get counts them.
+   */
+  hit(key: string, now: number): CachedPage | undefined {
     const entry = this.entries.get(key);
-    if (entry === undefined) {
-      this.stats.misses++;
-      return undefined;
-    }
+    if (entry === undefined) return undefined;
     if (entry.expiresAt <= now) {
       this.delete(key);
-      this.stats.misses++;
       return undefined;
     }
     // Map keeps insertion order; re-inserting marks the entry most recently used.

@@ -7,6 +7,17 @@ export const KAKAO_SDK_ORIGIN = 'https://t1.kakaocdn.net';
 const headScriptHash = `'sha256-${createHash('sha256').update(HEAD_SCRIPT).digest('base64')}'`;
 
 /**
+ * Headers of every response, pages, admin and /media/ alike: no content sniffing, and once
+ * the site is served over TLS, browsers keep to TLS for a year (HSTS). Subdomains are left
+ * out: a paper's other hosts may not have TLS yet.
+ */
+export function everyResponseHeaders(siteUrl: string): Readonly<Record<string, string>> {
+  const headers: Record<string, string> = { 'x-content-type-options': 'nosniff' };
+  if (siteUrl.startsWith('https://')) headers['strict-transport-security'] = 'max-age=31536000';
+  return Object.freeze(headers);
+}
+
+/**
  * Security headers for public pages, computed once per server: the public site runs its
  * own script and one inline script allowed by its hash (font size before the first paint),
  * frames only allowlisted video players, and may not be framed by others. With a Kakao key

@@ -24,14 +24,22 @@ import { renderSectionPage } from '../../views/pages/SectionPage.tsx';
 import { renderWeatherPage } from '../../views/pages/WeatherPage.tsx';
 import { articlePath, weatherPath } from '../../views/urls.ts';
 import type { PageCache } from '../cache/page-cache.ts';
-import { buildUncachedPage, deviceOf, sendPage, type EdgePolicy } from '../cache/serve.ts';
+import {
+  buildUncachedPage,
+  deviceOf,
+  PageAnswers,
+  replyWith,
+  sendPage,
+  type EdgePolicy,
+} from '../cache/serve.ts';
+import { cacheHitFastPath, CachedRoutes, type FastPathDeps } from '../cache/fast-path.ts';
 import { NO_CDN } from '../cache/edge.ts';
 import { IMMUTABLE_ASSET, sendAsset, type Asset } from './assets.ts';
 import { routeKind } from '../metrics.ts';
 import { registerBeacon } from './beacon.ts';
 import { bylineTags, photoTags as teaserPhotoTags, registerReaderPages } from './reader-pages.ts';
 import { registerSearchPage } from './search.ts';
-import { siteSecurityHeadersFor } from './headers.ts';
+import { everyResponseHeaders, siteSecurityHeadersFor } from './headers.ts';
 import { registerFeeds } from './feeds.ts';
 import { registerShareImages } from './share-images.ts';
 import { registerSitemaps } from './sitemaps.ts';
@@ -97,7 +105,21 @@ export class PageStatus extends Error {
 export function createSiteRoutes(deps: SiteDeps) {
   const { content, weather, banners, clock, cache } = deps;
   const edge = deps.edge ?? NO_CDN;
-  const siteSecurityHeaders = siteSecurityHeadersFor({ kakao: (deps.kakaoJsKey ?? null) !== null });
+  // Every response's headers (HSTS) are part of the page's own, so a page answered before
+  // Fastify's onRequest hook (the fast path) carries them too.
+  const siteSecurityHeaders = Object.freeze({
+    ...everyResponseHeaders(deps.siteUrl),
+    ...siteSecurityHeadersFor({ kakao: (deps.kakaoJsKey ?? null) !== null }),
+  });
+  const htmlAnswers = new PageAnswers({ headers: siteSecurityHeaders, cache, edge });
+  // Feeds and sitemaps are one copy for every device.
+  const sharedAnswers = new PageAnswers({
+    headers: siteSecurityHeaders,
+    cache,
+    edge,
+    vary: 'Accept-Encoding',
+  });
+  const cachedRoutes = new CachedRoutes(2 * cache.maxEntries);
 
   async function chrome(request: FastifyRequest): Promise<ChromeView> {
     const device = deviceOf(edge, request.headers);
@@ -150,17 +172,15 @@ export function createSiteRoutes(deps: SiteDeps) {
     const now = clock.now();
     // Only HTML differs by device (phone-only banner slots); feeds and sitemaps are one copy.
     const perDevice = contentType === HTML;
-    const cacheKey = `${perDevice ? deviceOf(edge, request.headers) : 'any'}|${key}`;
-    const vary = perDevice ? undefined : 'Accept-Encoding';
+    const keys = perDevice
+      ? { mobile: `mobile|${key}`, desktop: `desktop|${key}` }
+      : { mobile: `any|${key}`, desktop: `any|${key}` };
+    const answers = perDevice ? htmlAnswers : sharedAnswers;
+    const cacheKey = keys[deviceOf(edge, request.headers)];
     const hit = cache.get(cacheKey, now);
-    if (hit !== undefined)
-      return sendPage(request, reply, hit, {
-        headers: siteSecurityHeaders,
-        now,
-        cache,
-        vary,
-        edge,
-      });
+    // From now on this URL's hits are answered before Fastify (fast-path.ts).
+    cachedRoutes.remember(request.url, { keys, answers, kind: routeKind(request) });
+    if (hit !== undefined) return replyWith(reply, answers.answer(hit, request.headers, now));
     const generation = cache.currentGeneration;
     const started = performance.now();
     const view = await chrome(request);
@@ -190,13 +210,7 @@ export function createSiteRoutes(deps: SiteDeps) {
       now,
       generation,
     );
-    return sendPage(request, reply, entry, {
-      headers: siteSecurityHeaders,
-      now,
-      cache,
-      vary,
-      edge,
-    });
+    return replyWith(reply, answers.answer(entry, request.headers, now));
   }
 
   function sendError(
@@ -265,6 +279,16 @@ export function createSiteRoutes(deps: SiteDeps) {
     page,
     /** The public pages' security headers (this site's CSP). */
     headers: siteSecurityHeaders,
+
+    /**
+     * The page-cache hit fast path for the node:http server (server.ts): URLs this site
+     * answered from the cache are answered again without Fastify while their page stays.
+     */
+    cacheHits(
+      hooks: Pick<FastPathDeps, 'requestId' | 'observe' | 'serving'>,
+    ): ReturnType<typeof cacheHitFastPath> {
+      return cacheHitFastPath({ ...hooks, cache, routes: cachedRoutes, clock, edge });
+    },
 
     /**
      * The front page as it would look with an unsaved arrangement, for the desk's preview:
