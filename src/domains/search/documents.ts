@@ -66,16 +66,28 @@ export async function writeSearchDocuments(
     const gone = chunk.filter((id) => !published.some((a) => Number(a.id) === id));
     if (gone.length > 0)
       await db.deleteFrom('article_search').where('article_id', 'in', gone).execute();
-    for (const article of published) {
-      const id = Number(article.id);
-      const row = documentOf(id, article, tags.get(id) ?? []);
-      const { article_id: _, ...tokens } = row;
-      await db
-        .insertInto('article_search')
-        .values(row)
-        .onConflict((oc) => oc.column('article_id').doUpdateSet(tokens))
-        .execute();
-    }
+    if (published.length === 0) continue;
+    // One statement for the chunk: a bulk load (import, reindex, the benchmark's archive)
+    // pays one round trip per 200 articles instead of one per article.
+    await db
+      .insertInto('article_search')
+      .values(
+        published.map((article) => {
+          const id = Number(article.id);
+          return documentOf(id, article, tags.get(id) ?? []);
+        }),
+      )
+      .onConflict((oc) =>
+        oc.column('article_id').doUpdateSet((eb) => ({
+          title_words: eb.ref('excluded.title_words'),
+          title_grams: eb.ref('excluded.title_grams'),
+          sub_words: eb.ref('excluded.sub_words'),
+          sub_grams: eb.ref('excluded.sub_grams'),
+          body_words: eb.ref('excluded.body_words'),
+          body_grams: eb.ref('excluded.body_grams'),
+        })),
+      )
+      .execute();
   }
 }
 
