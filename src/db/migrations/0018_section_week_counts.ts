@@ -14,9 +14,6 @@ export const COUNT_WEEK_MS = 7 * 24 * 60 * 60 * 1000;
  * scheduled articles (published, time still ahead); readers' pages subtract those, which
  * are few and found by index.
  *
- * The admin's article list orders by updated_at over every status but trash: with
- * (updated_at, id) it walks the newest rows instead of sorting the archive.
- *
  * Fast on a large archive: the backfill reads the (section_id, status, published_at)
  * index, not the table.
  */
@@ -86,16 +83,9 @@ async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
     select section_id, ${week}, count(*) from articles
     where status = 'published' and published_at is not null
     group by section_id, ${week}`.execute(db);
-
-  await db.schema
-    .createIndex('articles_updated_idx')
-    .on('articles')
-    .columns(['updated_at', 'id'])
-    .execute();
 }
 
 async function down(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
-  await db.schema.dropIndex('articles_updated_idx').execute();
   if (dialect === 'postgres') {
     await sql`drop trigger articles_section_week_counts on articles`.execute(db);
     await sql`drop function section_week_counts_track()`.execute(db);
