@@ -14,8 +14,12 @@ export const COUNT_WEEK_MS = 7 * 24 * 60 * 60 * 1000;
  * scheduled articles (published, time still ahead); readers' pages subtract those, which
  * are few and found by index.
  *
- * Fast on a large archive: the backfill reads the (section_id, status, published_at)
- * index, not the table.
+ * The admin's article list filtered by origin (통신, 보도자료, …) walks each status's
+ * articles of that origin newest first: (status, origin, updated_at, id). Without it, a rare
+ * origin meant reading every article of the status.
+ *
+ * The backfill reads the (section_id, status, published_at) index, not the table; the new
+ * index is one pass over the table.
  */
 export const sectionWeekCounts = (dialect: DialectName): Migration => ({
   up: (db) => up(db, dialect),
@@ -83,9 +87,16 @@ async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
     select section_id, ${week}, count(*) from articles
     where status = 'published' and published_at is not null
     group by section_id, ${week}`.execute(db);
+
+  await db.schema
+    .createIndex('articles_status_origin_updated_idx')
+    .on('articles')
+    .columns(['status', 'origin', 'updated_at', 'id'])
+    .execute();
 }
 
 async function down(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
+  await db.schema.dropIndex('articles_status_origin_updated_idx').execute();
   if (dialect === 'postgres') {
     await sql`drop trigger articles_section_week_counts on articles`.execute(db);
     await sql`drop function section_week_counts_track()`.execute(db);
