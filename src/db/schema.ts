@@ -485,6 +485,12 @@ export interface ArticleSearchTable {
   body_grams: string;
 }
 
+/** A published article's title words, for 관련기사 (migration 0017). */
+export interface ArticleTermTable {
+  term: string;
+  article_id: number;
+}
+
 /**
  * Published articles (scheduled ones included) per section and week of publication
  * (floor(published_at / COUNT_WEEK_MS)), kept by triggers on articles (migration 0018).
@@ -637,6 +643,7 @@ export interface Database {
   series: SeriesTable;
   series_parts: SeriesPartTable;
   article_search: ArticleSearchTable;
+  article_terms: ArticleTermTable;
   section_week_counts: SectionWeekCountTable;
   article_change_counter: ArticleChangeCounterTable;
   api_keys: ApiKeyTable;

@@ -1,4 +1,5 @@
 export { createContentService, type ContentService, type FrontPageOptions } from './service.ts';
+export { isReadableNow } from './reader.ts';
 export {
   createWriter,
   articleSummary,

@@ -120,6 +120,23 @@ export function photoRefOf(mediaUrl: (key: string) => string, row: PhotoColumns)
 export const readableAt = (now: number) =>
   sql<SqlBool>`(a.status = 'published' and a.published_at <= ${now} and (a.embargo_until is null or a.embargo_until <= ${now}))`;
 
+/** readableAt for a row already read, for look-ups by key that the rule would slow down. */
+export function isReadableNow(
+  row: {
+    status: string;
+    published_at: number | string | null;
+    embargo_until: number | string | null;
+  },
+  now: number,
+): boolean {
+  return (
+    row.status === 'published' &&
+    row.published_at !== null &&
+    Number(row.published_at) <= now &&
+    (row.embargo_until === null || Number(row.embargo_until) <= now)
+  );
+}
+
 export function createReader(deps: ReaderDeps) {
   const { db, mediaUrl } = deps;
 
@@ -279,10 +296,15 @@ export function createReader(deps: ReaderDeps) {
       ids: readonly number[],
     ): Promise<Map<number, ArticleTeaser>> {
       if (ids.length === 0) return new Map();
-      const rows = await teaserQuery(now)
+      // Found by primary key, readers' rule applied here: with the rule in SQL, SQLite
+      // walked articles_published_idx over every published article instead (3 ms at 20,000
+      // articles, growing with the archive).
+      const rows = await teaserQuery(now, { unpublished: true })
+        .select(['a.status', 'a.embargo_until'])
         .where('a.id', 'in', [...ids])
         .execute();
-      return new Map(toTeasers(rows, sections, now).map((t) => [t.id, t]));
+      const readable = rows.filter((r) => isReadableNow(r, now));
+      return new Map(toTeasers(readable, sections, now).map((t) => [t.id, t]));
     },
 
     async countPublished(

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import {
+  isReadableNow,
   lastChangeSeq,
   releaseDueArticles,
   withMediaUrls,
@@ -260,11 +261,7 @@ export function createPartnerFeed(deps: PartnerFeedDeps) {
         .execute();
       const more = rows.length > limit;
       const page = rows.slice(0, limit);
-      const visible = (r: (typeof page)[number]) =>
-        r.status === 'published' &&
-        r.published_at !== null &&
-        Number(r.published_at) <= now &&
-        (r.embargo_until === null || Number(r.embargo_until) <= now);
+      const visible = (r: (typeof page)[number]) => isReadableNow(r, now);
       const full = await load(page.filter(visible).map((r) => Number(r.id)));
       const items: PartnerFeedPage['items'] = [];
       for (const r of page) {

@@ -370,3 +370,18 @@ export function analyzeQuery(query: string): QueryPlan {
     highlights: [...highlights].filter((h) => h !== '').sort((a, b) => b.length - a.length),
   };
 }
+
+/**
+ * The words of a title that relate articles (관련기사), from its analyzed word tokens: of a
+ * word's spellings (서울을, 서울) the shortest, Hangul or Latin of two letters or more.
+ * Migration 0017 keeps a frozen copy to fill the table once.
+ */
+export function relationTerms(titleWords: string): string[] {
+  const tokens = [...new Set(titleWords.split(' '))].filter(
+    (t) => t.length <= 40 && /^(?:[\uac00-\ud7a3]{2,}|[a-z]{2,})$/.test(t),
+  );
+  // A longer spelling is the shorter one with a particle or ending (at most 으로는, 에서는).
+  return tokens
+    .filter((t) => !tokens.some((u) => u !== t && t.startsWith(u) && t.length - u.length <= 3))
+    .slice(0, 12);
+}

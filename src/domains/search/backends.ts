@@ -40,8 +40,6 @@ export interface Backend {
       timeoutMs: number;
     },
   ): Promise<Candidate[]>;
-  /** Articles whose title or subtitle words include any of `words`, best first. */
-  titleMatches(words: readonly string[], now: number, limit: number): Promise<number[]>;
 }
 
 /**
@@ -51,13 +49,18 @@ export interface Backend {
  * first, where a per-row look-up made it start from every published article and probe the
  * full-text index for each (minutes at 100,000 articles, `npm run bench:search`).
  * PostgreSQL applies the rule only to ids its index has already found (`newestMatches`).
+ * `byKey` is for articles reached one by one from another index (관련기사): there SQLite
+ * built the `in` list again for every article (4 ms for 200 articles), where a look-up of the
+ * section by key costs next to nothing.
  */
-function visible(now: number, filters: SearchFilters): RawBuilder<SqlBool> {
+export function visible(now: number, filters: SearchFilters, byKey = false): RawBuilder<SqlBool> {
   const parts: RawBuilder<unknown>[] = [
     sql`a.status = 'published'`,
     sql`a.published_at <= ${now}`,
     sql`(a.embargo_until is null or a.embargo_until <= ${now})`,
-    sql`a.section_id in (select id from sections where hidden = 0)`,
+    byKey
+      ? sql`exists (select 1 from sections s where s.id = a.section_id and s.hidden = 0)`
+      : sql`a.section_id in (select id from sections where hidden = 0)`,
   ];
   if (filters.sectionIds !== undefined) {
     const ids = filters.sectionIds.length > 0 ? filters.sectionIds : [-1];
@@ -125,32 +128,6 @@ function sqliteBackend(db: Kysely<Database>): Backend {
       }
       return found;
     },
-
-    async titleMatches(words, now, limit) {
-      if (words.length === 0) return [];
-      const expression = `{title_words sub_words} : (${words.map((w) => `"${w}"`).join(' OR ')})`;
-      // Among the newest matches, as on PostgreSQL: ranking every article that shares a
-      // common title word cost 150 ms an article page at 100,000 articles.
-      const rows = await db
-        .selectFrom(sql<{ rowid: number }>`article_search_fts`.as('article_search_fts'))
-        .innerJoin('articles as a', (join) =>
-          join.on(sql<SqlBool>`a.id = article_search_fts.rowid`),
-        )
-        .select([
-          'a.id',
-          sql<number>`bm25(article_search_fts, ${sql.raw(BM25_WEIGHTS)})`.as('rank'),
-        ])
-        .where(sql<SqlBool>`article_search_fts match ${expression}`)
-        .where(visible(now, {}))
-        .orderBy(sql`article_search_fts.rowid`, 'desc')
-        .limit(RELATED_POOL)
-        .execute();
-      return rows
-        .map((r) => ({ id: Number(r.id), rank: Number(r.rank) }))
-        .sort((a, b) => a.rank - b.rank || b.id - a.id)
-        .slice(0, limit)
-        .map((r) => r.id);
-    },
   };
 }
 
@@ -188,9 +165,6 @@ function tsTerm(term: QueryTerm): string {
 const FULL_RANK = 100;
 /** Higher relevance first; the newer (higher id) among equals. */
 const mostRelevantFirst = (a: Candidate, b: Candidate) => b.relevance - a.relevance || b.id - a.id;
-
-/** How many of the newest articles sharing a title word 관련기사 choose from. */
-const RELATED_POOL = 500;
 
 /** The syllables a bigram phrase was made of: 한라 라산 → 한라산. */
 const spelled = (phrase: readonly string[]) =>
@@ -339,27 +313,6 @@ function postgresBackend(db: Kysely<Database>): Backend {
         if ((error as { code?: unknown }).code === '57014') throw new SearchTimeout();
         throw error;
       }
-    },
-
-    async titleMatches(words, now, limit) {
-      if (words.length === 0) return [];
-      // The head's own vector and index: the title, subtitle and tags, nothing else. Among
-      // the newest few hundred matches: related articles are recent ones.
-      const query = words.map((w) => `'${w}'`).join(' | ');
-      const found = await db.transaction().execute((trx) =>
-        newestMatches(trx, {
-          column: 'head',
-          query,
-          rank: sql`ts_rank_cd(${sql.raw(RANK_WEIGHTS)}, s.head, to_tsquery('simple', ${query}))`,
-          now,
-          filters: {},
-          limit: RELATED_POOL,
-        }),
-      );
-      return found
-        .sort(mostRelevantFirst)
-        .slice(0, limit)
-        .map((c) => c.id);
     },
   };
 }

@@ -3,9 +3,10 @@ import type { Database, DialectName } from '../../db/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { excerpt } from '../../shared/highlight.ts';
 import { htmlToText } from '../../shared/text.ts';
-import { analyzeQuery, fold, stems, type QueryPlan } from './analyzer.ts';
+import { analyzeQuery, type QueryPlan } from './analyzer.ts';
 import { createBackend, SearchTimeout, type Candidate, type SearchFilters } from './backends.ts';
 import { writeSearchDocuments } from './documents.ts';
+import { relatedArticles } from './related.ts';
 
 export interface SearchDeps {
   db: Kysely<Database>;
@@ -234,56 +235,7 @@ export function createSearch(deps: SearchDeps) {
      * this one, the most related first and the newest first among equals.
      */
     async related(articleId: number, limit = 5): Promise<number[]> {
-      const now = clock.now();
-      const [own, tagged] = await Promise.all([
-        db.selectFrom('articles').select(['title']).where('id', '=', articleId).executeTakeFirst(),
-        db
-          .selectFrom('article_tags as mine')
-          .innerJoin('article_tags as other', 'other.tag_id', 'mine.tag_id')
-          .select(['other.article_id', (eb) => eb.fn.countAll<number | string>().as('shared')])
-          .where('mine.article_id', '=', articleId)
-          .where('other.article_id', '!=', articleId)
-          .groupBy('other.article_id')
-          .orderBy('shared', 'desc')
-          .orderBy('other.article_id', 'desc')
-          .limit(200)
-          .execute(),
-      ]);
-      if (own === undefined) return [];
-      const titleWords = titleTerms(own.title);
-      const byTerms = await backend.titleMatches(titleWords, now, 60);
-      const ids = [...new Set([...tagged.map((t) => Number(t.article_id)), ...byTerms])].filter(
-        (id) => id !== articleId,
-      );
-      if (ids.length === 0) return [];
-      const rows = await db
-        .selectFrom('articles as a')
-        .innerJoin('sections as s', 's.id', 'a.section_id')
-        .leftJoin('article_search as x', 'x.article_id', 'a.id')
-        .select(['a.id', 'a.published_at', 'x.title_words', 'x.sub_words'])
-        .where('a.id', 'in', ids)
-        .where('a.status', '=', 'published')
-        .where('a.published_at', '<=', now)
-        .where('s.hidden', '=', 0)
-        .execute();
-      const shared = new Map(tagged.map((t) => [Number(t.article_id), Number(t.shared)]));
-      const wanted = new Set(titleWords);
-      const scored = rows.map((r) => {
-        const theirs = new Set(`${r.title_words ?? ''} ${r.sub_words ?? ''}`.split(' '));
-        const terms = [...wanted].filter((w) => theirs.has(w)).length;
-        return {
-          id: Number(r.id),
-          publishedAt: Number(r.published_at),
-          relatedness: 2 * (shared.get(Number(r.id)) ?? 0) + terms,
-        };
-      });
-      return scored
-        .filter((s) => s.relatedness >= 2)
-        .sort(
-          (a, b) => b.relatedness - a.relatedness || b.publishedAt - a.publishedAt || b.id - a.id,
-        )
-        .slice(0, limit)
-        .map((s) => s.id);
+      return relatedArticles(db, articleId, clock.now(), limit);
     },
 
     /**
@@ -335,19 +287,6 @@ export function createSearch(deps: SearchDeps) {
       return Number(row.n);
     },
   };
-}
-
-/** The words of a title worth relating articles by: Hangul of two syllables or more, Latin, numbers. */
-function titleTerms(title: string): string[] {
-  const out = new Set<string>();
-  for (const word of fold(title).split(/[^\p{L}\p{N}]+/u)) {
-    if (word === '') continue;
-    const variants = stems(word);
-    const stem = variants.reduce((a, b) => (b.length < a.length && b.length >= 2 ? b : a), word);
-    // Tokens of one script only: those are what the index holds.
-    if (/^([\uac00-\ud7a3]{2,}|[a-z]{2,})$/.test(stem)) out.add(stem);
-  }
-  return [...out].slice(0, 12);
 }
 
 export type Search = ReturnType<typeof createSearch>;
