@@ -1054,7 +1054,10 @@ export function createDesk(deps: DeskDeps) {
           query = query
             .where('a.published_at', '>', now)
             .where('a.id', 'in', scheduled.length > 0 ? scheduled : [-1]);
-        else if (q.status === 'published') query = query.where('a.published_at', '<=', now);
+        // `+`: nearly every published article is out, and the (status, published_at) index
+        // would have the database read them all and sort by update time (5 s at a million).
+        else if (q.status === 'published')
+          query = query.where(sql<number>`+a.published_at`, '<=', now);
         if (q.origin !== undefined) query = query.where('a.origin', '=', q.origin);
         if (text !== '') {
           if (status === 'published' && published !== null)
