@@ -37,7 +37,7 @@ import {
   type BenchDatabase,
   type BenchDialect,
 } from './generate.ts';
-import { analyzeWithoutAutovacuum, measureScale } from './scale-report.ts';
+import { preparePostgres, measureScale } from './scale-report.ts';
 import {
   appStats,
   assertAlive,
@@ -461,7 +461,7 @@ async function main(argv: string[]): Promise<number> {
     const failures = await measureScale(baseline, database, { quick: options.quick, log });
     return finish(failures, started);
   }
-  await analyzeWithoutAutovacuum(database, log);
+  await preparePostgres(database, log);
 
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tamna-bench-'));
   cleanups.push(() => fs.rmSync(runDir, { recursive: true, force: true }));
