@@ -95,6 +95,7 @@ const fixed = (n: number) => n.toFixed(1).padStart(6);
 
 try {
   const bench = await ensureBenchDatabase({ articles, log });
+  if (bench.file === null) throw new Error('the backup benchmark starts from the SQLite file');
   log(
     `Benchmark database: ${articles.toLocaleString('en-US')} articles, ${mb(fs.statSync(bench.file).size).toFixed(0)} MB (${path.basename(bench.file)})`,
   );

@@ -31,7 +31,13 @@ import pino from 'pino';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { startNginx, stopNginx } from '../src/testing/nginx.ts';
-import { ensureBenchDatabase } from './generate.ts';
+import {
+  benchDatabaseBytes,
+  ensureBenchDatabase,
+  type BenchDatabase,
+  type BenchDialect,
+} from './generate.ts';
+import { preparePostgres, measureScale } from './scale-report.ts';
 import {
   appStats,
   assertAlive,
@@ -67,6 +73,8 @@ const TARGET_FRONT_MEDIAN_MS = 15;
 const RENDER_SAMPLES = 300;
 const BROWSER_ENCODINGS = 'gzip, deflate, br, zstd';
 const RENDER_WARMUP = 50;
+/** The archive size the page targets were set for, and the baseline of bigger runs. */
+const BASELINE_ARTICLES = 20_000;
 
 // ---------------------------------------------------------------------------------------
 // Options
@@ -83,9 +91,19 @@ interface Options {
   /** wrk for the every-core comparison (the issue measured nginx with -t1 -c16). */
   coreThreads: number;
   coreConnections: number;
+  /** Published articles in the benchmark database. */
+  articles: number;
+  dialect: BenchDialect;
 }
 
-const usage = `Usage: npm run bench -- [--quick] [--duration=8] [--rounds=2] [--connections=64] [--threads=2] [--core-threads=1] [--core-connections=16] [--regenerate]
+const usage = `Usage: npm run bench -- [--articles=20000] [--db=sqlite|postgres] [--quick] [--duration=8] [--rounds=2] [--connections=64] [--threads=2] [--core-threads=1] [--core-connections=16] [--regenerate]
+
+  --articles=N     published articles in the benchmark database (default 20000). Above
+                   20,000: uncached renders, deep section pages, the admin list, memory and
+                   import against the 20,000-article database of the same kind (no wrk runs:
+                   warm pages come from the page cache whatever the archive's size)
+  --db=KIND        sqlite (default) or postgres (TAMNA_BENCH_PG_URL, default the test
+                   server; the database is created there as tamna_bench_<N>_<key>)
 
   --quick          2 s wrk runs, one round, smaller cache fill (a smoke test)
   --duration=N     seconds per measured wrk run (default 8)
@@ -105,6 +123,8 @@ const flags = {
   regenerate: { flag: true },
   'core-threads': { min: 1, max: 64 },
   'core-connections': { min: 1, max: 10_000 },
+  articles: { min: 1000, max: 10_000_000 },
+  db: { choices: ['sqlite', 'postgres'] },
 } as const;
 
 function optionsFrom(given: ParsedFlags<typeof flags>): Options {
@@ -121,6 +141,8 @@ function optionsFrom(given: ParsedFlags<typeof flags>): Options {
     quick,
     coreThreads: given['core-threads'] ?? 1,
     coreConnections: given['core-connections'] ?? 16,
+    articles: given.articles ?? BASELINE_ARTICLES,
+    dialect: given.db === 'postgres' ? 'postgres' : 'sqlite',
   };
 }
 
@@ -183,7 +205,7 @@ function spreadIds(first: number, last: number, count: number, offset: number): 
 }
 
 async function measureRenders(
-  dbFile: string,
+  databaseUrl: string,
   dataDir: string,
   firstId: number,
   lastId: number,
@@ -191,7 +213,7 @@ async function measureRenders(
   // TAMNA_PAGE_CACHE_ENTRIES=0: every request misses and nothing is stored, but the miss
   // path still compresses and hashes the page exactly as a real miss does.
   const config = loadConfig({
-    DATABASE_URL: `sqlite:${dbFile}`,
+    DATABASE_URL: databaseUrl,
     TAMNA_DATA_DIR: dataDir,
     TAMNA_LOG_LEVEL: 'warn',
     TAMNA_PAGE_CACHE_ENTRIES: '0',
@@ -274,7 +296,7 @@ async function startStaticNginx(root: string, port: number): Promise<ChildProces
 }
 
 async function measureEveryCore(
-  dbFile: string,
+  databaseUrl: string,
   dataDir: string,
   staticDir: string,
   articlePath: string,
@@ -300,7 +322,7 @@ async function measureEveryCore(
     'app',
     ['serve'],
     {
-      DATABASE_URL: `sqlite:${dbFile}`,
+      DATABASE_URL: databaseUrl,
       TAMNA_DATA_DIR: dataDir,
       HOST: '127.0.0.1',
       PORT: String(port),
@@ -423,14 +445,23 @@ async function main(argv: string[]): Promise<number> {
   );
 
   const database = await ensureBenchDatabase({
+    articles: options.articles,
+    dialect: options.dialect,
     regenerate: options.regenerate,
     log: (line) => log(`  ${line}`),
   });
-  const dbSize = fs.statSync(database.file).size;
-  log(
-    `database: ${database.articles.toLocaleString('en-US')} published articles, ${(dbSize / 1024 ** 2).toFixed(0)} MB` +
-      ` (${database.reused ? 'cached' : `generated in ${database.seconds.toFixed(1)} s`}: ${path.relative(repoRoot, database.file)})`,
-  );
+  await describeDatabase(database);
+  if (options.articles !== BASELINE_ARTICLES) {
+    const baseline = await ensureBenchDatabase({
+      articles: BASELINE_ARTICLES,
+      dialect: options.dialect,
+      log: (line) => log(`  ${line}`),
+    });
+    await describeDatabase(baseline);
+    const failures = await measureScale(baseline, database, { quick: options.quick, log });
+    return finish(failures, started);
+  }
+  await preparePostgres(database, log);
 
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tamna-bench-'));
   cleanups.push(() => fs.rmSync(runDir, { recursive: true, force: true }));
@@ -447,7 +478,7 @@ async function main(argv: string[]): Promise<number> {
     'app',
     ['serve'],
     {
-      DATABASE_URL: `sqlite:${database.file}`,
+      DATABASE_URL: database.url,
       TAMNA_DATA_DIR: dataDir,
       HOST: '127.0.0.1',
       PORT: String(appPort),
@@ -595,7 +626,7 @@ async function main(argv: string[]): Promise<number> {
   for (const server of [app, memServer]) await stopServer(server);
 
   const cores = await measureEveryCore(
-    database.file,
+    database.url,
     dataDir,
     staticDir,
     pages[1].appPath,
@@ -608,7 +639,7 @@ async function main(argv: string[]): Promise<number> {
   log();
   log('measuring uncached renders in-process (page cache off)...');
   const renders = await measureRenders(
-    database.file,
+    database.url,
     dataDir,
     database.firstArticleId,
     database.lastArticleId,
@@ -730,6 +761,27 @@ async function main(argv: string[]): Promise<number> {
     `  (filled by requesting ${options.fillPages.toLocaleString('en-US')} different articles with brotli and with gzip: more than the budget holds, so the oldest pages were evicted)`,
   );
 
+  return finish(failures, started);
+}
+
+async function describeDatabase(database: BenchDatabase): Promise<void> {
+  const bytes = await benchDatabaseBytes(database.dialect, database.where);
+  log(
+    `database: ${database.articles.toLocaleString('en-US')} published articles, ${(bytes / 1024 ** 2).toFixed(0)} MB` +
+      ` (${database.reused ? 'cached' : `generated in ${database.seconds.toFixed(1)} s`}: ${database.label})`,
+  );
+  const g = database.generation;
+  if (g !== null)
+    log(
+      `  generation: ${fmtInt(g.articlesPerSecond)} articles/s (${fmtInt(database.articles)} in ${g.seconds.toFixed(0)} s, ${g.cpuSeconds.toFixed(0)} s CPU in the generator, load ${g.load[0].toFixed(1)} → ${g.load[1].toFixed(1)}, ${g.at})`,
+    );
+  if (database.migrated !== null)
+    log(
+      `  migrations run on the cached database: ${database.migrated.names.join(', ')} in ${database.migrated.seconds.toFixed(1)} s`,
+    );
+}
+
+function finish(failures: string[], started: number): number {
   log();
   const seconds = (performance.now() - started) / 1000;
   if (failures.length === 0) {

@@ -330,6 +330,7 @@ export async function createNewsroom(
     series: createSeriesDesk({ db, clock, onChange: changed }),
     desk: createDesk({
       db,
+      dialect: database.dialect,
       clock,
       bodyCleaner,
       onChange: changed,

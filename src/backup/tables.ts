@@ -52,12 +52,18 @@ export type Row = RowValue[];
 const EPHEMERAL = ['reader_salts', 'reader_fingerprints'];
 
 /**
+ * Kept by triggers from other tables: the articles' triggers count them again as a load
+ * writes them (copied as well, every article would count twice).
+ */
+const DERIVED = ['section_week_counts'];
+
+/**
  * Not application data: Kysely's migration bookkeeping (the target is migrated by the app's
  * own migrator) and SQLite's internals. SQLite's FTS index (article_search_fts and its
  * shadow tables) is virtual or shadow, never a plain table, so it is never listed: the
  * triggers on article_search fill it again.
  */
-const NOT_DATA = new Set(['kysely_migration', 'kysely_migration_lock', ...EPHEMERAL]);
+const NOT_DATA = new Set(['kysely_migration', 'kysely_migration_lock', ...EPHEMERAL, ...DERIVED]);
 
 type Db = Kysely<Database>;
 

@@ -26,6 +26,7 @@ import { policiesAndTips } from './migrations/0011_policies_and_tips.ts';
 import { cdnPurgeQueue } from './migrations/0015_cdn_purge_queue.ts';
 import { sharedReaderDay } from './migrations/0016_shared_reader_day.ts';
 import { articleTerms } from './migrations/0017_article_terms.ts';
+import { sectionWeekCounts } from './migrations/0018_section_week_counts.ts';
 
 // Listed in code rather than read from a folder so the set is fixed at build time and
 // identical on every app server.
@@ -47,6 +48,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '0015_cdn_purge_queue': cdnPurgeQueue(dialect),
   '0016_shared_reader_day': sharedReaderDay(dialect),
   '0017_article_terms': articleTerms(dialect),
+  '0018_section_week_counts': sectionWeekCounts(dialect),
 });
 
 async function migratorFor(

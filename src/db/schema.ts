@@ -491,6 +491,16 @@ export interface ArticleTermTable {
   article_id: number;
 }
 
+/**
+ * Published articles (scheduled ones included) per section and week of publication
+ * (floor(published_at / COUNT_WEEK_MS)), kept by triggers on articles (migration 0018).
+ */
+export interface SectionWeekCountTable {
+  section_id: number;
+  week: number;
+  published: number;
+}
+
 /** A key for the read-only content API; only its SHA-256 is kept. */
 export interface ApiKeyTable {
   id: Generated<number>;
@@ -634,6 +644,7 @@ export interface Database {
   series_parts: SeriesPartTable;
   article_search: ArticleSearchTable;
   article_terms: ArticleTermTable;
+  section_week_counts: SectionWeekCountTable;
   article_change_counter: ArticleChangeCounterTable;
   api_keys: ApiKeyTable;
   api_key_usage: ApiKeyUsageTable;

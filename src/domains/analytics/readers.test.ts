@@ -268,6 +268,20 @@ for (const dialect of testDialects) {
       await expect(readers.mostRead({ window: 'year' as 'day', limit: 5 })).rejects.toThrow('기간');
     });
 
+    it('reads further down the most read when the top ones are not readable', async () => {
+      const shown = await article('볼 수 있는 기사');
+      const drafts: number[] = [];
+      for (let i = 0; i < 30; i++) drafts.push(await article(`초안 ${i}`, { status: 'draft' }));
+      const readers = counts();
+      // More unreadable articles read more than the first look-up takes for a list of 2.
+      for (const draft of drafts) read(readers, draft, 10);
+      read(readers, shown, 1);
+      await readers.flush();
+      expect(await readers.mostRead({ window: 'day', limit: 2 })).toEqual([
+        { articleId: shown, views: 1 },
+      ]);
+    });
+
     it('keeps the lists for five minutes, then reads them again', async () => {
       const a = await article('가');
       const b = await article('나');

@@ -241,6 +241,10 @@ export function createReader(deps: ReaderDeps) {
         withPhoto?: boolean;
         excludeIds?: number[];
         offset?: number;
+        /** Only articles published at or after this time. */
+        publishedFrom?: number;
+        /** Only articles published before this time. */
+        publishedBefore?: number;
       } & ListFilter,
     ): Promise<ArticleTeaser[]> {
       let q = listFilter(teaserQuery(now), options);
@@ -256,6 +260,10 @@ export function createReader(deps: ReaderDeps) {
       if (options.breaking === true)
         q = q.where('a.is_breaking', '=', 1).where('a.breaking_until', '>', now);
       if (options.withPhoto === true) q = q.where('a.featured_photo_id', 'is not', null);
+      if (options.publishedFrom !== undefined)
+        q = q.where('a.published_at', '>=', options.publishedFrom);
+      if (options.publishedBefore !== undefined)
+        q = q.where('a.published_at', '<', options.publishedBefore);
       if (options.excludeIds !== undefined && options.excludeIds.length > 0)
         q = q.where('a.id', 'not in', options.excludeIds);
       let ordered = newestFirst(q).limit(options.limit);
@@ -315,6 +323,35 @@ export function createReader(deps: ReaderDeps) {
         filter,
       ).executeTakeFirst();
       return Number(row?.n ?? 0);
+    },
+
+    /**
+     * Published articles of these sections per week of publication (scheduled ones
+     * included), newest week first: the counts the triggers of migration 0018 keep.
+     */
+    async weekCounts(sectionIds: readonly number[]): Promise<Array<{ week: number; n: number }>> {
+      if (sectionIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('section_week_counts')
+        .select(['week', (eb) => eb.fn.sum<number | string>('published').as('n')])
+        .where('section_id', 'in', [...sectionIds])
+        .groupBy('week')
+        .orderBy('week', 'desc')
+        .execute();
+      return rows.map((r) => ({ week: Number(r.week), n: Number(r.n) }));
+    },
+
+    /** Publish times of the scheduled articles (published, time still ahead) of these sections. */
+    async scheduledTimes(now: number, sectionIds: readonly number[]): Promise<number[]> {
+      if (sectionIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('articles')
+        .select('published_at')
+        .where('section_id', 'in', [...sectionIds])
+        .where('status', '=', 'published')
+        .where('published_at', '>', now)
+        .execute();
+      return rows.map((r) => Number(r.published_at));
     },
 
     /** The bylines of each article, in print order: lists that say who wrote what. */

@@ -12,6 +12,7 @@ import {
   type CatalogPosition,
 } from './catalog.ts';
 import { withDescendants } from './section-tree.ts';
+import { COUNT_WEEK_MS } from '../../db/migrations/0018_section_week_counts.ts';
 import type {
   ArticleDetail,
   ArticlePage,
@@ -44,6 +45,7 @@ export interface FrontPageOptions {
   pins?: Readonly<Record<string, readonly (number | null)[]>>;
 }
 
+/** Byline and tag lists count and skip their articles: their pages stop here. */
 const MAX_PAGE = 1000;
 /** Sections change a few times a year; every page needs them several times. */
 const SECTIONS_TTL_MS = 60_000;
@@ -139,6 +141,54 @@ export function createContentService(deps: ContentServiceDeps) {
             sectionIds: visible,
           });
     return { articles: await withBylines(articles), page, pageCount, total };
+  }
+
+  /**
+   * How many articles readers see in these sections, and where in time the `limit` of them
+   * after the first `offset` lie: the weeks of the week counts (migration 0018) from the
+   * one holding the first to the one holding the last, and how many of the window's
+   * newest to skip. Any page then costs at most a week's worth of skipping, not its depth.
+   */
+  async function listingWindow(
+    now: number,
+    sectionIds: readonly number[],
+    offset: number,
+    limit: number,
+  ): Promise<{
+    total: number;
+    window: { before: number; from: number | null; skip: number } | null;
+  }> {
+    const [weeks, scheduled] = await Promise.all([
+      reader.weekCounts(sectionIds),
+      reader.scheduledTimes(now, sectionIds),
+    ]);
+    // The counts include scheduled articles; readers see them only at their time.
+    const ahead = new Map<number, number>();
+    for (const at of scheduled) {
+      const week = Math.floor(at / COUNT_WEEK_MS);
+      ahead.set(week, (ahead.get(week) ?? 0) + 1);
+    }
+    let total = 0;
+    let start: { week: number; before: number } | null = null;
+    let end: number | null = null;
+    for (const { week, n } of weeks) {
+      const live = n - (ahead.get(week) ?? 0);
+      if (live <= 0) continue;
+      if (start === null && total + live > offset) start = { week, before: total };
+      total += live;
+      if (start !== null && end === null && total >= offset + limit) end = week;
+    }
+    return {
+      total,
+      window:
+        start === null
+          ? null
+          : {
+              before: (start.week + 1) * COUNT_WEEK_MS,
+              from: end === null ? null : end * COUNT_WEEK_MS,
+              skip: offset - start.before,
+            },
+    };
   }
 
   /** The parts of a series readers may open, in reading order. */
@@ -537,15 +587,17 @@ export function createContentService(deps: ContentServiceDeps) {
       const section = all.find((s) => s.slug === slug && !s.hidden);
       if (section === undefined) return null;
       const ids = withDescendants(all, section);
-      const total = await reader.countPublished(now, ids);
-      const pageCount = Math.max(1, Math.min(MAX_PAGE, Math.ceil(total / perPage)));
+      const { total, window } = await listingWindow(now, ids, (page - 1) * perPage, perPage);
+      const pageCount = Math.max(1, Math.ceil(total / perPage));
       const articles =
-        page > pageCount
+        window === null
           ? []
           : await reader.latest(now, byId, {
               limit: perPage,
-              offset: (page - 1) * perPage,
+              offset: window.skip,
               sectionIds: ids,
+              publishedBefore: window.before,
+              ...(window.from === null ? {} : { publishedFrom: window.from }),
             });
       return {
         section,

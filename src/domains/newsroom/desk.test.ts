@@ -182,6 +182,51 @@ describe.each(testDialects)('desk workflow on %s', (dialect) => {
     expect(rows).toEqual([]);
   });
 
+  it('lists every status newest first and finds titles through the search index', async () => {
+    const { desk, writer } = app.services;
+    const orchard = await writer.createArticle({
+      sectionId: fx.sections.politics,
+      title: '서귀포 감귤농장 일손 부족',
+      status: 'published',
+      publishedAt: REFERENCE_NOW - HOUR,
+    });
+    // The same bigrams, but not the same run of syllables: the index lets it through and
+    // the title test throws it out.
+    await writer.createArticle({
+      sectionId: fx.sections.politics,
+      title: '감귤 농장, 귤농 지원',
+      status: 'published',
+      publishedAt: REFERENCE_NOW - HOUR,
+    });
+    app.clock.advance(1000);
+    const mine = await desk.create(editor, draft({ title: '감귤농장 초고' }));
+    app.clock.advance(1000);
+    const english = await desk.create(editor, draft({ title: 'JDC 감귤농장 투자' }));
+    await desk.submit(editor, english);
+
+    const found = await desk.list(editor, { query: '귤농장' });
+    expect(found.map((a) => a.id)).toEqual([english, mine, orchard]);
+    expect(
+      (await desk.list(editor, { query: '귤농장', status: 'published' })).map((a) => a.id),
+    ).toEqual([orchard]);
+    // No Hangul pair to look up: the titles themselves are read.
+    expect((await desk.list(editor, { query: 'jdc' })).map((a) => a.id)).toEqual([english]);
+    expect((await desk.list(editor, { query: '없는제목' })).map((a) => a.id)).toEqual([]);
+
+    // Newest change first across the statuses, and the next page goes on from the last.
+    const all = await desk.list(editor, {});
+    const times = all.map((a) => a.updatedAt);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(all.slice(0, 2).map((a) => a.id)).toEqual([english, mine]);
+    const first = await desk.list(editor, { limit: 3 });
+    const last = first.at(-1)!;
+    const next = await desk.list(editor, {
+      limit: 3,
+      after: { updatedAt: last.updatedAt, id: last.id },
+    });
+    expect(next.map((a) => a.id)).toEqual(all.slice(3, 6).map((a) => a.id));
+  });
+
   it('keeps reporters to their own articles and contributors to their own drafts', async () => {
     const { desk } = app.services;
     const id = await desk.create(reporter, draft());

@@ -1,6 +1,12 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
-import type { ArticleEventKind, ArticleStatus, Database, StaffRole } from '../../db/index.ts';
+import type {
+  ArticleEventKind,
+  ArticleStatus,
+  Database,
+  DialectName,
+  StaffRole,
+} from '../../db/index.ts';
 import { can } from '../accounts/index.ts';
 import {
   allowedActions,
@@ -34,7 +40,7 @@ import { formatKstDateTime } from '../../shared/kst.ts';
 import { isNoticeKind, NOTICE_KINDS, type NoticeKind } from '../../shared/notice-kinds.ts';
 import { DEFAULT_BREAKING_MS, MAX_BREAKING_MS } from './breaking.ts';
 import { stripTags } from '../../shared/text.ts';
-import { writeSearchDocument } from '../search/index.ts';
+import { titleCandidates, writeSearchDocument } from '../search/index.ts';
 import { queueArticleEvent } from '../webhooks/index.ts';
 
 /** Who is acting: the signed-in staff member. */
@@ -46,6 +52,8 @@ export interface Actor {
 
 export interface DeskDeps {
   db: Kysely<Database>;
+  /** Which database: the title search reads its search index (without it, titles only). */
+  dialect?: DialectName;
   clock: Clock;
   /** Cleans bodies before they are stored (long ones off the event loop). */
   bodyCleaner?: BodyCleaner;
@@ -237,6 +245,11 @@ export interface DeskListQuery {
   after?: { updatedAt: number; id: number } | undefined;
   limit?: number;
 }
+
+/** The admin's list without a status filter: everything but the trash. */
+const LISTED_STATUSES: ArticleStatus[] = ['draft', 'submitted', 'published', 'unpublished'];
+/** Up to this many published matches, a title search goes by the search index's answer. */
+const TITLE_CANDIDATES = 2000;
 
 export const STATUS_LABELS: Record<ArticleStatus | 'scheduled', string> = {
   draft: '작성 중',
@@ -984,54 +997,94 @@ export function createDesk(deps: DeskDeps) {
     async list(actor: Actor, q: DeskListQuery): Promise<DeskListItem[]> {
       const limit = Math.min(Math.max(q.limit ?? 30, 1), 100);
       const now = clock.now();
-      let query = db
-        .selectFrom('articles as a')
-        .innerJoin('sections as s', 's.id', 'a.section_id')
-        .leftJoin('users as u', 'u.id', 'a.owner_id')
-        .select([
-          'a.id',
-          'a.title',
-          'a.status',
-          's.name as sectionName',
-          'a.origin',
-          'u.name as ownerName',
-          'a.published_at as publishedAt',
-          'a.updated_at as updatedAt',
-          'a.embargo_until as embargoUntil',
-        ]);
-      if (!can(actor.role, 'article.editAny')) query = query.where('a.owner_id', '=', actor.id);
-      else if (q.ownerId !== undefined) query = query.where('a.owner_id', '=', q.ownerId);
-      if (q.status === 'scheduled') {
-        query = query.where('a.status', '=', 'published').where('a.published_at', '>', now);
-      } else if (q.status === 'published') {
-        query = query.where('a.status', '=', 'published').where('a.published_at', '<=', now);
-      } else if (q.status !== undefined) {
-        query = query.where('a.status', '=', q.status);
-      } else {
-        query = query.where('a.status', '!=', 'trashed');
-      }
-      if (q.origin !== undefined) query = query.where('a.origin', '=', q.origin);
-      const text = q.query?.trim();
-      if (text !== undefined && text !== '') {
-        const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
-        query = query.where((eb) =>
-          eb(eb.fn('lower', ['a.title']), 'like', `%${escaped.toLowerCase()}%`),
-        );
-      }
-      if (q.after !== undefined) {
-        const { updatedAt, id } = q.after;
-        query = query.where((eb) =>
-          eb.or([
-            eb('a.updated_at', '<', updatedAt),
-            eb.and([eb('a.updated_at', '=', updatedAt), eb('a.id', '<', id)]),
-          ]),
-        );
-      }
-      const rows = await query
-        .orderBy('a.updated_at', 'desc')
-        .orderBy('a.id', 'desc')
-        .limit(limit)
-        .execute();
+      const text = q.query?.trim() ?? '';
+      // One walk down the (status, updated_at, id) index per status, merged: a walk over
+      // every status but trash would sort the whole archive first.
+      const statuses: ArticleStatus[] =
+        q.status === undefined
+          ? LISTED_STATUSES
+          : [q.status === 'scheduled' ? 'published' : q.status];
+      // The title search among published articles (nearly all of an archive) starts from
+      // the search index; the other statuses are few enough to read.
+      const published =
+        text !== '' && statuses.includes('published') && deps.dialect !== undefined
+          ? await titleCandidates(db, deps.dialect, text, TITLE_CANDIDATES)
+          : null;
+      // Scheduled pieces are few, but the walk by update time would pass every published
+      // article to find them: they come from (status, published_at) instead.
+      const scheduled =
+        q.status === 'scheduled'
+          ? (
+              await db
+                .selectFrom('articles')
+                .select('id')
+                .where('status', '=', 'published')
+                .where('published_at', '>', now)
+                .execute()
+            ).map((r) => r.id)
+          : null;
+      const walk = (status: ArticleStatus) => {
+        let query = db
+          .selectFrom('articles as a')
+          .innerJoin('sections as s', 's.id', 'a.section_id')
+          .leftJoin('users as u', 'u.id', 'a.owner_id')
+          .select([
+            'a.id',
+            'a.title',
+            'a.status',
+            's.name as sectionName',
+            'a.origin',
+            'u.name as ownerName',
+            'a.published_at as publishedAt',
+            'a.updated_at as updatedAt',
+            'a.embargo_until as embargoUntil',
+          ])
+          // With known candidates, SQLite must look them up by primary key: `+` keeps it off
+          // the (status, …) indexes, which it otherwise walked for a million published rows.
+          .where(
+            status === 'published' && published !== null && deps.dialect === 'sqlite'
+              ? sql<ArticleStatus>`+a.status`
+              : 'a.status',
+            '=',
+            status,
+          );
+        if (!can(actor.role, 'article.editAny')) query = query.where('a.owner_id', '=', actor.id);
+        else if (q.ownerId !== undefined) query = query.where('a.owner_id', '=', q.ownerId);
+        if (scheduled !== null)
+          query = query
+            .where('a.published_at', '>', now)
+            .where('a.id', 'in', scheduled.length > 0 ? scheduled : [-1]);
+        // `+`: nearly every published article is out, and the (status, published_at) index
+        // would have the database read them all and sort by update time (5 s at a million).
+        else if (q.status === 'published')
+          query = query.where(sql<number>`+a.published_at`, '<=', now);
+        if (q.origin !== undefined) query = query.where('a.origin', '=', q.origin);
+        if (text !== '') {
+          if (status === 'published' && published !== null)
+            query = query.where('a.id', 'in', published.length > 0 ? published : [-1]);
+          const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
+          query = query.where((eb) =>
+            eb(eb.fn('lower', ['a.title']), 'like', `%${escaped.toLowerCase()}%`),
+          );
+        }
+        if (q.after !== undefined) {
+          const { updatedAt, id } = q.after;
+          query = query.where((eb) =>
+            eb.or([
+              eb('a.updated_at', '<', updatedAt),
+              eb.and([eb('a.updated_at', '=', updatedAt), eb('a.id', '<', id)]),
+            ]),
+          );
+        }
+        // Known candidates are read by primary key and sorted here: with the order and limit
+        // in SQL, SQLite walked every published article's (status, updated_at) entry instead.
+        if (text !== '' && status === 'published' && published !== null) return query.execute();
+        return query.orderBy('a.updated_at', 'desc').orderBy('a.id', 'desc').limit(limit).execute();
+      };
+      const rows = (await Promise.all(statuses.map(walk)))
+        .flat()
+        .sort((a, b) => b.updatedAt - a.updatedAt || b.id - a.id)
+        .slice(0, limit);
       const returned = await sentBackDrafts(
         rows.filter((r) => r.status === 'draft').map((r) => r.id),
       );

@@ -7,4 +7,5 @@ export {
   type SearchResult,
 } from './service.ts';
 export { writeSearchDocument, writeSearchDocuments } from './documents.ts';
+export { titleCandidates } from './title-filter.ts';
 export { analyzeField, analyzeQuery, fold, MAX_QUERY_WORDS } from './analyzer.ts';
