@@ -1,5 +1,5 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Database } from '../../db/index.ts';
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import type { Database, DialectName } from '../../db/index.ts';
 import { visible } from './backends.ts';
 
 /**
@@ -18,12 +18,6 @@ const MIN_RELATEDNESS = 2;
  */
 const MAX_TAGS = 10;
 
-interface Key {
-  weight: number;
-  /** Where its articles are listed: article_tags by tag, article_terms by word. */
-  where: RawBuilder<unknown>;
-}
-
 interface Related {
   article_id: number | string;
   published_at: number | string;
@@ -39,6 +33,7 @@ interface Related {
  */
 export async function relatedArticles(
   db: Kysely<Database>,
+  dialect: DialectName,
   articleId: number,
   now: number,
   limit: number,
@@ -54,27 +49,14 @@ export async function relatedArticles(
       .execute(),
     db.selectFrom('article_terms').select('term').where('article_id', '=', articleId).execute(),
   ]);
-  const keys: Key[] = [
-    ...tags.map((t) => ({
-      weight: TAG_WEIGHT,
-      where: sql`article_tags k join articles a on a.id = k.article_id where k.tag_id = ${Number(t.tag_id)}`,
-    })),
-    ...terms.map((t) => ({
-      weight: 1,
-      where: sql`article_terms k join articles a on a.id = k.article_id where k.term = ${t.term}`,
-    })),
-  ];
-  if (keys.length === 0) return [];
+  if (tags.length === 0 && terms.length === 0) return [];
+  const tagIds = tags.map((t) => Number(t.tag_id));
+  const words = terms.map((t) => t.term);
   const rule = visible(now, {}, true);
-  // One statement: each window is its own ordered, limited scan (a subquery, as both
-  // databases require for ORDER BY … LIMIT inside UNION ALL).
-  const windows = keys.flatMap((key, i) =>
-    (['<', '>'] as const).map(
-      (side, j) =>
-        sql`select * from (select k.article_id, a.published_at, ${sql.lit(key.weight)} as weight from ${key.where} and k.article_id ${sql.raw(side)} ${articleId} and ${rule} order by k.article_id ${sql.raw(side === '<' ? 'desc' : 'asc')} limit ${sql.lit(WINDOW)}) ${sql.raw(`w${2 * i + j}`)}`,
-    ),
-  );
-  const { rows } = await sql<Related>`${sql.join(windows, sql` union all `)}`.execute(db);
+  const { rows } =
+    dialect === 'postgres'
+      ? await postgresWindows(db, articleId, tagIds, words, rule)
+      : await sqliteWindows(db, articleId, tagIds, words, rule);
   const found = new Map<number, { id: number; publishedAt: number; relatedness: number }>();
   for (const row of rows) {
     const id = Number(row.article_id);
@@ -87,4 +69,76 @@ export async function relatedArticles(
     .sort((a, b) => b.relatedness - a.relatedness || b.publishedAt - a.publishedAt || b.id - a.id)
     .slice(0, limit)
     .map((r) => r.id);
+}
+
+const listed = {
+  tags: sql`article_tags k join articles a on a.id = k.article_id where k.tag_id`,
+  terms: sql`article_terms k join articles a on a.id = k.article_id where k.term`,
+};
+
+/** One window: the readable articles just before (`<`) or after (`>`) this one under a key. */
+const window = (
+  from: RawBuilder<unknown>,
+  key: RawBuilder<unknown>,
+  side: '<' | '>',
+  articleId: number,
+  rule: RawBuilder<SqlBool>,
+) =>
+  sql`select k.article_id, a.published_at from ${from} = ${key} and k.article_id ${sql.raw(side)} ${articleId} and ${rule} order by k.article_id ${sql.raw(side === '<' ? 'desc' : 'asc')} limit ${sql.lit(WINDOW)}`;
+
+/**
+ * SQLite: every window its own subquery of one UNION ALL (as SQLite requires for ORDER BY …
+ * LIMIT inside it).
+ */
+function sqliteWindows(
+  db: Kysely<Database>,
+  articleId: number,
+  tagIds: readonly number[],
+  words: readonly string[],
+  rule: RawBuilder<SqlBool>,
+) {
+  const keys = [
+    ...tagIds.map((id) => ({ from: listed.tags, key: sql`${id}`, weight: TAG_WEIGHT })),
+    ...words.map((word) => ({ from: listed.terms, key: sql`${word}`, weight: 1 })),
+  ];
+  const windows = keys.flatMap(({ from, key, weight }, i) =>
+    (['<', '>'] as const).map(
+      (side, j) =>
+        sql`select *, ${sql.lit(weight)} as weight from (${window(from, key, side, articleId, rule)}) ${sql.raw(`w${2 * i + j}`)}`,
+    ),
+  );
+  return sql<Related>`${sql.join(windows, sql` union all `)}`.execute(db);
+}
+
+/**
+ * PostgreSQL: the same windows as one LATERAL over the keys, passed as two arrays. A UNION
+ * ALL of 40 windows cost PostgreSQL 15 ms to plan and 23 ms to run at 20,000 articles; this
+ * plans in 3 ms and runs in 2.
+ */
+function postgresWindows(
+  db: Kysely<Database>,
+  articleId: number,
+  tagIds: readonly number[],
+  words: readonly string[],
+  rule: RawBuilder<SqlBool>,
+) {
+  const around = (
+    from: RawBuilder<unknown>,
+    key: RawBuilder<unknown>,
+    present: RawBuilder<unknown>,
+  ) =>
+    (['<', '>'] as const).map(
+      (side) => sql`(${window(from, key, side, articleId, sql`${present} and ${rule}`)})`,
+    );
+  return sql<Related>`with keys (weight, term, tag) as (
+      select ${sql.lit(1)}, t, null::bigint from unnest(${[...words]}::text[]) t
+      union all select ${sql.lit(TAG_WEIGHT)}, null::text, g from unnest(${[...tagIds]}::bigint[]) g
+    )
+    select w.article_id, w.published_at, keys.weight from keys cross join lateral (${sql.join(
+      [
+        ...around(listed.terms, sql`keys.term`, sql`keys.term is not null`),
+        ...around(listed.tags, sql`keys.tag`, sql`keys.tag is not null`),
+      ],
+      sql` union all `,
+    )}) w`.execute(db);
 }

@@ -235,7 +235,7 @@ export function createSearch(deps: SearchDeps) {
      * this one, the most related first and the newest first among equals.
      */
     async related(articleId: number, limit = 5): Promise<number[]> {
-      return relatedArticles(db, articleId, clock.now(), limit);
+      return relatedArticles(db, deps.dialect, articleId, clock.now(), limit);
     },
 
     /**
