@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Metadata } from 'sharp';
-import { loadSharp } from '../media/sharp.ts';
+import { loadSharp } from '../media/index.ts';
 import type { MediaStorage } from '../media/index.ts';
 import { invalidInput } from '../../shared/errors.ts';
 

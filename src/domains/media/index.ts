@@ -50,3 +50,4 @@ export {
   type CropSource,
   type ShareImages,
 } from './share-images.ts';
+export { loadSharp, type Sharp } from './sharp.ts';
