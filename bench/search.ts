@@ -69,6 +69,7 @@ import {
   TARGET_RSS_MB,
   verdict,
   type ParsedFlags,
+  processAlive,
 } from './support.ts';
 
 const TARGET_ONE_WORD_P95_MS = 50;
@@ -188,15 +189,6 @@ async function postgresProblem(url: string): Promise<string | null> {
     return (error as Error).message || String(error);
   } finally {
     await client.end().catch(() => {});
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

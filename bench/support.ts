@@ -437,3 +437,13 @@ export function percentile(sorted: readonly number[], p: number): number {
 export const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 export const fmtMs = (n: number) => `${n < 10 ? n.toFixed(2) : n.toFixed(1)} ms`;
 export const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+
+/** Whether a process with this id exists (EPERM: it does, as another user). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
