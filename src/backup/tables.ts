@@ -53,9 +53,10 @@ const EPHEMERAL = ['reader_salts', 'reader_fingerprints'];
 
 /**
  * Kept by triggers from other tables: the articles' triggers count them again as a load
- * writes them (copied as well, every article would count twice).
+ * writes them (copied as well, every article would count twice), and article_search's
+ * trigger writes each article's match vector (PostgreSQL, migration 0019).
  */
-const DERIVED = ['section_week_counts'];
+const DERIVED = ['section_week_counts', 'article_search_match'];
 
 /**
  * Not application data: Kysely's migration bookkeeping (the target is migrated by the app's
@@ -156,14 +157,16 @@ async function postgresTables(db: Db): Promise<TableInfo[]> {
     join pg_attribute a on a.attrelid = k.conrelid and a.attnum = any(k.conkey)
     where k.conrelid = any(${OUR_TABLES}) and k.contype in ('p', 'f')
     order by c.relname, k.conname, array_position(k.conkey, a.attnum)`.execute(db);
-  const names = unique(columns.rows.map((c) => c.table));
+  // Tables that are not data are left before their columns are judged: a derived table may
+  // hold what a backup cannot carry (article_search_match's tsvector).
+  const names = unique(columns.rows.map((c) => c.table)).filter((name) => !NOT_DATA.has(name));
   return names.map((name) => {
     const own = constraints.rows.filter((k) => k.table === name);
     const foreign = own.filter((k) => k.kind === 'f');
     return {
       name,
       columns: columns.rows
-        // Generated columns (article_search's tsvectors) are the database's to compute.
+        // Generated columns (article_search's head vector) are the database's to compute.
         .filter((c) => c.table === name && c.generated === '')
         .map((c) => ({ name: c.name, kind: postgresKind(name, c.name, c.type) })),
       primaryKey: own.filter((k) => k.kind === 'p').map((k) => k.column),

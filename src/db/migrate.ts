@@ -27,6 +27,7 @@ import { cdnPurgeQueue } from './migrations/0015_cdn_purge_queue.ts';
 import { sharedReaderDay } from './migrations/0016_shared_reader_day.ts';
 import { articleTerms } from './migrations/0017_article_terms.ts';
 import { sectionWeekCounts } from './migrations/0018_section_week_counts.ts';
+import { searchMatch } from './migrations/0019_search_match.ts';
 
 // Listed in code rather than read from a folder so the set is fixed at build time and
 // identical on every app server.
@@ -49,6 +50,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '0016_shared_reader_day': sharedReaderDay(dialect),
   '0017_article_terms': articleTerms(dialect),
   '0018_section_week_counts': sectionWeekCounts(dialect),
+  '0019_search_match': searchMatch(dialect),
 });
 
 async function migratorFor(

@@ -11,11 +11,10 @@ export interface SearchFilters {
   until?: number;
 }
 
-export interface Candidate {
+/** A readable article that matches, newest first. */
+export interface Found {
   id: number;
   publishedAt: number;
-  /** Text relevance, higher is better; comparable only within one backend. */
-  relevance: number;
 }
 
 /** The query took longer than the search may; the page says so instead of waiting. */
@@ -25,21 +24,48 @@ export class SearchTimeout extends Error {
   }
 }
 
+export interface MatchOptions {
+  now: number;
+  filters: SearchFilters;
+  limit: number;
+  timeoutMs: number;
+  /**
+   * Only this term of the plan (an index into `plan.terms`), for hits with some of the
+   * words; otherwise every term, or the spaces-removed variant.
+   */
+  only?: number;
+}
+
 export interface Backend {
   /**
-   * The newest `limit` published articles matching `expression`, with their relevance.
-   * `relaxed` matches any term instead of every term.
+   * The newest `limit` readable articles matching the plan, newest first. Finding them
+   * reads the index only: ranking is the application's (ranking.ts).
    */
-  candidates(
-    plan: QueryPlan,
-    options: {
-      now: number;
-      filters: SearchFilters;
-      limit: number;
-      relaxed: boolean;
-      timeoutMs: number;
-    },
-  ): Promise<Candidate[]>;
+  matches(plan: QueryPlan, options: MatchOptions): Promise<Found[]>;
+  /** Runs `work` (reads) within the search's time, or throws SearchTimeout. */
+  within<T>(timeoutMs: number, work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+}
+
+/** 57014: canceling statement due to statement timeout. */
+const isStatementTimeout = (error: unknown) =>
+  (error as { code?: unknown } | null)?.code === '57014';
+
+async function postgresWithin<T>(
+  db: Kysely<Database>,
+  timeoutMs: number,
+  work: (trx: Kysely<Database>) => Promise<T>,
+): Promise<T> {
+  try {
+    return await db.transaction().execute(async (trx) => {
+      await sql`set local statement_timeout = ${sql.raw(String(Math.max(1, Math.round(timeoutMs))))}`.execute(
+        trx,
+      );
+      return work(trx);
+    });
+  } catch (error) {
+    if (isStatementTimeout(error)) throw new SearchTimeout();
+    throw error;
+  }
 }
 
 /**
@@ -81,8 +107,6 @@ export function visible(now: number, filters: SearchFilters, byKey = false): Raw
 
 const WORD_COLUMNS = '{title_words sub_words body_words}';
 const GRAM_COLUMNS = '{title_grams sub_grams body_grams}';
-/** bm25 weights in column order: title words, title grams, subtitle/tag words, ... */
-const BM25_WEIGHTS = '10.0, 4.0, 5.0, 2.0, 2.5, 1.0';
 
 const ftsPhrase = (tokens: readonly string[]) => `"${tokens.join(' ')}"`;
 
@@ -93,40 +117,43 @@ function ftsTerm(term: QueryTerm): string {
   return `(${parts.join(' OR ')})`;
 }
 
-export function ftsExpression(plan: QueryPlan, relaxed: boolean): string {
-  const all = plan.terms.map(ftsTerm).join(relaxed ? ' OR ' : ' AND ');
+export function ftsExpression(plan: QueryPlan, only?: number): string {
+  if (only !== undefined) {
+    const term = plan.terms[only];
+    return term === undefined ? '""' : ftsTerm(term);
+  }
+  const all = plan.terms.map(ftsTerm).join(' AND ');
   return plan.joined === null ? all : `(${all}) OR ${ftsTerm(plan.joined)}`;
 }
 
 function sqliteBackend(db: Kysely<Database>): Backend {
   return {
-    async candidates(plan, { now, filters, limit, relaxed, timeoutMs }) {
+    async matches(plan, { now, filters, limit, timeoutMs, only }) {
       const deadline = Date.now() + timeoutMs;
+      // FTS5 walks its posting lists from the newest rowid down and stops at the limit.
       const query = db
         .selectFrom(sql<{ rowid: number }>`article_search_fts`.as('article_search_fts'))
         .innerJoin('articles as a', (join) =>
           join.on(sql<SqlBool>`a.id = article_search_fts.rowid`),
         )
-        .select([
-          'a.id',
-          'a.published_at',
-          sql<number>`bm25(article_search_fts, ${sql.raw(BM25_WEIGHTS)})`.as('rank'),
-        ])
-        .where(sql<SqlBool>`article_search_fts match ${ftsExpression(plan, relaxed)}`)
+        .select(['a.id', 'a.published_at'])
+        .where(sql<SqlBool>`article_search_fts match ${ftsExpression(plan, only)}`)
         .where(visible(now, filters))
         .orderBy(sql`article_search_fts.rowid`, 'desc')
         .limit(limit);
-      // Rows arrive one by one: a search that runs past its time stops there.
-      const found: Candidate[] = [];
-      for await (const row of query.stream(50)) {
-        found.push({
-          id: Number(row.id),
-          publishedAt: Number(row.published_at),
-          relevance: -Number(row.rank),
-        });
-        if (Date.now() > deadline) throw new SearchTimeout();
-      }
-      return found;
+      // better-sqlite3 answers synchronously, so a statement cannot be stopped halfway; the
+      // limit bounds it, and rows read one by one through Kysely's stream cost 10–25 ms for
+      // 2,000 matches against 3.5 ms read at once.
+      const rows = await query.execute();
+      if (Date.now() > deadline) throw new SearchTimeout();
+      return rows.map((row) => ({ id: Number(row.id), publishedAt: Number(row.published_at) }));
+    },
+    async within(timeoutMs, work) {
+      // better-sqlite3 answers synchronously: a read cannot be stopped, only judged after.
+      const deadline = Date.now() + timeoutMs;
+      const result = await work(db);
+      if (Date.now() > deadline) throw new SearchTimeout();
+      return result;
     },
   };
 }
@@ -135,9 +162,9 @@ function sqliteBackend(db: Kysely<Database>): Backend {
 // PostgreSQL: tsvector columns with GIN indexes. Queries are tsquery text built from the
 // same tokens, passed as parameters to to_tsquery('simple', …).
 
-// One vector per article (`terms`, and `head` for the title, subtitle and tags) holds the
-// word tokens and, prefixed with `g`, the bigrams (migration 0014), so that a whole query
-// is one tsquery the GIN index answers by itself.
+// One vector per article (`article_search_match.terms`, migration 0019) holds the word
+// tokens and, prefixed with `g`, the bigrams, so that a whole query is one tsquery the GIN
+// index answers by itself.
 
 const tsPhrase = (tokens: readonly string[], prefix = '') =>
   `(${tokens.map((t) => `'${prefix}${t}'`).join(' <-> ')})`;
@@ -147,24 +174,12 @@ function tsGrams(term: QueryTerm): string | null {
   if (term.gramPrefix !== null) return `'g${term.gramPrefix}':*`;
   return null;
 }
-/** Ranks cover density with weights for D, C, B, A: body, subtitle and tags, title. */
-const RANK_WEIGHTS = "'{0.1, 0.4, 0.6, 1.0}'";
 
 /** One word of the query: any of its word spellings, or its bigram phrase. */
 function tsTerm(term: QueryTerm): string {
   const grams = tsGrams(term);
   return grams === null ? `(${tsWords(term)})` : `(${tsWords(term)} | ${grams})`;
 }
-
-/**
- * Matches ranked on their whole text. The rest keep their head's rank (title, subtitle and
- * tags): the whole-article vectors live in TOAST, and decompressing two thousand of them
- * cost more than every other part of a search (see migration 0014). The head ranks first,
- * so the best of it are ranked again in full.
- */
-const FULL_RANK = 100;
-/** Higher relevance first; the newer (higher id) among equals. */
-const mostRelevantFirst = (a: Candidate, b: Candidate) => b.relevance - a.relevance || b.id - a.id;
 
 /** The syllables a bigram phrase was made of: 한라 라산 → 한라산. */
 const spelled = (phrase: readonly string[]) =>
@@ -196,124 +211,60 @@ export function joinedAddsNothing(plan: QueryPlan): boolean {
   });
 }
 
-/**
- * The newest `limit` readable articles whose `column` vector matches `query`, with `rank`
- * (an expression over `s`, the search document) as their relevance. Matches come from the
- * GIN indexes as bitmaps, never from reading every search document in turn: PostgreSQL's
- * estimates for tsquery matches swing between plans that detoast each article's vectors
- * (3 s for one common word at 100,000 articles) and plans that need none. Newest first:
- * the newest ids first (twice `limit`), then eight times `limit` more, then all the rest.
- */
-async function newestMatches(
-  trx: Kysely<Database>,
-  search: {
-    column: 'terms' | 'head';
-    query: string;
-    rank: RawBuilder<unknown>;
-    now: number;
-    filters: SearchFilters;
-    limit: number;
-  },
-): Promise<Candidate[]> {
-  const { limit } = search;
-  const top = await sql<{ top: number | string | null }>`
-    select max(article_id) as top from article_search`.execute(trx);
-  const indexScans = (on: boolean) =>
-    sql`set local enable_indexscan = ${sql.raw(on ? 'on' : 'off')}`.execute(trx);
-  await sql`set local enable_seqscan = off`.execute(trx);
-  let high = Number(top.rows[0]?.top ?? 0);
-  let span = limit * 2;
-  let pass = 0;
-  const found: Candidate[] = [];
-  while (high > 0 && found.length < limit) {
-    const low = Math.max(0, high - span);
-    await indexScans(false);
-    // Ranked after the newest are chosen: ranking reads each vector, choosing does not.
-    const { rows: matches } = await sql<{ id: number | string; relevance: number }>`
-      select s.article_id as id, ${search.rank} as relevance
-      from article_search s
-      where s.article_id in (
-        select m.article_id from article_search m
-        where ${sql.ref(`m.${search.column}`)} @@ to_tsquery('simple', ${search.query})
-          and m.article_id > ${low} and m.article_id <= ${high}
-        order by m.article_id desc
-        limit ${Math.ceil((limit - found.length) * 1.25) + 10})`.execute(trx);
-    if (matches.length > 0) {
-      const relevance = new Map(matches.map((m) => [Number(m.id), Number(m.relevance)]));
-      // Known ids: looked up by primary key, the sections hashed once.
-      await indexScans(true);
-      const { rows } = await sql<{ id: number | string; published_at: number | string }>`
-        select a.id, a.published_at from articles a
-        where a.id = any(${[...relevance.keys()]}::bigint[])
-          and ${visible(search.now, search.filters)}
-        order by a.id desc
-        limit ${limit - found.length}`.execute(trx);
-      for (const r of rows)
-        found.push({
-          id: Number(r.id),
-          publishedAt: Number(r.published_at),
-          relevance: relevance.get(Number(r.id)) ?? 0,
-        });
-    }
-    high = low;
-    // The first window holds the newest matches of a common word, the second (four times
-    // wider) those of most others; a rare query's are looked for in all the rest at once, so
-    // its words' index entries are read three times at most.
-    pass++;
-    span = pass === 1 ? limit * 8 : high;
+export function tsQuery(plan: QueryPlan, only?: number): string {
+  if (only !== undefined) {
+    const term = plan.terms[only];
+    return term === undefined ? "''" : tsTerm(term);
   }
-  await sql`set local enable_seqscan = on`.execute(trx);
-  await indexScans(true);
-  return found;
+  const all = plan.terms.map(tsTerm).join(' & ');
+  return plan.joined !== null && !joinedAddsNothing(plan)
+    ? `(${all}) | ${tsTerm(plan.joined)}`
+    : all;
 }
 
+/**
+ * Matches are ids from the GIN index as a bitmap over the narrow match table, sorted by id:
+ * never an index walk over the ids that tests each row's vector, which PostgreSQL picks when
+ * it misjudges how common a word is and which decompresses thousands of vectors from TOAST.
+ * The readers' rule is then checked on the newest ids by primary key; should too few of
+ * them be readable, the next eight times as many are fetched, then all the rest.
+ */
 function postgresBackend(db: Kysely<Database>): Backend {
   return {
-    async candidates(plan, { now, filters, limit, relaxed, timeoutMs }) {
-      let query = plan.terms.map(tsTerm).join(relaxed ? ' | ' : ' & ');
-      if (plan.joined !== null && !joinedAddsNothing(plan))
-        query = `(${query}) | ${tsTerm(plan.joined)}`;
-      const everyTerm = [...plan.terms, ...(plan.joined === null ? [] : [plan.joined])];
-      const wordQuery = everyTerm.map(tsWords).join(' | ');
-      const grams = everyTerm.flatMap((t) => tsGrams(t) ?? []);
-      const rank = (column: 'head' | 'terms') => {
-        const vector = sql.ref(`s.${column}`);
-        const words = sql`2 * ts_rank_cd(${sql.raw(RANK_WEIGHTS)}, ${vector}, to_tsquery('simple', ${wordQuery}))`;
-        return grams.length === 0
-          ? words
-          : sql`${words} + ts_rank_cd(${sql.raw(RANK_WEIGHTS)}, ${vector}, to_tsquery('simple', ${grams.join(' | ')}))`;
-      };
-      try {
-        return await db.transaction().execute(async (trx) => {
-          await sql`set local statement_timeout = ${sql.raw(String(Math.max(1, Math.round(timeoutMs))))}`.execute(
-            trx,
-          );
-          const found = await newestMatches(trx, {
-            column: 'terms',
-            query,
-            rank: rank('head'),
-            now,
-            filters,
-            limit,
-          });
-          const best = [...found]
-            .sort(mostRelevantFirst)
-            .slice(0, FULL_RANK)
-            .map((c) => c.id);
-          if (best.length === 0) return found;
-          const full = await sql<{ id: number; relevance: number }>`
-            select s.article_id as id, ${rank('terms')} as relevance
-            from article_search s
-            where s.article_id = any(${best}::bigint[])`.execute(trx);
-          const ranked = new Map(full.rows.map((r) => [Number(r.id), Number(r.relevance)]));
-          return found.map((c) => ({ ...c, relevance: ranked.get(c.id) ?? c.relevance }));
-        });
-      } catch (error) {
-        // 57014: canceling statement due to statement timeout.
-        if ((error as { code?: unknown }).code === '57014') throw new SearchTimeout();
-        throw error;
-      }
+    async matches(plan, { now, filters, limit, timeoutMs, only }) {
+      const query = tsQuery(plan, only);
+      return postgresWithin(db, timeoutMs, async (trx) => {
+        const found: Found[] = [];
+        let below: number | null = null;
+        let fetch: number | null = Math.ceil(limit * 1.25) + 10;
+        while (found.length < limit) {
+          await sql`set local enable_indexscan = off`.execute(trx);
+          await sql`set local enable_seqscan = off`.execute(trx);
+          const { rows: ids } = await sql<{ id: number | string }>`
+            select m.article_id as id from article_search_match m
+            where m.terms @@ to_tsquery('simple', ${query})
+              ${below === null ? sql`` : sql`and m.article_id < ${below}`}
+            order by m.article_id desc
+            ${fetch === null ? sql`` : sql`limit ${fetch}`}`.execute(trx);
+          if (ids.length === 0) break;
+          await sql`set local enable_indexscan = on`.execute(trx);
+          await sql`set local enable_seqscan = on`.execute(trx);
+          const { rows } = await sql<{ id: number | string; published_at: number | string }>`
+            select a.id, a.published_at from articles a
+            where a.id = any(${ids.map((r) => Number(r.id))}::bigint[])
+              and ${visible(now, filters)}
+            order by a.id desc
+            limit ${limit - found.length}`.execute(trx);
+          for (const r of rows)
+            found.push({ id: Number(r.id), publishedAt: Number(r.published_at) });
+          if (fetch === null || ids.length < fetch) break;
+          below = Number(ids[ids.length - 1]?.id);
+          fetch = fetch * 8 > 50_000 ? null : fetch * 8;
+        }
+        return found;
+      });
     },
+    within: (timeoutMs, work) => postgresWithin(db, timeoutMs, work),
   };
 }
 

@@ -321,33 +321,48 @@ describe.each(testDialects)('search index rebuild on %s', (dialect) => {
   });
 });
 
-describe('PostgreSQL candidates, newest ids first', () => {
+describe('PostgreSQL matches, newest ids first', () => {
   const postgres = testDialects.includes('postgres');
-  it.runIf(postgres)('finds the oldest match when the newest windows hold none', async () => {
+  it.runIf(postgres)('finds readable matches behind newer ones readers cannot see', async () => {
     const handle = await freshDatabase('postgres');
     try {
       await migrateToLatest(handle);
       const clock = new ManualClock(NOW);
       const writer = createWriter({ db: handle.db, clock });
       const section = await writer.createSection({ slug: 'society', name: '사회' });
-      const write = (title: string, daysAgo: number) =>
+      const write = (title: string, daysAgo: number, status: 'published' | 'draft' = 'published') =>
         writer.createArticle({
           sectionId: section,
           title,
           bodyHtml: p(`${title} 본문입니다.`),
-          status: 'published',
+          status,
           publishedAt: NOW - daysAgo * DAY,
         });
       const oldest = await write('우도 땅콩 수확 시작', 90);
-      for (let i = 0; i < 40; i++) await write(`서귀포 소식 ${i + 1}`, 40 - i);
+      const readable = [await write('서귀포 소식 가', 60), await write('서귀포 소식 나', 59)];
+      // Scheduled for later: in the index, not yet for readers. 30 of them fill the first
+      // fetch (2 × 1.25 + 10 ids), so the next, wider one must find the readable two.
+      for (let i = 0; i < 30; i++)
+        await writer.createArticle({
+          sectionId: section,
+          title: `서귀포 예고 ${i + 1}`,
+          bodyHtml: p('서귀포 예고 기사'),
+          status: 'published',
+          publishedAt: NOW + (i + 1) * DAY,
+        });
       const backend = createBackend(handle.db, 'postgres');
-      const options = { now: NOW, filters: {}, relaxed: false, timeoutMs: 5_000 };
-      // A limit of 2 looks at the newest 4 ids first, then at all the rest.
-      const rare = await backend.candidates(analyzeQuery('땅콩'), { ...options, limit: 2 });
+      const options = { now: NOW, filters: {}, timeoutMs: 5_000 };
+      const rare = await backend.matches(analyzeQuery('땅콩'), { ...options, limit: 2 });
       expect(rare.map((c) => c.id)).toEqual([oldest]);
-      const common = await backend.candidates(analyzeQuery('서귀포'), { ...options, limit: 2 });
-      expect(common).toHaveLength(2);
-      expect(common[0]?.id).toBeGreaterThan(common[1]?.id ?? Infinity);
+      const common = await backend.matches(analyzeQuery('서귀포'), { ...options, limit: 2 });
+      expect(common.map((c) => c.id)).toEqual([...readable].reverse());
+      // One word of a plan on its own (hits with some of the words).
+      const some = await backend.matches(analyzeQuery('땅콩 서귀포'), {
+        ...options,
+        limit: 5,
+        only: 0,
+      });
+      expect(some.map((c) => c.id)).toEqual([oldest]);
     } finally {
       await handle.close();
     }

@@ -4,8 +4,9 @@ import type { Clock } from '../../shared/clock.ts';
 import { excerpt } from '../../shared/highlight.ts';
 import { htmlToText } from '../../shared/text.ts';
 import { analyzeQuery, type QueryPlan } from './analyzer.ts';
-import { createBackend, SearchTimeout, type Candidate, type SearchFilters } from './backends.ts';
+import { createBackend, SearchTimeout, type Found, type SearchFilters } from './backends.ts';
 import { writeSearchDocuments } from './documents.ts';
+import { rankMatches, type Match, type Ranked } from './ranking.ts';
 import { relatedArticles } from './related.ts';
 
 export interface SearchDeps {
@@ -64,7 +65,7 @@ const HALF_LIFE_DAYS = 180;
 /** Fewer hits with every word than this, and hits with some of the words are added. */
 const FEW = 20;
 
-type Scored = Candidate & { score: number };
+type Scored = Ranked & { score: number };
 const DAY_MS = 86_400_000;
 
 export function createSearch(deps: SearchDeps) {
@@ -73,7 +74,7 @@ export function createSearch(deps: SearchDeps) {
   const recencyWeight = deps.recencyWeight ?? 0.3;
   const timeoutMs = deps.timeoutMs ?? 2000;
 
-  function score(c: Candidate, now: number): number {
+  function score(c: Ranked, now: number): number {
     const ageDays = Math.max(0, now - c.publishedAt) / DAY_MS;
     return c.relevance * (1 + recencyWeight * 0.5 ** (ageDays / HALF_LIFE_DAYS));
   }
@@ -124,24 +125,51 @@ export function createSearch(deps: SearchDeps) {
       ...(request.until !== undefined ? { until: request.until } : {}),
     };
     const started = Date.now();
-    const options = { now, filters, limit: MAX_CANDIDATES, timeoutMs };
-    const strict = await backend.candidates(plan, { ...options, relaxed: false });
+    const left = () => {
+      const ms = timeoutMs - (Date.now() - started);
+      if (ms <= 0) throw new SearchTimeout();
+      return ms;
+    };
+    const options = { now, filters, limit: MAX_CANDIDATES };
+    const strict = await backend.matches(plan, { ...options, timeoutMs: left() });
     const byScore =
       request.sort === 'newest'
         ? (a: Scored, b: Scored) => b.publishedAt - a.publishedAt || b.id - a.id
         : (a: Scored, b: Scored) =>
             b.score - a.score || b.publishedAt - a.publishedAt || b.id - a.id;
-    const scored = strict.map((c) => ({ ...c, score: score(c, now) })).sort(byScore);
-    // Few articles have every word: those with some of them follow, after all the others.
+    const scoredOf = (ranked: Ranked[]) =>
+      ranked.map((c) => ({ ...c, score: score(c, now) })).sort(byScore);
+    const rank = (matches: Match[]) =>
+      backend.within(left(), (reader) => rankMatches(reader, plan, matches));
+    const scored = scoredOf(await rank(strict.map((f) => ({ ...f, terms: null }))));
+    // Few articles have every word: those with some of them follow, after all the others,
+    // those with more of the words first. Each word is looked up on its own, so an article
+    // with a rare word is not crowded out by the newest thousands with a common one.
     let partial: Scored[] = [];
     if (strict.length < FEW && plan.terms.length > 1) {
-      const left = timeoutMs - (Date.now() - started);
-      if (left <= 0) throw new SearchTimeout();
       const seen = new Set(strict.map((c) => c.id));
-      partial = (await backend.candidates(plan, { ...options, timeoutMs: left, relaxed: true }))
-        .filter((c) => !seen.has(c.id))
-        .map((c) => ({ ...c, score: score(c, now) }))
-        .sort(byScore);
+      const some = new Map<number, { found: Found; terms: number[] }>();
+      for (let i = 0; i < plan.terms.length; i++) {
+        for (const found of await backend.matches(plan, {
+          ...options,
+          timeoutMs: left(),
+          only: i,
+        })) {
+          if (seen.has(found.id)) continue;
+          const entry = some.get(found.id);
+          if (entry === undefined) some.set(found.id, { found, terms: [i] });
+          else entry.terms.push(i);
+        }
+      }
+      const chosen: Match[] = [...some.values()]
+        .sort((a, b) => b.terms.length - a.terms.length || b.found.id - a.found.id)
+        .slice(0, MAX_CANDIDATES - strict.length)
+        .map((e) => ({ ...e.found, terms: e.terms }));
+      const ranked = await rank(chosen);
+      const wordsOf = new Map(chosen.map((m) => [m.id, m.terms?.length ?? 0]));
+      partial = scoredOf(ranked).sort(
+        (a, b) => (wordsOf.get(b.id) ?? 0) - (wordsOf.get(a.id) ?? 0) || byScore(a, b),
+      );
     }
     return {
       ranked: [...scored, ...partial].slice(0, MAX_CANDIDATES),
