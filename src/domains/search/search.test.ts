@@ -369,6 +369,41 @@ describe('PostgreSQL matches, newest ids first', () => {
   });
 });
 
+describe.each(testDialects)('phrases on %s', (dialect) => {
+  it('matches a word by its bigrams only where they stand together', async () => {
+    const handle = await freshDatabase(dialect);
+    try {
+      await migrateToLatest(handle);
+      const clock = new ManualClock(NOW);
+      const writer = createWriter({ db: handle.db, clock });
+      const section = await writer.createSection({ slug: 'society', name: '사회' });
+      const write = (title: string, body: string) =>
+        writer.createArticle({
+          sectionId: section,
+          title,
+          bodyHtml: p(body),
+          status: 'published',
+          publishedAt: NOW - DAY,
+        });
+      const city = await write('시정 소식', '제주시청에서 회의가 열렸다.');
+      const spaced = await write('시민 소식', '제주 시민들이 모였다.');
+      // 제주 and 주시 both, apart: PostgreSQL's index cannot tell, the test must.
+      for (let i = 0; i < 5; i++)
+        await write(`학술 소식 ${i}`, '제주 바다에서 주시경 선생을 기렸다.');
+      const backend = createBackend(handle.db, dialect);
+      const found = await backend.matches(analyzeQuery('제주시'), {
+        now: NOW,
+        filters: {},
+        limit: 20,
+        timeoutMs: 5_000,
+      });
+      expect(found.map((f) => f.id).sort()).toEqual([city, spaced].sort());
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
 describe('joinedAddsNothing', () => {
   it('leaves out the spaces-removed variant only when the words find all it finds', () => {
     expect(joinedAddsNothing(analyzeQuery('제주 관광'))).toBe(true);
