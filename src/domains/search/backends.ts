@@ -123,7 +123,11 @@ export function ftsExpression(plan: QueryPlan, only?: number): string {
     return term === undefined ? '""' : ftsTerm(term);
   }
   const all = plan.terms.map(ftsTerm).join(' AND ');
-  return plan.joined === null ? all : `(${all}) OR ${ftsTerm(plan.joined)}`;
+  // Left out where it can find nothing the words do not (joinedAddsNothing), as on
+  // PostgreSQL: its long bigram phrase only made FTS5 read more posting lists.
+  return plan.joined === null || joinedAddsNothing(plan)
+    ? all
+    : `(${all}) OR ${ftsTerm(plan.joined)}`;
 }
 
 function sqliteBackend(db: Kysely<Database>): Backend {
