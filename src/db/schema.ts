@@ -485,6 +485,15 @@ export interface ArticleSearchTable {
   body_grams: string;
 }
 
+/** The head tokens of a search document again, narrow, for ranking (migration 0020). */
+export interface ArticleSearchHeadTable {
+  article_id: number;
+  title_words: string;
+  title_grams: string;
+  sub_words: string;
+  sub_grams: string;
+}
+
 /** A published article's title words, for 관련기사 (migration 0017). */
 export interface ArticleTermTable {
   term: string;
@@ -644,6 +653,7 @@ export interface Database {
   series_parts: SeriesPartTable;
   article_search: ArticleSearchTable;
   article_terms: ArticleTermTable;
+  article_search_heads: ArticleSearchHeadTable;
   section_week_counts: SectionWeekCountTable;
   article_change_counter: ArticleChangeCounterTable;
   api_keys: ApiKeyTable;

@@ -89,6 +89,27 @@ export async function writeSearchDocuments(
         })),
       )
       .execute();
+    // The narrow copy ranking reads (migration 0020).
+    await db
+      .insertInto('article_search_heads')
+      .values(
+        rows.map((row) => ({
+          article_id: row.article_id,
+          title_words: row.title_words,
+          title_grams: row.title_grams,
+          sub_words: row.sub_words,
+          sub_grams: row.sub_grams,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column('article_id').doUpdateSet((eb) => ({
+          title_words: eb.ref('excluded.title_words'),
+          title_grams: eb.ref('excluded.title_grams'),
+          sub_words: eb.ref('excluded.sub_words'),
+          sub_grams: eb.ref('excluded.sub_grams'),
+        })),
+      )
+      .execute();
     const terms = rows.flatMap((row) =>
       relationTerms(row.title_words).map((term) => ({ term, article_id: row.article_id })),
     );

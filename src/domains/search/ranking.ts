@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import type { QueryPlan, QueryTerm } from './analyzer.ts';
+import { joinedAddsNothing } from './backends.ts';
 
 /**
  * Relevance, computed in the application from the stored tokens, the same on every
@@ -138,9 +139,11 @@ async function eachStreams<K extends 'title' | 'sub' | 'body'>(
   visit: (id: number, streams: Record<K, Streams>) => void,
 ): Promise<void> {
   const columns = fields.flatMap((f) => [`${f}_words`, `${f}_grams`] as const);
+  // Heads from their narrow copy; bodies from the search document.
+  const table = fields.includes('body' as K) ? 'article_search' : 'article_search_heads';
   for (let i = 0; i < ids.length; i += CHUNK) {
     const rows = await db
-      .selectFrom('article_search')
+      .selectFrom(table)
       .select(['article_id', ...columns])
       .where('article_id', 'in', ids.slice(i, i + CHUNK))
       .execute();
@@ -164,7 +167,11 @@ export async function rankMatches(
   matches: readonly Match[],
 ): Promise<Ranked[]> {
   if (matches.length === 0) return [];
-  const terms = (plan.joined === null ? plan.terms : [...plan.terms, plan.joined]).map(needlesOf);
+  // The spaces-removed variant counts where it can find more than the words (a compound
+  // written whole); where it cannot, it would only count their bigrams again.
+  const terms = (
+    plan.joined === null || joinedAddsNothing(plan) ? plan.terms : [...plan.terms, plan.joined]
+  ).map(needlesOf);
   const everyTerm = plan.terms.map((_, i) => i);
   const headScores = new Map<number, { headScore: number; presence: number }>();
   const foundBy = new Map(matches.map((m) => [m.id, new Set(m.terms ?? everyTerm)]));
