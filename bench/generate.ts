@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql, type Insertable, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Insertable, type Kysely } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
 import { createApp } from '../src/app.ts';
@@ -31,6 +31,7 @@ import { writeSearchDocuments } from '../src/domains/search/index.ts';
 import { cutText, htmlToText } from '../src/shared/text.ts';
 import { postgresUrl } from '../src/testing/databases.ts';
 import { seededRandom } from '../src/shared/weighted.ts';
+import { processAlive } from './support.ts';
 
 /** Bump when the generated content changes in a way the source hash would not show. */
 const GENERATOR_VERSION = 'bench-db-v1';
@@ -882,15 +883,6 @@ async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T>
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** How many articles readers see in a finished benchmark database, or null if unreadable. */
 async function countPublished(dialect: BenchDialect, where: string): Promise<number | null> {
   try {
@@ -1218,6 +1210,12 @@ export async function insertArticles(
     done += await batch;
     options.onBatch?.(done);
   }
+  // Articles are inserted with their ids, which leaves PostgreSQL's sequence behind: the
+  // next article the desk or an import writes would collide with article 1.
+  if (db.getExecutor().adapter instanceof PostgresAdapter)
+    await sql`select setval(pg_get_serial_sequence('articles', 'id'), (select max(id) from articles))`.execute(
+      db,
+    );
 }
 
 async function generate(

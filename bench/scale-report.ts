@@ -87,10 +87,9 @@ export async function preparePostgres(
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   try {
-    // The generator inserts articles with their ids (1..N) and left PostgreSQL's sequence
-    // at 1, so the next new article (the import below, any desk write) collided with
-    // article 1. Fixed here, outside the generator's cache key, so archives generated
-    // before stay usable; SQLite takes the next id after the largest anyway.
+    // The generator now moves PostgreSQL's sequence past the ids it inserts; archives
+    // generated before it did had it at 1, and the next new article (the import below,
+    // any desk write) collided with article 1. Kept for those archives.
     await client.query(
       "select setval(pg_get_serial_sequence('articles', 'id'), (select max(id) from articles))",
     );
