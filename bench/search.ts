@@ -313,7 +313,8 @@ async function indexSize(target: Target): Promise<IndexSize> {
   if (target.dialect === 'sqlite') {
     const { rows: tables } = await sql<{ name: string }>`
       select name from sqlite_schema
-      where type = 'table' and (name = 'article_search' or name like 'article_search_fts%')
+      where type = 'table' and (name = 'article_search' or name = 'article_search_heads'
+        or name like 'article_search_fts%')
       order by name`.execute(db);
     const sizes: Array<[string, number]> = [];
     for (const { name } of tables) {
@@ -327,16 +328,19 @@ async function indexSize(target: Target): Promise<IndexSize> {
         + length(cast(body_html as blob))) as bytes
       from articles where status = 'published'`.execute(db);
     const tokens = sizes.find(([name]) => name === 'article_search')?.[1] ?? 0;
+    const heads = sizes.find(([name]) => name === 'article_search_heads')?.[1] ?? 0;
     const bytes = sizes.reduce((sum, [, b]) => sum + b, 0);
     return {
       bytes,
-      parts: `tokens ${fmtMb(tokens)} (article_search) + FTS5 ${fmtMb(bytes - tokens)} (article_search_fts*)`,
+      parts: `tokens ${fmtMb(tokens)} (article_search) + heads ${fmtMb(heads)} (article_search_heads) + FTS5 ${fmtMb(bytes - tokens - heads)} (article_search_fts*)`,
       textBytes: Number(rows[0]?.bytes ?? 0),
     };
   }
   const { rows } = await sql<{ total: number; indexes: number; text_bytes: number }>`
-    select pg_total_relation_size('article_search') + pg_total_relation_size('article_search_match') as total,
-      pg_indexes_size('article_search') + pg_indexes_size('article_search_match') as indexes,
+    select pg_total_relation_size('article_search') + pg_total_relation_size('article_search_match')
+        + pg_total_relation_size('article_search_heads') as total,
+      pg_indexes_size('article_search') + pg_indexes_size('article_search_match')
+        + pg_indexes_size('article_search_heads') as indexes,
       (select sum(octet_length(title) + octet_length(subtitle) + octet_length(body_html))
         from articles where status = 'published') as text_bytes`.execute(db);
   const row = rows[0];
@@ -344,7 +348,7 @@ async function indexSize(target: Target): Promise<IndexSize> {
   const indexes = Number(row?.indexes ?? 0);
   return {
     bytes: total,
-    parts: `tables with tokens, tsvectors and TOAST ${fmtMb(total - indexes)} (article_search, article_search_match) + GIN and primary keys ${fmtMb(indexes)}`,
+    parts: `tables with tokens, tsvectors and TOAST ${fmtMb(total - indexes)} (article_search, article_search_match, article_search_heads) + GIN and primary keys ${fmtMb(indexes)}`,
     textBytes: Number(row?.text_bytes ?? 0),
   };
 }
