@@ -130,10 +130,21 @@ export function ftsExpression(plan: QueryPlan, only?: number): string {
     : `(${all}) OR ${ftsTerm(plan.joined)}`;
 }
 
+/** better-sqlite3 answers synchronously: a read cannot be stopped halfway, only judged after. */
+async function sqliteWithin<T>(
+  db: Kysely<Database>,
+  timeoutMs: number,
+  work: (db: Kysely<Database>) => Promise<T>,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  const result = await work(db);
+  if (Date.now() > deadline) throw new SearchTimeout();
+  return result;
+}
+
 function sqliteBackend(db: Kysely<Database>): Backend {
   return {
     async matches(plan, { now, filters, limit, timeoutMs, only }) {
-      const deadline = Date.now() + timeoutMs;
       // FTS5 walks its posting lists from the newest rowid down and stops at the limit.
       const query = db
         .selectFrom(sql<{ rowid: number }>`article_search_fts`.as('article_search_fts'))
@@ -145,20 +156,12 @@ function sqliteBackend(db: Kysely<Database>): Backend {
         .where(visible(now, filters))
         .orderBy(sql`article_search_fts.rowid`, 'desc')
         .limit(limit);
-      // better-sqlite3 answers synchronously, so a statement cannot be stopped halfway; the
-      // limit bounds it, and rows read one by one through Kysely's stream cost 10–25 ms for
-      // 2,000 matches against 3.5 ms read at once.
-      const rows = await query.execute();
-      if (Date.now() > deadline) throw new SearchTimeout();
+      // Read at once: rows read one by one through Kysely's stream cost 10–25 ms for 2,000
+      // matches against 3.5 ms; the limit bounds the statement.
+      const rows = await sqliteWithin(db, timeoutMs, () => query.execute());
       return rows.map((row) => ({ id: Number(row.id), publishedAt: Number(row.published_at) }));
     },
-    async within(timeoutMs, work) {
-      // better-sqlite3 answers synchronously: a read cannot be stopped, only judged after.
-      const deadline = Date.now() + timeoutMs;
-      const result = await work(db);
-      if (Date.now() > deadline) throw new SearchTimeout();
-      return result;
-    },
+    within: (timeoutMs, work) => sqliteWithin(db, timeoutMs, work),
   };
 }
 
@@ -246,9 +249,11 @@ function postgresBackend(db: Kysely<Database>): Backend {
         const found: Found[] = [];
         let below: number | null = null;
         let fetch: number | null = Math.ceil(limit * 1.25) + 10;
+        // For this transaction only: ids come from the GIN bitmap (index walks off, below),
+        // the rest by primary key.
+        await sql`set local enable_seqscan = off`.execute(trx);
         while (found.length < limit) {
           await sql`set local enable_indexscan = off`.execute(trx);
-          await sql`set local enable_seqscan = off`.execute(trx);
           const { rows: ids } = await sql<{ id: number | string }>`
             select m.article_id as id from article_search_match m
             where m.terms @@ to_tsquery('simple', ${loose ?? query})
@@ -279,7 +284,6 @@ function postgresBackend(db: Kysely<Database>): Backend {
           }
           for (const r of rows.slice(0, limit - found.length))
             found.push({ id: Number(r.id), publishedAt: Number(r.published_at) });
-          await sql`set local enable_seqscan = on`.execute(trx);
           if (fetch === null || ids.length < fetch) break;
           below = Number(ids[ids.length - 1]?.id);
           fetch = fetch * 8 > 50_000 ? null : fetch * 8;

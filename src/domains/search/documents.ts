@@ -1,9 +1,16 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/index.ts';
 import { htmlToText } from '../../shared/text.ts';
 import { analyzeField, relationTerms } from './analyzer.ts';
 
 type Row = Database['article_search'];
+
+const HEAD_COLUMNS = ['title_words', 'title_grams', 'sub_words', 'sub_grams'] as const;
+const DOCUMENT_COLUMNS = [...HEAD_COLUMNS, 'body_words', 'body_grams'] as const;
+
+/** An upsert's update: each token column takes the value the insert brought. */
+const fromExcluded = (columns: readonly (typeof DOCUMENT_COLUMNS)[number][]) =>
+  Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)]));
 
 /** The searchable text of an article: captions count, markup does not. */
 function bodyText(bodyHtml: string): string {
@@ -78,16 +85,7 @@ export async function writeSearchDocuments(
     await db
       .insertInto('article_search')
       .values(rows)
-      .onConflict((oc) =>
-        oc.column('article_id').doUpdateSet((eb) => ({
-          title_words: eb.ref('excluded.title_words'),
-          title_grams: eb.ref('excluded.title_grams'),
-          sub_words: eb.ref('excluded.sub_words'),
-          sub_grams: eb.ref('excluded.sub_grams'),
-          body_words: eb.ref('excluded.body_words'),
-          body_grams: eb.ref('excluded.body_grams'),
-        })),
-      )
+      .onConflict((oc) => oc.column('article_id').doUpdateSet(fromExcluded(DOCUMENT_COLUMNS)))
       .execute();
     // The narrow copy ranking reads (migration 0020).
     await db
@@ -101,14 +99,7 @@ export async function writeSearchDocuments(
           sub_grams: row.sub_grams,
         })),
       )
-      .onConflict((oc) =>
-        oc.column('article_id').doUpdateSet((eb) => ({
-          title_words: eb.ref('excluded.title_words'),
-          title_grams: eb.ref('excluded.title_grams'),
-          sub_words: eb.ref('excluded.sub_words'),
-          sub_grams: eb.ref('excluded.sub_grams'),
-        })),
-      )
+      .onConflict((oc) => oc.column('article_id').doUpdateSet(fromExcluded(HEAD_COLUMNS)))
       .execute();
     const terms = rows.flatMap((row) =>
       relationTerms(row.title_words).map((term) => ({ term, article_id: row.article_id })),

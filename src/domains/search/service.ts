@@ -137,11 +137,12 @@ export function createSearch(deps: SearchDeps) {
         ? (a: Scored, b: Scored) => b.publishedAt - a.publishedAt || b.id - a.id
         : (a: Scored, b: Scored) =>
             b.score - a.score || b.publishedAt - a.publishedAt || b.id - a.id;
-    const scoredOf = (ranked: Ranked[]) =>
-      ranked.map((c) => ({ ...c, score: score(c, now) })).sort(byScore);
-    const rank = (matches: Match[]) =>
-      backend.within(left(), (reader) => rankMatches(reader, plan, matches));
-    const scored = scoredOf(await rank(strict.map((f) => ({ ...f, terms: null }))));
+    const rank = async (matches: Match[]): Promise<Scored[]> =>
+      (await backend.within(left(), (reader) => rankMatches(reader, plan, matches))).map((c) => ({
+        ...c,
+        score: score(c, now),
+      }));
+    const scored = (await rank(strict.map((f) => ({ ...f, terms: null })))).sort(byScore);
     // Few articles have every word: those with some of them follow, after all the others,
     // those with more of the words first. Each word is looked up on its own, so an article
     // with a rare word is not crowded out by the newest thousands with a common one.
@@ -165,9 +166,8 @@ export function createSearch(deps: SearchDeps) {
         .sort((a, b) => b.terms.length - a.terms.length || b.found.id - a.found.id)
         .slice(0, MAX_CANDIDATES - strict.length)
         .map((e) => ({ ...e.found, terms: e.terms }));
-      const ranked = await rank(chosen);
       const wordsOf = new Map(chosen.map((m) => [m.id, m.terms?.length ?? 0]));
-      partial = scoredOf(ranked).sort(
+      partial = (await rank(chosen)).sort(
         (a, b) => (wordsOf.get(b.id) ?? 0) - (wordsOf.get(a.id) ?? 0) || byScore(a, b),
       );
     }
