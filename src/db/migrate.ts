@@ -29,6 +29,7 @@ import { articleTerms } from './migrations/0017_article_terms.ts';
 import { sectionWeekCounts } from './migrations/0018_section_week_counts.ts';
 import { searchMatch } from './migrations/0019_search_match.ts';
 import { searchHeads } from './migrations/0020_search_heads.ts';
+import { searchBuckets } from './migrations/0021_search_buckets.ts';
 
 // Listed in code rather than read from a folder so the set is fixed at build time and
 // identical on every app server.
@@ -53,6 +54,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '0018_section_week_counts': sectionWeekCounts(dialect),
   '0019_search_match': searchMatch(dialect),
   '0020_search_heads': searchHeads(dialect),
+  '0021_search_buckets': searchBuckets(dialect),
 });
 
 async function migratorFor(

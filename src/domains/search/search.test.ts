@@ -6,7 +6,7 @@ import { ManualClock } from '../../shared/clock.ts';
 import { freshDatabase, postgresUrl, testDialects } from '../../testing/databases.ts';
 import { createWriter, type Writer } from '../content/index.ts';
 import { analyzeQuery } from './analyzer.ts';
-import { createBackend, joinedAddsNothing } from './backends.ts';
+import { BUCKET_IDS, createBackend, joinedAddsNothing, windows } from './backends.ts';
 import { createSearch, type Search } from './index.ts';
 
 const NOW = Date.UTC(2026, 11, 5, 3, 0);
@@ -367,6 +367,62 @@ describe('PostgreSQL matches, newest ids first', () => {
       await handle.close();
     }
   });
+
+  it.runIf(postgres)('reaches back block by block to the oldest match', async () => {
+    const handle = await freshDatabase('postgres');
+    try {
+      await migrateToLatest(handle);
+      const clock = new ManualClock(NOW);
+      const writer = createWriter({ db: handle.db, clock });
+      const section = await writer.createSection({ slug: 'society', name: '사회' });
+      // Ids far apart, so that each round of `windows` holds some: the newest blocks, the
+      // older ones, and everything below them.
+      const at = async (id: number, title: string) => {
+        await sql`select setval(pg_get_serial_sequence('articles', 'id'), ${id - 1})`.execute(
+          handle.db,
+        );
+        const made = await writer.createArticle({
+          sectionId: section,
+          title,
+          bodyHtml: p(`${title} 소식입니다.`),
+          status: 'published',
+          publishedAt: NOW - DAY,
+        });
+        expect(made).toBe(id);
+        return made;
+      };
+      const ids = [
+        await at(5, '감귤 첫 수확'),
+        await at(40_000, '감귤 가격 회복'),
+        await at(290_000, '감귤 선과장 점검'),
+        await at(299_000, '감귤 농가 지원'),
+        await at(300_000, '한라봉 출하'),
+      ];
+      expect(windows(300_000)).toEqual([
+        { buckets: [292, 291, 290, 289] },
+        { buckets: Array.from({ length: 28 }, (_, i) => 288 - i) },
+        { buckets: Array.from({ length: 224 }, (_, i) => 260 - i) },
+        { below: 37 * BUCKET_IDS },
+      ]);
+      const backend = createBackend(handle.db, 'postgres');
+      const found = await backend.matches(analyzeQuery('감귤'), {
+        now: NOW,
+        filters: {},
+        limit: 10,
+        timeoutMs: 5_000,
+      });
+      expect(found.map((f) => f.id)).toEqual(ids.slice(0, 4).reverse());
+      const newest = await backend.matches(analyzeQuery('감귤'), {
+        now: NOW,
+        filters: {},
+        limit: 2,
+        timeoutMs: 5_000,
+      });
+      expect(newest.map((f) => f.id)).toEqual([299_000, 290_000]);
+    } finally {
+      await handle.close();
+    }
+  });
 });
 
 describe.each(testDialects)('phrases on %s', (dialect) => {
@@ -387,6 +443,9 @@ describe.each(testDialects)('phrases on %s', (dialect) => {
         });
       const city = await write('시정 소식', '제주시청에서 회의가 열렸다.');
       const spaced = await write('시민 소식', '제주 시민들이 모였다.');
+      // Inside a longer word: PostgreSQL cannot be sure of it from the index (a word that
+      // begins with 제주시, like 제주시청 above, it can) and tests the vector.
+      const inside = await write('시가지 소식', '신제주시 일대가 붐볐다.');
       // 제주 and 주시 both, apart: PostgreSQL's index cannot tell, the test must.
       for (let i = 0; i < 5; i++)
         await write(`학술 소식 ${i}`, '제주 바다에서 주시경 선생을 기렸다.');
@@ -397,7 +456,7 @@ describe.each(testDialects)('phrases on %s', (dialect) => {
         limit: 20,
         timeoutMs: 5_000,
       });
-      expect(found.map((f) => f.id).sort()).toEqual([city, spaced].sort());
+      expect(found.map((f) => f.id).sort()).toEqual([city, spaced, inside].sort());
     } finally {
       await handle.close();
     }
