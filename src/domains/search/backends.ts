@@ -260,31 +260,29 @@ export function tsQuerySure(plan: QueryPlan, only?: number): string | null {
   return joined === null ? all : `(${all}) | ${joined}`;
 }
 
+/**
+ * Ids as one bigint[] parameter sent as a joined string: node-postgres builds its array
+ * literal by concatenating every element, about 800 KB of short-lived strings a search.
+ */
+const idArray = (ids: readonly number[]) => sql`string_to_array(${ids.join(',')}, ',')::bigint[]`;
+
 /** Article ids in a block of `article_search_match.bucket` (migration 0021). */
 export const BUCKET_IDS = 1024;
-/**
- * How many blocks back from the newest each round reaches. A word in every article fills
- * its 2,000 within the first four blocks; one in 5 % of them within 32 at 100,000 articles.
- * Past the last, the rest of the archive is one round: a word still short of its 2,000
- * there is rare enough that all its postings are few.
- */
-const REACH = [4, 32, 256] as const;
+/** Blocks the first round asks for: a word in every article has its 2,000 there. */
+const FIRST_REACH = 4;
+/** Past this many blocks, a round asks for all the older ids at once. */
+const MAX_REACH = 256;
 
-/** The rounds of a search, newest ids first: blocks to ask for, or all ids below one. */
-export function windows(topId: number): Array<{ buckets: number[] } | { below: number }> {
-  const top = Math.floor(topId / BUCKET_IDS);
-  const out: Array<{ buckets: number[] } | { below: number }> = [];
-  let reached = 0;
-  for (const reach of REACH) {
-    const hi = top - reached;
-    const lo = Math.max(0, top - reach + 1);
-    if (hi < 0) return out;
-    out.push({ buckets: Array.from({ length: hi - lo + 1 }, (_, i) => hi - i) });
-    reached = reach;
-    if (lo === 0) return out;
-  }
-  out.push({ below: (top - reached + 1) * BUCKET_IDS });
-  return out;
+/**
+ * How many older blocks the next round asks for, from how densely the blocks read so far
+ * held matches, with half again for unreadable ones and uneven spread; null for all the
+ * rest at once (no match yet, or so rare a word that all its postings are few). Sized so,
+ * a word in one article in twenty takes two rounds, not four of fixed widths.
+ */
+export function nextReach(covered: number, matched: number, wanted: number): number | null {
+  if (matched === 0) return null;
+  const reach = Math.ceil((wanted * covered * 1.5) / matched);
+  return reach > MAX_REACH ? null : Math.max(reach, 1);
 }
 
 /**
@@ -321,11 +319,18 @@ function postgresBackend(db: Kysely<Database>): Backend {
         await sql`select set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)`.execute(
           trx,
         );
-        for (const window of windows(Number(topId))) {
+        const top = Math.floor(Number(topId) / BUCKET_IDS);
+        // The newest block not yet read, how many blocks the next round reads (null: all
+        // the rest), and how many matches the blocks read so far held.
+        let hi = top;
+        let reach: number | null = FIRST_REACH;
+        let matched = 0;
+        while (found.length < limit && hi >= 0) {
+          const lo = reach === null ? 0 : Math.max(0, hi - reach + 1);
           const inWindow =
-            'buckets' in window
-              ? sql`m.bucket @@ ${window.buckets.map((b) => `'${b}'`).join(' | ')}::tsquery`
-              : sql`m.article_id + 0 < ${window.below}`;
+            reach === null
+              ? sql`m.article_id + 0 < ${(hi + 1) * BUCKET_IDS}`
+              : sql`m.bucket @@ ${Array.from({ length: hi - lo + 1 }, (_, i) => `'${hi - i}'`).join(' | ')}::tsquery`;
           let below: number | null = null;
           let fetch = Math.ceil((limit - found.length) * 1.25) + 10;
           while (found.length < limit) {
@@ -335,13 +340,14 @@ function postgresBackend(db: Kysely<Database>): Backend {
                 ${below === null ? sql`` : sql`and m.article_id + 0 < ${below}`}
               order by m.article_id desc
               limit ${fetch}`.execute(trx);
+            matched += ids.length;
             if (ids.length === 0) break;
             const { rows: readable } = await sql<{
               id: number | string;
               published_at: number | string;
             }>`
               select a.id, a.published_at from articles a
-              where a.id = any(${ids.map((r) => Number(r.id))}::bigint[])
+              where a.id = any(${idArray(ids.map((r) => Number(r.id)))})
                 and ${visible(now, filters)}
               order by a.id desc`.execute(trx);
             let rows = readable;
@@ -353,7 +359,7 @@ function postgresBackend(db: Kysely<Database>): Backend {
                 const { rows: sureRows } = await sql<{ id: number | string }>`
                   select m.article_id as id from article_search_match m
                   where m.terms @@ to_tsquery('simple', ${sure}) and ${inWindow}
-                    and m.article_id + 0 = any(${readable.map((r) => Number(r.id))}::bigint[])`.execute(
+                    and m.article_id + 0 = any(${idArray(readable.map((r) => Number(r.id)))})`.execute(
                   trx,
                 );
                 for (const r of sureRows) certain.add(Number(r.id));
@@ -364,7 +370,7 @@ function postgresBackend(db: Kysely<Database>): Backend {
                 // again: about 10 µs an article (19 ms for 2,000).
                 const { rows: exact } = await sql<{ id: number | string }>`
                   select m.article_id as id from article_search_match m
-                  where m.article_id = any(${unsure}::bigint[])
+                  where m.article_id = any(${idArray(unsure)})
                     and ts_match_vq(m.terms, to_tsquery('simple', ${query}))`.execute(trx);
                 for (const r of exact) certain.add(Number(r.id));
               }
@@ -376,7 +382,8 @@ function postgresBackend(db: Kysely<Database>): Backend {
             below = Number(ids[ids.length - 1]?.id);
             fetch = Math.min(fetch * 8, 50_000);
           }
-          if (found.length >= limit) break;
+          hi = lo - 1;
+          reach = nextReach(top - hi, matched, limit - found.length);
         }
         return found;
       });

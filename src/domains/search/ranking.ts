@@ -172,53 +172,61 @@ export async function rankMatches(
   const terms = (
     plan.joined === null || joinedAddsNothing(plan) ? plan.terms : [...plan.terms, plan.joined]
   ).map(needlesOf);
-  const everyTerm = plan.terms.map((_, i) => i);
-  const headScores = new Map<number, { headScore: number; presence: number }>();
-  const foundBy = new Map(matches.map((m) => [m.id, new Set(m.terms ?? everyTerm)]));
+  // Scores by position in `matches`, in typed arrays: a search holds them across its
+  // reads, and thousands of small objects kept that long were promoted to V8's old
+  // generation, where a PostgreSQL server's heap grew past its memory target under load.
+  const at = new Map<number, number>();
+  matches.forEach((m, i) => at.set(m.id, i));
+  const headScore = new Float64Array(matches.length);
+  const presence = new Float64Array(matches.length);
   await eachStreams(
     db,
     matches.map((m) => m.id),
     ['title', 'sub'],
     (id, head) => {
-      let headScore = 0;
-      let presence = 0;
-      terms.forEach((term, i) => {
+      const i = at.get(id);
+      if (i === undefined) return;
+      const foundBy = (matches[i] as Match).terms;
+      terms.forEach((term, t) => {
         const score = fieldScore(term, 'title', head.title) + fieldScore(term, 'sub', head.sub);
-        headScore += score;
-        if (score === 0 && foundBy.get(id)?.has(i) === true) presence += BODY_PRESENCE;
+        headScore[i] = (headScore[i] as number) + score;
+        // Found by this word (every word when `terms` is null; the spaces-removed variant
+        // counts as found only where it was searched for with all of them).
+        const found = foundBy === null ? t < plan.terms.length : foundBy.includes(t);
+        if (score === 0 && found) presence[i] = (presence[i] as number) + BODY_PRESENCE;
       });
-      headScores.set(id, { headScore, presence });
     },
   );
-  const first = matches.map((match) => ({
-    match,
-    headScore: headScores.get(match.id)?.headScore ?? 0,
-    presence: headScores.get(match.id)?.presence ?? 0,
-  }));
 
   // The best by title and presence, newest first among equals, get their body read.
-  const best = [...first]
-    .sort(
-      (a, b) => b.headScore + b.presence - (a.headScore + a.presence) || b.match.id - a.match.id,
-    )
-    .slice(0, FULL_RANK);
-  const chosenWith = new Map(best.map((b) => [b.match.id, b.presence]));
-  const bodyScore = new Map<number, number>();
+  const order = Array.from(matches.keys()).sort(
+    (a, b) =>
+      (headScore[b] as number) +
+        (presence[b] as number) -
+        ((headScore[a] as number) + (presence[a] as number)) ||
+      (matches[b] as Match).id - (matches[a] as Match).id,
+  );
+  const best = order.slice(0, FULL_RANK);
+  const bodyScore = new Float64Array(matches.length).fill(-1);
   await eachStreams(
     db,
-    best.map((b) => b.match.id),
+    best.map((i) => (matches[i] as Match).id),
     ['body'],
     (id, { body }) => {
+      const i = at.get(id);
+      if (i === undefined) return;
       let score = 0;
       for (const term of terms) score += fieldScore(term, 'body', body);
       // Never below what it was chosen with, so reading the body cannot drop an article
       // beneath one whose body was not read.
-      bodyScore.set(id, Math.max(score, chosenWith.get(id) ?? 0));
+      bodyScore[i] = Math.max(score, presence[i] as number);
     },
   );
-  return first.map(({ match, headScore, presence }) => ({
+  return matches.map((match, i) => ({
     id: match.id,
     publishedAt: match.publishedAt,
-    relevance: headScore + (bodyScore.get(match.id) ?? presence),
+    relevance:
+      (headScore[i] as number) +
+      ((bodyScore[i] as number) >= 0 ? (bodyScore[i] as number) : (presence[i] as number)),
   }));
 }

@@ -6,7 +6,7 @@ import { ManualClock } from '../../shared/clock.ts';
 import { freshDatabase, postgresUrl, testDialects } from '../../testing/databases.ts';
 import { createWriter, type Writer } from '../content/index.ts';
 import { analyzeQuery } from './analyzer.ts';
-import { BUCKET_IDS, createBackend, joinedAddsNothing, windows } from './backends.ts';
+import { BUCKET_IDS, createBackend, joinedAddsNothing, nextReach } from './backends.ts';
 import { createSearch, type Search } from './index.ts';
 
 const NOW = Date.UTC(2026, 11, 5, 3, 0);
@@ -398,12 +398,11 @@ describe('PostgreSQL matches, newest ids first', () => {
         await at(299_000, '감귤 농가 지원'),
         await at(300_000, '한라봉 출하'),
       ];
-      expect(windows(300_000)).toEqual([
-        { buckets: [292, 291, 290, 289] },
-        { buckets: Array.from({ length: 28 }, (_, i) => 288 - i) },
-        { buckets: Array.from({ length: 224 }, (_, i) => 260 - i) },
-        { below: 37 * BUCKET_IDS },
-      ]);
+      // Block 292 is the newest: the first round reads 289–292 (299,000); from one match
+      // in four blocks the next reads 54 more (290,000 in 283), then all the rest.
+      expect(Math.floor(300_000 / BUCKET_IDS)).toBe(292);
+      expect(nextReach(4, 1, 9)).toBe(54);
+      expect(nextReach(58, 2, 8)).toBeNull();
       const backend = createBackend(handle.db, 'postgres');
       const found = await backend.matches(analyzeQuery('감귤'), {
         now: NOW,
@@ -460,6 +459,19 @@ describe.each(testDialects)('phrases on %s', (dialect) => {
     } finally {
       await handle.close();
     }
+  });
+});
+
+describe('nextReach', () => {
+  it('sizes the next round from how densely the blocks read so far held matches', () => {
+    // A word in nearly every article: four more blocks.
+    expect(nextReach(4, 3_000, 2_000)).toBe(4);
+    // One in twenty: 2,000 more need about 40 blocks, and half again.
+    expect(nextReach(4, 200, 1_800)).toBe(54);
+    // Nothing yet, or too rare for blocks to pay: all the rest at once.
+    expect(nextReach(4, 0, 2_000)).toBeNull();
+    expect(nextReach(32, 10, 1_990)).toBeNull();
+    expect(nextReach(4, 5_000, 1)).toBe(1);
   });
 });
 

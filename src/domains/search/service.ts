@@ -16,6 +16,8 @@ export interface SearchDeps {
   /** See config.search. */
   recencyWeight?: number;
   timeoutMs?: number;
+  /** Searches this process runs at once; the rest wait their turn (SEARCHES_AT_ONCE). */
+  atOnce?: number;
 }
 
 export interface SearchRequest extends SearchFilters {
@@ -65,6 +67,52 @@ const HALF_LIFE_DAYS = 180;
 /** Fewer hits with every word than this, and hits with some of the words are added. */
 const FEW = 20;
 
+/**
+ * Two at a time, about the cores a process has: a search is CPU work in this process and
+ * in the database, and running more at once only interleaves them. Eight interleaved on
+ * PostgreSQL each held their matches and scores for 250 ms instead of 30, long enough for
+ * V8 to move them to its old generation: 3 MB a search, and a server that grew to 380 MB
+ * over 1,000 searches (`npm run bench:search`). Waiting counts against the search's time.
+ */
+const SEARCHES_AT_ONCE = 2;
+
+/** At most `slots` tasks at once, the rest in arrival order; a wait past its deadline gives up. */
+export function createGate(slots: number) {
+  let running = 0;
+  const waiting: Array<{ start: () => void }> = [];
+  const release = () => {
+    const next = waiting.shift();
+    // The slot passes straight to the next in line.
+    if (next !== undefined) next.start();
+    else running--;
+  };
+  return async <T>(deadline: number, work: () => Promise<T>): Promise<T> => {
+    if (running >= slots) {
+      await new Promise<void>((resolve, reject) => {
+        const entry = {
+          start: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        };
+        const timer = setTimeout(
+          () => {
+            waiting.splice(waiting.indexOf(entry), 1);
+            reject(new SearchTimeout());
+          },
+          Math.max(0, deadline - Date.now()),
+        );
+        waiting.push(entry);
+      });
+    } else running++;
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  };
+}
+
 type Scored = Ranked & { score: number };
 const DAY_MS = 86_400_000;
 
@@ -73,6 +121,7 @@ export function createSearch(deps: SearchDeps) {
   const backend = createBackend(db, deps.dialect);
   const recencyWeight = deps.recencyWeight ?? 0.3;
   const timeoutMs = deps.timeoutMs ?? 2000;
+  const gate = createGate(deps.atOnce ?? SEARCHES_AT_ONCE);
 
   function score(c: Ranked, now: number): number {
     const ageDays = Math.max(0, now - c.publishedAt) / DAY_MS;
@@ -125,6 +174,16 @@ export function createSearch(deps: SearchDeps) {
       ...(request.until !== undefined ? { until: request.until } : {}),
     };
     const started = Date.now();
+    return gate(started + timeoutMs, () => rankedNow(plan, filters, now, request.sort, started));
+  }
+
+  async function rankedNow(
+    plan: QueryPlan,
+    filters: SearchFilters,
+    now: number,
+    sort: SearchRequest['sort'],
+    started: number,
+  ): Promise<{ ranked: Scored[]; partialFrom: number | null; plan: QueryPlan }> {
     const left = () => {
       const ms = timeoutMs - (Date.now() - started);
       if (ms <= 0) throw new SearchTimeout();
@@ -133,7 +192,7 @@ export function createSearch(deps: SearchDeps) {
     const options = { now, filters, limit: MAX_CANDIDATES };
     const strict = await backend.matches(plan, { ...options, timeoutMs: left() });
     const byScore =
-      request.sort === 'newest'
+      sort === 'newest'
         ? (a: Scored, b: Scored) => b.publishedAt - a.publishedAt || b.id - a.id
         : (a: Scored, b: Scored) =>
             b.score - a.score || b.publishedAt - a.publishedAt || b.id - a.id;
