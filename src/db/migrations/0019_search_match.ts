@@ -26,7 +26,8 @@ const field = (name: 'title' | 'sub' | 'body', row: string) =>
   sql`to_tsvector('simple', ${sql.raw(`${row}.${name}_words`)} || ' ' || regexp_replace(${sql.raw(`${row}.${name}_grams`)}, '(\\S+)', 'g\\1', 'g'))`;
 // Concatenated vectors, not concatenated text: a phrase never runs from the title into
 // the subtitle, as with the weighted vector before.
-const vector = (row: string) =>
+/** The match vector of a search document row (`s`, `new`): the trigger's, kept by 0021 too. */
+export const matchVector = (row: string) =>
   sql`${field('title', row)} || ${field('sub', row)} || ${field('body', row)}`;
 
 async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
@@ -35,14 +36,16 @@ async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
     article_id bigint primary key references article_search (article_id) on delete cascade,
     terms tsvector not null)`.execute(db);
   await sql`insert into article_search_match (article_id, terms)
-    select s.article_id, ${vector('s')} from article_search s order by s.article_id`.execute(db);
+    select s.article_id, ${matchVector('s')} from article_search s order by s.article_id`.execute(
+    db,
+  );
   // After the fill: one build instead of one index update per row.
   await sql`create index article_search_match_terms_idx on article_search_match using gin (terms)`.execute(
     db,
   );
   await sql`create function article_search_match_keep() returns trigger language plpgsql as $$
     begin
-      insert into article_search_match (article_id, terms) values (new.article_id, ${vector('new')})
+      insert into article_search_match (article_id, terms) values (new.article_id, ${matchVector('new')})
       on conflict (article_id) do update set terms = excluded.terms;
       return null;
     end $$`.execute(db);

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import type { DialectName } from '../dialect.ts';
+import { matchVector } from './0019_search_match.ts';
 
 /**
  * PostgreSQL: each row of `article_search_match` also holds the block of 1,024 article ids
@@ -22,9 +23,7 @@ export const searchBuckets = (dialect: DialectName): Migration => ({
   down: (db) => down(db, dialect),
 });
 
-const field = (name: 'title' | 'sub' | 'body') =>
-  sql`to_tsvector('simple', ${sql.raw(`new.${name}_words`)} || ' ' || regexp_replace(${sql.raw(`new.${name}_grams`)}, '(\\S+)', 'g\\1', 'g'))`;
-const vector = sql`${field('title')} || ${field('sub')} || ${field('body')}`;
+const vector = matchVector('new');
 const bucketOf = (id: string) => sql`array_to_tsvector(array[(${sql.raw(id)} / 1024)::text])`;
 
 async function keep(db: Kysely<unknown>, withBucket: boolean): Promise<void> {

@@ -218,16 +218,28 @@ export function joinedAddsNothing(plan: QueryPlan): boolean {
   });
 }
 
-export function tsQuery(plan: QueryPlan, only?: number): string {
+/**
+ * A plan as one tsquery of `termQuery` for each word: every word (or the one `only` names),
+ * or the spaces-removed variant where it can add hits. Null where a word has no query.
+ */
+function planQuery(
+  plan: QueryPlan,
+  only: number | undefined,
+  termQuery: (term: QueryTerm) => string | null,
+): string | null {
   if (only !== undefined) {
     const term = plan.terms[only];
-    return term === undefined ? "''" : tsTerm(term);
+    return term === undefined ? null : termQuery(term);
   }
-  const all = plan.terms.map(tsTerm).join(' & ');
-  return plan.joined !== null && !joinedAddsNothing(plan)
-    ? `(${all}) | ${tsTerm(plan.joined)}`
-    : all;
+  const terms = plan.terms.map(termQuery);
+  const all = terms.includes(null) ? null : terms.join(' & ');
+  const joined = plan.joined !== null && !joinedAddsNothing(plan) ? termQuery(plan.joined) : null;
+  if (all === null) return joined;
+  return joined === null ? all : `(${all}) | ${joined}`;
 }
+
+export const tsQuery = (plan: QueryPlan, only?: number): string =>
+  planQuery(plan, only, tsTerm) ?? "''";
 
 /**
  * A term as far as the index answers it exactly: its one-token spellings, a one-bigram
@@ -248,17 +260,8 @@ function tsTermSure(term: QueryTerm): string | null {
  * finds by a term's one-token spelling holds the term, whatever its phrases say. Null when
  * some term has no such spelling.
  */
-export function tsQuerySure(plan: QueryPlan, only?: number): string | null {
-  if (only !== undefined) {
-    const term = plan.terms[only];
-    return term === undefined ? null : tsTermSure(term);
-  }
-  const terms = plan.terms.map(tsTermSure);
-  const all = terms.includes(null) ? null : terms.join(' & ');
-  const joined = plan.joined !== null && !joinedAddsNothing(plan) ? tsTermSure(plan.joined) : null;
-  if (all === null) return joined;
-  return joined === null ? all : `(${all}) | ${joined}`;
-}
+export const tsQuerySure = (plan: QueryPlan, only?: number): string | null =>
+  planQuery(plan, only, tsTermSure);
 
 /**
  * Ids as one bigint[] parameter sent as a joined string: node-postgres builds its array
@@ -283,6 +286,38 @@ export function nextReach(covered: number, matched: number, wanted: number): num
   if (matched === 0) return null;
   const reach = Math.ceil((wanted * covered * 1.5) / matched);
   return reach > MAX_REACH ? null : Math.max(reach, 1);
+}
+
+/**
+ * Those of `rows` (matches of the query with its phrases loosened) that hold its phrases:
+ * the ones the index finds by a one-token spelling (`sure`, no vector read: most articles
+ * holding 제주 주시 hold 제주시 as a word of its own), and of the rest those whose vector
+ * passes the exact query, by primary key in the function form so that the GIN index is not
+ * used again (about 10 µs an article, 19 ms for 2,000).
+ */
+async function holdingPhrases<R extends { id: number | string }>(
+  trx: Kysely<Database>,
+  rows: readonly R[],
+  search: { query: string; sure: string | null; inWindow: RawBuilder<unknown> },
+): Promise<R[]> {
+  const ids = rows.map((r) => Number(r.id));
+  const certain = new Set<number>();
+  if (search.sure !== null) {
+    const { rows: sure } = await sql<{ id: number | string }>`
+      select m.article_id as id from article_search_match m
+      where m.terms @@ to_tsquery('simple', ${search.sure}) and ${search.inWindow}
+        and m.article_id + 0 = any(${idArray(ids)})`.execute(trx);
+    for (const r of sure) certain.add(Number(r.id));
+  }
+  const unsure = ids.filter((id) => !certain.has(id));
+  if (unsure.length > 0) {
+    const { rows: exact } = await sql<{ id: number | string }>`
+      select m.article_id as id from article_search_match m
+      where m.article_id = any(${idArray(unsure)})
+        and ts_match_vq(m.terms, to_tsquery('simple', ${search.query}))`.execute(trx);
+    for (const r of exact) certain.add(Number(r.id));
+  }
+  return rows.filter((r) => certain.has(Number(r.id)));
 }
 
 /**
@@ -350,32 +385,10 @@ function postgresBackend(db: Kysely<Database>): Backend {
               where a.id = any(${idArray(ids.map((r) => Number(r.id)))})
                 and ${visible(now, filters)}
               order by a.id desc`.execute(trx);
-            let rows = readable;
-            if (loose !== null && readable.length > 0) {
-              const certain = new Set<number>();
-              if (sure !== null) {
-                // From the index alone, no vector read: most articles holding 제주 주시
-                // hold 제주시 as a word of its own.
-                const { rows: sureRows } = await sql<{ id: number | string }>`
-                  select m.article_id as id from article_search_match m
-                  where m.terms @@ to_tsquery('simple', ${sure}) and ${inWindow}
-                    and m.article_id + 0 = any(${idArray(readable.map((r) => Number(r.id)))})`.execute(
-                  trx,
-                );
-                for (const r of sureRows) certain.add(Number(r.id));
-              }
-              const unsure = readable.map((r) => Number(r.id)).filter((id) => !certain.has(id));
-              if (unsure.length > 0) {
-                // By primary key, the function form so that the GIN index is not used
-                // again: about 10 µs an article (19 ms for 2,000).
-                const { rows: exact } = await sql<{ id: number | string }>`
-                  select m.article_id as id from article_search_match m
-                  where m.article_id = any(${idArray(unsure)})
-                    and ts_match_vq(m.terms, to_tsquery('simple', ${query}))`.execute(trx);
-                for (const r of exact) certain.add(Number(r.id));
-              }
-              rows = readable.filter((r) => certain.has(Number(r.id)));
-            }
+            const rows =
+              loose === null || readable.length === 0
+                ? readable
+                : await holdingPhrases(trx, readable, { query, sure, inWindow });
             for (const r of rows.slice(0, limit - found.length))
               found.push({ id: Number(r.id), publishedAt: Number(r.published_at) });
             if (ids.length < fetch) break;

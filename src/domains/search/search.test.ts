@@ -404,19 +404,10 @@ describe('PostgreSQL matches, newest ids first', () => {
       expect(nextReach(4, 1, 9)).toBe(54);
       expect(nextReach(58, 2, 8)).toBeNull();
       const backend = createBackend(handle.db, 'postgres');
-      const found = await backend.matches(analyzeQuery('감귤'), {
-        now: NOW,
-        filters: {},
-        limit: 10,
-        timeoutMs: 5_000,
-      });
+      const options = { now: NOW, filters: {}, timeoutMs: 5_000 };
+      const found = await backend.matches(analyzeQuery('감귤'), { ...options, limit: 10 });
       expect(found.map((f) => f.id)).toEqual(ids.slice(0, 4).reverse());
-      const newest = await backend.matches(analyzeQuery('감귤'), {
-        now: NOW,
-        filters: {},
-        limit: 2,
-        timeoutMs: 5_000,
-      });
+      const newest = await backend.matches(analyzeQuery('감귤'), { ...options, limit: 2 });
       expect(newest.map((f) => f.id)).toEqual([299_000, 290_000]);
     } finally {
       await handle.close();
