@@ -101,6 +101,34 @@ export function visible(now: number, filters: SearchFilters, byKey = false): Raw
   return sql<SqlBool>`${sql.join(parts, sql` and `)}`;
 }
 
+/** How a query language joins its terms: FTS5's AND/OR, tsquery's & and |. */
+interface Operators {
+  and: string;
+  or: string;
+}
+
+/**
+ * A plan as one query of `termQuery` for each word: every word (or the one `only` names),
+ * or the spaces-removed variant where it can add hits (joinedAddsNothing). Null where a
+ * word has no query.
+ */
+function planQuery(
+  plan: QueryPlan,
+  only: number | undefined,
+  termQuery: (term: QueryTerm) => string | null,
+  { and, or }: Operators,
+): string | null {
+  if (only !== undefined) {
+    const term = plan.terms[only];
+    return term === undefined ? null : termQuery(term);
+  }
+  const terms = plan.terms.map(termQuery);
+  const all = terms.includes(null) ? null : terms.join(` ${and} `);
+  const joined = plan.joined !== null && !joinedAddsNothing(plan) ? termQuery(plan.joined) : null;
+  if (all === null) return joined;
+  return joined === null ? all : `(${all}) ${or} ${joined}`;
+}
+
 // ---------------------------------------------------------------------------------------
 // SQLite: FTS5. Tokens hold only letters and digits, so quoting them is all the escaping
 // FTS5's query syntax needs; no reader's text reaches it otherwise.
@@ -117,18 +145,10 @@ function ftsTerm(term: QueryTerm): string {
   return `(${parts.join(' OR ')})`;
 }
 
-export function ftsExpression(plan: QueryPlan, only?: number): string {
-  if (only !== undefined) {
-    const term = plan.terms[only];
-    return term === undefined ? '""' : ftsTerm(term);
-  }
-  const all = plan.terms.map(ftsTerm).join(' AND ');
-  // Left out where it can find nothing the words do not (joinedAddsNothing), as on
-  // PostgreSQL: its long bigram phrase only made FTS5 read more posting lists.
-  return plan.joined === null || joinedAddsNothing(plan)
-    ? all
-    : `(${all}) OR ${ftsTerm(plan.joined)}`;
-}
+// The spaces-removed variant is left out where it can find nothing the words do not, as on
+// PostgreSQL: its long bigram phrase only made FTS5 read more posting lists.
+export const ftsExpression = (plan: QueryPlan, only?: number): string =>
+  planQuery(plan, only, ftsTerm, { and: 'AND', or: 'OR' }) ?? '""';
 
 /** better-sqlite3 answers synchronously: a read cannot be stopped halfway, only judged after. */
 async function sqliteWithin<T>(
@@ -218,28 +238,10 @@ export function joinedAddsNothing(plan: QueryPlan): boolean {
   });
 }
 
-/**
- * A plan as one tsquery of `termQuery` for each word: every word (or the one `only` names),
- * or the spaces-removed variant where it can add hits. Null where a word has no query.
- */
-function planQuery(
-  plan: QueryPlan,
-  only: number | undefined,
-  termQuery: (term: QueryTerm) => string | null,
-): string | null {
-  if (only !== undefined) {
-    const term = plan.terms[only];
-    return term === undefined ? null : termQuery(term);
-  }
-  const terms = plan.terms.map(termQuery);
-  const all = terms.includes(null) ? null : terms.join(' & ');
-  const joined = plan.joined !== null && !joinedAddsNothing(plan) ? termQuery(plan.joined) : null;
-  if (all === null) return joined;
-  return joined === null ? all : `(${all}) | ${joined}`;
-}
+const TS_OPERATORS: Operators = { and: '&', or: '|' };
 
 export const tsQuery = (plan: QueryPlan, only?: number): string =>
-  planQuery(plan, only, tsTerm) ?? "''";
+  planQuery(plan, only, tsTerm, TS_OPERATORS) ?? "''";
 
 /**
  * A term as far as the index answers it exactly: its one-token spellings, a one-bigram
@@ -261,7 +263,7 @@ function tsTermSure(term: QueryTerm): string | null {
  * some term has no such spelling.
  */
 export const tsQuerySure = (plan: QueryPlan, only?: number): string | null =>
-  planQuery(plan, only, tsTermSure);
+  planQuery(plan, only, tsTermSure, TS_OPERATORS);
 
 /**
  * Ids as one bigint[] parameter sent as a joined string: node-postgres builds its array
