@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type DatabaseIntrospector, type Kysely, type TableMetadata } from 'kysely';
 import {
   Migrator,
   type Migration,
@@ -69,7 +69,7 @@ async function migratorFor(
           .rows[0]?.schema
       : undefined;
   const migrator = new Migrator({
-    db: handle.db,
+    db: schema ? seeingOnly(handle.db, schema) : handle.db,
     provider,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
@@ -137,20 +137,8 @@ async function runMigrator(
   handle: DatabaseHandle,
   run: (migrator: Migrator) => Promise<MigrationResultSet>,
 ): Promise<string[]> {
-  const { migrator, schema } = await migratorFor(handle);
-  let { error, results } = await run(migrator);
-  // Kysely's PostgreSQL introspection reads every schema in the database (it calls
-  // has_schema_privilege on each, and pg_get_serial_sequence on each column), so another
-  // schema, table or column dropped at that moment fails our migration before any of it
-  // ran. Nothing of ours changed: try again, a little later each time.
-  for (
-    let retry = 1;
-    retry <= 10 && (otherSchemaVanished(error, schema) || vanishedBeforeAnyRan(error, results));
-    retry++
-  ) {
-    await new Promise((resolve) => setTimeout(resolve, retry * 10 * Math.random()));
-    ({ error, results } = await run(migrator));
-  }
+  const { migrator } = await migratorFor(handle);
+  const { error, results } = await run(migrator);
   const failed = results?.find((r) => r.status === 'Error');
   if (error !== undefined || failed !== undefined) {
     throw new AppError(
@@ -164,26 +152,44 @@ async function runMigrator(
 }
 
 /**
- * Something that does not exist (42P01 a relation, 42703 a column; PostgreSQL does not
- * always name the schema) before a single migration was run: only the introspection of
- * other schemas can have read it. A migration of ours that fails is reported as one.
+ * `db` as the Migrator sees it: its introspection reads our own schema only. Kysely's own
+ * reads every schema in the database (has_schema_privilege on each, pg_get_serial_sequence
+ * on each column), so another schema, table or column dropped at that moment failed our
+ * migration before any of it ran; CI saw that three times, and retrying did not always
+ * outlast the churn. The Migrator only asks which schemas and tables exist.
  */
-function vanishedBeforeAnyRan(error: unknown, results: MigrationResultSet['results']): boolean {
-  const { code } = (error ?? {}) as { code?: unknown };
-  if (code !== '42P01' && code !== '42703') return false;
-  return (results ?? []).every((r) => r.status === 'NotExecuted');
-}
-
-function otherSchemaVanished(error: unknown, ours: string | undefined): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  if (typeof message !== 'string') return false;
-  // 3F000: the schema went between listing schemas and reading it; 42P01: one of its
-  // tables went between listing tables and reading their columns.
-  const named =
-    code === '3F000'
-      ? /schema "([^"]+)" does not exist/.exec(message)?.[1]
-      : code === '42P01'
-        ? /relation "([^".]+)\.[^"]+" does not exist/.exec(message)?.[1]
-        : undefined;
-  return named !== undefined && named !== ours;
+function seeingOnly(db: Kysely<Database>, schema: string): Kysely<Database> {
+  const introspection: DatabaseIntrospector = {
+    getSchemas: async () =>
+      (
+        await sql<{
+          name: string;
+        }>`select nspname as name from pg_catalog.pg_namespace where nspname = ${schema}`.execute(
+          db,
+        )
+      ).rows,
+    getTables: async () =>
+      (
+        await sql<{ name: string; kind: string }>`
+          select c.relname as name, c.relkind as kind
+          from pg_catalog.pg_class c
+          join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+          where n.nspname = ${schema} and c.relkind in ('r', 'v', 'p', 'f')`.execute(db)
+      ).rows.map((r): TableMetadata => ({
+        name: r.name,
+        schema,
+        isView: r.kind === 'v',
+        isForeign: r.kind === 'f',
+        columns: [],
+      })),
+  };
+  // Kysely keeps its state in private fields, so every other member is read from (and
+  // every method bound to) the real instance.
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'introspection') return introspection;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
