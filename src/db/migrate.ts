@@ -30,6 +30,7 @@ import { sectionWeekCounts } from './migrations/0018_section_week_counts.ts';
 import { searchMatch } from './migrations/0019_search_match.ts';
 import { searchHeads } from './migrations/0020_search_heads.ts';
 import { searchBuckets } from './migrations/0021_search_buckets.ts';
+import { searchReadable } from './migrations/0022_search_readable.ts';
 
 // Listed in code rather than read from a folder so the set is fixed at build time and
 // identical on every app server.
@@ -55,6 +56,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '0019_search_match': searchMatch(dialect),
   '0020_search_heads': searchHeads(dialect),
   '0021_search_buckets': searchBuckets(dialect),
+  '0022_search_readable': searchReadable(dialect),
 });
 
 async function migratorFor(

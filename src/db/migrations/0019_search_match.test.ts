@@ -7,6 +7,7 @@ import { freshDatabase, testDialects } from '../../testing/databases.ts';
 import { migrateToLatest } from '../index.ts';
 import { searchMatch } from './0019_search_match.ts';
 import { searchBuckets } from './0021_search_buckets.ts';
+import { searchReadable } from './0022_search_readable.ts';
 
 const NOW = Date.parse('2026-12-01T09:00:00+09:00');
 
@@ -44,10 +45,12 @@ describe.runIf(testDialects.includes('postgres'))('migration 0019 on postgres', 
 
       // As an upgraded site has it: documents written before the table existed.
       const raw = handle.db as unknown as Kysely<unknown>;
+      await searchReadable('postgres').down?.(raw);
       await searchBuckets('postgres').down?.(raw);
       await searchMatch('postgres').down?.(raw);
       await searchMatch('postgres').up(raw);
       await searchBuckets('postgres').up(raw);
+      await searchReadable('postgres').up(raw);
       expect(await matchIds()).toEqual([haenyeo, tangerine]);
       expect(await hits('해녀')).toEqual([haenyeo]);
       expect(await hits('축제가')).toEqual([haenyeo]);

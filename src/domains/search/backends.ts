@@ -74,30 +74,38 @@ async function postgresWithin<T>(
  * The section test is `in (select ...)`: SQLite then walks the full-text matches newest
  * first, where a per-row look-up made it start from every published article and probe the
  * full-text index for each (minutes at 100,000 articles, `npm run bench:search`).
- * PostgreSQL applies the rule only to ids its index has already found (`newestMatches`).
  * `byKey` is for articles reached one by one from another index (관련기사): there SQLite
  * built the `in` list again for every article (4 ms for 200 articles), where a look-up of the
  * section by key costs next to nothing.
+ *
+ * `row` is what the rule reads: the article (`a`), or on PostgreSQL the copies of the same
+ * columns in its match row (`m`, migration 0022), which finding the matches reads anyway.
  */
-export function visible(now: number, filters: SearchFilters, byKey = false): RawBuilder<SqlBool> {
+export function visible(
+  now: number,
+  filters: SearchFilters,
+  { byKey = false, row = 'article' }: { byKey?: boolean; row?: 'article' | 'match' } = {},
+): RawBuilder<SqlBool> {
+  const r = sql.raw(row === 'article' ? 'a' : 'm');
+  const id = sql.raw(row === 'article' ? 'a.id' : 'm.article_id');
   const parts: RawBuilder<unknown>[] = [
-    sql`a.status = 'published'`,
-    sql`a.published_at <= ${now}`,
-    sql`(a.embargo_until is null or a.embargo_until <= ${now})`,
+    sql`${r}.status = 'published'`,
+    sql`${r}.published_at <= ${now}`,
+    sql`(${r}.embargo_until is null or ${r}.embargo_until <= ${now})`,
     byKey
-      ? sql`exists (select 1 from sections s where s.id = a.section_id and s.hidden = 0)`
-      : sql`a.section_id in (select id from sections where hidden = 0)`,
+      ? sql`exists (select 1 from sections s where s.id = ${r}.section_id and s.hidden = 0)`
+      : sql`${r}.section_id in (select id from sections where hidden = 0)`,
   ];
   if (filters.sectionIds !== undefined) {
     const ids = filters.sectionIds.length > 0 ? filters.sectionIds : [-1];
-    parts.push(sql`a.section_id in (${sql.join(ids.map((id) => sql`${id}`))})`);
+    parts.push(sql`${r}.section_id in (${sql.join(ids.map((id) => sql`${id}`))})`);
   }
   if (filters.authorId !== undefined)
     parts.push(
-      sql`a.id in (select article_id from article_authors where author_id = ${filters.authorId})`,
+      sql`${id} in (select article_id from article_authors where author_id = ${filters.authorId})`,
     );
-  if (filters.from !== undefined) parts.push(sql`a.published_at >= ${filters.from}`);
-  if (filters.until !== undefined) parts.push(sql`a.published_at < ${filters.until}`);
+  if (filters.from !== undefined) parts.push(sql`${r}.published_at >= ${filters.from}`);
+  if (filters.until !== undefined) parts.push(sql`${r}.published_at < ${filters.until}`);
   return sql<SqlBool>`${sql.join(parts, sql` and `)}`;
 }
 
@@ -329,9 +337,9 @@ async function holdingPhrases<R extends { id: number | string }>(
  * common word's (33 ms → 2 ms for 제주 at 100,000 articles). Never an index walk over the
  * ids that tests each row's vector: PostgreSQL picks that when it misjudges how common a
  * word is, and it decompresses thousands of vectors from TOAST (`article_id + 0` keeps the
- * primary key out of it). The readers' rule is then checked on the newest ids by primary
- * key; should too few of them be readable, more of the same blocks are fetched, then older
- * blocks.
+ * primary key out of it). The readers' rule is read from the same match rows (migration
+ * 0022), so a round is one statement; should too few of the newest be readable and hold
+ * the phrases, more of the same blocks are fetched, then older blocks.
  */
 function postgresBackend(db: Kysely<Database>): Backend {
   return {
@@ -371,30 +379,26 @@ function postgresBackend(db: Kysely<Database>): Backend {
           let below: number | null = null;
           let fetch = Math.ceil((limit - found.length) * 1.25) + 10;
           while (found.length < limit) {
-            const { rows: ids } = await sql<{ id: number | string }>`
-              select m.article_id as id from article_search_match m
-              where m.terms @@ to_tsquery('simple', ${loose ?? query}) and ${inWindow}
-                ${below === null ? sql`` : sql`and m.article_id + 0 < ${below}`}
-              order by m.article_id desc
-              limit ${fetch}`.execute(trx);
-            matched += ids.length;
-            if (ids.length === 0) break;
             const { rows: readable } = await sql<{
               id: number | string;
               published_at: number | string;
             }>`
-              select a.id, a.published_at from articles a
-              where a.id = any(${idArray(ids.map((r) => Number(r.id)))})
-                and ${visible(now, filters)}
-              order by a.id desc`.execute(trx);
+              select m.article_id as id, m.published_at from article_search_match m
+              where m.terms @@ to_tsquery('simple', ${loose ?? query}) and ${inWindow}
+                and ${visible(now, filters, { row: 'match' })}
+                ${below === null ? sql`` : sql`and m.article_id + 0 < ${below}`}
+              order by m.article_id desc
+              limit ${fetch}`.execute(trx);
+            matched += readable.length;
+            if (readable.length === 0) break;
             const rows =
-              loose === null || readable.length === 0
+              loose === null
                 ? readable
                 : await holdingPhrases(trx, readable, { query, sure, inWindow });
             for (const r of rows.slice(0, limit - found.length))
               found.push({ id: Number(r.id), publishedAt: Number(r.published_at) });
-            if (ids.length < fetch) break;
-            below = Number(ids[ids.length - 1]?.id);
+            if (readable.length < fetch) break;
+            below = Number(readable[readable.length - 1]?.id);
             fetch = Math.min(fetch * 8, 50_000);
           }
           hi = lo - 1;

@@ -52,7 +52,7 @@ export async function relatedArticles(
   if (tags.length === 0 && terms.length === 0) return [];
   const tagIds = tags.map((t) => Number(t.tag_id));
   const words = terms.map((t) => t.term);
-  const rule = visible(now, {}, true);
+  const rule = visible(now, {}, { byKey: true });
   const { rows } =
     dialect === 'postgres'
       ? await postgresWindows(db, articleId, tagIds, words, rule)

@@ -141,6 +141,27 @@ describe.each(testDialects)('Korean search on %s', (dialect) => {
     expect(keysOf(await hits('관광객'))).toEqual(['jeju']);
   });
 
+  it('drops an article put under embargo or moved to a hidden section at once', async () => {
+    // Straight to the table, as any statement might: the rule follows in the same one.
+    const set = (values: { embargo_until?: number | null; section_id?: number }) =>
+      handle.db
+        .updateTable('articles')
+        .set(values)
+        .where('id', '=', ids.tangerine as number)
+        .execute();
+    const inbox = await handle.db
+      .selectFrom('sections')
+      .select('id')
+      .where('slug', '=', 'inbox')
+      .executeTakeFirstOrThrow();
+    await set({ embargo_until: NOW + DAY });
+    expect(keysOf(await hits('감귤'))).toEqual([]);
+    await set({ embargo_until: null, section_id: Number(inbox.id) });
+    expect(keysOf(await hits('감귤'))).toEqual([]);
+    await set({ section_id: society });
+    expect(keysOf(await hits('감귤'))).toEqual(['tangerine']);
+  });
+
   it('shows a scheduled article from its time on, without a job running', async () => {
     clock.set(NOW + DAY + 1);
     try {
