@@ -28,6 +28,21 @@ export const sectionWeekCounts = (dialect: DialectName): Migration => ({
 
 const WEEK = sql.lit(COUNT_WEEK_MS);
 
+/**
+ * Counts every published article into an empty `section_week_counts` at once: the
+ * backfill, and what a bulk load does after writing its articles with the triggers off.
+ */
+export async function countSectionWeeks(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
+  const week =
+    dialect === 'postgres'
+      ? sql`published_at / ${WEEK}`
+      : sql`cast(published_at / ${WEEK} as integer)`;
+  await sql`insert into section_week_counts (section_id, week, published)
+    select section_id, ${week}, count(*) from articles
+    where status = 'published' and published_at is not null
+    group by section_id, ${week}`.execute(db);
+}
+
 async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   const big = dialect === 'postgres' ? ('bigint' as const) : ('integer' as const);
   await db.schema
@@ -79,14 +94,7 @@ async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
       begin ${remove('old')} ${add('new')} end`.execute(db);
   }
 
-  const week =
-    dialect === 'postgres'
-      ? sql`published_at / ${WEEK}`
-      : sql`cast(published_at / ${WEEK} as integer)`;
-  await sql`insert into section_week_counts (section_id, week, published)
-    select section_id, ${week}, count(*) from articles
-    where status = 'published' and published_at is not null
-    group by section_id, ${week}`.execute(db);
+  await countSectionWeeks(db, dialect);
 
   await db.schema
     .createIndex('articles_status_origin_updated_idx')
