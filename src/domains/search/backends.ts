@@ -289,8 +289,8 @@ const MAX_REACH = 256;
 /**
  * How many older blocks the next round asks for, from how densely the blocks read so far
  * held readable matches, with half again for phrases that fail and uneven spread; null for
- * all the rest at once (no match yet, or so rare a word that all its postings are few). Sized so,
- * a word in one article in twenty takes two rounds, not four of fixed widths.
+ * all the rest at once (no match yet, or so rare a word that all its postings are few).
+ * Sized so, a word in one article in twenty takes two rounds, not four of fixed widths.
  */
 export function nextReach(covered: number, matched: number, wanted: number): number | null {
   if (matched === 0) return null;
