@@ -3,7 +3,7 @@ import type { StaffRole } from '../../db/index.ts';
 import { createTestApp, REFERENCE_NOW, type TestApp } from '../../testing/app.ts';
 import { testDialects } from '../../testing/databases.ts';
 import { seedFixture, type Fixture } from '../../testing/fixtures.ts';
-import type { Actor } from './desk.ts';
+import { createDesk, type Actor } from './desk.ts';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -225,6 +225,56 @@ describe.each(testDialects)('desk workflow on %s', (dialect) => {
       after: { updatedAt: last.updatedAt, id: last.id },
     });
     expect(next.map((a) => a.id)).toEqual(all.slice(3, 6).map((a) => a.id));
+  });
+
+  it('reads the newest titles first and asks the search index when they hold too few', async () => {
+    const { writer } = app.services;
+    // Three titles read first, as a million-article archive reads two thousand.
+    const probing = createDesk({
+      db: app.database.db,
+      dialect,
+      clock: app.clock,
+      titleProbe: 3,
+    });
+    const publish = async (title: string) => {
+      app.clock.advance(1000);
+      return writer.createArticle({
+        sectionId: fx.sections.politics,
+        title,
+        status: 'published',
+        publishedAt: REFERENCE_NOW - HOUR,
+      });
+    };
+    const latin = await publish('JDC 신사업 발표');
+    const orchard = await publish('서귀포 감귤농장 일손 부족');
+    await publish('감귤 농장, 귤농 지원'); // the index's bigrams, not the title's run
+    await publish('한라산 첫눈');
+    await publish('제주공항 결항');
+    const newest = await publish('귤농장 체험 인기');
+    const ids = async (q: Parameters<typeof probing.list>[1]) =>
+      (await probing.list(editor, { status: 'published', ...q })).map((a) => a.id);
+
+    // A page found among the newest three: the index is not needed.
+    expect(await ids({ query: '귤농장', limit: 1 })).toEqual([newest]);
+    // Too few there: the index's candidates, tested against the title.
+    expect(await ids({ query: '귤농장' })).toEqual([newest, orchard]);
+    // The next page reads the three after the cursor first.
+    const first = (
+      await probing.list(editor, { status: 'published', query: '귤농장', limit: 1 })
+    )[0]!;
+    expect(
+      await ids({ query: '귤농장', limit: 1, after: { updatedAt: first.updatedAt, id: first.id } }),
+    ).toEqual([orchard]);
+    // No Hangul pair to look up: every title is read.
+    expect(await ids({ query: 'jdc' })).toEqual([latin]);
+    expect(await ids({ query: '없는제목' })).toEqual([]);
+    // Without a status filter, the other statuses' titles merge in as before.
+    const mine = await probing.create(editor, draft({ title: '감귤농장 초고' }));
+    expect((await probing.list(editor, { query: '귤농장' })).map((a) => a.id)).toEqual([
+      mine,
+      newest,
+      orchard,
+    ]);
   });
 
   it('keeps reporters to their own articles and contributors to their own drafts', async () => {
