@@ -592,12 +592,12 @@ export function createContentService(deps: ContentServiceDeps) {
       const articles =
         window === null
           ? []
-          : await reader.latest(now, byId, {
-              limit: perPage,
-              offset: window.skip,
+          : await reader.listingPage(now, byId, {
               sectionIds: ids,
-              publishedBefore: window.before,
-              ...(window.from === null ? {} : { publishedFrom: window.from }),
+              before: window.before,
+              ...(window.from === null ? {} : { from: window.from }),
+              skip: window.skip,
+              limit: perPage,
             });
       return {
         section,
