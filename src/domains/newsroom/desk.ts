@@ -256,9 +256,15 @@ const TITLE_CANDIDATES = 2000;
 const TITLE_PROBE = 2000;
 
 type ListCursor = NonNullable<DeskListQuery['after']>;
-/** Articles of `a` after the cursor in the list's order (newest change first). */
+/**
+ * Articles of `a` after the cursor in the list's order (newest change first), and those
+ * at or before it. Each gives the (…, updated_at, id) indexes a range to walk: said as
+ * `a < x or (a = x and …)`, PostgreSQL walked from the newest change down to the cursor.
+ */
 const olderThan = ({ updatedAt, id }: ListCursor) =>
-  sql<SqlBool>`(a.updated_at < ${updatedAt} or (a.updated_at = ${updatedAt} and a.id < ${id}))`;
+  sql<SqlBool>`(a.updated_at <= ${updatedAt} and (a.updated_at < ${updatedAt} or a.id < ${id}))`;
+const atOrNewerThan = ({ updatedAt, id }: ListCursor) =>
+  sql<SqlBool>`(a.updated_at >= ${updatedAt} and (a.updated_at > ${updatedAt} or a.id >= ${id}))`;
 
 export const STATUS_LABELS: Record<ArticleStatus | 'scheduled', string> = {
   draft: '작성 중',
@@ -1072,7 +1078,7 @@ export function createDesk(deps: DeskDeps) {
           if (titles !== null && 'ids' in titles)
             query = query.where('a.id', 'in', titles.ids.length > 0 ? titles.ids : [-1]);
           if (titles !== null && 'bound' in titles)
-            query = query.where(sql<SqlBool>`not ${olderThan(titles.bound)}`);
+            query = query.where(atOrNewerThan(titles.bound));
           const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
           query = query.where((eb) =>
             eb(eb.fn('lower', ['a.title']), 'like', `%${escaped.toLowerCase()}%`),
