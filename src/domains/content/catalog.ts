@@ -213,13 +213,14 @@ export function createCatalog(deps: CatalogDeps) {
       if (filters.from !== undefined) q = q.where('a.published_at', '>=', filters.from);
       if (filters.until !== undefined) q = q.where('a.published_at', '<', filters.until);
       const after = options.after;
+      // The bound on its own gives the index a range that starts at the cursor: as one OR,
+      // PostgreSQL walked every newer article first (2.1 s half-way down a million).
       if (after !== undefined) {
-        q = q.where((eb) =>
-          eb.or([
-            eb('a.published_at', '<', after.publishedAt),
-            eb.and([eb('a.published_at', '=', after.publishedAt), eb('a.id', '<', after.id)]),
-          ]),
-        );
+        q = q
+          .where('a.published_at', '<=', after.publishedAt)
+          .where((eb) =>
+            eb.or([eb('a.published_at', '<', after.publishedAt), eb('a.id', '<', after.id)]),
+          );
       }
       const rows = await q
         .orderBy('a.published_at', 'desc')

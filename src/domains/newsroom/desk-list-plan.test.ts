@@ -1,22 +1,13 @@
-import pg from 'pg';
-import { CompiledQuery, sql } from 'kysely';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../db/index.ts';
 import { ManualClock } from '../../shared/clock.ts';
 import { freshDatabase, testDialects } from '../../testing/databases.ts';
+import { indexScans, statementsSent } from '../../testing/pg-plans.ts';
 import { createWriter } from '../content/index.ts';
 import { createDesk, type Actor } from './desk.ts';
 
 const NOW = Date.parse('2026-12-01T09:00:00+09:00');
-
-interface PlanNode {
-  'Node Type': string;
-  'Index Name'?: string;
-  'Index Cond'?: string;
-  Plans?: PlanNode[];
-}
-
-const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
 
 /**
  * The admin list's next page, and a title search's first reading of the newest titles,
@@ -27,8 +18,6 @@ const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatM
 describe.runIf(testDialects.includes('postgres'))('the desk list on postgres', () => {
   it('walks the update-time index from the cursor, not from the newest change', async () => {
     const handle = await freshDatabase('postgres');
-    const statements: { text: string; values: unknown[] }[] = [];
-    const query = pg.Client.prototype.query;
     try {
       await migrateToLatest(handle);
       const { db } = handle;
@@ -49,19 +38,16 @@ describe.runIf(testDialects.includes('postgres'))('the desk list on postgres', (
 
       const desk = createDesk({ db, dialect: 'postgres', clock });
       const editor: Actor = { id: 1, role: 'desk', name: '오데스크' };
-      // Every statement sent, with its parameters, to ask PostgreSQL for its plan.
-      pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-        if (typeof args[0] === 'string')
-          statements.push({ text: args[0], values: (args[1] as unknown[] | undefined) ?? [] });
-        return (query as (...a: unknown[]) => unknown).apply(this, args);
-      } as unknown as typeof query;
       const cursor = { updatedAt: NOW - 4000 * 60000, id: 4000 };
-      const page = await desk.list(editor, { status: 'published', after: cursor, limit: 3 });
-      // A page among the newest 2,000 titles (these are not in the search index).
-      const title = await desk.list(editor, { status: 'published', query: '기사 1' });
-      pg.Client.prototype.query = query;
-      expect(page.map((a) => a.updatedAt)).toEqual([4001, 4002, 4003].map((g) => NOW - g * 60000));
-      expect(title.map((a) => a.title).slice(0, 2)).toEqual(['기사 1', '기사 10']);
+      const { result, statements } = await statementsSent(async () => ({
+        page: await desk.list(editor, { status: 'published', after: cursor, limit: 3 }),
+        // A page among the newest 2,000 titles (these are not in the search index).
+        titles: await desk.list(editor, { status: 'published', query: '기사 1' }),
+      }));
+      expect(result.page.map((a) => a.updatedAt)).toEqual(
+        [4001, 4002, 4003].map((g) => NOW - g * 60000),
+      );
+      expect(result.titles.map((a) => a.title).slice(0, 2)).toEqual(['기사 1', '기사 10']);
 
       // The walk that read the page after the cursor. (The title search's walk over the
       // newest 2,000 has the same range, but on 5,000 rows PostgreSQL rightly reads them all.)
@@ -71,20 +57,12 @@ describe.runIf(testDialects.includes('postgres'))('the desk list on postgres', (
           !s.text.includes(' like '),
       );
       expect(walks).toHaveLength(1);
-      for (const walk of walks) {
-        const [{ 'QUERY PLAN': plans }] = (
-          await db.executeQuery<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
-            CompiledQuery.raw(`explain (format json) ${walk.text}`, walk.values),
-          )
-        ).rows as [{ 'QUERY PLAN': { Plan: PlanNode }[] }];
-        const scans = nodes(plans[0]!.Plan).filter(
-          (n) => n['Index Name'] === 'articles_status_updated_idx',
-        );
-        expect(scans, walk.text).toHaveLength(1);
-        expect(scans[0]?.['Index Cond'], walk.text).toMatch(/updated_at [<>]=/);
-      }
+      const scans = (await indexScans(db, walks[0]!)).filter((s) =>
+        s.index.startsWith('articles_'),
+      );
+      expect(scans.map((s) => s.index)).toEqual(['articles_status_updated_idx']);
+      expect(scans[0]?.condition).toMatch(/updated_at <=/);
     } finally {
-      pg.Client.prototype.query = query;
       await handle.close();
     }
   });
