@@ -305,8 +305,16 @@ export function createReader(deps: ReaderDeps) {
         .where('a.published_at', '<', window.before);
       if (window.from !== undefined) ids = ids.where('a.published_at', '>=', window.from);
       const page = newestFirst(ids).limit(window.limit).offset(window.skip);
-      const rows = await newestFirst(teaserQuery(now).where('a.id', 'in', page)).execute();
-      return toTeasers(rows, sections, now);
+      // By primary key, the rule applied here (as in teasersById): with it in the SQL,
+      // SQLite walked articles_published_idx over every published article instead.
+      const rows = await teaserQuery(now, { unpublished: true })
+        .select(['a.status', 'a.embargo_until'])
+        .where('a.id', 'in', page)
+        .execute();
+      const readable = rows
+        .filter((r) => isReadableNow(r, now))
+        .sort((a, b) => Number(b.published_at) - Number(a.published_at) || b.id - a.id);
+      return toTeasers(readable, sections, now);
     },
 
     /** The desk's pins (written by the newsroom): per area, an article id or null per place. */
