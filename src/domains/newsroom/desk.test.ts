@@ -268,6 +268,12 @@ describe.each(testDialects)('desk workflow on %s', (dialect) => {
     // No Hangul pair to look up: every title is read.
     expect(await ids({ query: 'jdc' })).toEqual([latin]);
     expect(await ids({ query: '없는제목' })).toEqual([]);
+    // A desk that does not know its database has no search index to ask: it reads every
+    // title past the probe (it stopped at the newest three).
+    const titlesOnly = createDesk({ db: app.database.db, clock: app.clock, titleProbe: 3 });
+    expect(
+      (await titlesOnly.list(editor, { status: 'published', query: '귤농장' })).map((a) => a.id),
+    ).toEqual([newest, orchard]);
     // Without a status filter, the other statuses' titles merge in as before.
     const mine = await probing.create(editor, draft({ title: '감귤농장 초고' }));
     expect((await probing.list(editor, { query: '귤농장' })).map((a) => a.id)).toEqual([

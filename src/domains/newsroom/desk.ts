@@ -1039,6 +1039,7 @@ export function createDesk(deps: DeskDeps) {
        */
       type PublishedTitles = { bound: ListCursor } | { ids: number[] };
       const walk = (status: ArticleStatus, titles: PublishedTitles | null = null) => {
+        const candidates = titles !== null && 'ids' in titles ? titles.ids : null;
         let query = db
           .selectFrom('articles as a')
           .innerJoin('sections as s', 's.id', 'a.section_id')
@@ -1057,7 +1058,7 @@ export function createDesk(deps: DeskDeps) {
           // With known candidates, SQLite must look them up by primary key: `+` keeps it off
           // the (status, …) indexes, which it otherwise walked for a million published rows.
           .where(
-            titles !== null && 'ids' in titles && deps.dialect === 'sqlite'
+            candidates !== null && deps.dialect === 'sqlite'
               ? sql<ArticleStatus>`+a.status`
               : 'a.status',
             '=',
@@ -1075,8 +1076,8 @@ export function createDesk(deps: DeskDeps) {
           query = query.where(sql<number>`+a.published_at`, '<=', now);
         if (q.origin !== undefined) query = query.where('a.origin', '=', q.origin);
         if (text !== '') {
-          if (titles !== null && 'ids' in titles)
-            query = query.where('a.id', 'in', titles.ids.length > 0 ? titles.ids : [-1]);
+          if (candidates !== null)
+            query = query.where('a.id', 'in', candidates.length > 0 ? candidates : [-1]);
           if (titles !== null && 'bound' in titles)
             query = query.where(atOrNewerThan(titles.bound));
           const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -1087,7 +1088,7 @@ export function createDesk(deps: DeskDeps) {
         if (q.after !== undefined) query = query.where(olderThan(q.after));
         // Known candidates are read by primary key and sorted here: with the order and limit
         // in SQL, SQLite walked every published article's (status, updated_at) entry instead.
-        if (text !== '' && titles !== null && 'ids' in titles) return query.execute();
+        if (text !== '' && candidates !== null) return query.execute();
         return query.orderBy('a.updated_at', 'desc').orderBy('a.id', 'desc').limit(limit).execute();
       };
       /**
@@ -1114,8 +1115,12 @@ export function createDesk(deps: DeskDeps) {
         const probed = await walk('published', {
           bound: { updatedAt: edge.updated_at, id: edge.id },
         });
-        if (probed.length >= limit || deps.dialect === undefined) return probed;
-        const ids = await titleCandidates(db, deps.dialect, text, TITLE_CANDIDATES);
+        if (probed.length >= limit) return probed;
+        // Without the search index's dialect, every title is read, as before the probe.
+        const ids =
+          deps.dialect === undefined
+            ? null
+            : await titleCandidates(db, deps.dialect, text, TITLE_CANDIDATES);
         return walk('published', ids === null ? null : { ids });
       };
       const walkStatus = (status: ArticleStatus) =>
