@@ -6,8 +6,9 @@
  * page's measured work rather than timing a slowed-down load; a page run again has its
  * CPU slowdown calibrated to the host, as Lighthouse's throttling guide says. Every
  * category must score at least 0.95; axe must find no serious or critical violation on a
- * phone (light and dark) or at desktop width. One server, one Chromium, the pages in turn; the score table
- * is printed at the end and each report is kept in test-artifacts/lighthouse/.
+ * phone (light and dark) or at desktop width. One server, one Chromium, the pages in turn;
+ * the score table is printed at the end and each report is kept in
+ * test-artifacts/lighthouse/.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
