@@ -17,7 +17,8 @@
  *      benchmark's target, and search pages a second.
  *
  * Flags: --articles=100000, --db=both|sqlite|postgres, --samples=200 (queries per kind),
- * --requests=1000, --concurrency=8, --keep (leave the databases for EXPLAIN), --help.
+ * --requests=1000, --concurrency=8, --keep (leave the databases for EXPLAIN), --reuse (measure
+ * what --keep left), --help.
  * PostgreSQL: TAMNA_BENCH_PG_URL, else the test database; unreachable means SQLite only.
  */
 import fs from 'node:fs';
@@ -84,7 +85,7 @@ const SCHEMA_PREFIX = 'bench_search_';
 /** Names this benchmark's PostgreSQL connections, to find their backends' CPU time. */
 const APPLICATION_NAME = 'tamna-bench-search';
 
-const usage = `Usage: npm run bench:search -- [--articles=100000] [--db=both|sqlite|postgres] [--samples=200] [--requests=1000] [--concurrency=8] [--keep]
+const usage = `Usage: npm run bench:search -- [--articles=100000] [--db=both|sqlite|postgres] [--samples=200] [--requests=1000] [--concurrency=8] [--keep] [--reuse]
 
   --articles=N     generated articles in each database (default 100000)
   --db=WHICH       sqlite, postgres or both (default both; PostgreSQL from TAMNA_BENCH_PG_URL,
@@ -94,9 +95,9 @@ const usage = `Usage: npm run bench:search -- [--articles=100000] [--db=both|sql
   --concurrency=N  requests in flight at once (default 8)
   --keep           keep the SQLite file and the PostgreSQL schema (for EXPLAIN); the next run
                    removes them
-  --reuse          PostgreSQL: measure the schema a --keep run left (migrated to the latest
-                   schema first) instead of generating and indexing a new corpus; no build
-                   figures`;
+  --reuse          measure the SQLite file and the PostgreSQL schema a --keep run left
+                   (migrated to the latest schema first) instead of generating and indexing
+                   a new corpus; no build figures`;
 
 const flags = {
   articles: { min: 100, max: 2_000_000 },
@@ -258,12 +259,15 @@ function removeSqliteFiles(file: string): void {
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
 }
 
-async function openSqlite(articles: number, keep: boolean): Promise<Target> {
+async function openSqlite(articles: number, keep: boolean, reuse: boolean): Promise<Target> {
   fs.mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `search-${articles}.sqlite`);
-  removeSqliteFiles(file);
-  // An interrupted run leaves nothing behind (2–3 GB at 100,000 articles).
-  if (!keep) cleanups.push(() => removeSqliteFiles(file));
+  if (reuse && !fs.existsSync(file))
+    throw new Error(`--reuse: no kept ${path.relative(repoRoot, file)}; run with --keep first`);
+  if (!reuse) removeSqliteFiles(file);
+  // An interrupted run leaves nothing behind (2–3 GB at 100,000 articles); a reused corpus
+  // stays for the next --reuse run.
+  if (!keep && !reuse) cleanups.push(() => removeSqliteFiles(file));
   const handle = await connectDatabase({ kind: 'sqlite', file });
   await migrateToLatest(handle);
   return {
@@ -272,9 +276,10 @@ async function openSqlite(articles: number, keep: boolean): Promise<Target> {
     handle,
     databaseUrl: `sqlite:${file}`,
     monitorUrl: null,
-    where: path.relative(repoRoot, file),
+    where: `${path.relative(repoRoot, file)}${reuse ? ' (reused)' : ''}`,
+    ...(reuse ? { reused: true } : {}),
     async remove() {
-      removeSqliteFiles(file);
+      if (!reuse) removeSqliteFiles(file);
     },
   };
 }
@@ -1052,7 +1057,7 @@ async function main(argv: string[]): Promise<number> {
   for (const dialect of dialects) {
     const target =
       dialect === 'sqlite'
-        ? await openSqlite(options.articles, options.keep)
+        ? await openSqlite(options.articles, options.keep, options.reuse)
         : await openPostgres(pgBase, options.reuse);
     try {
       results.push(await measureDatabase(target, options, set));

@@ -31,6 +31,7 @@ import { searchMatch } from './migrations/0019_search_match.ts';
 import { searchHeads } from './migrations/0020_search_heads.ts';
 import { searchBuckets } from './migrations/0021_search_buckets.ts';
 import { searchReadable } from './migrations/0022_search_readable.ts';
+import { searchTrigrams } from './migrations/0023_search_trigrams.ts';
 
 // Listed in code rather than read from a folder so the set is fixed at build time and
 // identical on every app server.
@@ -57,6 +58,7 @@ const migrations = (dialect: DialectName): Record<string, Migration> => ({
   '0020_search_heads': searchHeads(dialect),
   '0021_search_buckets': searchBuckets(dialect),
   '0022_search_readable': searchReadable(dialect),
+  '0023_search_trigrams': searchTrigrams(dialect),
 });
 
 async function migratorFor(

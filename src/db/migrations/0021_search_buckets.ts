@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Migration } from 'kysely/migration';
 import type { DialectName } from '../dialect.ts';
 import { matchVector } from './0019_search_match.ts';
@@ -23,10 +23,17 @@ export const searchBuckets = (dialect: DialectName): Migration => ({
   down: (db) => down(db, dialect),
 });
 
-const vector = matchVector('new');
 const bucketOf = (id: string) => sql`array_to_tsvector(array[(${sql.raw(id)} / 1024)::text])`;
 
-async function keep(db: Kysely<unknown>, withBucket: boolean): Promise<void> {
+/**
+ * The trigger function that writes a document's match row: its vector (`vector`, of the
+ * row `new`) and, from this migration on, its block. 0023 passes a vector with trigrams.
+ */
+export async function keepMatchRows(
+  db: Kysely<unknown>,
+  withBucket: boolean,
+  vector: RawBuilder<unknown> = matchVector('new'),
+): Promise<void> {
   await sql`create or replace function article_search_match_keep() returns trigger language plpgsql as $$
     begin
       ${
@@ -50,12 +57,12 @@ async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   await sql`alter table article_search_match alter column bucket set not null`.execute(db);
   await sql`create index article_search_match_terms_idx on article_search_match
     using gin (terms, bucket)`.execute(db);
-  await keep(db, true);
+  await keepMatchRows(db, true);
 }
 
 async function down(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   if (dialect !== 'postgres') return;
-  await keep(db, false);
+  await keepMatchRows(db, false);
   await sql`drop index article_search_match_terms_idx`.execute(db);
   await sql`alter table article_search_match drop column bucket`.execute(db);
   await sql`create index article_search_match_terms_idx on article_search_match using gin (terms)`.execute(

@@ -199,21 +199,41 @@ function sqliteBackend(db: Kysely<Database>): Backend {
 
 // One vector per article (`article_search_match.terms`, migration 0019) holds the word
 // tokens and, prefixed with `g`, the bigrams, so that a whole query is one tsquery the GIN
-// index answers by itself.
+// index answers by itself; since migration 0023 also, prefixed with `t` and without
+// positions, the trigrams: one wherever two bigrams follow each other in a field.
 
-const tsPhrase = (tokens: readonly string[], prefix = '') =>
-  `(${tokens.map((t) => `'${prefix}${t}'`).join(' <-> ')})`;
-const tsWords = (term: QueryTerm) => term.wordPhrases.map((p) => tsPhrase(p)).join(' | ');
-function tsGrams(term: QueryTerm): string | null {
-  if (term.gramPhrase !== null) return tsPhrase(term.gramPhrase, 'g');
+/**
+ * How a query is written: `exact`, what an article must hold; `indexed`, what the GIN index
+ * can answer alone, the same or looser: a phrase (<->) becomes its tokens anywhere (&), and
+ * a word of four syllables or more its trigrams anywhere.
+ */
+type Form = 'exact' | 'indexed';
+
+const tsPhrase = (tokens: readonly string[], prefix = '', form: Form = 'exact') =>
+  `(${tokens.map((t) => `'${prefix}${t}'`).join(form === 'exact' ? ' <-> ' : ' & ')})`;
+const tsWords = (term: QueryTerm, form: Form) =>
+  term.wordPhrases.map((p) => tsPhrase(p, '', form)).join(' | ');
+
+/** The trigrams of a bigram phrase: 서귀 귀포 포시 → 서귀포 귀포시. */
+const trigrams = (phrase: readonly string[]) =>
+  phrase.slice(1).map((b, i) => `${phrase[i] ?? ''}${[...b][1] ?? ''}`);
+
+function tsGrams(term: QueryTerm, form: Form): string | null {
+  const phrase = term.gramPhrase;
+  if (phrase !== null) {
+    // One bigram or one trigram is a lexeme: exact, and the index's alone.
+    if (phrase.length === 1) return tsPhrase(phrase, 'g');
+    if (phrase.length === 2) return tsPhrase(trigrams(phrase), 't');
+    return form === 'exact' ? tsPhrase(phrase, 'g') : tsPhrase(trigrams(phrase), 't', 'indexed');
+  }
   if (term.gramPrefix !== null) return `'g${term.gramPrefix}':*`;
   return null;
 }
 
 /** One word of the query: any of its word spellings, or its bigram phrase. */
-function tsTerm(term: QueryTerm): string {
-  const grams = tsGrams(term);
-  return grams === null ? `(${tsWords(term)})` : `(${tsWords(term)} | ${grams})`;
+function tsTerm(term: QueryTerm, form: Form): string {
+  const grams = tsGrams(term, form);
+  return grams === null ? `(${tsWords(term, form)})` : `(${tsWords(term, form)} | ${grams})`;
 }
 
 /** The syllables a bigram phrase was made of: 한라 라산 → 한라산. */
@@ -248,19 +268,20 @@ export function joinedAddsNothing(plan: QueryPlan): boolean {
 
 const TS_OPERATORS: Operators = { and: '&', or: '|' };
 
-export const tsQuery = (plan: QueryPlan, only?: number): string =>
-  planQuery(plan, only, tsTerm, TS_OPERATORS) ?? "''";
+export const tsQuery = (plan: QueryPlan, only?: number, form: Form = 'exact'): string =>
+  planQuery(plan, only, (term) => tsTerm(term, form), TS_OPERATORS) ?? "''";
 
 /**
- * A term as far as the index answers it exactly: its one-token spellings, a one-bigram
- * phrase, a bigram prefix, and any word token that begins with the term's syllables (a
+ * A term as far as the index answers it exactly: its one-token spellings, its bigram or
+ * trigram, a bigram prefix, and any word token that begins with the term's syllables (a
  * word 서귀포시청 was indexed with the bigrams 서귀 귀포 포시 시청 in a row, so it holds
  * the phrase of 서귀포시). Null when every way it matches is a phrase of several tokens.
  */
 function tsTermSure(term: QueryTerm): string | null {
   const parts = term.wordPhrases.filter((p) => p.length === 1).map((p) => tsPhrase(p));
-  if (term.gramPhrase?.length === 1) parts.push(tsPhrase(term.gramPhrase, 'g'));
-  else if (term.gramPhrase !== null) parts.push(`'${spelled(term.gramPhrase)}':*`);
+  const phrase = term.gramPhrase;
+  if (phrase !== null && phrase.length <= 2) parts.push(tsGrams(term, 'exact') as string);
+  else if (phrase !== null) parts.push(`'${spelled(phrase)}':*`);
   if (term.gramPrefix !== null) parts.push(`'g${term.gramPrefix}':*`);
   return parts.length === 0 ? null : `(${parts.join(' | ')})`;
 }
@@ -347,23 +368,26 @@ function postgresBackend(db: Kysely<Database>): Backend {
       const query = tsQuery(plan, only);
       // A phrase (<->) makes the index unsure of every article holding the phrase's tokens
       // anywhere, and PostgreSQL then tests each one's whole vector: 71,000 of them for
-      // 제주시 (제주 and 주시 are everywhere), 0.9 s. The index is asked for the tokens
-      // together instead, which it answers alone, and only the newest of those are tested,
-      // except the ones the index finds by a one-token spelling (`sure`).
-      const loose = query.includes('<->') ? query.replaceAll(' <-> ', ' & ') : null;
+      // 제주시 (제주 and 주시 are everywhere), 0.9 s, before trigrams made that word one
+      // lexeme. The index is asked for what it answers alone instead (a longer word's
+      // trigrams anywhere), and only the newest of those are tested, except the ones it
+      // finds by a one-token spelling (`sure`).
+      const indexed = tsQuery(plan, only, 'indexed');
+      const loose = indexed === query ? null : indexed;
       const sure = loose === null ? null : tsQuerySure(plan, only);
       return postgresWithin(db, timeoutMs, async (trx) => {
         const found: Found[] = [];
-        const { rows: tops } = await sql<{
-          top: number | string | null;
-        }>`select max(article_id) as top from article_search_match`.execute(trx);
-        const topId = tops[0]?.top;
-        if (topId === null || topId === undefined) return found;
-        // For this transaction only: every read is a bitmap, from the GIN index or from a
-        // primary key (one round trip each was 2–3 ms of a search when toggled per read).
-        await sql`select set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)`.execute(
+        // The newest id, then, for this transaction only, every read a bitmap, from the GIN
+        // index or from a primary key. One statement: it is planned (the newest id by the
+        // primary key's index) before the settings change (a round trip each was 2–3 ms of
+        // a search when toggled per read).
+        const { rows: tops } = await sql<{ top: number | string | null }>`
+          select (select max(article_id) from article_search_match) as top,
+            set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)`.execute(
           trx,
         );
+        const topId = tops[0]?.top;
+        if (topId === null || topId === undefined) return found;
         const top = Math.floor(Number(topId) / BUCKET_IDS);
         // The newest block not yet read, how many blocks the next round reads (null: all
         // the rest), and how many matches the blocks read so far held.

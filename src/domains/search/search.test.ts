@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest, type DatabaseHandle } from '../../db/index.ts';
 import { ManualClock } from '../../shared/clock.ts';
 import { freshDatabase, postgresUrl, testDialects } from '../../testing/databases.ts';
+import { statementsSent } from '../../testing/pg-plans.ts';
 import { createWriter, type Writer } from '../content/index.ts';
 import { analyzeQuery } from './analyzer.ts';
 import { BUCKET_IDS, createBackend, joinedAddsNothing, nextReach } from './backends.ts';
@@ -468,6 +469,81 @@ describe.each(testDialects)('phrases on %s', (dialect) => {
         timeoutMs: 5_000,
       });
       expect(found.map((f) => f.id).sort()).toEqual([city, spaced, inside].sort());
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('matches a longer word only where all its syllables stand together in one field', async () => {
+    const handle = await freshDatabase(dialect);
+    try {
+      await migrateToLatest(handle);
+      const clock = new ManualClock(NOW);
+      const writer = createWriter({ db: handle.db, clock });
+      const section = await writer.createSection({ slug: 'society', name: '사회' });
+      const write = (title: string, body: string, subtitle = '') =>
+        writer.createArticle({
+          sectionId: section,
+          title,
+          subtitle,
+          bodyHtml: p(body),
+          status: 'published',
+          publishedAt: NOW - DAY,
+        });
+      const word = await write('소방 소식', '서귀포시청에서 훈련이 열렸다.');
+      const inside = await write('행정 소식', '신서귀포시 일대가 붐볐다.');
+      const spaced = await write('시민 소식', '서귀 포시 구간이 막혔다.');
+      // Every trigram of 서귀포시 (서귀포, 귀포시), but never the four together.
+      await write('바다 소식', '서귀포 앞바다와 남귀포시 사이');
+      // The title ends in 서귀, the subtitle begins with 포시: two fields, no word.
+      await write('관광 서귀', '본문', '포시 나들이');
+      // 제주시 (three syllables): 제주 and 주시 apart, in two fields, or in one.
+      await write('제주 바다', '주시경 선생을 기렸다.');
+      await write('학술 소식', '제주 바다에서 주시경 선생을 기렸다.');
+      const city = await write('시정 소식', '제주시 조례가 바뀌었다.');
+      const backend = createBackend(handle.db, dialect);
+      const options = { now: NOW, filters: {}, limit: 20, timeoutMs: 5_000 };
+      const ids = async (q: string) =>
+        (await backend.matches(analyzeQuery(q), options)).map((f) => f.id).sort();
+      expect(await ids('서귀포시')).toEqual([word, inside, spaced].sort());
+      expect(await ids('제주시')).toEqual([city]);
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
+describe.runIf(testDialects.includes('postgres'))('trigrams on postgres', () => {
+  it('finds a three-syllable word by one lexeme, testing no article again', async () => {
+    const handle = await freshDatabase('postgres');
+    try {
+      await migrateToLatest(handle);
+      const clock = new ManualClock(NOW);
+      const writer = createWriter({ db: handle.db, clock });
+      const section = await writer.createSection({ slug: 'society', name: '사회' });
+      const write = (body: string) =>
+        writer.createArticle({
+          sectionId: section,
+          title: '소식',
+          bodyHtml: p(body),
+          status: 'published',
+          publishedAt: NOW - DAY,
+        });
+      // 제주 and 주시 in every one of them: the index alone could not tell these apart
+      // before trigrams, and each was decompressed and tested.
+      for (let i = 0; i < 8; i++) await write('제주 바다에서 주시경 선생을 기렸다.');
+      const city = await write('신제주시 일대가 붐볐다.');
+      const backend = createBackend(handle.db, 'postgres');
+      const options = { now: NOW, filters: {}, limit: 20, timeoutMs: 5_000 };
+      const { result, statements } = await statementsSent(() =>
+        backend.matches(analyzeQuery('제주시'), options),
+      );
+      expect(result.map((f) => f.id)).toEqual([city]);
+      expect(statements.filter((s) => s.text.includes('ts_match_vq'))).toEqual([]);
+      // Four syllables: only the articles holding both trigrams are tested, here none.
+      const longer = await statementsSent(() => backend.matches(analyzeQuery('제주시청'), options));
+      expect(longer.result).toEqual([]);
+      expect(longer.statements.filter((s) => s.text.includes('ts_match_vq'))).toEqual([]);
     } finally {
       await handle.close();
     }
