@@ -746,7 +746,7 @@ async function main(argv: string[]): Promise<number> {
       `app resident memory ${rssMb.toFixed(0)} MB after the wrk runs (target ≤ ${TARGET_RSS_MB} MB)`,
     );
   log(
-    `  RSS after wrk runs  ${rssMb.toFixed(0).padStart(5)} MB   (peak ${memory === null ? '?' : memory.peakMb.toFixed(0)} MB; heap ${(afterWrk.memory.heapUsed / 1024 ** 2).toFixed(0)} MB; ${afterWrk.cache.size} cached pages)   (target ≤ ${TARGET_RSS_MB} MB)  ${verdict(rssOk)}`,
+    `  RSS after wrk runs  ${rssMb.toFixed(0).padStart(5)} MB   (peak ${memory === null ? '?' : `${memory.peakMb.toFixed(0)} MB; anonymous ${memory.anonMb.toFixed(0)} MB, files ${memory.fileMb.toFixed(0)}`} MB; heap ${(afterWrk.memory.heapUsed / 1024 ** 2).toFixed(0)} MB; ${afterWrk.cache.size} cached pages)   (target ≤ ${TARGET_RSS_MB} MB)  ${verdict(rssOk)}`,
   );
   const budgetMb = loadConfig({}).pageCache.maxBytes / 1024 ** 2;
   const fullOk = filledRssMb <= TARGET_RSS_MB;
@@ -755,7 +755,7 @@ async function main(argv: string[]): Promise<number> {
       `app resident memory ${filledRssMb.toFixed(0)} MB with a full page cache (target ≤ ${TARGET_RSS_MB} MB)`,
     );
   log(
-    `  RSS, full page cache ${filledRssMb.toFixed(0).padStart(4)} MB   (peak ${filledMemory === null ? '?' : filledMemory.peakMb.toFixed(0)} MB; ${filled.cache.size} pages, ${(filled.cache.bytes / 1024 ** 2).toFixed(0)} MB of page bytes of the ${budgetMb.toFixed(0)} MB budget (TAMNA_PAGE_CACHE_MB); heap ${(filled.memory.heapUsed / 1024 ** 2).toFixed(0)} MB)   (target ≤ ${TARGET_RSS_MB} MB)  ${verdict(fullOk)}`,
+    `  RSS, full page cache ${filledRssMb.toFixed(0).padStart(4)} MB   (peak ${filledMemory === null ? '?' : `${filledMemory.peakMb.toFixed(0)} MB; anonymous ${filledMemory.anonMb.toFixed(0)} MB, files ${filledMemory.fileMb.toFixed(0)}`} MB; ${filled.cache.size} pages, ${(filled.cache.bytes / 1024 ** 2).toFixed(0)} MB of page bytes of the ${budgetMb.toFixed(0)} MB budget (TAMNA_PAGE_CACHE_MB); heap ${(filled.memory.heapUsed / 1024 ** 2).toFixed(0)} of ${(filled.memory.heapTotal / 1024 ** 2).toFixed(0)} MB, external ${(filled.memory.external / 1024 ** 2).toFixed(0)} MB)   (target ≤ ${TARGET_RSS_MB} MB)  ${verdict(fullOk)}`,
   );
   log(
     `  (filled by requesting ${options.fillPages.toLocaleString('en-US')} different articles with brotli and with gzip: more than the budget holds, so the oldest pages were evicted)`,

@@ -323,9 +323,12 @@ export function appStats(server: Server): Promise<AppStatsMessage> {
 export interface Memory {
   rssMb: number;
   peakMb: number;
+  /** Of rssMb: anonymous memory (heaps, buffers), and pages of mapped files (node's code). */
+  anonMb: number;
+  fileMb: number;
 }
 
-/** VmRSS / VmHWM of a process, from /proc. */
+/** VmRSS / VmHWM of a process, and RssAnon / RssFile of the first, from /proc. */
 export function processMemory(pid: number): Memory | null {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -334,7 +337,12 @@ export function processMemory(pid: number): Memory | null {
     const rss = kb('VmRSS');
     const peak = kb('VmHWM');
     if (!Number.isFinite(rss)) return null;
-    return { rssMb: rss / 1024, peakMb: peak / 1024 };
+    return {
+      rssMb: rss / 1024,
+      peakMb: peak / 1024,
+      anonMb: kb('RssAnon') / 1024,
+      fileMb: kb('RssFile') / 1024,
+    };
   } catch {
     return null;
   }
