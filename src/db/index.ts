@@ -13,6 +13,7 @@ export {
   schemaVersion,
 } from './migrate.ts';
 export { claimJob } from './claims.ts';
+export { afterKey, atOrBeforeKey, type Keyset } from './keyset.ts';
 export type { ListenHooks, NotificationListener } from './notify.ts';
 export type { DialectName } from './dialect.ts';
 export type * from './schema.ts';

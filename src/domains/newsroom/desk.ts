@@ -1,11 +1,13 @@
-import { sql, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
-import type {
-  ArticleEventKind,
-  ArticleStatus,
-  Database,
-  DialectName,
-  StaffRole,
+import {
+  afterKey,
+  atOrBeforeKey,
+  type ArticleEventKind,
+  type ArticleStatus,
+  type Database,
+  type DialectName,
+  type StaffRole,
 } from '../../db/index.ts';
 import { can } from '../accounts/index.ts';
 import {
@@ -256,15 +258,10 @@ const TITLE_CANDIDATES = 2000;
 const TITLE_PROBE = 2000;
 
 type ListCursor = NonNullable<DeskListQuery['after']>;
-/**
- * Articles of `a` after the cursor in the list's order (newest change first), and those
- * at or before it. Each gives the (…, updated_at, id) indexes a range to walk: said as
- * `a < x or (a = x and …)`, PostgreSQL walked from the newest change down to the cursor.
- */
-const olderThan = ({ updatedAt, id }: ListCursor) =>
-  sql<SqlBool>`(a.updated_at <= ${updatedAt} and (a.updated_at < ${updatedAt} or a.id < ${id}))`;
-const atOrNewerThan = ({ updatedAt, id }: ListCursor) =>
-  sql<SqlBool>`(a.updated_at >= ${updatedAt} and (a.updated_at > ${updatedAt} or a.id >= ${id}))`;
+/** The list's order: newest change first. */
+const LIST_KEY = { column: 'a.updated_at', id: 'a.id' };
+const olderThan = ({ updatedAt, id }: ListCursor) => afterKey(LIST_KEY, updatedAt, id);
+const atOrNewerThan = ({ updatedAt, id }: ListCursor) => atOrBeforeKey(LIST_KEY, updatedAt, id);
 
 export const STATUS_LABELS: Record<ArticleStatus | 'scheduled', string> = {
   draft: '작성 중',
