@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest, type DatabaseHandle } from '../../db/index.ts';
+import { migrateToLatest, type DatabaseHandle, type DialectName } from '../../db/index.ts';
 import { ManualClock } from '../../shared/clock.ts';
 import { freshDatabase, postgresUrl, testDialects } from '../../testing/databases.ts';
 import { statementsSent } from '../../testing/pg-plans.ts';
@@ -437,22 +437,41 @@ describe('PostgreSQL matches, newest ids first', () => {
   });
 });
 
-describe.each(testDialects)('phrases on %s', (dialect) => {
-  it('matches a word by its bigrams only where they stand together', async () => {
-    const handle = await freshDatabase(dialect);
-    try {
-      await migrateToLatest(handle);
-      const clock = new ManualClock(NOW);
-      const writer = createWriter({ db: handle.db, clock });
-      const section = await writer.createSection({ slug: 'society', name: '사회' });
-      const write = (title: string, body: string) =>
+/**
+ * A fresh database with a section 사회, a way to publish an article of yesterday in it, and
+ * the backend's matches for a query, newest first, with no filters.
+ */
+async function matchFixture(dialect: DialectName) {
+  const handle = await freshDatabase(dialect);
+  try {
+    await migrateToLatest(handle);
+    const writer = createWriter({ db: handle.db, clock: new ManualClock(NOW) });
+    const section = await writer.createSection({ slug: 'society', name: '사회' });
+    const backend = createBackend(handle.db, dialect);
+    return {
+      write: (title: string, body: string, subtitle = '') =>
         writer.createArticle({
           sectionId: section,
           title,
+          subtitle,
           bodyHtml: p(body),
           status: 'published',
           publishedAt: NOW - DAY,
-        });
+        }),
+      matches: (q: string) =>
+        backend.matches(analyzeQuery(q), { now: NOW, filters: {}, limit: 20, timeoutMs: 5_000 }),
+      close: () => handle.close(),
+    };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+describe.each(testDialects)('phrases on %s', (dialect) => {
+  it('matches a word by its bigrams only where they stand together', async () => {
+    const { write, matches, close } = await matchFixture(dialect);
+    try {
       const city = await write('시정 소식', '제주시청에서 회의가 열렸다.');
       const spaced = await write('시민 소식', '제주 시민들이 모였다.');
       // Inside a longer word: PostgreSQL cannot be sure of it from the index (a word that
@@ -461,35 +480,16 @@ describe.each(testDialects)('phrases on %s', (dialect) => {
       // 제주 and 주시 both, apart: PostgreSQL's index cannot tell, the test must.
       for (let i = 0; i < 5; i++)
         await write(`학술 소식 ${i}`, '제주 바다에서 주시경 선생을 기렸다.');
-      const backend = createBackend(handle.db, dialect);
-      const found = await backend.matches(analyzeQuery('제주시'), {
-        now: NOW,
-        filters: {},
-        limit: 20,
-        timeoutMs: 5_000,
-      });
+      const found = await matches('제주시');
       expect(found.map((f) => f.id).sort()).toEqual([city, spaced, inside].sort());
     } finally {
-      await handle.close();
+      await close();
     }
   });
 
   it('matches a longer word only where all its syllables stand together in one field', async () => {
-    const handle = await freshDatabase(dialect);
+    const { write, matches, close } = await matchFixture(dialect);
     try {
-      await migrateToLatest(handle);
-      const clock = new ManualClock(NOW);
-      const writer = createWriter({ db: handle.db, clock });
-      const section = await writer.createSection({ slug: 'society', name: '사회' });
-      const write = (title: string, body: string, subtitle = '') =>
-        writer.createArticle({
-          sectionId: section,
-          title,
-          subtitle,
-          bodyHtml: p(body),
-          status: 'published',
-          publishedAt: NOW - DAY,
-        });
       const word = await write('소방 소식', '서귀포시청에서 훈련이 열렸다.');
       const inside = await write('행정 소식', '신서귀포시 일대가 붐볐다.');
       const spaced = await write('시민 소식', '서귀 포시 구간이 막혔다.');
@@ -501,51 +501,32 @@ describe.each(testDialects)('phrases on %s', (dialect) => {
       await write('제주 바다', '주시경 선생을 기렸다.');
       await write('학술 소식', '제주 바다에서 주시경 선생을 기렸다.');
       const city = await write('시정 소식', '제주시 조례가 바뀌었다.');
-      const backend = createBackend(handle.db, dialect);
-      const options = { now: NOW, filters: {}, limit: 20, timeoutMs: 5_000 };
-      const ids = async (q: string) =>
-        (await backend.matches(analyzeQuery(q), options)).map((f) => f.id).sort();
+      const ids = async (q: string) => (await matches(q)).map((f) => f.id).sort();
       expect(await ids('서귀포시')).toEqual([word, inside, spaced].sort());
       expect(await ids('제주시')).toEqual([city]);
     } finally {
-      await handle.close();
+      await close();
     }
   });
 });
 
 describe.runIf(testDialects.includes('postgres'))('trigrams on postgres', () => {
   it('finds a three-syllable word by one lexeme, testing no article again', async () => {
-    const handle = await freshDatabase('postgres');
+    const { write, matches, close } = await matchFixture('postgres');
     try {
-      await migrateToLatest(handle);
-      const clock = new ManualClock(NOW);
-      const writer = createWriter({ db: handle.db, clock });
-      const section = await writer.createSection({ slug: 'society', name: '사회' });
-      const write = (body: string) =>
-        writer.createArticle({
-          sectionId: section,
-          title: '소식',
-          bodyHtml: p(body),
-          status: 'published',
-          publishedAt: NOW - DAY,
-        });
       // 제주 and 주시 in every one of them: the index alone could not tell these apart
       // before trigrams, and each was decompressed and tested.
-      for (let i = 0; i < 8; i++) await write('제주 바다에서 주시경 선생을 기렸다.');
-      const city = await write('신제주시 일대가 붐볐다.');
-      const backend = createBackend(handle.db, 'postgres');
-      const options = { now: NOW, filters: {}, limit: 20, timeoutMs: 5_000 };
-      const { result, statements } = await statementsSent(() =>
-        backend.matches(analyzeQuery('제주시'), options),
-      );
+      for (let i = 0; i < 8; i++) await write('소식', '제주 바다에서 주시경 선생을 기렸다.');
+      const city = await write('소식', '신제주시 일대가 붐볐다.');
+      const { result, statements } = await statementsSent(() => matches('제주시'));
       expect(result.map((f) => f.id)).toEqual([city]);
       expect(statements.filter((s) => s.text.includes('ts_match_vq'))).toEqual([]);
       // Four syllables: only the articles holding both trigrams are tested, here none.
-      const longer = await statementsSent(() => backend.matches(analyzeQuery('제주시청'), options));
+      const longer = await statementsSent(() => matches('제주시청'));
       expect(longer.result).toEqual([]);
       expect(longer.statements.filter((s) => s.text.includes('ts_match_vq'))).toEqual([]);
     } finally {
-      await handle.close();
+      await close();
     }
   });
 });
